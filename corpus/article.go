@@ -1,0 +1,146 @@
+// Package corpus holds the archive's domain: the Article, the Query a user asks,
+// the Results the archive answers with, the error kinds every layer shares, and the
+// built-in sample articles. It imports nothing else from this module; every other
+// package points here.
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Where a published date came from, recorded in Article.PublishedSource so that a
+// user can judge how far to trust it.
+const (
+	DateFromRecord   = "record"   // a field of the input record (JSON, front matter)
+	DateFromMeta     = "meta"     // the page's <meta> tags
+	DateFromJSONLD   = "jsonld"   // the page's JSON-LD
+	DateFromURL      = "url"      // a date in the article's URL
+	DateFromDateline = "dateline" // the article's own dateline
+)
+
+// Article is one news article as the archive keeps it.
+type Article struct {
+	// ID is stable across re-ingestion: the record's own id when it has one, else
+	// derived from the URL, else from the normalized content (see AssignID).
+	ID  string `json:"id"`
+	URL string `json:"url,omitempty"`
+	// Outlet is the publication that ran the article, never a source it quotes.
+	Outlet string `json:"outlet,omitempty"`
+	// Published is the zero time when the date is unknown; no date is ever guessed.
+	Published       time.Time `json:"published,omitzero"`
+	PublishedSource string    `json:"published_source,omitempty"`
+	Title           string    `json:"title,omitempty"`
+	Authors         []string  `json:"authors,omitempty"`
+	Body            string    `json:"body,omitempty"`
+	// Persons are canonical full names, one per person, in order of first mention.
+	Persons []string `json:"persons,omitempty"`
+	// Source names the file (and line or entry) the article was read from.
+	Source     string    `json:"source,omitempty"`
+	IngestedAt time.Time `json:"ingested_at,omitzero"`
+}
+
+// Prefixes of derived IDs, so that a derived ID never collides with a record's own.
+const (
+	urlIDPrefix     = "u-"
+	contentIDPrefix = "c-"
+)
+
+// AssignID sets a.ID when the record did not carry one: from the URL when there is
+// one, else from the normalized title and body. Re-ingesting the same article
+// therefore always yields the same ID.
+func (a *Article) AssignID() {
+	a.ID = strings.TrimSpace(a.ID)
+	if a.ID != "" {
+		return
+	}
+	if u := NormalizeURL(a.URL); u != "" {
+		a.ID = urlIDPrefix + digest(u)
+		return
+	}
+	a.ID = contentIDPrefix + digest(NormalizeText(a.Title)+"\n"+NormalizeText(a.Body))
+}
+
+// Fingerprint summarizes everything about an article that ingest extracts, so that
+// re-ingesting unchanged input can be told apart from an update. Source and
+// IngestedAt are left out: the same article read from another path is the same.
+func (a *Article) Fingerprint() string {
+	var b strings.Builder
+	for _, s := range []string{a.URL, a.Outlet, a.Published.UTC().Format(time.RFC3339Nano),
+		a.PublishedSource, a.Title, strings.Join(a.Authors, "\x1f"), a.Body,
+		strings.Join(a.Persons, "\x1f")} {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	return digest(b.String())
+}
+
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:12])
+}
+
+// NormalizeURL returns the URL in a canonical form for identity: scheme and host
+// lower-cased, "www." and the fragment dropped, a trailing slash trimmed. It
+// returns "" for anything that is not an absolute http(s) URL.
+func NormalizeURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	s := host + path
+	if u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return s
+}
+
+// NormalizeText folds case and collapses white space and punctuation, so that the
+// same text with other line breaks or quotes gets the same content ID.
+func NormalizeText(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// Outcome says what storing one article did.
+type Outcome int
+
+// The outcomes of storing an article.
+const (
+	// Indexed: the article was new.
+	Indexed Outcome = iota + 1
+	// Updated: an article with this ID was there and has changed.
+	Updated
+	// Unchanged: the same article was there already (re-ingested input).
+	Unchanged
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Indexed:
+		return "indexed"
+	case Updated:
+		return "updated"
+	case Unchanged:
+		return "duplicate"
+	}
+	return "unknown"
+}

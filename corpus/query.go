@@ -1,0 +1,220 @@
+package corpus
+
+import (
+	"fmt"
+	"time"
+)
+
+// Sort orders search results.
+type Sort string
+
+// The orders a search can ask for.
+const (
+	SortRelevance Sort = "relevance"
+	SortNewest    Sort = "newest"
+	SortOldest    Sort = "oldest"
+)
+
+// ParseSort returns the Sort named by s ("" means relevance), or an Invalid error.
+func ParseSort(s string) (Sort, error) {
+	switch Sort(s) {
+	case "", SortRelevance:
+		return SortRelevance, nil
+	case SortNewest, SortOldest:
+		return Sort(s), nil
+	}
+	return "", Errorf(EInvalidRequest, "sort %q is not known: use relevance, newest or oldest", s)
+}
+
+// Limits on paging, so that one request can never ask the engine for an unbounded
+// amount of work.
+const (
+	DefaultPageSize = 10
+	MaxPageSize     = 100
+	// MaxResultWindow bounds page*size: deeper pages cost more than they are worth;
+	// narrowing the search with filters is the way there.
+	MaxResultWindow = 10000
+)
+
+// Query is one search: free text plus filters, an order and a page.
+type Query struct {
+	// Text uses the query syntax in the README; "" browses everything that matches
+	// the filters.
+	Text string
+	// Persons must all be mentioned in an article.
+	Persons []string
+	// Outlets: an article from any of them matches.
+	Outlets []string
+	// From and To bound the published date, inclusive of From and exclusive of To;
+	// the zero time leaves that end open.
+	From, To time.Time
+	Sort     Sort
+	// Page counts from 1.
+	Page, Size int
+}
+
+// Validate checks the parts of q that do not depend on the engine, filling in the
+// default page and size. It returns an Invalid error saying how to fix the query.
+func (q *Query) Validate() error {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Size == 0 {
+		q.Size = DefaultPageSize
+	}
+	if q.Sort == "" {
+		q.Sort = SortRelevance
+	}
+	switch {
+	case q.Page < 1:
+		return Errorf(EInvalidRequest, "page must be 1 or more, not %d", q.Page)
+	case q.Size < 1 || q.Size > MaxPageSize:
+		return Errorf(EInvalidRequest, "size must be between 1 and %d, not %d", MaxPageSize, q.Size)
+	case q.Page*q.Size > MaxResultWindow:
+		return Errorf(EPageOutOfRange,
+			"page %d of size %d reaches past result %d, the deepest the archive pages to: narrow the search with filters instead",
+			q.Page, q.Size, MaxResultWindow)
+	case !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To):
+		return Errorf(EInvalidDate, "from (%s) must be before to (%s)",
+			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Offset is the number of hits before the first one on q's page.
+func (q *Query) Offset() int { return (q.Page - 1) * q.Size }
+
+// Results is the answer to a Query.
+type Results struct {
+	Total  uint64        `json:"total"`
+	Took   time.Duration `json:"-"`
+	Hits   []Hit         `json:"hits"`
+	Facets Facets        `json:"facets"`
+}
+
+// Hit is one article in Results.
+type Hit struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	URL       string    `json:"url,omitempty"`
+	Outlet    string    `json:"outlet,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Persons   []string  `json:"persons"`
+	// Snippet is HTML: the matched terms inside <mark>, everything else escaped.
+	Snippet string `json:"snippet"`
+}
+
+// Facets counts the hits of a search by person, outlet and published date.
+type Facets struct {
+	Person    []FacetValue `json:"person"`
+	Outlet    []FacetValue `json:"outlet"`
+	Published []DateBucket `json:"published"`
+	// DateUnit is the bucket size the published facet was drawn with.
+	DateUnit DateUnit `json:"date_unit"`
+}
+
+// FacetValue is one value of a facet with the number of hits that carry it.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// UndatedKey is the DateBucket.Key of the articles whose date is unknown.
+const UndatedKey = "undated"
+
+// DateBucket counts the hits published in [From, To). The bucket of undated
+// articles has Key UndatedKey and zero From and To.
+type DateBucket struct {
+	Key   string    `json:"key"`
+	From  time.Time `json:"from,omitzero"`
+	To    time.Time `json:"to,omitzero"`
+	Count int       `json:"count"`
+}
+
+// DateUnit is the size of a date facet bucket.
+type DateUnit string
+
+// The bucket sizes of the published facet.
+const (
+	Year  DateUnit = "year"
+	Month DateUnit = "month"
+	Day   DateUnit = "day"
+)
+
+// Start returns the start of the bucket of unit u that holds t (in UTC).
+func (u DateUnit) Start(t time.Time) time.Time {
+	t = t.UTC()
+	switch u {
+	case Year:
+		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	case Month:
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	default:
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+}
+
+// Next returns the start of the bucket after the one starting at t.
+func (u DateUnit) Next(t time.Time) time.Time {
+	switch u {
+	case Year:
+		return t.AddDate(1, 0, 0)
+	case Month:
+		return t.AddDate(0, 1, 0)
+	default:
+		return t.AddDate(0, 0, 1)
+	}
+}
+
+// Key names the bucket starting at t: "2024", "2024-11" or "2024-11-05".
+func (u DateUnit) Key(t time.Time) string {
+	switch u {
+	case Year:
+		return t.Format("2006")
+	case Month:
+		return t.Format("2006-01")
+	default:
+		return t.Format("2006-01-02")
+	}
+}
+
+// Most buckets a date facet draws before it moves to a larger unit.
+const (
+	maxDayBuckets   = 62
+	maxMonthBuckets = 36
+)
+
+// UnitFor picks the bucket size for a date range in view: days for up to two
+// months, months for up to three years, years beyond.
+func UnitFor(first, last time.Time) DateUnit {
+	switch {
+	case last.Sub(first) < maxDayBuckets*24*time.Hour:
+		return Day
+	case monthsBetween(first, last) < maxMonthBuckets:
+		return Month
+	}
+	return Year
+}
+
+func monthsBetween(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
+
+// ParseDate reads a date as a user types it: 2024, 2024-11, 2024-11-05 or RFC 3339.
+// It returns an InvalidDate error naming the field and the accepted forms.
+func ParseDate(field, s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, Errorf(EInvalidDate,
+		"%s=%q is not a date: use 2024-11-05, 2024-11, 2024 or RFC 3339 such as 2024-11-05T14:30:00Z", field, s)
+}
+
+// String describes q for logs.
+func (q Query) String() string {
+	return fmt.Sprintf("q=%q persons=%q outlets=%q from=%s to=%s sort=%s page=%d size=%d",
+		q.Text, q.Persons, q.Outlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Sort, q.Page, q.Size)
+}

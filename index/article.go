@@ -1,0 +1,60 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// Article returns the stored article with the given ID, or a corpus.ENotFound error.
+func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return corpus.Article{}, err
+	}
+	doc, err := ix.bleve.Document(id)
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
+	}
+	if doc == nil {
+		return corpus.Article{}, corpus.Errorf(corpus.ENotFound, "there is no article with id %q: search for it instead", id)
+	}
+	a := corpus.Article{ID: id}
+	doc.VisitFields(func(f bleveindex.Field) {
+		switch f.Name() {
+		case fieldTitle:
+			a.Title = string(f.Value())
+		case fieldBody:
+			a.Body = string(f.Value())
+		case fieldURL:
+			a.URL = string(f.Value())
+		case fieldOutlet:
+			a.Outlet = string(f.Value())
+		case fieldPersons:
+			a.Persons = append(a.Persons, string(f.Value()))
+		case fieldAuthors:
+			a.Authors = append(a.Authors, string(f.Value()))
+		case fieldPublishedSource:
+			a.PublishedSource = string(f.Value())
+		case fieldSource:
+			a.Source = string(f.Value())
+		case fieldPublished:
+			a.Published = dateValue(f)
+		case fieldIngestedAt:
+			a.IngestedAt = dateValue(f)
+		}
+	})
+	return a, nil
+}
+
+func dateValue(f bleveindex.Field) time.Time {
+	if d, ok := f.(bleveindex.DateTimeField); ok {
+		if t, _, err := d.DateTime(); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

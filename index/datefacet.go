@@ -1,0 +1,160 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// The published facet picks its bucket size (year, month, day) for the range in
+// view. When the query fixes a range of at most two months, days are known up
+// front and one search suffices (spanUnit reports fixed). Otherwise the search
+// counts hits per month first, from a keyword field that has few distinct values;
+// months add up to years, and only when all hits fall within two months does a
+// second, hit-less search count them per day.
+
+// spanUnit reports whether q's own date range settles the bucket size, and which.
+func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
+	if q.From.IsZero() || q.To.IsZero() {
+		return "", false
+	}
+	unit := corpus.UnitFor(q.From, q.To)
+	return unit, unit == corpus.Day
+}
+
+// dayFacet asks for one date range per day of [from, to).
+func dayFacet(from, to time.Time, unit corpus.DateUnit) *bleve.FacetRequest {
+	var n int
+	for t := unit.Start(from); t.Before(to); t = unit.Next(t) {
+		n++
+	}
+	f := bleve.NewFacetRequest(fieldPublished, n)
+	for t := unit.Start(from); t.Before(to); t = unit.Next(t) {
+		f.AddDateTimeRange(unit.Key(t), t, unit.Next(t))
+	}
+	return f
+}
+
+// dateBuckets converts a date-range facet to buckets in date order, with the
+// undated hits (total minus the dated ones) last.
+func dateBuckets(fr *search.FacetResult, total uint64) []corpus.DateBucket {
+	out := []corpus.DateBucket{}
+	dated := 0
+	if fr != nil {
+		for _, r := range fr.DateRanges {
+			b := corpus.DateBucket{Key: r.Name, Count: r.Count}
+			if r.Start != nil {
+				b.From, _ = time.Parse(time.RFC3339Nano, *r.Start)
+			}
+			if r.End != nil {
+				b.To, _ = time.Parse(time.RFC3339Nano, *r.End)
+			}
+			out = append(out, b)
+			dated += r.Count
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
+	if undated := int(total) - dated; undated > 0 {
+		out = append(out, corpus.DateBucket{Key: corpus.UndatedKey, Count: undated})
+	}
+	return out
+}
+
+// dateFacet fills out.Facets.Published from the month counts of res, searching
+// again per day when the hits span two months or less.
+func (ix *Index) dateFacet(ctx context.Context, q corpus.Query, bq query.Query, res *bleve.SearchResult, out *corpus.Results) error {
+	months := map[time.Time]int{}
+	var first, last time.Time
+	undated := 0
+	if fr := res.Facets[facetMonth]; fr != nil {
+		undated = fr.Missing
+		if fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				m, err := time.Parse("2006-01", t.Term)
+				if err != nil {
+					continue
+				}
+				months[m] = t.Count
+				if first.IsZero() || m.Before(first) {
+					first = m
+				}
+				if m.After(last) {
+					last = m
+				}
+			}
+		}
+	}
+	out.Facets.Published = []corpus.DateBucket{}
+	if len(months) > 0 {
+		end := corpus.Month.Next(last)
+		// The range in view is where the hits are, within what the query asked for.
+		from, to := first, end
+		if !q.From.IsZero() && q.From.After(from) {
+			from = q.From
+		}
+		if !q.To.IsZero() && q.To.Before(to) {
+			to = q.To
+		}
+		unit := corpus.UnitFor(from, to)
+		out.Facets.DateUnit = unit
+		switch unit {
+		case corpus.Day:
+			buckets, err := ix.dayCounts(ctx, bq, from, to)
+			if err != nil {
+				return err
+			}
+			out.Facets.Published = trimEmpty(buckets)
+		default:
+			out.Facets.Published = rollUp(months, unit, first, end)
+		}
+	}
+	if undated > 0 {
+		out.Facets.Published = append(out.Facets.Published, corpus.DateBucket{Key: corpus.UndatedKey, Count: undated})
+	}
+	return nil
+}
+
+// dayCounts counts the hits of bq per day in [from, to) with a search that loads no
+// hits.
+func (ix *Index) dayCounts(ctx context.Context, bq query.Query, from, to time.Time) ([]corpus.DateBucket, error) {
+	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
+	req.AddFacet(facetDay, dayFacet(from, to, corpus.Day))
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: count per day: %w", err)
+	}
+	buckets := dateBuckets(res.Facets[facetDay], 0)
+	return buckets, nil
+}
+
+// rollUp turns month counts into buckets of unit (month or year) from first to end,
+// with the empty buckets in between so that a timeline shows the gaps.
+func rollUp(months map[time.Time]int, unit corpus.DateUnit, first, end time.Time) []corpus.DateBucket {
+	counts := map[time.Time]int{}
+	for m, n := range months {
+		counts[unit.Start(m)] += n
+	}
+	var out []corpus.DateBucket
+	for t := unit.Start(first); t.Before(end); t = unit.Next(t) {
+		out = append(out, corpus.DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t), Count: counts[t]})
+	}
+	return out
+}
+
+// trimEmpty drops the empty buckets at both ends.
+func trimEmpty(b []corpus.DateBucket) []corpus.DateBucket {
+	for len(b) > 0 && b[0].Count == 0 {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1].Count == 0 {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,284 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// Facet sizes: how many values of each facet a search returns.
+const (
+	personFacetSize = 15
+	outletFacetSize = 15
+	// monthFacetSize is large enough for every month of a century of news.
+	monthFacetSize = 1200
+)
+
+// Facet names in a search request.
+const (
+	facetPerson = "person"
+	facetOutlet = "outlet"
+	facetMonth  = "month"
+	facetDay    = "day"
+)
+
+// snippetRunes is how much of the body a result shows when nothing in it matched.
+const snippetRunes = 240
+
+// hitFields are the stored fields a result needs; the body is not among them.
+var hitFields = []string{fieldTitle, fieldURL, fieldOutlet, fieldPublished, fieldPersons}
+
+// Search runs q and returns a page of hits with snippets and the person, outlet
+// and published facets of all the hits. It returns corpus errors for the caller's
+// mistakes: EInvalidQuery, EInvalidDate, EInvalidRequest, EPageOutOfRange.
+func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, error) {
+	start := time.Now()
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	bq, err := buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bq, q.Size, q.Offset(), false)
+	req.Fields = hitFields
+	req.SortByCustom(sortOrder(q))
+	req.AddFacet(facetPerson, bleve.NewFacetRequest(fieldPersons, personFacetSize+len(q.Persons)))
+	req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, outletFacetSize+len(q.Outlets)))
+	unit, fixedSpan := spanUnit(q)
+	if fixedSpan {
+		req.AddFacet(facetDay, dayFacet(q.From, q.To, unit))
+	} else {
+		req.AddFacet(facetMonth, bleve.NewFacetRequest(fieldPublishedMonth, monthFacetSize))
+	}
+	if strings.TrimSpace(q.Text) != "" {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.AddField(fieldBody)
+		req.Highlight.AddField(fieldTitle)
+	}
+
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	if res.Total > 0 && uint64(q.Offset()) >= res.Total {
+		last := (res.Total + uint64(q.Size) - 1) / uint64(q.Size)
+		return nil, corpus.Errorf(corpus.EPageOutOfRange,
+			"page %d is past the last page of results (%d): ask for page 1 to %d", q.Page, last, last)
+	}
+
+	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, hit(h))
+	}
+	out.Facets.Person = termFacet(res.Facets[facetPerson], q.Persons)
+	out.Facets.Outlet = termFacet(res.Facets[facetOutlet], q.Outlets)
+	if fixedSpan {
+		out.Facets.DateUnit = unit
+		out.Facets.Published = dateBuckets(res.Facets[facetDay], res.Total)
+	} else if err := ix.dateFacet(ctx, q, bq, res, out); err != nil {
+		return nil, err
+	}
+	// The snippets of the body need the body; fetching only the hits that did not
+	// match in the body keeps the common case to one search.
+	if err := ix.fillSnippets(ctx, out.Hits); err != nil {
+		return nil, err
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// searchError turns an engine error into a corpus error where the caller is at
+// fault, and wraps it for the log otherwise.
+func searchError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	msg := err.Error()
+	// Bleve reports malformed regular expressions and fuzzy terms only when it runs.
+	if strings.Contains(msg, "error parsing regexp") || strings.Contains(msg, "fuzziness") {
+		return corpus.Errorf(corpus.EInvalidQuery, "the query cannot run: %s", msg)
+	}
+	return fmt.Errorf("index: search: %w", err)
+}
+
+// buildQuery combines the query text with the filters.
+func buildQuery(q corpus.Query) (query.Query, error) {
+	text, err := parseText(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	must := []query.Query{text}
+	for _, p := range q.Persons {
+		must = append(must, termQuery(fieldPersons, p))
+	}
+	if len(q.Outlets) > 0 {
+		any := make([]query.Query, len(q.Outlets))
+		for i, o := range q.Outlets {
+			any[i] = termQuery(fieldOutlet, o)
+		}
+		must = append(must, query.NewDisjunctionQuery(any))
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		inclusive, exclusive := true, false
+		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &exclusive)
+		r.SetField(fieldPublished)
+		must = append(must, r)
+	}
+	if len(must) == 1 {
+		return text, nil
+	}
+	return query.NewConjunctionQuery(must), nil
+}
+
+func termQuery(field, value string) query.Query {
+	t := query.NewTermQuery(value)
+	t.SetField(field)
+	return t
+}
+
+// sortOrder orders by relevance, newest or oldest; undated articles come last in
+// both date orders, and the ID breaks ties so that pages never overlap. Browsing
+// without query text has no relevance to sort by, so it shows the newest first.
+func sortOrder(q corpus.Query) search.SortOrder {
+	byDate := func(desc bool) *search.SortField {
+		return &search.SortField{Field: fieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+	}
+	byID := &search.SortDocID{}
+	switch {
+	case q.Sort == corpus.SortOldest:
+		return search.SortOrder{byDate(false), byID}
+	case q.Sort == corpus.SortNewest || strings.TrimSpace(q.Text) == "":
+		return search.SortOrder{byDate(true), byID}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, byDate(true), byID}
+}
+
+// hit converts one Bleve match; the snippet is filled later.
+func hit(h *search.DocumentMatch) corpus.Hit {
+	out := corpus.Hit{
+		ID:      h.ID,
+		Title:   stringField(h.Fields[fieldTitle]),
+		URL:     stringField(h.Fields[fieldURL]),
+		Outlet:  stringField(h.Fields[fieldOutlet]),
+		Persons: stringsField(h.Fields[fieldPersons]),
+	}
+	if p := stringField(h.Fields[fieldPublished]); p != "" {
+		if t, err := time.Parse(time.RFC3339, p); err == nil {
+			out.Published = t.UTC()
+		}
+	}
+	if frags := h.Fragments[fieldBody]; len(frags) > 0 {
+		out.Snippet = strings.Join(frags, " … ")
+	}
+	return out
+}
+
+func stringField(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []any:
+		if len(v) > 0 {
+			s, _ := v[0].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+func stringsField(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+// fillSnippets gives every hit without a body match the start of its body, escaped.
+func (ix *Index) fillSnippets(ctx context.Context, hits []corpus.Hit) error {
+	var ids []string
+	for _, h := range hits {
+		if h.Snippet == "" {
+			ids = append(ids, h.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fieldBody}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("index: load snippets: %w", err)
+	}
+	bodies := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		bodies[h.ID] = stringField(h.Fields[fieldBody])
+	}
+	for i := range hits {
+		if hits[i].Snippet == "" {
+			hits[i].Snippet = html.EscapeString(lead(bodies[hits[i].ID], snippetRunes))
+		}
+	}
+	return nil
+}
+
+// lead returns about n runes from the start of s, cut at a word boundary.
+func lead(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := 0
+	for i := range s {
+		if n == 0 {
+			cut = i
+			break
+		}
+		n--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut/2 {
+		cut = sp
+	}
+	return s[:cut] + " …"
+}
+
+// termFacet converts a term facet, marking the selected values and keeping them in
+// the list even where they fell outside the top values.
+func termFacet(fr *search.FacetResult, selected []string) []corpus.FacetValue {
+	out := []corpus.FacetValue{}
+	seen := map[string]bool{}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, corpus.FacetValue{Value: t.Term, Count: t.Count, Selected: slices.Contains(selected, t.Term)})
+			seen[t.Term] = true
+		}
+	}
+	for _, s := range selected {
+		if !seen[s] {
+			out = append(out, corpus.FacetValue{Value: s, Count: 0, Selected: true})
+			seen[s] = true
+		}
+	}
+	return out
+}
