@@ -218,3 +218,23 @@ func (q Query) String() string {
 	return fmt.Sprintf("q=%q persons=%q outlets=%q from=%s to=%s sort=%s page=%d size=%d",
 		q.Text, q.Persons, q.Outlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Sort, q.Page, q.Size)
 }
+
+// ParseDateEnd reads the end of a date range as a user types it, taking a bare
+// date to include all of it: to=2024-11-30 ends at the start of December 1st,
+// to=2024-11 at the start of December, to=2024 at the start of 2025. An RFC 3339
+// time is taken as it is. Errors are as for ParseDate.
+func ParseDateEnd(field, s string) (time.Time, error) {
+	t, err := ParseDate(field, s)
+	if err != nil {
+		return t, err
+	}
+	switch len(s) {
+	case len("2006"):
+		return Year.Next(t), nil
+	case len("2006-01"):
+		return Month.Next(t), nil
+	case len("2006-01-02"):
+		return Day.Next(t), nil
+	}
+	return t, nil
+}

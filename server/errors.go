@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// errTimeout is the code of a search that ran out of time.
+const errTimeout = "timeout"
+
+// jsonHandler answers an API request with a value to encode, or an error.
+type jsonHandler func(c *gin.Context) (any, error)
+
+// htmlHandler renders a page itself, or returns an error for the error page.
+type htmlHandler func(c *gin.Context) error
+
+// json adapts a jsonHandler: errors become the JSON error envelope with the status
+// for their code.
+func (s *Server) json(h jsonHandler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := h(c)
+		if err != nil {
+			status, code, msg := s.describe(c, err)
+			c.JSON(status, errorBody{Error: errorDetail{Code: code, Message: msg}})
+			return
+		}
+		c.JSON(http.StatusOK, v)
+	}
+}
+
+// html adapts an htmlHandler: errors become the error page.
+func (s *Server) html(h htmlHandler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			status, _, msg := s.describe(c, err)
+			s.render(c, status, "error.html", errorView{Status: status, Title: http.StatusText(status), Message: msg})
+		}
+	}
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// describe maps an error to its HTTP status, code and the message a user sees, in
+// this one place. Internal errors are logged with their cause and shown as
+// "internal error".
+func (s *Server) describe(c *gin.Context, err error) (status int, code, message string) {
+	code = corpus.ErrorCode(err)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, errTimeout,
+			fmt.Sprintf("the search took longer than %s: narrow it with filters or more specific terms", s.timeout.Round(time.Second))
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+		return 499, "canceled", "the request was canceled"
+	}
+	switch code {
+	case corpus.EInvalidRequest, corpus.EInvalidQuery, corpus.EInvalidDate, corpus.EPageOutOfRange:
+		status = http.StatusBadRequest
+	case corpus.ENotFound:
+		status = http.StatusNotFound
+	default:
+		status = http.StatusInternalServerError
+		s.log.Error("internal error", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	}
+	return status, code, corpus.ErrorMessage(err)
+}
+
+// notFound answers unknown paths: JSON under /api, a page elsewhere.
+func (s *Server) notFound(c *gin.Context) {
+	err := corpus.Errorf(corpus.ENotFound, "there is nothing at %s: the API lives under /api/v1 (search, articles/{id}) and the search page at /", c.Request.URL.Path)
+	if isAPI(c) {
+		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		return
+	}
+	s.html(func(*gin.Context) error { return err })(c)
+}
+
+func isAPI(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return len(p) >= 4 && p[:4] == "/api"
+}
+
+// recoverPanics turns a panic in a handler into a logged internal error, so that
+// one bad request never takes the server down or leaks a stack trace.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err := fmt.Errorf("panic: %v", p)
+			status, code, msg := s.describe(c, err)
+			c.Abort()
+			if isAPI(c) {
+				c.JSON(status, errorBody{Error: errorDetail{Code: code, Message: msg}})
+				return
+			}
+			s.render(c, status, "error.html", errorView{Status: status, Title: http.StatusText(status), Message: msg})
+		}
+	}()
+	c.Next()
+}
+
+// logRequests logs one line per request.
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "took", time.Since(start).Round(time.Microsecond))
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// searchParams is a search as the URL states it. The web page and the API parse
+// and validate it in the same place, and the page writes links back from it.
+type searchParams struct {
+	Query corpus.Query
+	// From and To keep the dates as the user typed them, for links.
+	From, To string
+}
+
+// parseSearch reads q, person (repeatable), outlet (repeatable), from, to, sort,
+// page and size. It returns corpus errors that say which parameter is wrong and how
+// to write it.
+func parseSearch(v url.Values) (searchParams, error) {
+	p := searchParams{
+		Query: corpus.Query{
+			Text:    strings.TrimSpace(v.Get("q")),
+			Persons: nonEmpty(v["person"]),
+			Outlets: nonEmpty(v["outlet"]),
+		},
+		From: strings.TrimSpace(v.Get("from")),
+		To:   strings.TrimSpace(v.Get("to")),
+	}
+	var err error
+	if p.From != "" {
+		if p.Query.From, err = corpus.ParseDate("from", p.From); err != nil {
+			return p, err
+		}
+	}
+	if p.To != "" {
+		if p.Query.To, err = corpus.ParseDateEnd("to", p.To); err != nil {
+			return p, err
+		}
+	}
+	if p.Query.Sort, err = corpus.ParseSort(v.Get("sort")); err != nil {
+		return p, err
+	}
+	if p.Query.Page, err = intParam(v, "page"); err != nil {
+		return p, err
+	}
+	if p.Query.Size, err = intParam(v, "size"); err != nil {
+		return p, err
+	}
+	return p, p.Query.Validate()
+}
+
+func intParam(v url.Values, name string) (int, error) {
+	s := strings.TrimSpace(v.Get(name))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, corpus.Errorf(corpus.EInvalidRequest, "%s=%q is not a whole number: write it as %s=2", name, s, name)
+	}
+	return n, nil
+}
+
+func nonEmpty(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// values writes p back as URL parameters, leaving out defaults.
+func (p searchParams) values() url.Values {
+	v := url.Values{}
+	if p.Query.Text != "" {
+		v.Set("q", p.Query.Text)
+	}
+	for _, x := range p.Query.Persons {
+		v.Add("person", x)
+	}
+	for _, x := range p.Query.Outlets {
+		v.Add("outlet", x)
+	}
+	if p.From != "" {
+		v.Set("from", p.From)
+	}
+	if p.To != "" {
+		v.Set("to", p.To)
+	}
+	if p.Query.Sort != "" && p.Query.Sort != corpus.SortRelevance {
+		v.Set("sort", string(p.Query.Sort))
+	}
+	if p.Query.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Query.Page))
+	}
+	if p.Query.Size != 0 && p.Query.Size != corpus.DefaultPageSize {
+		v.Set("size", strconv.Itoa(p.Query.Size))
+	}
+	return v
+}
+
+// url returns the search page's URL for p.
+func (p searchParams) url() string {
+	if enc := p.values().Encode(); enc != "" {
+		return "/?" + enc
+	}
+	return "/"
+}
+
+// with returns a copy of p changed by edit, back on the first page, for links that
+// change the search.
+func (p searchParams) with(edit func(*searchParams)) searchParams {
+	c := p
+	c.Query.Persons = append([]string(nil), p.Query.Persons...)
+	c.Query.Outlets = append([]string(nil), p.Query.Outlets...)
+	c.Query.Page = 1
+	edit(&c)
+	return c
+}
+
+func without(list []string, value string) []string {
+	var out []string
+	for _, x := range list {
+		if x != value {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,273 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/server"
+)
+
+// fakeSearcher records the query it is asked and answers with canned results.
+type fakeSearcher struct {
+	got     corpus.Query
+	results *corpus.Results
+	err     error
+	panics  bool
+}
+
+func (f *fakeSearcher) Search(_ context.Context, q corpus.Query) (*corpus.Results, error) {
+	if f.panics {
+		panic("engine exploded at /secret/path")
+	}
+	f.got = q
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.results, nil
+}
+
+func (f *fakeSearcher) Article(_ context.Context, id string) (corpus.Article, error) {
+	if id == "a1" {
+		return corpus.Article{ID: "a1", Title: `Port <b>deal</b>`, Outlet: "Valley Wire", Body: "Line one.\n\nLine <i>two</i>.",
+			Persons: []string{"Helena Okafor"}, URL: "javascript:alert(1)"}, nil
+	}
+	return corpus.Article{}, corpus.Errorf(corpus.ENotFound, "there is no article with id %q", id)
+}
+
+func (f *fakeSearcher) Count() (uint64, error) { return 42, nil }
+
+func sampleResults() *corpus.Results {
+	return &corpus.Results{
+		Total: 23,
+		Took:  1500 * time.Microsecond,
+		Hits: []corpus.Hit{{
+			ID: "a1", Title: `Port <script>alert("t")</script> deal`, Outlet: "Valley Wire",
+			Published: time.Date(2024, 11, 5, 0, 0, 0, 0, time.UTC), Persons: []string{"Helena Okafor"},
+			Snippet: "the <mark>harbor</mark> &lt;b&gt;plan&lt;/b&gt;",
+		}, {ID: "a2", Title: "Undated", Persons: []string{}}},
+		Facets: corpus.Facets{
+			Person:    []corpus.FacetValue{{Value: "Helena Okafor", Count: 3, Selected: true}, {Value: `Eve "<img src=x onerror=alert(1)>"`, Count: 1}},
+			Outlet:    []corpus.FacetValue{{Value: "Valley Wire", Count: 2}},
+			Published: []corpus.DateBucket{{Key: "2024-11", Count: 2}, {Key: corpus.UndatedKey, Count: 1}},
+			DateUnit:  corpus.Month,
+		},
+	}
+}
+
+func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+func TestAPISearchParsesParameters(t *testing.T) {
+	f := &fakeSearcher{results: sampleResults()}
+	h := server.New(server.Config{Searcher: f})
+	res, body := get(t, h, "/api/v1/search?q=harbor+%22city+council%22&person=Helena+Okafor&person=Marcus+Feld&outlet=Valley+Wire&outlet=Harbor+Gazette&from=2024-11-01&to=2024-11-30&sort=newest&page=2&size=5")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	want := corpus.Query{
+		Text: `harbor "city council"`, Persons: []string{"Helena Okafor", "Marcus Feld"},
+		Outlets: []string{"Valley Wire", "Harbor Gazette"},
+		From:    time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC),
+		Sort: corpus.SortNewest, Page: 2, Size: 5,
+	}
+	if diff := cmp.Diff(want, f.got); diff != "" {
+		t.Errorf("query (-want +got):\n%s", diff)
+	}
+	var got struct {
+		Total  int     `json:"total"`
+		TookMS float64 `json:"took_ms"`
+		Hits   []struct {
+			ID        string   `json:"id"`
+			Published *string  `json:"published"`
+			Persons   []string `json:"persons"`
+			Snippet   string   `json:"snippet"`
+		} `json:"hits"`
+		Facets struct {
+			Person    []corpus.FacetValue `json:"person"`
+			Published []map[string]any    `json:"published"`
+		} `json:"facets"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != 23 || got.TookMS != 1.5 || len(got.Hits) != 2 {
+		t.Errorf("total %d took %v hits %d, want 23, 1.5, 2", got.Total, got.TookMS, len(got.Hits))
+	}
+	if got.Hits[0].Published == nil || *got.Hits[0].Published != "2024-11-05T00:00:00Z" || got.Hits[1].Published != nil {
+		t.Errorf("published = %v, %v; want the date, then null", got.Hits[0].Published, got.Hits[1].Published)
+	}
+	if !strings.Contains(body, `"published":null`) {
+		t.Errorf("an undated hit should say published: null: %s", body)
+	}
+	if got.Hits[0].Snippet != "the <mark>harbor</mark> &lt;b&gt;plan&lt;/b&gt;" {
+		t.Errorf("snippet = %q", got.Hits[0].Snippet)
+	}
+	if !got.Facets.Person[0].Selected || got.Facets.Published[1]["key"] != "undated" {
+		t.Errorf("facets = %+v", got.Facets)
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, target string
+		searchErr    error
+		status       int
+		code         string
+		mentions     string
+	}{
+		{"bad date", "/api/v1/search?from=last+week", nil, 400, corpus.EInvalidDate, "2024-11-05"},
+		{"bad page", "/api/v1/search?page=two", nil, 400, corpus.EInvalidRequest, "page=2"},
+		{"page zero", "/api/v1/search?page=0&size=10", nil, 200, "", ""},
+		{"negative page", "/api/v1/search?page=-3", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
+		{"bad sort", "/api/v1/search?sort=random", nil, 400, corpus.EInvalidRequest, "relevance, newest or oldest"},
+		{"empty range", "/api/v1/search?from=2025-01-01&to=2024-01-01", nil, 400, corpus.EInvalidDate, "before"},
+		{"malformed query", "/api/v1/search?q=%22open", corpus.Errorf(corpus.EInvalidQuery, "close every quote"), 400, corpus.EInvalidQuery, "close every quote"},
+		{"internal", "/api/v1/search?q=x", errors.New("bolt: /var/data/index/root.bolt corrupted"), 500, corpus.EInternal, "internal error"},
+		{"timeout", "/api/v1/search?q=x", context.DeadlineExceeded, 503, "timeout", "narrow it"},
+		{"unknown article", "/api/v1/articles/nope", nil, 404, corpus.ENotFound, "nope"},
+		{"unknown path", "/api/v1/nothing", nil, 404, corpus.ENotFound, "/api/v1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := server.New(server.Config{Searcher: &fakeSearcher{results: sampleResults(), err: c.searchErr}})
+			res, body := get(t, h, c.target)
+			if res.StatusCode != c.status {
+				t.Fatalf("status = %d, want %d: %s", res.StatusCode, c.status, body)
+			}
+			if c.code == "" {
+				return
+			}
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("content type %q", ct)
+			}
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(body), &e); err != nil {
+				t.Fatalf("%v: %s", err, body)
+			}
+			if e.Error.Code != c.code || !strings.Contains(e.Error.Message, c.mentions) {
+				t.Errorf("error = %+v, want code %q mentioning %q", e.Error, c.code, c.mentions)
+			}
+			if strings.Contains(body, "bolt") || strings.Contains(body, "/var/data") {
+				t.Errorf("internal detail leaked: %s", body)
+			}
+		})
+	}
+}
+
+func TestPanicBecomesInternalError(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeSearcher{panics: true}})
+	for _, target := range []string{"/api/v1/search?q=x", "/?q=x"} {
+		res, body := get(t, h, target)
+		if res.StatusCode != 500 || strings.Contains(body, "secret") || strings.Contains(body, "exploded") {
+			t.Errorf("%s: status %d body %s", target, res.StatusCode, body)
+		}
+	}
+}
+
+func TestAPIArticle(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeSearcher{}})
+	res, body := get(t, h, "/api/v1/articles/a1")
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	var a corpus.Article
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != "a1" || a.Outlet != "Valley Wire" || a.Body != "Line one.\n\nLine <i>two</i>." {
+		t.Errorf("article = %+v", a)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	res, body := get(t, server.New(server.Config{Searcher: &fakeSearcher{}}), "/healthz")
+	if res.StatusCode != 200 || !strings.Contains(body, `"articles":42`) {
+		t.Errorf("status %d body %s", res.StatusCode, body)
+	}
+}
+
+func TestSearchPage(t *testing.T) {
+	f := &fakeSearcher{results: sampleResults()}
+	h := server.New(server.Config{Searcher: f})
+	res, body := get(t, h, `/?q=%3Cscript%3Ealert(%22q%22)%3C/script%3E&person=Helena+Okafor&from=2024-11`)
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	for _, want := range []string{
+		// The query, a title and a facet value with markup come back inert.
+		`value="&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt;"`,
+		`Port &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; deal`,
+		`Eve &#34;&lt;img src=x onerror=alert(1)&gt;&#34;`,
+		// The snippet's marks are kept, its escaped text stays escaped.
+		`the <mark>harbor</mark> &lt;b&gt;plan&lt;/b&gt;`,
+		// Results, facets, pages, article links.
+		`1–2 of 23 articles`, `href="/articles/a1"`, `Valley Wire`, `5 Nov 2024`, `undated`,
+		// The selected person links to its removal; another value adds its filter.
+		`aria-label="Remove filter person: Helena Okafor"`,
+		`href="/?from=2024-11&amp;outlet=Valley&#43;Wire&amp;person=Helena&#43;Okafor&amp;q=`,
+		// A date bucket narrows the range to itself.
+		`from=2024-11&amp;person=Helena&#43;Okafor&amp;q=%3Cscript%3Ealert%28%22q%22%29%3C%2Fscript%3E&amp;to=2024-11`,
+		`rel="next"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	for _, bad := range []string{`<script>alert`, `<img src=x`} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page carries live markup %s", bad)
+		}
+	}
+}
+
+func TestSearchPageShowsQueryProblemsBesideTheBox(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeSearcher{err: corpus.Errorf(corpus.EInvalidQuery, `the query "\"open" does not parse: close every quote`)}})
+	res, body := get(t, h, `/?q=%22open`)
+	if res.StatusCode != 400 {
+		t.Errorf("status = %d, want 400", res.StatusCode)
+	}
+	if !strings.Contains(body, `id="problem"`) || !strings.Contains(body, "close every quote") || !strings.Contains(body, `value="&#34;open"`) {
+		t.Errorf("page lacks the problem beside the box:\n%s", body)
+	}
+}
+
+func TestArticlePage(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeSearcher{}})
+	res, body := get(t, h, "/articles/a1")
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, want := range []string{`Port &lt;b&gt;deal&lt;/b&gt;`, `<p>Line &lt;i&gt;two&lt;/i&gt;.</p>`, `href="/?person=Helena&#43;Okafor"`, `#ZgotmplZ`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("article page lacks %s", want)
+		}
+	}
+	res, body = get(t, h, "/articles/nope")
+	if res.StatusCode != 404 || !strings.Contains(body, "no article") {
+		t.Errorf("unknown article: status %d body %s", res.StatusCode, body)
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	res, body := get(t, server.New(server.Config{Searcher: &fakeSearcher{}}), "/static/style.css")
+	if res.StatusCode != 200 || !strings.Contains(body, "mark") {
+		t.Errorf("status %d", res.StatusCode)
+	}
+}
