@@ -99,4 +99,3 @@ func (ix *Index) Count() (uint64, error) {
 	}
 	return n, nil
 }
-
