@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/article-archive/archive"
+
+// TestImportRules enforces the layout: only index imports Bleve, only server
+// imports Gin, corpus imports nothing of ours, and server, index and ingest never
+// import each other; cmd/archive wires them together.
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps=false", "-json", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := map[string][]string{} // package -> every package it depends on, transitively
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p struct {
+			ImportPath string
+			Deps       []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		deps[strings.TrimPrefix(p.ImportPath, module+"/")] = p.Deps
+	}
+	if len(deps) < 5 {
+		t.Fatalf("go list found only %v", deps)
+	}
+	dependsOn := func(pkg, prefix string) bool {
+		for _, d := range deps[pkg] {
+			if d == prefix || strings.HasPrefix(d, prefix+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	ours := []string{"corpus", "index", "ingest", "server"}
+	for pkg := range deps {
+		if pkg != "index" && pkg != "cmd/archive" && dependsOn(pkg, "github.com/blevesearch/bleve/v2") {
+			t.Errorf("%s depends on Bleve: only index may", pkg)
+		}
+		if pkg != "server" && pkg != "cmd/archive" && dependsOn(pkg, "github.com/gin-gonic/gin") {
+			t.Errorf("%s depends on Gin: only server may", pkg)
+		}
+	}
+	for _, pkg := range ours {
+		for _, other := range ours {
+			if other == pkg || other == "corpus" {
+				continue
+			}
+			if dependsOn(pkg, module+"/"+other) {
+				t.Errorf("%s imports %s: packages point only toward corpus", pkg, other)
+			}
+		}
+	}
+	if !dependsOn("index", "github.com/blevesearch/bleve/v2") || !dependsOn("server", "github.com/gin-gonic/gin") {
+		t.Errorf("the rule checks nothing: index should depend on Bleve and server on Gin")
+	}
+}

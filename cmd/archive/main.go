@@ -1,0 +1,84 @@
+// Command archive is Article Archive: it ingests news articles from files, indexes
+// them, and serves full-text and faceted search over a web page and a JSON API.
+//
+//	archive serve   [--data DIR] [--addr HOST:PORT] [--sample]
+//	archive ingest  [--data DIR] PATH...
+//	archive search  [--data DIR] [--json] [--person P] [--outlet O] QUERY
+//
+// Run "archive help" for every flag.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "archive:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errReported marks an error whose details were already printed.
+var errReported = errors.New("reported")
+
+// errUsage marks a mistake on the command line; it exits with status 2.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run is the whole program, so that tests can run it in-process: args without the
+// program name, the environment through getenv, and the standard streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: name a command", errUsage)
+	}
+	env := environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return env.serve(ctx, rest)
+	case "ingest":
+		return env.ingest(ctx, rest)
+	case "search":
+		return env.search(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+const usage = `Article Archive: a searchable archive of news articles.
+
+Usage:
+  archive serve  [--data DIR] [--addr HOST:PORT] [--sample]   serve the web page and the JSON API
+  archive ingest [--data DIR] PATH...                          add articles from files, directories or - (stdin)
+  archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
+  archive help
+
+The data directory defaults to $ARCHIVE_DATA, else ./archive-data.
+Run "archive COMMAND --help" for a command's flags.
+`
+
+// environment is what every command gets from run.
+type environment struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}

@@ -1,0 +1,38 @@
+package ingest
+
+import (
+	"github.com/article-archive/archive/corpus"
+)
+
+// Enrich fills in what the reader could not take from the record, leaving every
+// field the record set alone:
+//
+//   - Outlet, from a credit or syndication line, a dateline's "(Outlet)", or the
+//     URL's host mapped to a readable name (see ExtractOutlet);
+//   - Published, from a dateline that states a full date, with PublishedSource
+//     set to corpus.DateFromDateline; a date merely mentioned in the text, or a
+//     dateline without a year, is never taken;
+//   - Persons, extracted from Title and Body (see ExtractPersons); persons the
+//     record carries are normalized (see NormalizePersons) and kept instead.
+//
+// Enrich does no I/O and cannot fail.
+func Enrich(a *corpus.Article) {
+	if a.Outlet == "" {
+		a.Outlet = ExtractOutlet(a)
+	}
+	if a.Published.IsZero() {
+		if d, _ := DatelineDate(a.Body); !d.IsZero() {
+			a.Published = d
+			a.PublishedSource = corpus.DateFromDateline
+		}
+	}
+	if len(a.Persons) > 0 {
+		a.Persons = NormalizePersons(a.Persons)
+		return
+	}
+	text := a.Body
+	if a.Title != "" {
+		text = a.Title + "\n" + a.Body
+	}
+	a.Persons = ExtractPersons(text)
+}

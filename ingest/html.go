@@ -1,0 +1,344 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// MaxHTMLSize bounds the bytes ReadHTML reads from one page, so that a hostile or
+// broken file cannot exhaust memory; real article pages are far smaller.
+const MaxHTMLSize = 16 << 20
+
+// minArticleWords is the least text a page must yield to count as an article: less
+// is a menu or a caption that the extractor picked up from a page without a story.
+const minArticleWords = 15
+
+// ErrNoArticleText is wrapped by ReadHTML's error when a page holds no article text
+// (an index page, an error page, a page that renders its text with JavaScript).
+var ErrNoArticleText = errors.New("no article text found")
+
+// ReadHTML extracts one article from a saved web page: the main text without
+// navigation, ads or comments; the title; the authors; the URL (the page's
+// canonical or og:url, else pageURL); the outlet (og:site_name, JSON-LD
+// publisher.name, else the URL's host); and the published date, taken only from
+// JSON-LD datePublished, from <meta> tags such as article:published_time, or from a
+// date in the URL, with PublishedSource saying which. A date merely mentioned in
+// the text is never taken. Persons are left to Enrich.
+//
+// It returns an error wrapping ErrNoArticleText when the page has no extractable
+// text, and a read or parse error otherwise.
+func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxHTMLSize+1))
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("ingest: read html: %w", err)
+	}
+	if len(data) > MaxHTMLSize {
+		return corpus.Article{}, fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
+	}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("ingest: parse html: %w", err)
+	}
+	meta := readPageMeta(doc)
+
+	a := corpus.Article{URL: firstNonEmpty(absoluteURL(meta.canonical, pageURL), absoluteURL(meta.ogURL, pageURL), absoluteURL(meta.ldURL, pageURL), pageURL)}
+	opts := trafilatura.Options{
+		ExcludeComments: true,
+		EnableFallback:  true,
+		// Dates come from metadata only (below): htmldate would also take a date
+		// mentioned in the text.
+		HtmlDateMode: trafilatura.Disabled,
+	}
+	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
+		opts.OriginalURL = u
+	}
+	res, err := extractContent(doc, opts)
+	if err != nil || res == nil || len(strings.Fields(res.ContentText)) < minArticleWords {
+		what := "page"
+		if pageURL != "" {
+			what = pageURL
+		}
+		return corpus.Article{}, fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
+	}
+	a.Body = strings.TrimSpace(res.ContentText)
+	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, res.Metadata.Title, meta.ogTitle, meta.title))
+	a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
+	a.Outlet = firstNonEmpty(meta.siteName, meta.ldPublisher)
+	if a.Outlet == "" {
+		a.Outlet = OutletFromURL(a.URL)
+	}
+	switch {
+	case !meta.ldPublished.IsZero():
+		a.Published, a.PublishedSource = meta.ldPublished, corpus.DateFromJSONLD
+	case !meta.published.IsZero():
+		a.Published, a.PublishedSource = meta.published, corpus.DateFromMeta
+	default:
+		for _, u := range []string{a.URL, pageURL} {
+			if d := urlDate(u); !d.IsZero() {
+				a.Published, a.PublishedSource = d, corpus.DateFromURL
+				break
+			}
+		}
+	}
+	return a, nil
+}
+
+// extractContent runs trafilatura, turning a panic inside it (a bug triggered by an
+// odd page) into an error so that one page cannot stop an ingestion run.
+func extractContent(doc *html.Node, opts trafilatura.Options) (res *trafilatura.ExtractResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("content extraction failed: %v", p)
+		}
+	}()
+	return trafilatura.ExtractDocument(doc, opts)
+}
+
+// pageMeta is what a page's head and JSON-LD say about the article.
+type pageMeta struct {
+	title, ogTitle, ldHeadline string
+	canonical, ogURL, ldURL    string
+	siteName, ldPublisher      string
+	author                     string
+	ldAuthors                  []string
+	ldPublished, published     time.Time
+}
+
+// publishedMetaKeys are the <meta> names and properties publishers use for the
+// publication date, most specific first.
+var publishedMetaKeys = []string{
+	"article:published_time", "og:article:published_time", "article:published", "datepublished",
+	"og:published_time", "published_time", "publishdate", "publish_date", "publish-date", "pubdate",
+	"sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+	"date", "article.published", "cxenseparse:recs:publishtime", "og:pubdate", "rnews:datepublished",
+}
+
+func readPageMeta(doc *html.Node) pageMeta {
+	var m pageMeta
+	metas := map[string]string{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Title:
+				if m.title == "" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
+					m.title = strings.TrimSpace(n.FirstChild.Data)
+				}
+			case atom.Meta:
+				key := strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop")))
+				content := strings.TrimSpace(firstNonEmpty(attr(n, "content"), attr(n, "datetime")))
+				if key != "" && content != "" {
+					if _, ok := metas[key]; !ok {
+						metas[key] = content
+					}
+				}
+			case atom.Link:
+				if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {
+					m.canonical = attr(n, "href")
+				}
+			case atom.Time:
+				// <time itemprop="datePublished" datetime="..."> is metadata, not text.
+				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+					if _, ok := metas["datepublished"]; !ok {
+						metas["datepublished"] = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
+					}
+				}
+			case atom.Script:
+				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+					readJSONLD(n.FirstChild.Data, &m)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	m.ogTitle = metas["og:title"]
+	m.ogURL = metas["og:url"]
+	m.siteName = firstNonEmpty(metas["og:site_name"], metas["application-name"])
+	m.author = firstNonEmpty(metas["author"], metas["article:author"], metas["byl"], metas["sailthru.author"], metas["parsely-author"], metas["dc.creator"])
+	if strings.Contains(m.author, "://") {
+		m.author = "" // article:author is often a profile URL
+	}
+	for _, k := range publishedMetaKeys {
+		if d := parseMetaDate(metas[k]); !d.IsZero() {
+			m.published = d
+			break
+		}
+	}
+	return m
+}
+
+// articleTypes are the JSON-LD @types that describe the article itself rather than
+// the site or a breadcrumb.
+var articleTypes = map[string]bool{
+	"newsarticle": true, "article": true, "reportagenewsarticle": true, "blogposting": true,
+	"analysisnewsarticle": true, "opinionnewsarticle": true, "backgroundnewsarticle": true,
+	"reviewnewsarticle": true, "socialmediaposting": true, "liveblogposting": true, "webpage": true,
+	"scholarlyarticle": true, "techarticle": true, "report": true,
+}
+
+// readJSONLD fills m from a JSON-LD script; broken JSON, common on real pages, is
+// ignored.
+func readJSONLD(src string, m *pageMeta) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
+		return
+	}
+	var visit func(v any, depth int)
+	visit = func(v any, depth int) {
+		if depth > 6 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				visit(e, depth+1)
+			}
+		case map[string]any:
+			if g, ok := x["@graph"]; ok {
+				visit(g, depth+1)
+			}
+			if !isArticleType(x["@type"]) {
+				return
+			}
+			webPage := strings.EqualFold(jsonString(x["@type"]), "WebPage")
+			if d := parseMetaDate(jsonString(x["datePublished"])); !d.IsZero() && (m.ldPublished.IsZero() || !webPage) {
+				m.ldPublished = d
+			}
+			if webPage {
+				return // a WebPage's headline and author are the site's, not the article's
+			}
+			if m.ldHeadline == "" {
+				m.ldHeadline = jsonString(x["headline"])
+			}
+			if m.ldURL == "" {
+				m.ldURL = jsonString(x["url"])
+			}
+			if len(m.ldAuthors) == 0 {
+				m.ldAuthors = jsonNames(x["author"])
+			}
+			if m.ldPublisher == "" {
+				if p := jsonNames(x["publisher"]); len(p) > 0 {
+					m.ldPublisher = p[0]
+				}
+			}
+		}
+	}
+	visit(v, 0)
+}
+
+func isArticleType(t any) bool {
+	switch x := t.(type) {
+	case string:
+		return articleTypes[strings.ToLower(x)]
+	case []any:
+		for _, e := range x {
+			if isArticleType(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func jsonString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case []any:
+		if len(x) > 0 {
+			return jsonString(x[0])
+		}
+	case map[string]any:
+		return firstNonEmpty(jsonString(x["@id"]), jsonString(x["url"]))
+	}
+	return ""
+}
+
+// jsonNames reads the names of a JSON-LD person or organization, or of a list of
+// them; a bare string counts as a name.
+func jsonNames(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case string:
+		if s := strings.TrimSpace(x); s != "" && !strings.Contains(s, "://") {
+			out = append(out, s)
+		}
+	case map[string]any:
+		if n, ok := x["name"].(string); ok && strings.TrimSpace(n) != "" {
+			out = append(out, strings.TrimSpace(n))
+		}
+	case []any:
+		for _, e := range x {
+			out = append(out, jsonNames(e)...)
+		}
+	}
+	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// absoluteURL resolves ref against base and returns it only when the result is an
+// absolute http(s) URL.
+func absoluteURL(ref, base string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if !u.IsAbs() {
+		b, err := url.Parse(base)
+		if err != nil || !b.IsAbs() {
+			return ""
+		}
+		u = b.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// cleanTitle collapses white space in a title.
+func cleanTitle(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// splitAuthors splits a "; "-joined author string into names, dropping empty and
+// duplicate entries.
+func splitAuthors(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range strings.Split(s, ";") {
+		p = strings.Join(strings.Fields(p), " ")
+		p = strings.TrimPrefix(p, "By ")
+		if p == "" || seen[strings.ToLower(p)] {
+			continue
+		}
+		seen[strings.ToLower(p)] = true
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,281 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"io"
+	"strings"
+	"sync"
+)
+
+//go:generate go run names/gen_lexicons.go ../../shared/data/lexicons names
+
+// names holds the name and outlet lexicons derived from public-domain, CC0 and MIT
+// lists; names/README.md says where each file comes from, and names/NOTICE, embedded
+// with them so that it travels with every binary, carries the MIT notices.
+//
+//go:embed names/first.txt.gz names/last.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
+var names embed.FS
+
+// Word classes. One map lookup per token gives every class a word belongs to, which
+// keeps tagging to a single pass without regular expressions.
+const (
+	wFirst       uint32 = 1 << iota // a given name
+	wLast                           // a surname
+	wAmbiguous                      // a given name that is also an ordinary word (Bill, Grant, May)
+	wTitle                          // precedes a name: Mr., President, Minister
+	wTitleMod                       // precedes a title: Foreign, Deputy, former
+	wRole                           // a lowercase noun that introduces a name: spokesman, envoy
+	wStop                           // a function word that is capitalized only at a sentence start
+	wPlace                          // a country, region or city
+	wNationality                    // Iranian, U.S.
+	wOrg                            // a word that makes a name an organization: Department, Journal
+	wOrgSuffix                      // Inc, Corp, Ltd: the words before it name a company
+	wMonth                          // a month or weekday
+	wParticle                       // van, de, bin: lowercase inside a name
+	wSuffix                         // Jr., III: after a name, not part of its canonical form
+	wSpeech                         // said, told: a person speaks
+	wThing                          // a lower-case noun after a name of a thing: airport, rebels
+)
+
+// wNotName marks the classes that rule a capitalized word out as a person's name.
+const wNotName = wStop | wPlace | wNationality | wOrg | wOrgSuffix | wMonth
+
+// Hand-written word lists. Names of titles, places and months are facts; the lists
+// are kept general (no word was added for one article).
+const (
+	titleWords = `mr mr. mrs mrs. ms ms. miss mx dr dr. prof prof. sir dame lord lady madam monsieur
+	president vice-president president-elect vice-president-elect presidente senator sen sen. rep rep.
+	representative congressman congresswoman governor gov gov. governor-elect mayor mayor-elect minister premier
+	chancellor secretary secretary-general ambassador judge justice chief general gen gen. admiral adm adm.
+	colonel col col. major maj maj. captain capt capt. lieutenant lt lt. sergeant sgt sgt. corporal cpl cpl.
+	private pvt commander cmdr marshal brigadier king queen prince princess emperor empress crown pope
+	cardinal bishop archbishop reverend rev rev. father rabbi imam sheikh sheik ayatollah mullah emir
+	sultan shah pastor deacon professor coach detective inspector officer agent attorney counsel
+	chairman chairwoman chairperson ceo speaker envoy commissioner director superintendent sheriff
+	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
+	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
+	taoiseach hon hon. esq mme mlle messrs mother sister`
+	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
+	finance interior health trade economy economic justice labor labour energy treasury transport
+	transportation education agriculture environment home state prime first grand supreme attorney
+	executive managing press national security then incoming outgoing interim federal opposition party
+	army navy air general lord lieutenant head special`
+	roleWords = `president minister secretary leader general envoy adviser advisor official spokesman
+	spokeswoman spokesperson chairman chairwoman chief director coach manager striker midfielder
+	defender goalkeeper keeper captain player champion driver rider actor actress singer writer author
+	novelist poet artist producer lawyer attorney judge prosecutor senator congressman congresswoman
+	governor mayor ambassador diplomat commander colonel officer analyst economist strategist trader
+	dealer professor scientist researcher doctor executive founder owner candidate challenger rival
+	opponent son daughter wife husband father mother brother sister widow cousin nephew niece friend
+	colleague journalist reporter correspondent editor photographer columnist activist dissident
+	businessman businesswoman tycoon billionaire millionaire premier chancellor dictator king queen
+	prince princess pope cardinal bishop archbishop rabbi imam cleric ayatollah sheikh emir sultan
+	lawmaker legislator politician representative delegate negotiator mediator investor banker
+	economist spokesperson deputy head boss teammate veteran winner runner-up finalist seed opener
+	batsman bowler pitcher quarterback forward guard centre center fullback winger skipper trainer
+	jockey cyclist swimmer sprinter golfer boxer wrestler chairperson commissioner inspector detective
+	sergeant lieutenant admiral marshal premier-designate successor predecessor counterpart nominee
+	student teacher pastor priest monk nun singer-songwriter rapper director-general secretary-general
+	president-elect ex-president ex-minister citizen resident victim suspect defendant plaintiff
+	witness survivor hostage prisoner detainee pilot commentator presenter host anchor`
+	stopWords = `the a an and or but if in on at to for of from by with without as into onto about after before
+	during since until while although though because however still yet also so then thus therefore
+	meanwhile moreover furthermore additionally nevertheless nonetheless instead indeed neither nor
+	either both each every all any some many much more most few several no not none this that these
+	those there here where when what which who whom whose why how it its he she they we i you his her
+	their our my your him them us me one two three four five six seven eight nine ten first second
+	third last next new former late early other another such only even just according despite unlike
+	like including among between through against under over above below within across around near
+	beyond toward towards upon via per plus asked says said told added dear hello thanks yes
+	okay ok sources source officials photo image video file related read watch click share
+	advertisement editor note update updated breaking exclusive opinion analysis report reports
+	today yesterday tomorrow tonight now earlier later recently currently once again almost
+	perhaps maybe although whether unless whatever whoever wherever overall finally eventually
+	similarly likewise otherwise hence consequently accordingly regardless anyway besides
+	notably especially particularly specifically generally usually often sometimes never always
+	do does did is are was were be been being has have had will would shall should can could may
+	might must let lets please thank sorry welcome good great best top big small old young high low
+	full half total final free open live top-seeded seeded unseeded results result scores score
+	scorers scorer standings table group round quarterfinal semifinal semifinals final match matches
+	day week month year years attendance half-time halftime fulltime`
+	monthWords = `january february march april may june july august september october november december
+	jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov.
+	dec dec. christmas easter ramadan`
+	weekdayWords = `monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
+	thurs fri sat sun`
+	thingWords = `airport prison jail newspaper daily weekly magazine agency rebels guerrillas guerrilla
+	militants organisation organization group company firm bank club side team stadium river
+	province district town village region street road avenue hotel hospital university school college
+	station port bridge camp county scale disease syndrome award prize trophy campaign
+	operation law treaty index shares stock airline airlines brand label studio studios network
+	channel programme festival tournament championship race stakes rally cup league
+	division movement faction militia ministry department council committee commission court valley
+	island islands peninsula mountains desert lake sea gulf bay basin coast border highway motorway
+	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
+	centre tower building plant factory mine refinery oilfield accord`
+	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
+	mac y e`
+	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
+	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
+	& cos group holdings`
+	speechWords = `said says told added wrote argued explained noted stated testified insisted warned
+	claimed asked replied responded announced declared acknowledged admitted confirmed denied
+	recalled suggested commented conceded predicted urged`
+	nationalityWords = `u.s. us u.s u.k. uk u.n. un e.u. eu american americans british english scottish welsh irish
+	french german germans italian spanish portuguese dutch belgian swiss austrian swedish norwegian
+	danish finnish icelandic polish czech slovak hungarian romanian bulgarian greek turkish russian
+	ukrainian belarusian serbian croatian bosnian slovenian albanian macedonian georgian armenian
+	azerbaijani iranian iraqi syrian lebanese israeli israelis palestinian palestinians jordanian
+	saudi saudis yemeni omani emirati qatari kuwaiti bahraini egyptian libyan tunisian algerian
+	moroccan sudanese ethiopian somali kenyan ugandan tanzanian rwandan nigerian ghanaian
+	senegalese ivorian cameroonian congolese angolan zambian zimbabwean south african namibian
+	afghan pakistani indian bangladeshi sri lankan nepalese chinese japanese korean taiwanese
+	vietnamese thai cambodian laotian burmese malaysian singaporean indonesian filipino australian
+	zealand canadian mexican cuban haitian dominican guatemalan honduran salvadoran nicaraguan
+	costa rican panamanian colombian venezuelan ecuadorian peruvian bolivian chilean argentine
+	argentinian uruguayan paraguayan brazilian european asian african arab arabs western eastern
+	northern southern latin soviet communist socialist republican republicans democrat democrats
+	democratic conservative liberal labour labor muslim muslims jewish catholic
+	protestant islamic sunni shiite shia kurdish kurds persian hispanic latino`
+	placeWords = `afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
+	bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
+	brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia comoros
+	congo croatia cuba cyprus czech czechoslovakia denmark djibouti dominica ecuador egypt eritrea
+	estonia ethiopia fiji finland france gabon gambia georgia germany ghana greece grenada guatemala
+	guinea guyana haiti honduras hungary iceland india indonesia iran iraq ireland israel italy
+	jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait kyrgyzstan laos latvia lebanon
+	lesotho liberia libya liechtenstein lithuania luxembourg macedonia madagascar malawi malaysia
+	maldives mali malta mauritania mauritius mexico micronesia moldova monaco mongolia montenegro
+	morocco mozambique myanmar burma namibia nauru nepal netherlands holland nicaragua niger nigeria
+	norway oman pakistan palau palestine panama paraguay peru philippines poland portugal qatar
+	romania russia rwanda samoa senegal serbia seychelles singapore slovakia slovenia somalia spain
+	sudan suriname swaziland sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga
+	trinidad tobago tunisia turkey turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu
+	vatican venezuela vietnam yemen yugoslavia zaire zambia zimbabwe britain england scotland wales
+	america europe asia africa antarctica oceania arctic atlantic pacific mediterranean caribbean
+	balkans baltic gulf persia tibet kashmir gaza crimea chechnya kurdistan sahara siberia
+	alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho
+	illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+	mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas
+	utah vermont virginia wisconsin wyoming carolina dakota
+	washington london paris berlin moscow beijing tokyo rome madrid lisbon vienna brussels amsterdam
+	geneva zurich stockholm oslo copenhagen helsinki warsaw prague budapest bucharest sofia athens
+	ankara istanbul tehran baghdad damascus beirut amman jerusalem cairo riyadh dubai doha kabul
+	islamabad karachi delhi mumbai bombay calcutta kolkata dhaka bangkok hanoi manila jakarta seoul
+	pyongyang taipei shanghai hong kong singapore sydney melbourne canberra ottawa toronto montreal
+	vancouver chicago boston houston dallas atlanta miami seattle denver phoenix detroit philadelphia
+	baltimore brooklyn manhattan bronx york angeles francisco diego vegas orleans jersey hampshire
+	mexico bogota lima santiago caracas havana brasilia rio janeiro paulo buenos aires nairobi lagos
+	johannesburg pretoria kinshasa khartoum tripoli tunis algiers rabat kiev kyiv minsk tbilisi
+	baku yerevan tashkent almaty belgrade zagreb sarajevo pristina tirana nicosia valletta dublin
+	edinburgh glasgow manchester liverpool birmingham leeds frankfurt munich hamburg milan naples
+	barcelona seville lyon marseille geneva strasbourg tehran pentagon kremlin wellington auckland
+	hollywood silicon wall westminster whitehall downing capitol tel aviv west east north south
+	northeast northwest southeast southwest middle central san santa st st. saint sao los las fort port mount
+	cape puerto rio ciudad abu addis kuala`
+	orgWords = `department ministry house office service services force forces party council committee
+	journal times post news herald tribune gazette chronicle telegraph guardian observer independent
+	daily weekly monthly magazine press wire radio television tv network channel media
+	bank banks inc corporation company companies group university college school academy institute
+	foundation fund board exchange market markets airlines airways airline agency association union
+	league club united city fc court courts senate congress parliament assembly army navy corps
+	commission authority administration cabinet government embassy consulate church mosque temple
+	hospital center centre stadium airport station hotel museum cup open championship championships
+	games olympics award awards prize act treaty accord holdings industries motors bancorp financial
+	capital securities partners energy oil petroleum resources systems technologies technology
+	communications telecom records studios pictures entertainment street avenue road square river
+	mountain mountains island islands sea ocean lake bay county state states province republic
+	kingdom empire federation coalition alliance front movement brigade brigades guard police
+	bureau agency reserve treasury pentagon nations organisation organization federal trust
+	institution laboratory laboratories labs mining steel chemical chemicals foods products
+	electric electronics motor airlines railway railways shipping insurance investment investments
+	brothers bros bros. sons images getty associated reuters ap afp upi bloomberg xinhua tass interfax nasdaq
+	dow index valley park hall tower building bridge palace castle gate prison jail highway
+	council parliament ministry tribunal commission initiative program programme project plan
+	report declaration convention conference summit forum festival show series tour awards
+	world global international national regional limited trading
+	cross crescent peace spring revolution war wars battle operation rangers united city athletic
+	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus
+	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
+	invitational tournament grand slam athletics income land`
+)
+
+type lexicon struct {
+	words map[string]uint32
+	// outlets maps a web domain (no "www.") to the outlet's name.
+	outlets map[string]string
+}
+
+// loadLexicon builds the lexicon once per process: decompressing and indexing
+// about 60,000 names takes tens of milliseconds, too much to repeat per article.
+var loadLexicon = sync.OnceValue(func() *lexicon {
+	lx := &lexicon{words: make(map[string]uint32, 70000), outlets: make(map[string]string, 8000)}
+	add := func(list string, class uint32) {
+		for _, w := range strings.Fields(list) {
+			lx.words[w] |= class
+		}
+	}
+	eachEmbedded("names/first.txt.gz", func(w string) { lx.words[w] |= wFirst })
+	eachEmbedded("names/last.txt.gz", func(w string) { lx.words[w] |= wLast })
+	eachEmbedded("names/ambiguous.txt", func(w string) { lx.words[w] |= wAmbiguous })
+	eachEmbedded("names/titles.txt", func(w string) {
+		if !strings.Contains(w, " ") {
+			lx.words[w] |= wTitle
+			lx.words[w+"."] |= wTitle
+		}
+	})
+	add(titleWords, wTitle)
+	add(titleModWords, wTitleMod)
+	add(roleWords, wRole)
+	add(stopWords, wStop)
+	add(monthWords, wMonth)
+	// Weekdays are in the SSA list (a few children are named Wednesday), but in news
+	// they are dates; months like May and June stay names too.
+	for _, w := range strings.Fields(weekdayWords) {
+		lx.words[w] = lx.words[w]&^(wFirst|wLast) | wMonth
+	}
+	add(thingWords, wThing)
+	add(particleWords, wParticle)
+	add(suffixWords, wSuffix)
+	add(orgSuffixWords, wOrgSuffix)
+	add(speechWords, wSpeech)
+	add(nationalityWords, wNationality)
+	add(placeWords, wPlace)
+	add(orgWords, wOrg)
+	eachEmbedded("names/outlets.tsv.gz", func(line string) {
+		if domain, name, ok := strings.Cut(line, "\t"); ok {
+			lx.outlets[domain] = name
+		}
+	})
+	return lx
+})
+
+// eachEmbedded calls fn for each non-empty line of an embedded lexicon file. The
+// files are built by names/gen_lexicons.go and checked by the tests, so a read error
+// is a build defect and panics rather than being returned from every extraction.
+func eachEmbedded(path string, fn func(string)) {
+	data, err := names.ReadFile(path)
+	if err != nil {
+		panic("ingest: embedded lexicon: " + err.Error())
+	}
+	var r io.Reader = bytes.NewReader(data)
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			panic("ingest: embedded lexicon " + path + ": " + err.Error())
+		}
+		r = zr
+	}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			fn(line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		panic("ingest: embedded lexicon " + path + ": " + err.Error())
+	}
+}

@@ -1,0 +1,727 @@
+package ingest
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ExtractPersons returns the distinct people mentioned in text, as canonical full
+// names in order of first mention. "President Trump", "Trump's" and "Mr. Trump"
+// become the full name the text uses elsewhere ("Donald Trump"); titles and
+// possessives are dropped. A surname that never appears with a given name is kept
+// only when the text shows it is a person's ("Mr. Smith", "said Smith").
+//
+// It tags capitalized word runs with name lexicons and context cues (titles, role
+// nouns, speech verbs) in one pass; it never returns organizations, places or
+// pronouns on purpose, but a rule-based tagger does make mistakes.
+func ExtractPersons(text string) []string {
+	pe := personsPool.Get().(*personExtractor)
+	defer personsPool.Put(pe)
+	return pe.extract(text)
+}
+
+// personExtractor holds the buffers of one extraction, reused through a pool so
+// that tagging a stream of articles allocates little.
+type personExtractor struct {
+	lx *lexicon
+	// lowerSeen is a Bloom-like bit set of the words the text writes in lower case:
+	// a capitalized word that also appears in lower case is an ordinary word at the
+	// start of a sentence or in a name of a thing, not a person's name.
+	lowerSeen [1 << 14 / 64]uint64
+	toks      []token
+	classes   []uint32
+	mentions  []mention
+	buf       [64]byte
+}
+
+var personsPool = sync.Pool{New: func() any { return &personExtractor{lx: loadLexicon()} }}
+
+// mention is one candidate name in the text.
+type mention struct {
+	pos   int      // byte offset, for ordering by first mention
+	parts []string // the name's words as written, possessive cut off
+	// multi: a given name and a surname (or more); otherwise a single word.
+	multi bool
+	// person: the words alone show a person (a known given name, a title, a role);
+	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
+	person, evidence bool
+	caps             bool // set in capitals (a headline): only matched, never a person alone
+}
+
+const maxNameWords = 4
+
+func (pe *personExtractor) extract(text string) []string {
+	pe.toks = tokenize(text, pe.toks[:0])
+	toks := pe.toks
+	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
+	for i := range toks {
+		pe.classes[i] = 0
+		if toks[i].kind == tokWord {
+			pe.classes[i] = pe.classify(toks[i].text)
+		}
+	}
+	pe.lowerSeen = [len(pe.lowerSeen)]uint64{}
+	for i := range toks {
+		if toks[i].kind == tokWord && !toks[i].upper {
+			h := wordHash(toks[i].text)
+			pe.lowerSeen[h/64%uint64(len(pe.lowerSeen))] |= 1 << (h % 64)
+		}
+	}
+	pe.mentions = pe.mentions[:0]
+	var orgs map[string]bool // surnames seen in company names (Merrill Lynch & Co)
+	for i := 0; i < len(toks); {
+		if !pe.nameStart(i) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) {
+			j++
+		}
+		if org := pe.span(i, j); org != "" {
+			if orgs == nil {
+				orgs = map[string]bool{}
+			}
+			orgs[org] = true
+		}
+		i = j
+	}
+	return resolvePersons(pe.mentions, orgs)
+}
+
+// wordHash is FNV-1a over the ASCII-lowered bytes of w.
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// seenLower reports whether the text also writes w in lower case.
+func (pe *personExtractor) seenLower(w string) bool {
+	h := wordHash(w)
+	return pe.lowerSeen[h/64%uint64(len(pe.lowerSeen))]&(1<<(h%64)) != 0
+}
+
+// classify returns the word classes of w, trying its lower-case form, then the
+// form without a final period, then the part before a hyphen (for Jean-Claude).
+// Short ASCII words are lowered into the extractor's buffer, and the map is indexed
+// with string(bytes), which Go does without allocating.
+func (pe *personExtractor) classify(w string) uint32 {
+	b, ok := pe.lowerASCII(w)
+	if !ok {
+		return classifyLower(pe.lx, strings.ToLower(w))
+	}
+	if c, ok := pe.lx.words[string(b)]; ok {
+		return c
+	}
+	if n := len(b); n > 1 && b[n-1] == '.' {
+		if c, ok := pe.lx.words[string(b[:n-1])]; ok {
+			return c
+		}
+	}
+	if i := bytes.IndexByte(b, '-'); i > 0 {
+		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(b[bytes.LastIndexByte(b, '-')+1:])]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+	}
+	return 0
+}
+
+func classifyLower(lx *lexicon, lower string) uint32 {
+	if c, ok := lx.words[lower]; ok {
+		return c
+	}
+	if rest, ok := strings.CutSuffix(lower, "."); ok {
+		if c, ok := lx.words[rest]; ok {
+			return c
+		}
+	}
+	if i := strings.IndexByte(lower, '-'); i > 0 {
+		head, tail := lx.words[lower[:i]], lx.words[lower[strings.LastIndexByte(lower, '-')+1:]]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+	}
+	return 0
+}
+
+// lowerASCII lowers w into the extractor's buffer; ok is false when w is not short
+// ASCII. The bytes are valid until the next call.
+func (pe *personExtractor) lowerASCII(w string) ([]byte, bool) {
+	if len(w) > len(pe.buf) {
+		return nil, false
+	}
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		pe.buf[k] = c
+	}
+	return pe.buf[:len(w)], true
+}
+
+func (pe *personExtractor) nameStart(i int) bool {
+	t := &pe.toks[i]
+	return t.kind == tokWord && (t.upper || isArabicArticle(t.text))
+}
+
+// nameContinues reports whether token j extends the capitalized run before it: a
+// capitalized word, or a particle (van, de, bin) followed by one.
+func (pe *personExtractor) nameContinues(j int) bool {
+	t := &pe.toks[j]
+	if t.kind != tokWord {
+		return false
+	}
+	if t.upper || isArabicArticle(t.text) {
+		return true
+	}
+	// Particles may chain: "van der Pas", "de la Hoya".
+	for k := j; k < len(pe.toks) && k < j+3; k++ {
+		n := &pe.toks[k]
+		if n.kind != tokWord || n.poss || (k > j && n.newline) {
+			return false
+		}
+		if n.upper {
+			return k > j
+		}
+		if pe.classes[k]&wParticle == 0 {
+			return false
+		}
+	}
+	return false
+}
+
+// isArabicArticle matches "al-Assad", "el-Sisi": lower case, yet part of a name.
+func isArabicArticle(w string) bool {
+	if len(w) < 4 || w[2] != '-' || !(w[0] == 'a' && w[1] == 'l' || w[0] == 'e' && w[1] == 'l') {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[3:])
+	return unicode.IsUpper(r)
+}
+
+// span tags the capitalized run toks[i:j]. It records at most one mention, and
+// returns the lower-case surname when the run names a company instead.
+func (pe *personExtractor) span(i, j int) (org string) {
+	toks, cls := pe.toks, pe.classes
+	allCaps := true
+	for k := i; k < j; k++ {
+		if !toks[k].allCaps && !toks[k].initial {
+			allCaps = false
+		}
+	}
+	if allCaps {
+		// A headline in capitals: its words may repeat a name the body spells out.
+		for k := i; k < j; k++ {
+			if toks[k].allCaps && cls[k]&wNotName == 0 {
+				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, parts: []string{toks[k].text}, caps: true})
+			}
+		}
+		return ""
+	}
+
+	// Strip what comes before the name: "U.S. President-elect", "Foreign Minister",
+	// "The", "Iran envoy"; a title anywhere in the run moves the start past it.
+	k, titled := pe.stripLeading(i, j, false)
+	for t := pe.titleAfter(k, j); t >= 0; t = pe.titleAfter(k, j) {
+		k, titled = pe.stripLeading(t+1, j, true)
+	}
+	end := j
+	for end > k+1 && (cls[end-1]&wSuffix != 0 || cls[end-1]&(wMonth|wFirst) == wMonth) {
+		end--
+	}
+	if k >= end {
+		return ""
+	}
+	if next := end; next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
+		(toks[next].upper && cls[next]&wOrgSuffix != 0) ||
+		(toks[next].text == "and" && next+1 < len(toks) && toks[next+1].upper && cls[next+1]&wOrgSuffix != 0)) {
+		return strings.ToLower(toks[end-1].text)
+	}
+	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
+	// before a known given name that no rule stripped are not part of the name.
+	for m := k + 1; m < end-1; m++ {
+		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName) == 0 && cls[k]&wFirst == 0 {
+			k = m
+			break
+		}
+	}
+	// "Ben Gurion airport", "Tamil Tiger rebels", "the town of Bou Haroun": the
+	// run names a thing or a place.
+	if end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper && cls[end]&wThing != 0 {
+		return ""
+	}
+	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 {
+		return ""
+	}
+	firstClass := cls[k]
+	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0
+	words := 0
+	for m := k; m < end; m++ {
+		c := cls[m]
+		switch {
+		case c&wOrgSuffix != 0:
+			return strings.ToLower(toks[max(m-1, k)].text)
+		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
+			return ""
+		case toks[m].allCaps && !toks[m].initial && !isRoman(toks[m].text):
+			return ""
+		case c&wStop != 0 && c&(wFirst|wLast) == 0 && !(m > k && toks[m].text[0] >= 'a'):
+			return ""
+		case m > k && c&(wNationality|wPlace) != 0 && c&(wFirst|wLast) == 0:
+			return "" // Roman Catholic, Cleveland Browns
+		}
+		if c&wParticle == 0 || toks[m].upper {
+			words++
+		}
+	}
+	if words > maxNameWords {
+		return ""
+	}
+
+	role := pe.roleBefore(i) || pe.roleAfter(end)
+	speech := pe.speechAround(i, end)
+	mn := mention{pos: toks[k].start, parts: make([]string, 0, end-k)}
+	for m := k; m < end; m++ {
+		mn.parts = append(mn.parts, toks[m].text)
+	}
+	lastClass := cls[end-1]
+	if words >= 2 {
+		mn.multi = true
+		switch {
+		case titled || role || strongFirst:
+			mn.person = true
+		case firstClass&wFirst != 0 && firstClass&wNotName == 0 && lastClass&wLast != 0:
+			mn.person = true // Bill Clinton: an ambiguous given name before a surname
+		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
+			mn.person = true
+		case speech && (firstClass|lastClass)&(wFirst|wLast) != 0 && (firstClass|lastClass)&wNotName == 0:
+			mn.person = true
+		case words <= 3 && pe.nameShaped(k, end, !speech && !pe.listedWithCountry(end)):
+			mn.person = true
+		}
+		mn.evidence = speech
+	} else {
+		if firstClass&wNotName != 0 || toks[k].initial {
+			return ""
+		}
+		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text))
+	}
+	pe.mentions = append(pe.mentions, mn)
+	return ""
+}
+
+// nameShaped reports whether toks[k:end], which no lexicon rule accepted, still
+// reads as a foreign name: plain capitalized words, none known as anything but a
+// name, one of them a known given name or surname or ending like a surname
+// (Pantic, Kontogiannis). With needLexicon false, the context has shown a person
+// and plain capitalized words suffice.
+func (pe *personExtractor) nameShaped(k, end int, needLexicon bool) bool {
+	if pe.classes[k]&wParticle != 0 {
+		return false // Der Spiegel, Les Echos, Le Havre: an article opens the name of a thing
+	}
+	if k > 0 && pe.toks[k-1].kind == tokWord && pe.classes[k-1]&wStop != 0 {
+		switch strings.ToLower(pe.toks[k-1].text) {
+		case "in", "at", "near", "outside", "from", "to", "into":
+			return false // at Trent Bridge, in Bou Haroun: a place
+		}
+	}
+	named := false
+	for m := k; m < end; m++ {
+		c := pe.classes[m]
+		if c&wParticle != 0 && !pe.toks[m].upper {
+			continue
+		}
+		if c&^(wFirst|wLast|wAmbiguous) != 0 || !plainWord(pe.toks[m].text) || pe.seenLower(pe.toks[m].text) ||
+			lowerTail(pe.toks[m].text) {
+			return false
+		}
+		if c&(wFirst|wLast) != 0 || (m == end-1 && surnameEnding(pe.toks[m].text)) {
+			named = true
+		}
+	}
+	return named || !needLexicon
+}
+
+// listedWithCountry reports whether the run ending at end is followed by a country
+// in parentheses or "of" and a country, as names are in lists of players and
+// delegates: "Petr Korda ( Czech Republic )", "Yayuk Basuki of Indonesia".
+func (pe *personExtractor) listedWithCountry(end int) bool {
+	toks := pe.toks
+	if end+2 >= len(toks) || toks[end-1].poss {
+		return false
+	}
+	k := end + 1
+	switch toks[end].text {
+	case "(":
+	case "of":
+		if toks[k].text == "the" {
+			k++
+		}
+	default:
+		return false
+	}
+	return k < len(toks) && toks[k].upper && pe.classes[k]&(wPlace|wNationality) != 0
+}
+
+// plainWord reports whether w is letters only, apart from inner hyphens and
+// apostrophes, with at least two letters.
+func plainWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLetter(r):
+			n++
+		case r == '-' || r == '\'' || r == '’':
+		default:
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// lowerTail reports whether a hyphenated word ends in a lower-case word of three
+// letters or more, as adjectives do (Serb-held, Second-placed, Nablus-based).
+func lowerTail(w string) bool {
+	i := strings.LastIndexByte(w, '-')
+	if i < 0 || len(w)-i-1 < 3 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[i+1:])
+	return unicode.IsLower(r)
+}
+
+// surnameEndings are endings common in surnames across Europe and Asia and rare in
+// the names of places and companies.
+var surnameEndings = []string{"ovic", "evic", "ić", "ic", "ski", "sky", "enko", "escu", "opoulos", "poulos",
+	"idis", "akis", "oglu", "yan", "ian", "ani", "sson", "sen", "ssen", "ez", "elli", "etti", "ini",
+	"chuk", "vich", "ovich", "ov", "ova", "ev", "eva", "ashvili", "adze", "ek", "ak", "uk"}
+
+func surnameEnding(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, e := range surnameEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// orgSurnames are words of organization and place names that are also common
+// surnames: after a known given name they are the surname (Stuart Hall, Emily Post).
+var orgSurnames = map[string]bool{
+	"hall": true, "park": true, "house": true, "post": true, "church": true, "cross": true,
+	"bridge": true, "lake": true, "bay": true, "street": true, "tower": true, "castle": true,
+	"villa": true, "gate": true, "field": true, "rivers": true, "king": true, "guard": true,
+}
+
+// stripLeading skips the words at the start of toks[k:j] that come before a name:
+// acronyms, titles, their modifiers, function words, nationalities, places, and
+// organizations followed by a title ("Treasury Secretary"). titled reports whether
+// the name is introduced by a title.
+func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
+	for ; k < j; k++ {
+		c := pe.classes[k]
+		switch {
+		case pe.toks[k].allCaps && !pe.toks[k].initial:
+		case c&wTitle != 0:
+			titled = true
+		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
+			titled = titled && c&wTitleMod != 0
+		case c&wOrg != 0 && pe.titleAfter(k+1, j) >= 0:
+		default:
+			return k, titled
+		}
+	}
+	return k, titled
+}
+
+// titleAfter returns the index of the last title in toks[from:to-1] that is
+// followed by a word that is not a title, or -1.
+func (pe *personExtractor) titleAfter(from, to int) int {
+	for t := to - 2; t >= from; t-- {
+		if pe.classes[t]&wTitle != 0 && !pe.toks[t].allCaps {
+			return t
+		}
+	}
+	return -1
+}
+
+// roleBefore reports whether a lower-case role noun introduces the run at i:
+// "Iranian general Qassem Soleimani", "Iran's president, Massoud Pezeshkian".
+func (pe *personExtractor) roleBefore(i int) bool {
+	p := i - 1
+	if p >= 0 && pe.toks[p].text == "," {
+		p--
+	}
+	return p >= 0 && pe.toks[p].kind == tokWord && !pe.toks[p].upper && pe.classes[p]&(wRole|wTitle) != 0
+}
+
+// roleAfter reports whether an appositive with a role noun follows the run ending
+// at end: "Qassem Soleimani, the leader of the Quds Force".
+func (pe *personExtractor) roleAfter(end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || toks[end].text != "," || toks[end-1].poss {
+		return false
+	}
+	k := end + 1
+	if k < len(toks) {
+		switch strings.ToLower(toks[k].text) {
+		case "the", "a", "an", "its", "his", "her", "their", "our", "who", "whose":
+			k++
+		}
+	}
+	for n := 0; n < 3 && k < len(toks); n, k = n+1, k+1 {
+		t := &toks[k]
+		if t.kind != tokWord || t.upper && n > 0 {
+			return false
+		}
+		if !t.upper && pe.classes[k]&wRole != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// speechAround reports whether the run toks[i:end] speaks ("Smith said", "said
+// Smith", "according to Smith") or is given an age ("Smith, 45,").
+func (pe *personExtractor) speechAround(i, end int) bool {
+	toks := pe.toks
+	if end < len(toks) && !toks[end-1].poss {
+		if toks[end].kind == tokWord && pe.classes[end]&wSpeech != 0 && !toks[end].upper {
+			return true
+		}
+		if toks[end].text == "," && end+2 < len(toks) && toks[end+1].kind == tokNumber &&
+			len(toks[end+1].text) <= 3 && (toks[end+2].text == "," || toks[end+2].text == ")") {
+			return true
+		}
+	}
+	if i > 0 && toks[i-1].kind == tokWord && pe.classes[i-1]&wSpeech != 0 && !toks[i-1].upper {
+		return true
+	}
+	return i > 1 && toks[i-1].text == "to" && strings.EqualFold(toks[i-2].text, "according")
+}
+
+func isRoman(w string) bool {
+	switch w {
+	case "II", "III", "IV", "VI", "VII", "VIII":
+		return true
+	}
+	return false
+}
+
+// person is one resolved person: a canonical name and the mentions that refer to it.
+type person struct {
+	name  string
+	parts []string // lower case, particles included
+	pos   int
+	count int
+}
+
+func (p *person) first() string { return p.parts[0] }
+func (p *person) last() string  { return p.parts[len(p.parts)-1] }
+
+// resolvePersons groups the mentions of one text into people. Full names come
+// first; a single word then joins the full name whose surname (or, failing that,
+// given name) it is, and stands alone only with evidence of its own.
+func resolvePersons(mentions []mention, orgs map[string]bool) []string {
+	var people []*person
+	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
+	for _, m := range mentions {
+		if !m.multi && m.evidence && !m.caps {
+			confirmed[strings.ToLower(m.parts[0])] = true
+		}
+	}
+	lowerParts := func(parts []string) []string {
+		out := make([]string, len(parts))
+		for i, p := range parts {
+			out[i] = strings.ToLower(p)
+		}
+		return out
+	}
+	addFull := func(m mention) {
+		lp := lowerParts(m.parts)
+		for _, p := range people {
+			if len(p.parts) < 2 {
+				continue
+			}
+			// Same person: same words, or same given name and surname with a middle
+			// name or initial on one side, or the longer name ends with the shorter.
+			if slices.Equal(p.parts, lp) || (p.first() == lp[0] && p.last() == lp[len(lp)-1]) ||
+				hasSuffix(p.parts, lp) {
+				p.count++
+				p.pos = min(p.pos, m.pos)
+				return
+			}
+			if hasSuffix(lp, p.parts) {
+				p.name, p.parts = strings.Join(m.parts, " "), lp
+				p.count++
+				p.pos = min(p.pos, m.pos)
+				return
+			}
+		}
+		people = append(people, &person{name: strings.Join(m.parts, " "), parts: lp, pos: m.pos, count: 1})
+	}
+	for _, m := range mentions {
+		if m.multi && m.person {
+			addFull(m)
+		}
+	}
+	surnames := map[string]bool{}
+	for _, p := range people {
+		surnames[p.last()] = true
+	}
+	for _, m := range mentions {
+		if m.multi && !m.person {
+			last := strings.ToLower(m.parts[len(m.parts)-1])
+			if confirmed[last] || (m.evidence && surnames[last]) {
+				addFull(m)
+			}
+		}
+	}
+	// Single words: a surname or given name of a full name, or a person of their own
+	// when the text shows it ("Mr. Smith", "said Smith").
+	var singles []mention
+	for _, m := range mentions {
+		if m.multi {
+			continue
+		}
+		if p := matchPerson(people, strings.ToLower(m.parts[0]), m.caps); p != nil {
+			p.count++
+			p.pos = min(p.pos, m.pos)
+			continue
+		}
+		singles = append(singles, m)
+	}
+	full := len(people)
+	for _, m := range singles {
+		if m.caps {
+			continue
+		}
+		w := strings.ToLower(m.parts[0])
+		if p := findSingle(people[full:], w); p != nil {
+			p.pos = min(p.pos, m.pos)
+			p.count++
+			continue
+		}
+		if confirmed[w] {
+			people = append(people, &person{name: m.parts[0], parts: []string{w}, pos: m.pos, count: 1})
+		}
+	}
+	// A single word set in capitals may repeat a surname-only person.
+	for _, m := range singles {
+		if m.caps {
+			if p := findSingle(people[full:], strings.ToLower(m.parts[0])); p != nil {
+				p.count++
+			}
+		}
+	}
+	people = slices.DeleteFunc(people, func(p *person) bool { return orgs[p.last()] })
+	slices.SortStableFunc(people, func(a, b *person) int { return a.pos - b.pos })
+	out := make([]string, 0, len(people))
+	for _, p := range people {
+		out = append(out, p.name)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// matchPerson returns the full-name person whose surname is w (the most mentioned
+// one when several share it) or, for a word not in capitals, the only one whose
+// given name is w.
+func matchPerson(people []*person, w string, caps bool) *person {
+	var best *person
+	for _, p := range people {
+		if len(p.parts) >= 2 && p.last() == w && (best == nil || p.count > best.count) {
+			best = p
+		}
+	}
+	if best != nil || caps {
+		return best
+	}
+	for _, p := range people {
+		if len(p.parts) >= 2 && p.first() == w {
+			if best != nil {
+				return nil
+			}
+			best = p
+		}
+	}
+	return best
+}
+
+func findSingle(people []*person, w string) *person {
+	for _, p := range people {
+		if p.parts[0] == w {
+			return p
+		}
+	}
+	return nil
+}
+
+func hasSuffix(long, short []string) bool {
+	return len(long) > len(short) && slices.Equal(long[len(long)-len(short):], short)
+}
+
+// NormalizePersons cleans a record's own list of persons the way ExtractPersons
+// writes names: titles and possessives dropped, white space collapsed, names in all
+// lower or all upper case capitalized, duplicates and surname-only entries that
+// repeat a full name in the list removed. Order is kept.
+func NormalizePersons(in []string) []string {
+	lx := loadLexicon()
+	var mentions []mention
+	for i, raw := range in {
+		words := strings.Fields(raw)
+		for len(words) > 1 && lx.words[strings.ToLower(words[0])]&(wTitle|wTitleMod) != 0 {
+			words = words[1:]
+		}
+		if len(words) == 0 {
+			continue
+		}
+		last := words[len(words)-1]
+		for _, s := range []string{"'s", "’s", "'", "’"} {
+			if rest, ok := strings.CutSuffix(last, s); ok && rest != "" {
+				words[len(words)-1] = rest
+				break
+			}
+		}
+		joined := strings.Join(words, " ")
+		if joined == strings.ToLower(joined) || joined == strings.ToUpper(joined) {
+			for w := range words {
+				words[w] = capitalize(words[w])
+			}
+		}
+		mentions = append(mentions, mention{pos: i, parts: words, multi: len(words) > 1, person: true, evidence: true})
+	}
+	return resolvePersons(mentions, nil)
+}
+
+// capitalize writes a name word with capitals after spaces, hyphens and
+// apostrophes: "o'neil-smith" → "O'Neil-Smith".
+func capitalize(w string) string {
+	b := []rune(strings.ToLower(w))
+	up := true
+	for i, r := range b {
+		if up {
+			b[i] = unicode.ToUpper(r)
+		}
+		up = r == '-' || r == '\'' || r == '’' || r == '.'
+	}
+	return string(b)
+}

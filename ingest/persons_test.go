@@ -1,0 +1,268 @@
+package ingest
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestExtractPersons(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{
+			name: "title and possessive resolve to the full name",
+			text: "President Trump said on Monday. Later, President-elect Donald Trump's aides met Mr. Trump.",
+			want: []string{"Donald Trump"},
+		},
+		{
+			name: "surname with honorific and no full name stays a surname",
+			text: "The plan was backed by Mr. Pezeshkian, officials said.",
+			want: []string{"Pezeshkian"},
+		},
+		{
+			name: "surname without evidence is dropped",
+			text: "The Biden administration said it would respond.",
+			want: nil,
+		},
+		{
+			name: "said Smith is evidence",
+			text: "\"We will not back down,\" said Smith, adding that talks would resume.",
+			want: []string{"Smith"},
+		},
+		{
+			name: "organizations and places are not people",
+			text: "The Wall Street Journal reported that the White House and the Justice Department met in the Oval Office with the Secret Service and the Quds Force in Washington.",
+			want: nil,
+		},
+		{
+			name: "titles and role nouns are dropped from the name",
+			text: "Foreign Minister Abbas Araghchi met U.S. envoy Brian Hook and Iran's supreme leader, Ali Khamenei.",
+			want: []string{"Abbas Araghchi", "Brian Hook", "Ali Khamenei"},
+		},
+		{
+			name: "appositive role",
+			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
+			want: []string{"Qassem Soleimani"},
+		},
+		{
+			name: "particles inside a name",
+			text: "The Commission's chief spokesman Nikolaus van der Pas told a news briefing. Van der Pas added nothing.",
+			want: []string{"Nikolaus van der Pas"},
+		},
+		{
+			name: "tokenized possessive and headline in capitals",
+			text: "FISCHLER SAYS NO BAN\nEU Farm Commissioner Franz Fischler 's proposal was rejected . Fischler said so .",
+			want: []string{"Franz Fischler"},
+		},
+		{
+			name: "order of first mention counts surname mentions",
+			text: "Mr. Blair spoke first. Then Bill Clinton spoke, and Tony Blair replied.",
+			want: []string{"Tony Blair", "Bill Clinton"},
+		},
+		{
+			name: "company names with a corporate suffix",
+			text: "Merrill Lynch & Co said profits rose. Dean Witter Reynolds Inc declined comment.",
+			want: nil,
+		},
+		{
+			name: "initials",
+			text: "The report was written by J. Smith and John F. Kennedy.",
+			want: []string{"J. Smith", "John F. Kennedy"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ExtractPersons(tt.text)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ExtractPersons(%q) mismatch (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func TestNormalizePersons(t *testing.T) {
+	got := NormalizePersons([]string{"reagan", "President Ronald Reagan", "  james   baker ", "Baker's", "JAMES BAKER"})
+	want := []string{"Ronald Reagan", "James Baker"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("NormalizePersons mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// conllDoc is one line of the CoNLL-2003 per-document file (see its README).
+type conllDoc struct {
+	ID      string   `json:"id"`
+	Text    string   `json:"text"`
+	Persons []string `json:"persons"`
+}
+
+const conllPath = "../../shared/data/conll2003/documents_train_testa.jsonl"
+
+// TestPersonsCoNLL measures ExtractPersons against the CoNLL-2003 person gold at
+// document level: each document's distinct people, a surname-only gold mention
+// ("Fischler") counted as the same person as the full name it repeats ("Franz
+// Fischler"), since ExtractPersons resolves them to one name by design.
+func TestPersonsCoNLL(t *testing.T) {
+	f, err := os.Open(conllPath)
+	if err != nil {
+		t.Skipf("CoNLL-2003 data not available (%v); it lives in ../shared/data beside the checkout", err)
+	}
+	defer f.Close()
+	var all, prose prf
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 8<<20)
+	for sc.Scan() {
+		var d conllDoc
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatalf("%s: %v", conllPath, err)
+		}
+		got := ExtractPersons(d.Text)
+		s := scoreDoc(clusterNames(d.Persons), got)
+		all.add(s)
+		if !isTable(d.Text) {
+			prose.add(s)
+		}
+		if testing.Verbose() && os.Getenv("CONLL_ERRORS") != "" && (s.fp > 0 || s.fn > 0) {
+			t.Logf("%s: gold %q got %q", d.ID, d.Persons, got)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("CoNLL-2003 train+testa, distinct persons per document (%d docs): %s", all.docs, all)
+	t.Logf("  prose documents only (%d docs, results tables left out): %s", prose.docs, prose)
+	const floor = 0.87
+	if p, r, f1 := all.scores(); f1 < floor {
+		t.Errorf("F1 %.3f (P %.3f R %.3f) is below the floor %.2f", f1, p, r, floor)
+	}
+}
+
+// isTable reports whether a CoNLL document is mostly a sports results table: many
+// lines that hold numbers and few that read as sentences.
+func isTable(text string) bool {
+	lines := strings.Split(text, "\n")
+	numeric := 0
+	for _, l := range lines {
+		if strings.ContainsAny(l, "0123456789") && !strings.HasSuffix(l, " .") {
+			numeric++
+		}
+	}
+	return numeric*2 > len(lines)
+}
+
+type docScore struct{ tp, fp, fn int }
+
+type prf struct {
+	docs       int
+	tp, fp, fn int
+}
+
+func (p *prf) add(s docScore) { p.docs++; p.tp += s.tp; p.fp += s.fp; p.fn += s.fn }
+
+func (p prf) scores() (precision, recall, f1 float64) {
+	if p.tp+p.fp > 0 {
+		precision = float64(p.tp) / float64(p.tp+p.fp)
+	}
+	if p.tp+p.fn > 0 {
+		recall = float64(p.tp) / float64(p.tp+p.fn)
+	}
+	if precision+recall > 0 {
+		f1 = 2 * precision * recall / (precision + recall)
+	}
+	return
+}
+
+func (p prf) String() string {
+	pr, r, f := p.scores()
+	return strings.Join([]string{"P " + fmtF(pr), "R " + fmtF(r), "F1 " + fmtF(f),
+		"(tp " + itoa(p.tp) + ", fp " + itoa(p.fp) + ", fn " + itoa(p.fn) + ")"}, " ")
+}
+
+// clusterNames groups a document's gold mention strings into people: a name joins
+// an earlier one it is the same person as (see samePerson).
+func clusterNames(names []string) [][]string {
+	sorted := slices.Clone(names)
+	slices.SortStableFunc(sorted, func(a, b string) int { return len(strings.Fields(b)) - len(strings.Fields(a)) })
+	var clusters [][]string
+	for _, n := range sorted {
+		placed := false
+		for i, c := range clusters {
+			if samePerson(c[0], n) {
+				clusters[i] = append(c, n)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			clusters = append(clusters, []string{n})
+		}
+	}
+	return clusters
+}
+
+// samePerson reports whether two names can denote one person: equal up to case,
+// one the end of the other (Fischler, van der Pas), a single word the first word of
+// the other (Roy for Roy Keane, Tang for Tang Shubei), or the same first and last word.
+func samePerson(a, b string) bool {
+	x, y := nameWords(a), nameWords(b)
+	if len(x) == 0 || len(y) == 0 {
+		return false
+	}
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	if slices.Equal(x[len(x)-len(y):], y) || (len(y) == 1 && x[0] == y[0]) {
+		return true
+	}
+	return x[0] == y[0] && x[len(x)-1] == y[len(y)-1]
+}
+
+// nameWords splits a name into lower-case words without a generational suffix,
+// which ExtractPersons leaves out of canonical names (Ken Griffey Jr).
+func nameWords(s string) []string {
+	w := strings.Fields(strings.ToLower(s))
+	for len(w) > 1 {
+		switch strings.TrimSuffix(w[len(w)-1], ".") {
+		case "jr", "sr", "ii", "iii", "iv":
+			w = w[:len(w)-1]
+			continue
+		}
+		break
+	}
+	return w
+}
+
+func scoreDoc(gold [][]string, got []string) docScore {
+	used := make([]bool, len(gold))
+	var s docScore
+	for _, g := range got {
+		hit := false
+		for i, c := range gold {
+			if used[i] {
+				continue
+			}
+			if slices.ContainsFunc(c, func(n string) bool { return samePerson(n, g) }) {
+				used[i], hit = true, true
+				break
+			}
+		}
+		if hit {
+			s.tp++
+		} else {
+			s.fp++
+		}
+	}
+	s.fn = len(gold) - s.tp
+	return s
+}
+
+func fmtF(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
+func itoa(n int) string     { return strconv.Itoa(n) }
