@@ -25,6 +25,7 @@ const (
 	fieldPublishedSource = "published_source"
 	fieldSource          = "source"
 	fieldIngestedAt      = "ingested_at"
+	fieldFingerprint     = "fingerprint" // stored only: see Put
 )
 
 // newMapping is the index's explicit mapping: nothing is indexed that is not named
@@ -92,6 +93,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldPublishedSource, storedOnly(fieldPublishedSource))
 	doc.AddFieldMappingsAt(fieldSource, storedOnly(fieldSource))
 	doc.AddFieldMappingsAt(fieldIngestedAt, date(fieldIngestedAt, false))
+	doc.AddFieldMappingsAt(fieldFingerprint, storedOnly(fieldFingerprint))
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/article-archive/archive/corpus"
 )
 
-// fingerprintKey is where the index keeps each article's corpus.Fingerprint, in
-// Bleve's internal key-value space, so that telling a re-ingested article from an
-// update costs one lookup and no stored-field load.
-func fingerprintKey(id string) []byte { return []byte("fp\x00" + id) }
+// Each article carries its corpus.Fingerprint in a stored field, so that telling a
+// re-ingested article from an update costs one lookup per batch. (Bleve's internal
+// key-value space would be simpler, but scorch rewrites all of it on every persist.)
 
 // Put stores articles in one batch: all of it is written or none. It reports for
 // each article whether it was new, updated, or unchanged (then it is not rewritten).
@@ -23,6 +25,10 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	}
 	outcomes := make([]corpus.Outcome, len(articles))
 	batch := ix.bleve.NewBatch()
+	stored, err := ix.fingerprints(ctx, articles)
+	if err != nil {
+		return nil, err
+	}
 	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
 	for i := range articles {
 		a := &articles[i]
@@ -32,11 +38,7 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 		fp := a.Fingerprint()
 		old, inBatch := seen[a.ID]
 		if !inBatch {
-			stored, err := ix.bleve.GetInternal(fingerprintKey(a.ID))
-			if err != nil {
-				return nil, fmt.Errorf("index: put %s: %w", a.ID, err)
-			}
-			old = string(stored)
+			old = stored[a.ID]
 		}
 		switch {
 		case old == fp:
@@ -48,10 +50,9 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 			outcomes[i] = corpus.Updated
 		}
 		seen[a.ID] = fp
-		if err := batch.Index(a.ID, document(a)); err != nil {
+		if err := batch.Index(a.ID, document(a, fp)); err != nil {
 			return nil, fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
-		batch.SetInternal(fingerprintKey(a.ID), []byte(fp))
 	}
 	if batch.Size() == 0 {
 		return outcomes, nil
@@ -66,11 +67,12 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 
 // document is the indexed form of an article: a map, so that exactly the mapped
 // fields reach Bleve.
-func document(a *corpus.Article) map[string]any {
+func document(a *corpus.Article, fingerprint string) map[string]any {
 	d := map[string]any{
-		fieldTitle:  a.Title,
-		fieldBody:   a.Body,
-		fieldSource: a.Source,
+		fieldFingerprint: fingerprint,
+		fieldTitle:       a.Title,
+		fieldBody:        a.Body,
+		fieldSource:      a.Source,
 	}
 	if a.URL != "" {
 		d[fieldURL] = a.URL
@@ -93,4 +95,24 @@ func document(a *corpus.Article) map[string]any {
 		d[fieldIngestedAt] = a.IngestedAt.UTC()
 	}
 	return d
+}
+
+// fingerprints returns the stored fingerprints of the articles' IDs that are in the
+// index already, with one search.
+func (ix *Index) fingerprints(ctx context.Context, articles []corpus.Article) (map[string]string, error) {
+	ids := make([]string, 0, len(articles))
+	for _, a := range articles {
+		ids = append(ids, a.ID)
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fieldFingerprint}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: look up %d articles: %w", len(ids), err)
+	}
+	out := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = stringField(h.Fields[fieldFingerprint])
+	}
+	return out, nil
 }

@@ -183,33 +183,18 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 
 	var s Summary
 	var batch []corpus.Article
-	var sinkErr error
+	// A batch read before an interrupt is still stored: the writer's context is
+	// not canceled by it.
+	w := startWriter(context.WithoutCancel(parent), opts.Sink, cancel)
 	flush := func() {
-		if len(batch) == 0 || sinkErr != nil {
-			return
+		if len(batch) > 0 {
+			w.batches <- batch
+			batch = make([]corpus.Article, 0, batchSize)
 		}
-		// A batch read before an interrupt is still stored: the sink gets a context
-		// that the interrupt does not cancel.
-		outcomes, err := opts.Sink.Put(context.WithoutCancel(parent), batch)
-		if err != nil {
-			sinkErr = err
-			cancel()
-			return
-		}
-		for _, o := range outcomes {
-			switch o {
-			case corpus.Indexed:
-				s.Indexed++
-			case corpus.Updated:
-				s.Updated++
-			case corpus.Unchanged:
-				s.Duplicates++
-			}
-		}
-		batch = batch[:0]
 	}
 	report := func(done bool) {
 		if opts.Progress != nil {
+			w.tally(&s)
 			opts.Progress(Progress{BytesRead: read.Load(), BytesTotal: total.Load(), Summary: s, Done: done})
 		}
 	}
@@ -247,6 +232,8 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 		}
 	}
 	flush()
+	sinkErr := w.close()
+	w.tally(&s)
 	s.Elapsed = time.Since(start)
 	report(true)
 	if sinkErr != nil {
@@ -399,7 +386,7 @@ func extract(it item, now func() time.Time) result {
 		return r
 	}
 	Enrich(&a)
-	if strings.TrimSpace(a.Body) == "" {
+	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"
 		return r
 	}
@@ -424,4 +411,58 @@ func badText(data []byte) string {
 		return "is not valid UTF-8 text: convert it to UTF-8 (e.g. iconv -f windows-1252 -t utf-8)"
 	}
 	return ""
+}
+
+// writer stores batches on a goroutine of its own, so that reading and extraction
+// go on while the sink writes.
+type writer struct {
+	batches                      chan []corpus.Article
+	done                         chan struct{}
+	indexed, updated, duplicates atomic.Int64
+	err                          error // read only after done is closed
+}
+
+// startWriter starts storing the batches sent to w.batches into sink; on the first
+// error it calls failed and drops the rest.
+func startWriter(ctx context.Context, sink Sink, failed func()) *writer {
+	w := &writer{batches: make(chan []corpus.Article, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for batch := range w.batches {
+			if w.err != nil {
+				continue
+			}
+			outcomes, err := sink.Put(ctx, batch)
+			if err != nil {
+				w.err = err
+				failed()
+				continue
+			}
+			for _, o := range outcomes {
+				switch o {
+				case corpus.Indexed:
+					w.indexed.Add(1)
+				case corpus.Updated:
+					w.updated.Add(1)
+				case corpus.Unchanged:
+					w.duplicates.Add(1)
+				}
+			}
+		}
+	}()
+	return w
+}
+
+// close waits for the batches sent so far and returns the first error.
+func (w *writer) close() error {
+	close(w.batches)
+	<-w.done
+	return w.err
+}
+
+// tally copies the counts so far into s.
+func (w *writer) tally(s *Summary) {
+	s.Indexed = int(w.indexed.Load())
+	s.Updated = int(w.updated.Load())
+	s.Duplicates = int(w.duplicates.Load())
 }

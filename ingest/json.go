@@ -29,7 +29,7 @@ var recordFields = struct {
 }
 
 // errNoBody is the reason a record without text is rejected.
-const errNoBody = "has no article text: give it in a field named body, text or content"
+const errNoBody = "has no article text: give it in a field named body, text or content (or at least a title)"
 
 // parseRecord turns one JSON object into an article with the fields the record
 // states. It returns an error for malformed JSON or a record without text; a date
@@ -69,7 +69,7 @@ func parseRecord(raw []byte) (a corpus.Article, warning string, err error) {
 			warning = fmt.Sprintf("date %q is not a date the archive reads (use RFC 3339 such as 2024-11-05T14:30:00Z); the article is kept without a date", scalarText(v))
 		}
 	}
-	if a.Body == "" {
+	if a.Body == "" && a.Title == "" {
 		return a, warning, fmt.Errorf("%s", errNoBody)
 	}
 	return a, warning, nil
