@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,35 @@ func TestSecondOpenIsRefused(t *testing.T) {
 	_, err = index.Open(dir, index.Options{LockTimeout: 50 * time.Millisecond})
 	if !errors.Is(err, index.ErrLocked) {
 		t.Errorf("second open: %v, want ErrLocked", err)
+	}
+}
+
+func TestSnippetsStartAndEndOnWholeWords(t *testing.T) {
+	ctx := context.Background()
+	ix, err := index.Open(t.TempDir(), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var words []string
+	for i := range 200 {
+		words = append(words, fmt.Sprintf("word%03d", i))
+	}
+	words[100] = "zeppelin"
+	if _, err := ix.Put(ctx, []corpus.Article{{ID: "long", Title: "Long", Body: strings.Join(words, " ")}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, corpus.Query{Text: "zeppelin"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("hits %v, err %v", res, err)
+	}
+	snippet := strings.Trim(res.Hits[0].Snippet, "…")
+	if !strings.Contains(snippet, "<mark>zeppelin</mark>") {
+		t.Fatalf("snippet %q lacks the match", snippet)
+	}
+	for _, w := range strings.Fields(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(snippet)) {
+		if w != "zeppelin" && len(w) != len("word000") {
+			t.Errorf("snippet %q has a cut word %q", snippet, w)
+		}
 	}
 }

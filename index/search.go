@@ -63,7 +63,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 		req.AddFacet(facetMonth, bleve.NewFacetRequest(fieldPublishedMonth, monthFacetSize))
 	}
 	if strings.TrimSpace(q.Text) != "" {
-		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldBody)
 		req.Highlight.AddField(fieldTitle)
 	}
