@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,7 +180,7 @@ func TestSnippetsStartAndEndOnWholeWords(t *testing.T) {
 	defer ix.Close()
 	var words []string
 	for i := range 200 {
-		words = append(words, fmt.Sprintf("word%03d", i))
+		words = append(words, fmt.Sprintf("w%s%d", strings.Repeat("x", i%7), i))
 	}
 	words[100] = "zeppelin"
 	if _, err := ix.Put(ctx, []corpus.Article{{ID: "long", Title: "Long", Body: strings.Join(words, " ")}}); err != nil {
@@ -194,7 +195,7 @@ func TestSnippetsStartAndEndOnWholeWords(t *testing.T) {
 		t.Fatalf("snippet %q lacks the match", snippet)
 	}
 	for _, w := range strings.Fields(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(snippet)) {
-		if w != "zeppelin" && len(w) != len("word000") {
+		if !slices.Contains(words, w) {
 			t.Errorf("snippet %q has a cut word %q", snippet, w)
 		}
 	}
