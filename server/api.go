@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -59,7 +60,7 @@ func (s *Server) runSearch(c *gin.Context, q corpus.Query) (*corpus.Results, err
 }
 
 func (s *Server) apiArticle(c *gin.Context) (any, error) {
-	a, err := s.search.Article(c.Request.Context(), c.Param("id"))
+	a, err := s.search.Article(c.Request.Context(), articleID(c))
 	if err != nil {
 		return nil, err
 	}
@@ -78,4 +79,10 @@ func (s *Server) healthz(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return health{Status: "ok", Articles: n}, nil
+}
+
+// articleID reads the article ID from the path. Records bring their own IDs, which
+// may hold slashes, so the route takes the rest of the path.
+func articleID(c *gin.Context) string {
+	return strings.TrimPrefix(c.Param("id"), "/")
 }

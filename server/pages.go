@@ -214,7 +214,7 @@ type articleView struct {
 }
 
 func (s *Server) articlePage(c *gin.Context) error {
-	a, err := s.search.Article(c.Request.Context(), c.Param("id"))
+	a, err := s.search.Article(c.Request.Context(), articleID(c))
 	if err != nil {
 		return err
 	}
@@ -260,6 +260,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 }
 
 var templateFuncs = template.FuncMap{
+	"articleURL": func(id string) string { return "/articles/" + url.PathEscape(id) },
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)

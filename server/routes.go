@@ -9,12 +9,12 @@ import (
 // routes lists every route the archive serves.
 func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	r.GET("/", s.html(s.searchPage))
-	r.GET("/articles/:id", s.html(s.articlePage))
+	r.GET("/articles/*id", s.html(s.articlePage))
 	r.StaticFS("/static", static)
 
 	api := r.Group("/api/v1")
 	api.GET("/search", s.json(s.apiSearch))
-	api.GET("/articles/:id", s.json(s.apiArticle))
+	api.GET("/articles/*id", s.json(s.apiArticle))
 
 	r.GET("/healthz", s.json(s.healthz))
 	r.NoRoute(s.notFound)

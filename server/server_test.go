@@ -37,7 +37,7 @@ func (f *fakeSearcher) Search(_ context.Context, q corpus.Query) (*corpus.Result
 }
 
 func (f *fakeSearcher) Article(_ context.Context, id string) (corpus.Article, error) {
-	if id == "a1" {
+	if id == "a1" || id == "feed/7?x" {
 		return corpus.Article{ID: "a1", Title: `Port <b>deal</b>`, Outlet: "Valley Wire", Body: "Line one.\n\nLine <i>two</i>.",
 			Persons: []string{"Helena Okafor"}, URL: "javascript:alert(1)"}, nil
 	}
@@ -269,5 +269,19 @@ func TestStaticAssets(t *testing.T) {
 	res, body := get(t, server.New(server.Config{Searcher: &fakeSearcher{}}), "/static/style.css")
 	if res.StatusCode != 200 || !strings.Contains(body, "mark") {
 		t.Errorf("status %d", res.StatusCode)
+	}
+}
+
+func TestArticleIDsWithSlashesAndQuestionMarks(t *testing.T) {
+	f := &fakeSearcher{results: &corpus.Results{Total: 1, Hits: []corpus.Hit{{ID: "feed/7?x", Title: "T"}}}}
+	h := server.New(server.Config{Searcher: f})
+	_, body := get(t, h, "/?q=t")
+	if !strings.Contains(body, `href="/articles/feed%2F7%3Fx"`) {
+		t.Fatalf("the result links to the article without escaping its ID:\n%s", body)
+	}
+	for _, target := range []string{"/articles/feed%2F7%3Fx", "/api/v1/articles/feed%2F7%3Fx"} {
+		if res, body := get(t, h, target); res.StatusCode != 200 {
+			t.Errorf("%s: status %d: %s", target, res.StatusCode, body)
+		}
 	}
 }

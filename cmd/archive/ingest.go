@@ -58,7 +58,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(s.Rejected) > 0 {
-		return fmt.Errorf("%d input(s) rejected, listed above", len(s.Rejected))
+		return fmt.Errorf("%w: %d input(s) rejected, listed above; the rest is stored", errRejected, len(s.Rejected))
 	}
 	return nil
 }

@@ -32,9 +32,16 @@ var errReported = errors.New("reported")
 // errUsage marks a mistake on the command line; it exits with status 2.
 var errUsage = errors.New("usage")
 
+// errRejected marks an ingest that stored what it could but rejected some input;
+// it exits with status 3, so that scripts can tell it from a failure (1).
+var errRejected = errors.New("some input was rejected")
+
 func exitCode(err error) int {
-	if errors.Is(err, errUsage) {
+	switch {
+	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errRejected):
+		return 3
 	}
 	return 1
 }

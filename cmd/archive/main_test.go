@@ -147,8 +147,8 @@ func TestIngestThenServeAndSearch(t *testing.T) {
 	data := t.TempDir()
 	out, _, err := runArchive(t, "ingest", "testdata/articles", "--data", data, "--quiet")
 	// Three bad inputs are rejected with their reasons; the rest goes in.
-	if err == nil || !strings.Contains(err.Error(), "3 input(s) rejected") {
-		t.Errorf("ingest error = %v, want 3 rejected", err)
+	if err == nil || !strings.Contains(err.Error(), "3 input(s) rejected") || exitCode(err) != 3 {
+		t.Errorf("ingest error = %v (exit %d), want 3 rejected (exit 3)", err, exitCode(err))
 	}
 	for _, want := range []string{
 		"read 8 articles", "5 indexed", "0 updated", "0 skipped as duplicate", "3 rejected",
