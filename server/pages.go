@@ -260,7 +260,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 }
 
 var templateFuncs = template.FuncMap{
-	"articleURL": func(id string) string { return "/articles/" + url.PathEscape(id) },
+	"articleURL":     func(id string) string { return "/articles/" + url.PathEscape(id) },
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)
