@@ -18,9 +18,11 @@ import (
 	"golang.org/x/net/html"
 )
 
-// The outlets the sample articles were written for; all fictional.
+// The outlets the sample articles were written for; all fictional. Each is
+// spelled here as its metadata, datelines and credit lines all spell it, so that
+// the outlet facet shows it once.
 var sampleOutlets = map[string]bool{
-	"Northern Ledger":     true,
+	"The Northern Ledger": true,
 	"Valley Wire":         true,
 	"Harbor Gazette":      true,
 	"Coastline Daily":     true,
@@ -116,8 +118,9 @@ func readSampleText(t *testing.T, p, s string) sampleArticle {
 	credit := ""
 	for _, re := range []*regexp.Regexp{creditReported, creditAppeared, creditBraces} {
 		if m := re.FindStringSubmatch(last); m != nil {
-			// "for The Northern Ledger" names the Northern Ledger.
-			credit = strings.TrimPrefix(m[1], "The ")
+			// "for The Northern Ledger": "The" is part of that outlet's name,
+			// while "appeared in the Harbor Gazette" has a plain article.
+			credit = m[1]
 			paras = paras[:len(paras)-1]
 		}
 	}

@@ -12,13 +12,21 @@ import (
 //   - Published, from a dateline that states a full date, with PublishedSource
 //     set to corpus.DateFromDateline; a date merely mentioned in the text, or a
 //     dateline without a year, is never taken;
-//   - Persons, extracted from Title and Body (see ExtractPersons); persons the
-//     record carries are normalized (see NormalizePersons) and kept instead.
+//   - Authors, from the body's bylines and credit lines (see FindCredits);
+//   - Persons, extracted from Title and Body (see ExtractPersons) without the
+//     bylines and credit lines: a reporter or photographer credited there is
+//     not a person the article mentions, unless the story names them too.
+//     Persons the record carries are normalized (see NormalizePersons) and kept
+//     instead.
 //
 // Enrich does no I/O and cannot fail.
 func Enrich(a *corpus.Article) {
 	if a.Outlet == "" {
 		a.Outlet = ExtractOutlet(a)
+	}
+	credits := FindCredits(a.Body)
+	if len(a.Authors) == 0 {
+		a.Authors = credits.Authors
 	}
 	if a.Published.IsZero() {
 		if d, _ := DatelineDate(a.Body); !d.IsZero() {
@@ -30,9 +38,9 @@ func Enrich(a *corpus.Article) {
 		a.Persons = NormalizePersons(a.Persons)
 		return
 	}
-	text := a.Body
+	text := maskSpans(a.Body, credits.Spans)
 	if a.Title != "" {
-		text = a.Title + "\n" + a.Body
+		text = a.Title + "\n" + text
 	}
 	a.Persons = ExtractPersons(text)
 }

@@ -36,8 +36,10 @@ func TestSeeds(t *testing.T) {
 			file: "dailycaller-iran-message.txt",
 			want: corpus.Article{
 				Outlet: "Daily Caller News Foundation",
-				// Alex Wong is the photographer credited in a caption: a person too.
-				Persons: []string{"Donald Trump", "Qassem Soleimani", "Joe Biden", "Alex Wong",
+				// Alex Wong is the photographer credited in a caption, "(Photo by
+				// Alex Wong/Getty Images)": a credit, not a person mentioned, and not
+				// an author either.
+				Persons: []string{"Donald Trump", "Qassem Soleimani", "Joe Biden",
 					"Massoud Pezeshkian", "Ali Khamenei", "Richard Nephew"},
 			},
 		},
@@ -83,8 +85,19 @@ func TestEnrich(t *testing.T) {
 				"— Reported by Ana Ruiz for The Northern Ledger"},
 			want: corpus.Article{
 				Outlet: "The Northern Ledger", Published: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC),
-				PublishedSource: corpus.DateFromDateline, Persons: []string{"Ana Ruiz"},
+				PublishedSource: corpus.DateFromDateline, Authors: []string{"Ana Ruiz"},
 			},
+		},
+		{
+			name: "a reporter credited and also quoted in the story stays a person",
+			in: corpus.Article{Body: "By Mei Tanaka\nThe ferry ran late, said Mayor Helena Okafor.\n" +
+				"Mei Tanaka, who rode it, said the queue was an hour long."},
+			want: corpus.Article{Authors: []string{"Mei Tanaka"}, Persons: []string{"Helena Okafor", "Mei Tanaka"}},
+		},
+		{
+			name: "a photo credit is neither an author nor a person mentioned",
+			in:   corpus.Article{Body: "Helena Okafor opens the bridge. (Photo by Alex Wong/Getty Images)"},
+			want: corpus.Article{Persons: []string{"Helena Okafor"}},
 		},
 		{
 			name: "Reuters dateline has no year: no date",

@@ -72,9 +72,17 @@ func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
 		}
 		return corpus.Article{}, fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
 	}
-	a.Body = strings.TrimSpace(res.ContentText)
 	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, res.Metadata.Title, meta.ogTitle, meta.title))
+	body := nodeText(res.ContentNode)
+	if len(strings.Fields(body)) < minArticleWords {
+		body = res.ContentText
+	}
+	body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
+	a.Body = strings.TrimSpace(body)
 	a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
+	if len(a.Authors) == 0 {
+		a.Authors = bylined
+	}
 	a.Outlet = firstNonEmpty(meta.siteName, meta.ldPublisher)
 	if a.Outlet == "" {
 		a.Outlet = OutletFromURL(a.URL)
@@ -341,4 +349,102 @@ func splitAuthors(s string) []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// blockElements end a line of text: paragraphs, headings, list items, table rows.
+var blockElements = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
+	atom.Blockquote: true, atom.Tr: true, atom.Table: true, atom.Pre: true, atom.Section: true,
+	atom.Article: true, atom.Header: true, atom.Footer: true, atom.Figure: true,
+	atom.Figcaption: true, atom.Dd: true, atom.Dt: true, atom.Dl: true, atom.Hr: true,
+	atom.Aside: true, atom.Main: true, atom.Td: true, atom.Th: true,
+}
+
+// nodeText renders extracted content as plain text, one line per paragraph or
+// other block, so that a page's header lines (title, byline, date) stay apart
+// from the story and can be told from it.
+func nodeText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template:
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && blockElements[n.DataAtom]
+		if block {
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			b.WriteByte('\n')
+		}
+	}
+	walk(n)
+	return collapseLines(b.String())
+}
+
+// maxHeaderLines is how many lines at the top of a page's text may belong to its
+// header (kicker, title, standfirst, byline, date) before the story starts.
+const maxHeaderLines = 6
+
+// trimPageHeader removes from the top of a page's text the lines that repeat its
+// title (with the section label or kicker above it) and the byline and date
+// lines, and returns the names the bylines credit. It stops at the first long
+// paragraph: the story has begun.
+func trimPageHeader(body string, titles ...string) (string, []string) {
+	lines := strings.Split(body, "\n")
+	// The title, and the short lines above it.
+	for i := 0; i < len(lines) && i < maxHeaderLines; i++ {
+		if len(strings.Fields(lines[i])) > 30 {
+			break
+		}
+		if isTitleLine(lines[i], titles) {
+			lines = lines[i+1:]
+			break
+		}
+	}
+	var names []string
+	kept := lines[:0:0]
+	for i, line := range lines {
+		if i >= maxHeaderLines || len(strings.Fields(line)) > 30 {
+			kept = append(kept, lines[i:]...)
+			break
+		}
+		if n, ok := parseByline(line, true); ok {
+			names = appendNames(names, n)
+			continue
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "\n"), names
+}
+
+// isTitleLine reports whether line is the page's title, compared without case
+// and punctuation; a title with the site's name after it ("Title | Site") counts.
+func isTitleLine(line string, titles []string) bool {
+	l := corpus.NormalizeText(line)
+	if len(strings.Fields(l)) < 2 {
+		return false
+	}
+	for _, t := range titles {
+		t = corpus.NormalizeText(t)
+		if t != "" && (l == t || strings.HasPrefix(t, l+" ") && len(l)*2 > len(t) ||
+			strings.HasPrefix(l, t+" ") && len(t)*2 > len(l)) {
+			return true
+		}
+	}
+	return false
 }

@@ -85,6 +85,34 @@ func TestReadHTML(t *testing.T) {
 	}
 }
 
+// TestReadHTMLSamplePages checks the body of every HTML page of the built-in
+// sample and of testdata: it starts with the story (or its standfirst), not with
+// the section label, the title, the byline or the date the page shows above it.
+func TestReadHTMLSamplePages(t *testing.T) {
+	pages, _ := filepath.Glob("../corpus/sample/html/*.html")
+	more, _ := filepath.Glob("testdata/extract/*.html")
+	pages = append(pages, more...)
+	if len(pages) != 12 {
+		t.Fatalf("found %d pages, want the sample's 9 and testdata's 3", len(pages))
+	}
+	for _, p := range pages {
+		a, err := readHTMLFile(p, "")
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		first, _, _ := strings.Cut(a.Body, "\n")
+		if isTitleLine(first, []string{a.Title}) || strings.HasPrefix(corpus.NormalizeText(a.Body), corpus.NormalizeText(a.Title)) {
+			t.Errorf("%s: body opens with the title: %.80q", p, a.Body)
+		}
+		for i, line := range strings.SplitN(a.Body, "\n", 4) {
+			if _, ok := parseByline(line, true); ok || len(strings.Fields(line)) < 5 {
+				t.Errorf("%s: line %d of the body is a byline, date or label: %q", p, i+1, line)
+			}
+		}
+	}
+}
+
 func TestReadHTMLNoText(t *testing.T) {
 	_, err := ReadHTML(strings.NewReader("<html><head><title>Index</title></head><body><nav><a href=/>Home</a></nav></body></html>"), "https://example.com/")
 	if !errors.Is(err, ErrNoArticleText) {

@@ -38,6 +38,7 @@ const (
 	wSuffix                         // Jr., III: after a name, not part of its canonical form
 	wSpeech                         // said, told: a person speaks
 	wThing                          // a lower-case noun after a name of a thing: airport, rebels
+	wHead                           // ends the name of a place or organization: Street, Falls, Works
 )
 
 // wNotName marks the classes that rule a capitalized word out as a person's name.
@@ -116,6 +117,38 @@ const (
 	island islands peninsula mountains desert lake sea gulf bay basin coast border highway motorway
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
 	centre tower building plant factory mine refinery oilfield accord`
+	// headWords end names of places and organizations: a capitalized run whose last
+	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
+	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
+	// among them (Hall, Park, Court) are let through after a given name, see
+	// orgSurnames.
+	headWords = `street st st. road rd rd. avenue ave ave. lane boulevard blvd drive way highway motorway
+	expressway freeway parkway terrace crescent row place alley square plaza circus mall esplanade
+	promenade embankment quay quays wharf pier piers dock docks harbor harbour port marina waterfront
+	falls river creek brook stream canal reservoir dam lake lakes bay gulf sea ocean coast
+	beach shore island islands peninsula cape valley canyon gorge mountain mountains mount hill hills
+	heights ridge forest wood park gardens garden meadow meadows fields moor desert plain plains
+	crossing bridge tunnel junction interchange walk trail path station terminal airport airfield
+	works workers growers farmers teachers nurses drivers miners builders employees veterans
+	residents voters union unions council councils authority authorities board boards court courts
+	tribunal department ministry office bureau agency agencies service services commission
+	committee assembly parliament senate congress cabinet government administration embassy
+	consulate force forces army navy corps brigade regiment police guard militia
+	systems inc inc. corp corp. co co. ltd ltd. plc llc llp gmbh ag company companies corporation
+	group holdings industries enterprises partners ventures technologies technology solutions
+	software labs laboratories network networks media communications telecom airlines airways
+	railway railways rail motors energy power utilities mining steel foods brands products
+	pharmaceuticals capital bank banks bancorp insurance trust fund funds exchange securities
+	association federation foundation institute institution society alliance coalition league
+	movement front party club athletic united rovers wanderers albion city town county district
+	province region state republic kingdom empire territory municipality borough township village
+	parish center centre hall school schools academy university college seminary hospital clinic
+	infirmary museum gallery library theatre theater cinema arena stadium ground grounds
+	church cathedral chapel mosque synagogue temple abbey palace castle tower towers building
+	house hotel inn restaurant cafe market markets festival fair carnival show expo
+	championship championships cup games olympics open marathon derby prix trophy awards
+	prize gazette herald times post journal tribune chronicle courier ledger wire review
+	daily weekly magazine press radio television tv channel news report`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
@@ -238,6 +271,7 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 		lx.words[w] = lx.words[w]&^(wFirst|wLast) | wMonth
 	}
 	add(thingWords, wThing)
+	add(headWords, wHead)
 	add(particleWords, wParticle)
 	add(suffixWords, wSuffix)
 	add(orgSuffixWords, wOrgSuffix)

@@ -287,7 +287,7 @@ func (pe *personExtractor) span(i, j int) (org string) {
 			words++
 		}
 	}
-	if words > maxNameWords {
+	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
 		return ""
 	}
 
@@ -303,8 +303,9 @@ func (pe *personExtractor) span(i, j int) (org string) {
 		switch {
 		case titled || role || strongFirst:
 			mn.person = true
-		case firstClass&wFirst != 0 && firstClass&wNotName == 0 && lastClass&wLast != 0:
-			mn.person = true // Bill Clinton: an ambiguous given name before a surname
+		case firstClass&wFirst != 0 && firstClass&wNotName == 0 &&
+			(lastClass&wLast != 0 || lastClass&wNotName == 0 && surnameEnding(toks[end-1].text)):
+			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
 		case speech && (firstClass|lastClass)&(wFirst|wLast) != 0 && (firstClass|lastClass)&wNotName == 0:
@@ -321,6 +322,39 @@ func (pe *personExtractor) span(i, j int) (org string) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return ""
+}
+
+// namesThing reports whether the capitalized run toks[i:end], whose name part
+// starts at k, names a place or an organization rather than a person:
+//
+//   - its last word is the head noun of such a name: "Dock Street", "Kestrel
+//     Falls", "Halden Civil Works", "the Harbor Workers" (a surname like Hall or
+//     Court after a known given name is let through: "Stuart Hall");
+//   - it follows "the": "the Sorrel Valley", "the Lindqvist campaign";
+//   - it completes an "X of Y" name whose X is an organization or a place: "Bank
+//     of Verran", "University of Verran".
+//
+// A title before the name overrides all three ("the Rev. Jesse Jackson"); the
+// caller checks that.
+func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
+	toks, cls := pe.toks, pe.classes
+	if last := end - 1; cls[last]&wHead != 0 && !toks[last].initial {
+		w := strings.ToLower(strings.TrimSuffix(toks[last].text, "."))
+		if end-k == 1 || !(end-k == 2 && strongFirst && orgSurnames[w]) {
+			return true
+		}
+	}
+	// "the Harbor Workers", but not "the Tom Cruise film", where a person's name
+	// modifies the noun after it.
+	if k > 0 && toks[k-1].kind == tokWord && (toks[k-1].text == "the" || toks[k-1].text == "The") &&
+		!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
+		return true
+	}
+	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && toks[i-2].upper &&
+		cls[i-2]&(wOrg|wHead|wPlace) != 0 && cls[i-2]&wTitle == 0 {
+		return true
+	}
+	return false
 }
 
 // nameShaped reports whether toks[k:end], which no lexicon rule accepted, still
@@ -407,7 +441,7 @@ func lowerTail(w string) bool {
 // the names of places and companies.
 var surnameEndings = []string{"ovic", "evic", "ić", "ic", "ski", "sky", "enko", "escu", "opoulos", "poulos",
 	"idis", "akis", "oglu", "yan", "ian", "ani", "sson", "sen", "ssen", "ez", "elli", "etti", "ini",
-	"chuk", "vich", "ovich", "ov", "ova", "ev", "eva", "ashvili", "adze", "ek", "ak", "uk"}
+	"chuk", "vich", "ovich", "ov", "ova", "ev", "eva", "ashvili", "adze", "ek", "ak", "uk", "qvist", "quist", "kvist"}
 
 func surnameEnding(w string) bool {
 	if len(w) < 5 {
@@ -425,8 +459,10 @@ func surnameEnding(w string) bool {
 // surnames: after a known given name they are the surname (Stuart Hall, Emily Post).
 var orgSurnames = map[string]bool{
 	"hall": true, "park": true, "house": true, "post": true, "church": true, "cross": true,
-	"bridge": true, "lake": true, "bay": true, "street": true, "tower": true, "castle": true,
-	"villa": true, "gate": true, "field": true, "rivers": true, "king": true, "guard": true,
+	"bridge": true, "lake": true, "bay": true, "tower": true, "castle": true, "villa": true,
+	"gate": true, "field": true, "rivers": true, "king": true, "guard": true, "court": true,
+	"lane": true, "hill": true, "temple": true, "wood": true, "power": true, "steel": true,
+	"shore": true, "ridge": true, "meadows": true, "fields": true, "mount": true, "courier": true,
 }
 
 // stripLeading skips the words at the start of toks[k:j] that come before a name:

@@ -74,6 +74,37 @@ func TestExtractPersons(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "a run ending in a place or organization head noun is not a person",
+			text: "Trucks filled Dock Street and Harbor Street near Kestrel Falls. Halden Civil Works " +
+				"said the Hollin Reservoir and Sorrel Crossing were safe, and the Harbor Workers agreed.",
+			want: nil,
+		},
+		{
+			name: "a surname that is also a head noun stays a surname after a given name",
+			text: "Stuart Hall and Margaret Court spoke at the Albert Hall.",
+			want: []string{"Stuart Hall", "Margaret Court"},
+		},
+		{
+			name: "a run after the is a thing, unless a name modifies the noun after it",
+			text: "Fans of the Lantern Walk met the Sorrel Rovers before the Tom Cruise film.",
+			want: []string{"Tom Cruise"},
+		},
+		{
+			name: "the Y of an X-of-Y organization or place is not a person",
+			text: "Nadia Farouk of the University of Verran and the Bank of Marrow Lindqvist spoke.",
+			want: []string{"Nadia Farouk"},
+		},
+		{
+			name: "a title overrides the head noun and the article",
+			text: "the Rev. Jesse Jackson met Judge Amara Nwosu.",
+			want: []string{"Jesse Jackson", "Amara Nwosu"},
+		},
+		{
+			name: "an ambiguous given name before a surname-shaped word",
+			text: "The photo shows her at Grace Lindqvist's election-night party.",
+			want: []string{"Grace Lindqvist"},
+		},
+		{
 			name: "initials",
 			text: "The report was written by J. Smith and John F. Kennedy.",
 			want: []string{"J. Smith", "John F. Kennedy"},
