@@ -7,13 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 )
 
@@ -32,35 +31,26 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: name the files or directories to ingest, or - for standard input", errUsage)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	log := logger(e.stderr, c.verbose)
 
-	ix, err := openIndex(c.data, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := ix.Close(); err != nil {
-			log.Error("close index", "err", err)
-		}
-	}()
+	return withIndex(c.data, log, func(ix *index.Index) error {
 
-	opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20}
-	if bar := e.progressBar(*quiet); bar != nil {
-		opts.Progress = bar
-	} else {
-		opts.Logger = log // counts in the log every few seconds instead
-	}
-	s, err := ingest.Run(ctx, opts, paths...)
-	printSummary(e.stdout, s)
-	if err != nil {
-		return err
-	}
-	if len(s.Rejected) > 0 {
-		return fmt.Errorf("%w: %d input(s) rejected, listed above; the rest is stored", errRejected, len(s.Rejected))
-	}
-	return nil
+		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20}
+		if bar := e.progressBar(*quiet); bar != nil {
+			opts.Progress = bar
+		} else {
+			opts.Logger = log // counts in the log every few seconds instead
+		}
+		s, err := ingest.Run(ctx, opts, paths...)
+		printSummary(e.stdout, s)
+		if err != nil {
+			return err
+		}
+		if len(s.Rejected) > 0 {
+			return fmt.Errorf("%w: %d input(s) rejected, listed above; the rest is stored", errRejected, len(s.Rejected))
+		}
+		return nil
+	})
 }
 
 // progressBar returns a progress callback drawing a bar on stderr when stderr is

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/index"
 )
 
 func (e environment) search(ctx context.Context, args []string) error {
@@ -45,27 +46,24 @@ func (e environment) search(ctx context.Context, args []string) error {
 		}
 	}
 
-	ix, err := openIndex(c.data, logger(e.stderr, c.verbose))
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	res, err := ix.Search(ctx, q)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Total  uint64        `json:"total"`
-			TookMS float64       `json:"took_ms"`
-			Hits   []corpus.Hit  `json:"hits"`
-			Facets corpus.Facets `json:"facets"`
-		}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets})
-	}
-	printResults(e.stdout, q, res)
-	return nil
+	return withIndex(c.data, logger(e.stderr, c.verbose), func(ix *index.Index) error {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(struct {
+				Total  uint64        `json:"total"`
+				TookMS float64       `json:"took_ms"`
+				Hits   []corpus.Hit  `json:"hits"`
+				Facets corpus.Facets `json:"facets"`
+			}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets})
+		}
+		printResults(e.stdout, q, res)
+		return nil
+	})
 }
 
 // printResults writes results for a terminal: each hit with its metadata and its

@@ -8,9 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/article-archive/archive/corpus"
@@ -40,20 +37,16 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	log := logger(e.stderr, c.verbose)
 
-	ix, err := openIndex(c.data, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := ix.Close(); err != nil {
-			log.Error("close index", "err", err)
-		}
-	}()
-	if *sample {
+	return withIndex(c.data, log, func(ix *index.Index) error {
+		return e.serveIndex(ctx, ix, c.data, addr, *sample, log)
+	})
+}
+
+// serveIndex serves ix on addr until ctx ends, then shuts down gracefully.
+func (e environment) serveIndex(ctx context.Context, ix *index.Index, dataDir, addr string, sample bool, log *slog.Logger) error {
+	if sample {
 		if err := loadSample(ctx, ix, log); err != nil {
 			return err
 		}
@@ -69,7 +62,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 	}
 	n, _ := ix.Count()
-	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving http://%s/\n", n, c.data, ln.Addr())
+	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving http://%s/\n", n, dataDir, ln.Addr())
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -87,16 +80,22 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// openIndex opens the archive's index, explaining the one failure users meet.
-func openIndex(dataDir string, log *slog.Logger) (*index.Index, error) {
+// withIndex opens the archive's index, runs f with it and closes it, explaining
+// the one failure users meet: another process holding the index.
+func withIndex(dataDir string, log *slog.Logger, f func(*index.Index) error) (err error) {
 	ix, err := index.Open(dataDir, index.Options{Logger: log})
 	if errors.Is(err, index.ErrLocked) {
-		return nil, fmt.Errorf("the archive in %s is in use by another process (an 'archive serve' or 'archive ingest'): stop it first, or pick another directory with --data", dataDir)
+		return fmt.Errorf("the archive in %s is in use by another process (an 'archive serve' or 'archive ingest'): stop it first, or pick another directory with --data", dataDir)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return ix, nil
+	defer func() {
+		if cerr := ix.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	return f(ix)
 }
 
 // loadSample ingests the built-in sample articles into an empty archive.
