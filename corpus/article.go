@@ -39,6 +39,9 @@ type Article struct {
 	Body            string    `json:"body,omitempty"`
 	// Persons are canonical full names, one per person, in order of first mention.
 	Persons []string `json:"persons,omitempty"`
+	// Story groups the copies of one story run by several outlets (near-duplicates:
+	// the same wire story with small edits). Articles of no group have their own ID.
+	Story string `json:"story,omitempty"`
 	// Source names the file (and line or entry) the article was read from.
 	Source     string    `json:"source,omitempty"`
 	IngestedAt time.Time `json:"ingested_at,omitzero"`
