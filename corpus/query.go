@@ -49,6 +49,8 @@ type Query struct {
 	// the zero time leaves that end open.
 	From, To time.Time
 	Sort     Sort
+	// Collapse shows one hit per story (the best-ranked copy) instead of every copy.
+	Collapse bool
 	// Page counts from 1.
 	Page, Size int
 }
@@ -100,6 +102,10 @@ type Hit struct {
 	Outlet    string    `json:"outlet,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Persons   []string  `json:"persons"`
+	// Story is the story the article is a copy of (its own ID when it has no copies).
+	Story string `json:"story"`
+	// AlsoIn counts the other outlets in the archive that ran the same story.
+	AlsoIn int `json:"also_in"`
 	// Snippet is HTML: the matched terms inside <mark>, everything else escaped.
 	Snippet string `json:"snippet"`
 }

@@ -41,6 +41,8 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 			a.PublishedSource = string(f.Value())
 		case fieldSource:
 			a.Source = string(f.Value())
+		case fieldStory:
+			a.Story = string(f.Value())
 		case fieldPublished:
 			a.Published = dateValue(f)
 		case fieldIngestedAt:

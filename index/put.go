@@ -30,6 +30,8 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 		return nil, err
 	}
 	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
+	var write []*corpus.Article                    // the new and updated articles
+	var fingerprints []string
 	for i := range articles {
 		a := &articles[i]
 		if a.ID == "" {
@@ -50,12 +52,22 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 			outcomes[i] = corpus.Updated
 		}
 		seen[a.ID] = fp
-		if err := batch.Index(a.ID, document(a, fp)); err != nil {
+		write = append(write, a)
+		fingerprints = append(fingerprints, fp)
+	}
+	if len(write) == 0 {
+		return outcomes, nil
+	}
+	sigs, err := ix.assignStories(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range write {
+		d := document(a, fingerprints[i])
+		addStoryFields(d, a.Story, sigs[i])
+		if err := batch.Index(a.ID, d); err != nil {
 			return nil, fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
-	}
-	if batch.Size() == 0 {
-		return outcomes, nil
 	}
 	start := time.Now()
 	if err := ix.bleve.Batch(batch); err != nil {

@@ -23,6 +23,7 @@ var fieldAliases = map[string]string{
 	"authors":   fieldAuthorText,
 	"published": fieldPublished,
 	"date":      fieldPublished,
+	"story":     fieldStory,
 }
 
 // titleBoost ranks a match in the title above the same match in the body.
@@ -101,7 +102,7 @@ func rewrite(q query.Query) (query.Query, error) {
 		field, ok := fieldAliases[strings.ToLower(q.Field())]
 		if !ok {
 			return nil, corpus.Errorf(corpus.EInvalidQuery,
-				"%q is not a field you can search: use title, body, person, outlet, author or published (or leave the field out to search title and body)",
+				"%q is not a field you can search: use title, body, person, outlet, author, published or story (or leave the field out to search title and body)",
 				q.Field())
 		}
 		if _, isDate := q.(*query.DateRangeQuery); isDate != (field == fieldPublished) {
@@ -109,6 +110,10 @@ func rewrite(q query.Query) (query.Query, error) {
 				return nil, corpus.Errorf(corpus.EInvalidQuery, "%s: only published takes a date range, as in published:>=\"2024-01-01\"", q.Field())
 			}
 			return nil, corpus.Errorf(corpus.EInvalidQuery, "published: takes a date range such as published:>=\"2024-01-01\" or published:<\"2025\"")
+		}
+		if field == fieldStory {
+			// A story ID is one keyword: match it whole, quoted or not.
+			return termQuery(fieldStory, leafText(q)), nil
 		}
 		q.SetField(field)
 		return q, nil
@@ -164,4 +169,17 @@ func clone(q query.FieldableQuery) query.FieldableQuery {
 		return &c
 	}
 	return nil
+}
+
+// leafText is the text a match or phrase leaf searches for.
+func leafText(q query.FieldableQuery) string {
+	switch q := q.(type) {
+	case *query.MatchQuery:
+		return q.Match
+	case *query.MatchPhraseQuery:
+		return q.MatchPhrase
+	case *query.WildcardQuery:
+		return q.Wildcard
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,7 +38,7 @@ const (
 const snippetRunes = 240
 
 // hitFields are the stored fields a result needs; the body is not among them.
-var hitFields = []string{fieldTitle, fieldURL, fieldOutlet, fieldPublished, fieldPersons}
+var hitFields = []string{fieldTitle, fieldURL, fieldOutlet, fieldPublished, fieldPersons, fieldStory}
 
 // Search runs q and returns a page of hits with snippets and the person, outlet
 // and published facets of all the hits. It returns corpus errors for the caller's
@@ -62,10 +63,13 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	} else {
 		req.AddFacet(facetMonth, bleve.NewFacetRequest(fieldPublishedMonth, monthFacetSize))
 	}
-	if strings.TrimSpace(q.Text) != "" {
-		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
-		req.Highlight.AddField(fieldBody)
-		req.Highlight.AddField(fieldTitle)
+	if q.Collapse {
+		// The first search finds which stories the page holds; the page's hits are
+		// loaded and highlighted afterwards (see collapse.go).
+		req.From, req.Size = 0, collapseWindow(q)
+		req.Fields = []string{fieldStory}
+	} else {
+		requestSnippets(req, q)
 	}
 
 	res, err := ix.bleve.SearchInContext(ctx, req)
@@ -78,9 +82,18 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 			"page %d is past the last page of results (%d): ask for page 1 to %d", q.Page, last, last)
 	}
 
-	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
+	matches := res.Hits
+	if q.Collapse {
+		if matches, err = ix.collapse(ctx, q, bq, req, res); err != nil {
+			return nil, err
+		}
+	}
+	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(matches))}
+	for _, h := range matches {
 		out.Hits = append(out.Hits, hit(h))
+	}
+	if err := ix.countOutlets(ctx, out.Hits); err != nil {
+		return nil, err
 	}
 	out.Facets.Person = termFacet(res.Facets[facetPerson], q.Persons)
 	out.Facets.Outlet = termFacet(res.Facets[facetOutlet], q.Outlets)
@@ -97,6 +110,15 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// requestSnippets asks for snippets of the title and body when there is query text.
+func requestSnippets(req *bleve.SearchRequest, q corpus.Query) {
+	if strings.TrimSpace(q.Text) != "" {
+		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
+		req.Highlight.AddField(fieldBody)
+		req.Highlight.AddField(fieldTitle)
+	}
 }
 
 // searchError turns an engine error into a corpus error where the caller is at
@@ -173,6 +195,7 @@ func hit(h *search.DocumentMatch) corpus.Hit {
 		URL:     stringField(h.Fields[fieldURL]),
 		Outlet:  stringField(h.Fields[fieldOutlet]),
 		Persons: stringsField(h.Fields[fieldPersons]),
+		Story:   cmp.Or(stringField(h.Fields[fieldStory]), h.ID),
 	}
 	if p := stringField(h.Fields[fieldPublished]); p != "" {
 		if t, err := time.Parse(time.RFC3339, p); err == nil {

@@ -1,0 +1,120 @@
+package index
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// Bleve has no field collapsing, so a collapsed search ranks a window of hits by
+// story alone (no stored fields beyond the story, no highlighting), keeps the first
+// hit of each story, and loads and highlights just the page's hits afterwards. The
+// window grows until it holds the page or the results end.
+
+// collapseWindow is the first window for q: room for each story of the page to
+// have a few copies.
+func collapseWindow(q corpus.Query) int {
+	return min(corpus.MaxResultWindow, 4*(q.Offset()+q.Size)+20)
+}
+
+// collapse returns q's page of hits with one hit per story, in rank order, loaded
+// and highlighted. first is the answer to req, the window search.
+func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, req *bleve.SearchRequest, first *bleve.SearchResult) ([]*search.DocumentMatch, error) {
+	res := first
+	var page []string
+	for {
+		page = page[:0]
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			story := stringField(h.Fields[fieldStory])
+			if story == "" {
+				story = h.ID
+			}
+			if seen[story] {
+				continue
+			}
+			seen[story] = true
+			page = append(page, h.ID)
+		}
+		if len(page) >= q.Offset()+q.Size || uint64(len(res.Hits)) >= res.Total || req.Size >= corpus.MaxResultWindow {
+			break
+		}
+		more := *req
+		more.Size = min(corpus.MaxResultWindow, 4*req.Size)
+		more.Facets = nil
+		req = &more
+		var err error
+		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
+			return nil, searchError(err)
+		}
+	}
+	if q.Offset() >= len(page) {
+		return nil, nil
+	}
+	page = page[q.Offset():min(len(page), q.Offset()+q.Size)]
+
+	// Load the page's hits with their fields and snippets, in the window's order.
+	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(page)}), len(page), 0, false)
+	load.Fields = hitFields
+	requestSnippets(load, q)
+	loaded, err := ix.bleve.SearchInContext(ctx, load)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(loaded.Hits))
+	for _, h := range loaded.Hits {
+		byID[h.ID] = h
+	}
+	out := make([]*search.DocumentMatch, 0, len(page))
+	for _, id := range page {
+		if h := byID[id]; h != nil {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// countOutlets sets each hit's AlsoIn: how many other outlets in the archive ran
+// its story. One search covers the page.
+func (ix *Index) countOutlets(ctx context.Context, hits []corpus.Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	var stories []query.Query
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if !seen[h.Story] {
+			seen[h.Story] = true
+			stories = append(stories, termQuery(fieldStory, h.Story))
+		}
+	}
+	// Copies of a story are few; the cap only guards against a pathological group.
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(stories), 50*len(hits), 0, false)
+	req.Fields = []string{fieldStory, fieldOutlet}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("index: count copies: %w", err)
+	}
+	outlets := map[string]map[string]bool{}
+	for _, h := range res.Hits {
+		story := stringField(h.Fields[fieldStory])
+		if outlets[story] == nil {
+			outlets[story] = map[string]bool{}
+		}
+		outlets[story][stringField(h.Fields[fieldOutlet])] = true
+	}
+	for i := range hits {
+		set := outlets[hits[i].Story]
+		n := len(set)
+		if set[hits[i].Outlet] {
+			n-- // the hit's own outlet
+		}
+		hits[i].AlsoIn = max(0, n)
+	}
+	return nil
+}
