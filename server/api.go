@@ -27,7 +27,7 @@ type apiHit struct {
 }
 
 func (s *Server) apiSearch(c *gin.Context) (any, error) {
-	p, err := parseSearch(c.Request.URL.Query())
+	p, err := parseSearch(c.Request.URL.Query(), false)
 	if err != nil {
 		return nil, err
 	}

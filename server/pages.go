@@ -30,6 +30,8 @@ type searchView struct {
 	Dates    []dateLink
 	DateUnit corpus.DateUnit
 	Sorts    []link
+	// Grouping switches between one hit per story and every copy.
+	Grouping link
 	Pages    []link
 	Prev     string
 	Next     string
@@ -64,10 +66,12 @@ type hitView struct {
 	Date    string
 	Snippet template.HTML
 	Persons []link
+	// StoryURL lists every copy of the hit's story, when other outlets ran it.
+	StoryURL string
 }
 
 func (s *Server) searchPage(c *gin.Context) error {
-	p, err := parseSearch(c.Request.URL.Query())
+	p, err := parseSearch(c.Request.URL.Query(), true)
 	view := searchView{Params: p}
 	if err == nil {
 		view.Results, err = s.runSearch(c, p.Query)
@@ -131,9 +135,17 @@ func (s *Server) fillSearchView(v *searchView) {
 	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest} {
 		v.Sorts = append(v.Sorts, link{Label: string(sort), Current: sort == effectiveSort(q), URL: p.with(func(c *searchParams) { c.Query.Sort = sort }).url()})
 	}
+	if q.Collapse {
+		v.Grouping = link{Label: "show every copy", URL: p.with(func(c *searchParams) { c.Query.Collapse = false }).url()}
+	} else {
+		v.Grouping = link{Label: "one per story", URL: p.with(func(c *searchParams) { c.Query.Collapse = true }).url()}
+	}
 	s.fillPages(v)
 	for _, h := range res.Hits {
 		hv := hitView{Hit: h, Date: dateLabel(h.Published), Snippet: template.HTML(h.Snippet)} // the index escapes snippets and adds only <mark>
+		if h.AlsoIn > 0 {
+			hv.StoryURL = storyURL(h.Story)
+		}
 		for _, person := range h.Persons {
 			hv.Persons = append(hv.Persons, link{Label: person, Current: slices.Contains(q.Persons, person), URL: p.with(func(c *searchParams) {
 				if !slices.Contains(c.Query.Persons, person) {
@@ -285,4 +297,10 @@ type formData struct {
 
 func searchFormData(v searchView) formData {
 	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem}
+}
+
+// storyURL lists every copy of a story: the story: field of the query syntax.
+func storyURL(story string) string {
+	quoted := `story:"` + strings.ReplaceAll(story, `"`, `\"`) + `"`
+	return "/?" + url.Values{"q": {quoted}, "collapse": {"none"}}.Encode()
 }

@@ -17,9 +17,10 @@ type searchParams struct {
 }
 
 // parseSearch reads q, person (repeatable), outlet (repeatable), from, to, sort,
+// collapse (story or none; the web page collapses by default, the API does not),
 // page and size. It returns corpus errors that say which parameter is wrong and how
 // to write it.
-func parseSearch(v url.Values) (searchParams, error) {
+func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 	p := searchParams{
 		Query: corpus.Query{
 			Text:    strings.TrimSpace(v.Get("q")),
@@ -42,6 +43,14 @@ func parseSearch(v url.Values) (searchParams, error) {
 	}
 	if p.Query.Sort, err = corpus.ParseSort(v.Get("sort")); err != nil {
 		return p, err
+	}
+	switch c := v.Get("collapse"); c {
+	case "":
+		p.Query.Collapse = collapseByDefault
+	case "story", "none":
+		p.Query.Collapse = c == "story"
+	default:
+		return p, corpus.Errorf(corpus.EInvalidRequest, "collapse=%q is not known: use collapse=story (one hit per story) or collapse=none (every copy)", c)
 	}
 	if p.Query.Page, err = intParam(v, "page"); err != nil {
 		return p, err
@@ -94,6 +103,9 @@ func (p searchParams) values() url.Values {
 	}
 	if p.Query.Sort != "" && p.Query.Sort != corpus.SortRelevance {
 		v.Set("sort", string(p.Query.Sort))
+	}
+	if !p.Query.Collapse {
+		v.Set("collapse", "none") // the page collapses stories unless told otherwise
 	}
 	if p.Query.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Query.Page))

@@ -285,3 +285,37 @@ func TestArticleIDsWithSlashesAndQuestionMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestCollapseByStory(t *testing.T) {
+	res := sampleResults()
+	res.Hits[0].Story, res.Hits[0].AlsoIn = `wire-"7"`, 2
+	f := &fakeSearcher{results: res}
+	h := server.New(server.Config{Searcher: f})
+
+	// The API shows every copy unless asked; the page groups them unless asked.
+	for _, c := range []struct {
+		target string
+		want   bool
+	}{
+		{"/api/v1/search?q=x", false}, {"/api/v1/search?q=x&collapse=story", true},
+		{"/?q=x", true}, {"/?q=x&collapse=none", false},
+	} {
+		if r, body := get(t, h, c.target); r.StatusCode != 200 || f.got.Collapse != c.want {
+			t.Errorf("%s: status %d, collapse %v, want %v\n%s", c.target, r.StatusCode, f.got.Collapse, c.want, body)
+		}
+	}
+	if r, body := get(t, h, "/api/v1/search?collapse=all"); r.StatusCode != 400 || !strings.Contains(body, "collapse=story") {
+		t.Errorf("bad collapse: %d %s", r.StatusCode, body)
+	}
+	_, body := get(t, h, "/api/v1/search?q=x")
+	if !strings.Contains(body, `"story":"wire-\"7\"","also_in":2`) {
+		t.Errorf("API hit lacks story and also_in: %s", body)
+	}
+	_, body = get(t, h, "/?q=x")
+	if !strings.Contains(body, `also in 2 other outlets`) || !strings.Contains(body, `href="/?collapse=none&amp;q=story%3A%22wire-%5C%227%5C%22%22"`) {
+		t.Errorf("page lacks the link to the story's copies:\n%s", body)
+	}
+	if !strings.Contains(body, "show every copy") {
+		t.Errorf("page lacks the switch to every copy")
+	}
+}
