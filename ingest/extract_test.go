@@ -212,6 +212,7 @@ func BenchmarkEnrich(b *testing.B) {
 		size += len(r.Title) + len(r.Body)
 	}
 	loadLexicon()
+	loadTaggerModel()
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for b.Loop() {

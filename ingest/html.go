@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,6 +94,8 @@ func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
 		a.Published, a.PublishedSource = meta.ldPublished, corpus.DateFromJSONLD
 	case !meta.published.IsZero():
 		a.Published, a.PublishedSource = meta.published, corpus.DateFromMeta
+	case !meta.shown.IsZero():
+		a.Published, a.PublishedSource = meta.shown, corpus.DateFromMeta
 	default:
 		for _, u := range []string{a.URL, pageURL} {
 			if d := urlDate(u); !d.IsZero() {
@@ -100,7 +104,109 @@ func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
 			}
 		}
 	}
+	// A timestamp in UTC may fall on the next or the previous day from the
+	// publisher's: when the URL states a date within a day of it, the URL's is the
+	// local date of publication.
+	if a.PublishedSource == corpus.DateFromJSONLD || a.PublishedSource == corpus.DateFromMeta {
+		if _, off := a.Published.Zone(); off == 0 {
+			for _, u := range []string{a.URL, pageURL} {
+				if d := urlDate(u); !d.IsZero() && !sameDay(d, a.Published) && absDuration(a.Published.Sub(d)) < 48*time.Hour {
+					a.Published, a.PublishedSource = d, corpus.DateFromURL
+					break
+				}
+			}
+		}
+	}
 	return a, nil
+}
+
+func sameDay(a, b time.Time) bool { return a.Format("2006-01-02") == b.Format("2006-01-02") }
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// isAsideNode reports whether n holds what is not the article: navigation,
+// lists of other stories, comments, sidebars, footers.
+func isAsideNode(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Li:
+		return true
+	}
+	c := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+	return strings.Contains(c, "comment") || strings.Contains(c, "related") || strings.Contains(c, "sidebar") ||
+		strings.Contains(c, "listitem") || strings.Contains(c, "teaser")
+}
+
+// isPublishedDateNode reports whether n is marked up as the article's date of
+// publication: <time pubdate>, or a class such as "published-date" or
+// "entry-date". An element that is merely a date ("date", "time") is not enough.
+func isPublishedDateNode(n *html.Node) bool {
+	if n.DataAtom == atom.Time {
+		if _, ok := attrOK(n, "pubdate"); ok {
+			return true
+		}
+	}
+	c := strings.ToLower(attr(n, "class"))
+	if c == "" {
+		return false
+	}
+	for _, k := range []string{"published", "entry-date", "post-date", "pubdate", "publish-date", "article-date", "date-publish"} {
+		if strings.Contains(c, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// shownDateRE finds a full date in the text of a date element: ISO, day.month.year
+// as most of Europe writes it, or a month name with day and year.
+var shownDateRE = regexp.MustCompile(`\b((?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)|\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b|\b([A-Z][a-z]{2,8}\.? \d{1,2},? (?:19|20)\d{2})|\b(\d{1,2} [A-Z][a-z]{2,8}\.? (?:19|20)\d{2})|\b(\d{1,2}) de ([a-zç]{4,10}) de ((?:19|20)\d{2})`)
+
+// romanceMonths are the month names of Spanish and Portuguese datelines ("2 de
+// abril de 2020").
+var romanceMonths = map[string]time.Month{
+	"enero": 1, "janeiro": 1, "febrero": 2, "fevereiro": 2, "marzo": 3, "março": 3, "abril": 4,
+	"mayo": 5, "maio": 5, "junio": 6, "junho": 6, "julio": 7, "julho": 7, "agosto": 8,
+	"septiembre": 9, "setiembre": 9, "setembro": 9, "octubre": 10, "outubro": 10,
+	"noviembre": 11, "novembro": 11, "diciembre": 12, "dezembro": 12,
+}
+
+// shownDate reads the date of a publication-date element: its datetime or
+// content attribute, else the first full date in its text.
+func shownDate(n *html.Node) time.Time {
+	if v := firstNonEmpty(attr(n, "datetime"), attr(n, "content")); v != "" {
+		if d := parseMetaDate(v); !d.IsZero() {
+			return d
+		}
+	}
+	text := strings.Join(strings.Fields(nodeText(n)), " ")
+	if len(text) > 200 {
+		text = text[:200]
+	}
+	m := shownDateRE.FindStringSubmatch(text)
+	switch {
+	case m == nil:
+		return time.Time{}
+	case m[2] != "":
+		mo, _ := strconv.Atoi(m[3])
+		return makeDate(m[4], time.Month(mo), m[2])
+	case m[7] != "":
+		return makeDate(m[9], romanceMonths[m[8]], m[7])
+	}
+	return parseMetaDate(firstNonEmpty(m[1], m[5], m[6]))
 }
 
 // extractContent runs trafilatura, turning a panic inside it (a bug triggered by an
@@ -122,6 +228,8 @@ type pageMeta struct {
 	author                     string
 	ldAuthors                  []string
 	ldPublished, published     time.Time
+	// shown is the date a visible element marked as the publication date shows.
+	shown time.Time
 }
 
 // publishedMetaKeys are the <meta> names and properties publishers use for the
@@ -136,9 +244,13 @@ var publishedMetaKeys = []string{
 func readPageMeta(doc *html.Node) pageMeta {
 	var m pageMeta
 	metas := map[string]string{}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
+	var walk func(n *html.Node, aside bool)
+	walk = func(n *html.Node, aside bool) {
 		if n.Type == html.ElementNode {
+			aside = aside || isAsideNode(n)
+			if !aside && m.shown.IsZero() && isPublishedDateNode(n) {
+				m.shown = shownDate(n)
+			}
 			switch n.DataAtom {
 			case atom.Title:
 				if m.title == "" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
@@ -170,10 +282,10 @@ func readPageMeta(doc *html.Node) pageMeta {
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, aside)
 		}
 	}
-	walk(doc)
+	walk(doc, false)
 	m.ogTitle = metas["og:title"]
 	m.ogURL = metas["og:url"]
 	m.siteName = firstNonEmpty(metas["og:site_name"], metas["application-name"])

@@ -21,7 +21,42 @@ import (
 func ExtractPersons(text string) []string {
 	pe := personsPool.Get().(*personExtractor)
 	defer personsPool.Put(pe)
-	return pe.extract(text)
+	people, _, _ := pe.extractTagged(text)
+	return personNames(people)
+}
+
+// Mention is one place where text names a person: the byte span [Start, End) of
+// the name as written (titles and a possessive 's left out) and the canonical name
+// of the person it refers to, as ExtractPersons returns it.
+type Mention struct {
+	Start, End int
+	Name       string
+}
+
+// ExtractMentions returns every mention of a person in text, in order of
+// position: full names, and surnames or given names that refer to a person the
+// text names in full or shows to be a person. It finds the same people as
+// ExtractPersons.
+func ExtractMentions(text string) []Mention {
+	return extractMentions(text, true)
+}
+
+// extractMentions is ExtractMentions, with the tagger or with the rules alone.
+func extractMentions(text string, tagged bool) []Mention {
+	pe := personsPool.Get().(*personExtractor)
+	defer personsPool.Put(pe)
+	people, mentions, who := pe.extract(text)
+	if tagged {
+		people, mentions, who = pe.extractTagged(text)
+	}
+	var out []Mention
+	for i, m := range mentions {
+		if who[i] >= 0 {
+			out = append(out, Mention{Start: m.pos, End: m.end, Name: people[who[i]].name})
+		}
+	}
+	slices.SortFunc(out, func(a, b Mention) int { return a.Start - b.Start })
+	return out
 }
 
 // personExtractor holds the buffers of one extraction, reused through a pool so
@@ -36,6 +71,15 @@ type personExtractor struct {
 	classes   []uint32
 	mentions  []mention
 	buf       [64]byte
+	orgs      map[string]bool // surnames seen in company names (Merrill Lynch & Co)
+
+	// The tagger's buffers (see tagger.go).
+	rules      []uint8
+	tags       []uint8
+	margins    []float32
+	wordHashes []uint64
+	feats      []uint64
+	tagged     []mention
 }
 
 var personsPool = sync.Pool{New: func() any { return &personExtractor{lx: loadLexicon()} }}
@@ -43,18 +87,20 @@ var personsPool = sync.Pool{New: func() any { return &personExtractor{lx: loadLe
 // mention is one candidate name in the text.
 type mention struct {
 	pos   int      // byte offset, for ordering by first mention
+	end   int      // byte offset just past the name's last word (its possessive left out)
 	parts []string // the name's words as written, possessive cut off
 	// multi: a given name and a surname (or more); otherwise a single word.
 	multi bool
 	// person: the words alone show a person (a known given name, a title, a role);
 	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
 	person, evidence bool
-	caps             bool // set in capitals (a headline): only matched, never a person alone
+	caps             bool    // set in capitals (a headline): only matched, never a person alone
+	score            float32 // the tagger's margin for a mention it found, else 0
 }
 
 const maxNameWords = 4
 
-func (pe *personExtractor) extract(text string) []string {
+func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	pe.toks = tokenize(text, pe.toks[:0])
 	toks := pe.toks
 	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
@@ -72,7 +118,7 @@ func (pe *personExtractor) extract(text string) []string {
 		}
 	}
 	pe.mentions = pe.mentions[:0]
-	var orgs map[string]bool // surnames seen in company names (Merrill Lynch & Co)
+	var orgs map[string]bool
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
 			i++
@@ -90,7 +136,9 @@ func (pe *personExtractor) extract(text string) []string {
 		}
 		i = j
 	}
-	return resolvePersons(pe.mentions, orgs)
+	pe.orgs = orgs
+	people, who := resolvePersons(pe.mentions, orgs)
+	return people, pe.mentions, who
 }
 
 // wordHash is FNV-1a over the ASCII-lowered bytes of w.
@@ -226,7 +274,7 @@ func (pe *personExtractor) span(i, j int) (org string) {
 		// A headline in capitals: its words may repeat a name the body spells out.
 		for k := i; k < j; k++ {
 			if toks[k].allCaps && cls[k]&wNotName == 0 {
-				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, parts: []string{toks[k].text}, caps: true})
+				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true})
 			}
 		}
 		return ""
@@ -293,7 +341,7 @@ func (pe *personExtractor) span(i, j int) (org string) {
 
 	role := pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
-	mn := mention{pos: toks[k].start, parts: make([]string, 0, end-k)}
+	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
 	for m := k; m < end; m++ {
 		mn.parts = append(mn.parts, toks[m].text)
 	}
@@ -573,9 +621,11 @@ func (p *person) last() string  { return p.parts[len(p.parts)-1] }
 
 // resolvePersons groups the mentions of one text into people. Full names come
 // first; a single word then joins the full name whose surname (or, failing that,
-// given name) it is, and stands alone only with evidence of its own.
-func resolvePersons(mentions []mention, orgs map[string]bool) []string {
-	var people []*person
+// given name) it is, and stands alone only with evidence of its own. It returns
+// the people in order of first mention and, for each mention, the index of its
+// person, or -1 for a mention that is no one's.
+func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person, who []int) {
+	of := make([]*person, len(mentions))
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
 		if !m.multi && m.evidence && !m.caps {
@@ -589,7 +639,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) []string {
 		}
 		return out
 	}
-	addFull := func(m mention) {
+	addFull := func(m mention) *person {
 		lp := lowerParts(m.parts)
 		for _, p := range people {
 			if len(p.parts) < 2 {
@@ -601,50 +651,54 @@ func resolvePersons(mentions []mention, orgs map[string]bool) []string {
 				hasSuffix(p.parts, lp) {
 				p.count++
 				p.pos = min(p.pos, m.pos)
-				return
+				return p
 			}
 			if hasSuffix(lp, p.parts) {
 				p.name, p.parts = strings.Join(m.parts, " "), lp
 				p.count++
 				p.pos = min(p.pos, m.pos)
-				return
+				return p
 			}
 		}
-		people = append(people, &person{name: strings.Join(m.parts, " "), parts: lp, pos: m.pos, count: 1})
+		p := &person{name: strings.Join(m.parts, " "), parts: lp, pos: m.pos, count: 1}
+		people = append(people, p)
+		return p
 	}
-	for _, m := range mentions {
+	for i, m := range mentions {
 		if m.multi && m.person {
-			addFull(m)
+			of[i] = addFull(m)
 		}
 	}
 	surnames := map[string]bool{}
 	for _, p := range people {
 		surnames[p.last()] = true
 	}
-	for _, m := range mentions {
+	for i, m := range mentions {
 		if m.multi && !m.person {
 			last := strings.ToLower(m.parts[len(m.parts)-1])
 			if confirmed[last] || (m.evidence && surnames[last]) {
-				addFull(m)
+				of[i] = addFull(m)
 			}
 		}
 	}
 	// Single words: a surname or given name of a full name, or a person of their own
 	// when the text shows it ("Mr. Smith", "said Smith").
-	var singles []mention
-	for _, m := range mentions {
+	var singles []int
+	for i, m := range mentions {
 		if m.multi {
 			continue
 		}
 		if p := matchPerson(people, strings.ToLower(m.parts[0]), m.caps); p != nil {
 			p.count++
 			p.pos = min(p.pos, m.pos)
+			of[i] = p
 			continue
 		}
-		singles = append(singles, m)
+		singles = append(singles, i)
 	}
 	full := len(people)
-	for _, m := range singles {
+	for _, i := range singles {
+		m := mentions[i]
 		if m.caps {
 			continue
 		}
@@ -652,28 +706,48 @@ func resolvePersons(mentions []mention, orgs map[string]bool) []string {
 		if p := findSingle(people[full:], w); p != nil {
 			p.pos = min(p.pos, m.pos)
 			p.count++
+			of[i] = p
 			continue
 		}
 		if confirmed[w] {
-			people = append(people, &person{name: m.parts[0], parts: []string{w}, pos: m.pos, count: 1})
+			p := &person{name: m.parts[0], parts: []string{w}, pos: m.pos, count: 1}
+			people = append(people, p)
+			of[i] = p
 		}
 	}
 	// A single word set in capitals may repeat a surname-only person.
-	for _, m := range singles {
-		if m.caps {
+	for _, i := range singles {
+		if m := mentions[i]; m.caps {
 			if p := findSingle(people[full:], strings.ToLower(m.parts[0])); p != nil {
 				p.count++
+				of[i] = p
 			}
 		}
 	}
 	people = slices.DeleteFunc(people, func(p *person) bool { return orgs[p.last()] })
 	slices.SortStableFunc(people, func(a, b *person) int { return a.pos - b.pos })
-	out := make([]string, 0, len(people))
-	for _, p := range people {
-		out = append(out, p.name)
+	index := make(map[*person]int, len(people))
+	for i, p := range people {
+		index[p] = i
 	}
-	if len(out) == 0 {
+	who = make([]int, len(mentions))
+	for i, p := range of {
+		who[i] = -1
+		if n, ok := index[p]; ok && p != nil {
+			who[i] = n
+		}
+	}
+	return people, who
+}
+
+// personNames returns the canonical names of people, or nil.
+func personNames(people []*person) []string {
+	if len(people) == 0 {
 		return nil
+	}
+	out := make([]string, len(people))
+	for i, p := range people {
+		out[i] = p.name
 	}
 	return out
 }
@@ -745,7 +819,8 @@ func NormalizePersons(in []string) []string {
 		}
 		mentions = append(mentions, mention{pos: i, parts: words, multi: len(words) > 1, person: true, evidence: true})
 	}
-	return resolvePersons(mentions, nil)
+	people, _ := resolvePersons(mentions, nil)
+	return personNames(people)
 }
 
 // capitalize writes a name word with capitals after spaces, hyphens and

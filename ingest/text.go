@@ -23,6 +23,9 @@ type token struct {
 	initial bool
 }
 
+// end is the byte offset just past the token's text.
+func (t *token) end() int { return t.start + len(t.text) }
+
 type tokenKind uint8
 
 const (

@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ingest(ctx, rest)
 	case "search":
 		return env.search(ctx, rest)
+	case "extract":
+		return env.extract(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -80,6 +82,7 @@ Usage:
   archive serve  [--data DIR] [--addr HOST:PORT] [--sample]   serve the web page and the JSON API
   archive ingest [--data DIR] PATH...                          add articles from files, directories or - (stdin)
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
+  archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive help
 
 The data directory defaults to $ARCHIVE_DATA, else ./archive-data.

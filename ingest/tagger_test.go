@@ -1,0 +1,54 @@
+package ingest
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTaggerModelRoundTrip(t *testing.T) {
+	m := loadTaggerModel()
+	if len(m.weights) < 1000 {
+		t.Fatalf("embedded model has %d features; rebuild it (see model/README.md)", len(m.weights))
+	}
+	var buf bytes.Buffer
+	if err := encodeTaggerModel(&buf, m.weights); err != nil {
+		t.Fatal(err)
+	}
+	back, err := decodeTaggerModel(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.weights) != len(m.weights) {
+		t.Fatalf("round trip: %d features, want %d", len(back.weights), len(m.weights))
+	}
+	if _, err := decodeTaggerModel([]byte("not a model")); err == nil {
+		t.Error("decodeTaggerModel accepted garbage")
+	}
+}
+
+func TestExtractMentions(t *testing.T) {
+	text := "Foreign Minister Abbas Araghchi met Mr. Hook. Araghchi's aides said Brian Hook agreed."
+	got := ExtractMentions(text)
+	var spans []string
+	for _, m := range got {
+		spans = append(spans, text[m.Start:m.End]+"="+m.Name)
+	}
+	want := []string{"Abbas Araghchi=Abbas Araghchi", "Hook=Brian Hook", "Araghchi=Abbas Araghchi", "Brian Hook=Brian Hook"}
+	if diff := cmp.Diff(want, spans); diff != "" {
+		t.Errorf("ExtractMentions mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func FuzzExtractMentions(f *testing.F) {
+	f.Add("President Trump said on Monday. Later, Donald Trump's aides met Mr. Trump.")
+	f.Add("FISCHLER SAYS\nFranz Fischler 's plan")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, m := range ExtractMentions(s) {
+			if m.Start < 0 || m.End > len(s) || m.Start >= m.End || m.Name == "" {
+				t.Fatalf("bad mention %+v in %q", m, s)
+			}
+		}
+	})
+}

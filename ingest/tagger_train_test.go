@@ -1,0 +1,353 @@
+//go:build tagger_train
+
+// The trainer of the person tagger, kept out of normal builds and test runs by
+// its build tag. It needs the package's tokenizer, lexicons and rules, so it is a
+// test of package ingest rather than a program:
+//
+//	go test -tags tagger_train -run TestTrainTagger -v ./ingest
+//
+// It reads the shippable NER corpora in ../../shared/data/ner-train (BTC,
+// WNUT-17, wikigold, CrossNER, Re-DocRED; never CoNLL-2003, Reuters or GMB) and
+// writes model/persons.bin.gz.
+
+package ingest
+
+import (
+	"bufio"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const nerTrainDir = "../../shared/data/ner-train"
+
+// trainDoc is a training document: text and the byte spans of its person names.
+type trainDoc struct {
+	text  string
+	spans [][2]int
+}
+
+// docBuilder joins tokens with one space and sentences with a line break,
+// recording person spans.
+type docBuilder struct {
+	b      strings.Builder
+	spans  [][2]int
+	open   int
+	inSpan bool
+	fresh  bool
+}
+
+func (d *docBuilder) token(tok string, begin, inside bool) {
+	if d.inSpan && (begin || !inside) {
+		d.spans = append(d.spans, [2]int{d.open, d.b.Len()})
+		d.inSpan = false
+	}
+	if d.b.Len() > 0 && !d.fresh {
+		d.b.WriteByte(' ')
+	}
+	d.fresh = false
+	if begin || inside && !d.inSpan {
+		d.open, d.inSpan = d.b.Len(), true
+	}
+	d.b.WriteString(tok)
+}
+
+func (d *docBuilder) endSentence() {
+	if d.inSpan {
+		d.spans = append(d.spans, [2]int{d.open, d.b.Len()})
+		d.inSpan = false
+	}
+	if d.b.Len() > 0 && !d.fresh {
+		d.b.WriteByte('\n')
+		d.fresh = true
+	}
+}
+
+func (d *docBuilder) doc() (trainDoc, bool) {
+	d.endSentence()
+	td := trainDoc{text: d.b.String(), spans: d.spans}
+	*d = docBuilder{}
+	return td, strings.TrimSpace(td.text) != ""
+}
+
+// readColumns reads a token-per-line file: the token first, the tag last. With
+// perSentence each sentence is a document; otherwise -DOCSTART- lines divide them.
+func readColumns(path string, perSentence bool, isPerson func(string) bool) ([]trainDoc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var docs []trainDoc
+	var d docBuilder
+	flush := func() {
+		if td, ok := d.doc(); ok {
+			docs = append(docs, td)
+		}
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.HasPrefix(line, "-DOCSTART-") {
+			flush()
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			if perSentence {
+				flush()
+			} else {
+				d.endSentence()
+			}
+			continue
+		}
+		tag := fields[len(fields)-1]
+		prefix, typ, _ := strings.Cut(tag, "-")
+		per := isPerson(typ)
+		d.token(fields[0], per && prefix == "B", per && prefix == "I")
+	}
+	flush()
+	return docs, sc.Err()
+}
+
+func readReDocRED(path string) ([]trainDoc, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var docs []struct {
+		Sents     [][]string `json:"sents"`
+		VertexSet [][]struct {
+			Type   string `json:"type"`
+			Pos    [2]int `json:"pos"`
+			SentID int    `json:"sent_id"`
+		} `json:"vertexSet"`
+	}
+	if err := json.Unmarshal(data, &docs); err != nil {
+		return nil, err
+	}
+	var out []trainDoc
+	for _, doc := range docs {
+		label := make([][]byte, len(doc.Sents))
+		for s := range doc.Sents {
+			label[s] = make([]byte, len(doc.Sents[s]))
+		}
+		for _, v := range doc.VertexSet {
+			for _, m := range v {
+				if m.Type != "PER" || m.SentID >= len(label) || m.Pos[1] > len(label[m.SentID]) {
+					continue
+				}
+				for k := m.Pos[0]; k < m.Pos[1]; k++ {
+					label[m.SentID][k] = 'I'
+				}
+				label[m.SentID][m.Pos[0]] = 'B'
+			}
+		}
+		var d docBuilder
+		for s, toks := range doc.Sents {
+			for k, tok := range toks {
+				d.token(tok, label[s][k] == 'B', label[s][k] == 'I')
+			}
+			d.endSentence()
+		}
+		if td, ok := d.doc(); ok {
+			out = append(out, td)
+		}
+	}
+	return out, nil
+}
+
+func loadTrainingDocs(t *testing.T) []trainDoc {
+	per := func(typ string) bool { return typ == "PER" }
+	person := func(typ string) bool {
+		switch typ {
+		case "person", "politician", "scientist", "musicalartist", "writer", "researcher":
+			return true
+		}
+		return false
+	}
+	var all []trainDoc
+	add := func(name string, docs []trainDoc, err error) {
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		n := 0
+		for _, d := range docs {
+			n += len(d.spans)
+		}
+		t.Logf("%s: %d documents, %d person mentions", name, len(docs), n)
+		all = append(all, docs...)
+	}
+	docs, err := readColumns(filepath.Join(nerTrainDir, "wikigold/wikigold.conll.txt"), false, per)
+	add("wikigold", docs, err)
+	for _, dom := range []string{"ai", "literature", "music", "politics", "science"} {
+		for _, split := range []string{"train", "dev", "test"} {
+			docs, err := readColumns(filepath.Join(nerTrainDir, "crossner", dom, split+".txt"), true, person)
+			add("crossner/"+dom+"/"+split, docs, err)
+		}
+	}
+	if os.Getenv("TAGGER_TWEETS") != "0" {
+		for _, sec := range []string{"a", "b", "e", "f", "g", "h"} {
+			docs, err := readColumns(filepath.Join(nerTrainDir, "btc", sec+".conll"), true, per)
+			add("btc/"+sec, docs, err)
+		}
+		for _, f := range []string{"wnut17train.conll", "emerging.dev.conll", "emerging.test.annotated"} {
+			docs, err := readColumns(filepath.Join(nerTrainDir, "wnut17", f), true, func(typ string) bool { return typ == "person" })
+			add("wnut17/"+f, docs, err)
+		}
+	}
+	for _, f := range []string{"dev_revised.json", "test_revised.json"} {
+		docs, err := readReDocRED(filepath.Join(nerTrainDir, "re-docred", f))
+		add("re-docred/"+f, docs, err)
+	}
+	return all
+}
+
+// goldTags gives each token of pe the tag the spans imply.
+func goldTags(pe *personExtractor, spans [][2]int) []uint8 {
+	tags := make([]uint8, len(pe.toks))
+	for _, s := range spans {
+		first := true
+		for i, tk := range pe.toks {
+			if tk.start >= s[0] && tk.start < s[1] {
+				if first {
+					tags[i] = tagB
+					first = false
+				} else {
+					tags[i] = tagI
+				}
+			}
+		}
+	}
+	return tags
+}
+
+// perceptron is an averaged perceptron with lazy averaging.
+type perceptron struct {
+	w, total map[uint64][numTags]float32
+	stamp    map[uint64]int
+	step     int
+}
+
+func (p *perceptron) score(fs []uint64) (s [numTags]float32) {
+	for _, f := range fs {
+		if w, ok := p.w[f]; ok {
+			for t := range numTags {
+				s[t] += w[t]
+			}
+		}
+	}
+	return s
+}
+
+func (p *perceptron) update(fs []uint64, gold, guess int) {
+	for _, f := range fs {
+		w, tot := p.w[f], p.total[f]
+		elapsed := float32(p.step - p.stamp[f])
+		for t := range numTags {
+			tot[t] += elapsed * w[t]
+		}
+		w[gold]++
+		w[guess]--
+		p.w[f], p.total[f], p.stamp[f] = w, tot, p.step
+	}
+}
+
+func (p *perceptron) averaged() map[uint64][numTags]float32 {
+	out := make(map[uint64][numTags]float32, len(p.w))
+	for f, w := range p.w {
+		tot := p.total[f]
+		elapsed := float32(p.step - p.stamp[f])
+		var a [numTags]float32
+		keep := false
+		for t := range numTags {
+			a[t] = (tot[t] + elapsed*w[t]) / float32(p.step)
+			if a[t] > 0.002 || a[t] < -0.002 {
+				keep = true
+			}
+		}
+		if keep {
+			out[f] = a
+		}
+	}
+	return out
+}
+
+func TestTrainTagger(t *testing.T) {
+	docs := loadTrainingDocs(t)
+	pe := &personExtractor{lx: loadLexicon()}
+	type prepared struct {
+		toks    []token
+		classes []uint32
+		lower   [len(pe.lowerSeen)]uint64
+		rules   []uint8
+		gold    []uint8
+	}
+	var data []prepared
+	for _, d := range docs {
+		_, ms, who := pe.extract(d.text)
+		rules := pe.ruleVerdicts(ms, who, nil)
+		data = append(data, prepared{toks: append([]token(nil), pe.toks...), classes: append([]uint32(nil), pe.classes...),
+			lower: pe.lowerSeen, rules: rules, gold: goldTags(pe, d.spans)})
+	}
+	p := &perceptron{w: map[uint64][numTags]float32{}, total: map[uint64][numTags]float32{}, stamp: map[uint64]int{}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	epochs := 8
+	for epoch := range epochs {
+		rng.Shuffle(len(data), func(i, j int) { data[i], data[j] = data[j], data[i] })
+		errs, n := 0, 0
+		for _, d := range data {
+			pe.toks, pe.classes, pe.lowerSeen = d.toks, d.classes, d.lower
+			hashes := make([]uint64, len(d.toks))
+			for i := range d.toks {
+				hashes[i] = wordHash(d.toks[i].text)
+			}
+			prev := tagO
+			for i := range d.toks {
+				if d.toks[i].newline {
+					prev = tagO
+				}
+				if !pe.isCandidate(i) {
+					prev = tagO
+					continue
+				}
+				fs := pe.tokenFeatures(nil, i, prev, d.rules, hashes)
+				s := p.score(fs)
+				guess := tagO
+				for tg := 1; tg < numTags; tg++ {
+					if tg == tagI && prev == tagO {
+						continue
+					}
+					if s[tg] > s[guess] {
+						guess = tg
+					}
+				}
+				p.step++
+				gold := int(d.gold[i])
+				if guess != gold {
+					p.update(fs, gold, guess)
+					errs++
+				}
+				n++
+				prev = guess
+			}
+		}
+		t.Logf("epoch %d: %d/%d candidate tokens wrong", epoch+1, errs, n)
+	}
+	weights := p.averaged()
+	f, err := os.Create("model/persons.bin.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := encodeTaggerModel(f, weights); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote model/persons.bin.gz: %d features", len(weights))
+}
