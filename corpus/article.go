@@ -45,6 +45,10 @@ type Article struct {
 	// Source names the file (and line or entry) the article was read from.
 	Source     string    `json:"source,omitempty"`
 	IngestedAt time.Time `json:"ingested_at,omitzero"`
+	// Extractor is the version of the extraction that produced the article (see
+	// ingest.ExtractorVersion), so that "archive reindex --re-extract" knows what is
+	// out of date. Empty for articles stored before versions were recorded.
+	Extractor string `json:"extractor,omitempty"`
 }
 
 // Prefixes of derived IDs, so that a derived ID never collides with a record's own.

@@ -14,6 +14,12 @@ const (
 	EPageOutOfRange = "page_out_of_range" // the page is past the results
 	ENotFound       = "not_found"         // no such article
 	EInternal       = "internal"          // our fault; details are logged, not shown
+
+	EUnauthorized  = "unauthorized"    // a write without the right Bearer token
+	EWritesOff     = "writes_disabled" // the server was started without a write token
+	ETooLarge      = "too_large"       // a request body over the size limit
+	EStorageFull   = "storage_full"    // the disk holding the archive is full
+	EStorageFailed = "storage_failed"  // the archive cannot be written (read-only, I/O error)
 )
 
 // Error is an error a user can act on: Message says what is wrong and how to fix it.

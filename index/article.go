@@ -49,6 +49,10 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 			a.IngestedAt = dateValue(f)
 		}
 	})
+	// Which extraction produced it is known to the record store only.
+	if rec, ok, err := ix.records.get(id); err == nil && ok {
+		a.Extractor = rec.Article.Extractor
+	}
 	return a, nil
 }
 

@@ -1,42 +1,60 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"syscall"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/article-archive/archive/corpus"
 )
 
-// Each article carries its corpus.Fingerprint in a stored field, so that telling a
-// re-ingested article from an update costs one lookup per batch. (Bleve's internal
-// key-value space would be simpler, but scorch rewrites all of it on every persist.)
+// Each article carries its corpus.Fingerprint in the record store (and, for indexes
+// made before it, in a stored field), so that telling a re-ingested article from an
+// update costs one lookup per article in a read transaction.
 
 // Put stores articles in one batch: all of it is written or none. It reports for
 // each article whether it was new, updated, or unchanged (then it is not rewritten).
 // Articles must carry an ID (corpus.Article.AssignID). Later copies of an ID within
 // the same call win.
+//
+// When Put returns without error the new and changed articles are on disk in the
+// record store (fsync'd) and searchable in the index; the index reaches the disk
+// in the background, and Open indexes again whatever a crash kept from it. A write
+// that cannot reach the disk fails with a corpus.EStorageFull or EStorageFailed
+// error, and nothing of the batch is stored.
 func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	outcomes := make([]corpus.Outcome, len(articles))
-	batch := ix.bleve.NewBatch()
-	stored, err := ix.fingerprints(ctx, articles)
-	if err != nil {
+	if ix.readOnly {
+		return nil, storageError(ix.dataDir, syscall.EROFS)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	// An earlier write whose records were stored but whose batch failed goes first.
+	if err := ix.catchUp(); err != nil {
 		return nil, err
 	}
-	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
-	var write []*corpus.Article                    // the new and updated articles
-	var fingerprints []string
+	ids := make([]string, len(articles))
 	for i := range articles {
-		a := &articles[i]
-		if a.ID == "" {
-			return nil, fmt.Errorf("index: put %s: article has no ID", a.Source)
+		if articles[i].ID == "" {
+			return nil, fmt.Errorf("index: put %s: article has no ID", articles[i].Source)
 		}
+		ids[i] = articles[i].ID
+	}
+	stored, err := ix.records.fingerprints(ids)
+	if err != nil {
+		return nil, fmt.Errorf("index: look up %d articles: %w", len(ids), err)
+	}
+
+	outcomes := make([]corpus.Outcome, len(articles))
+	changed := make([]corpus.Article, 0, len(articles))
+	slot := make(map[string]int, len(articles))    // id -> its place in changed
+	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
+	for i := range articles {
+		a := articles[i]
 		fp := a.Fingerprint()
 		old, inBatch := seen[a.ID]
 		if !inBatch {
@@ -52,29 +70,88 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 			outcomes[i] = corpus.Updated
 		}
 		seen[a.ID] = fp
-		write = append(write, a)
-		fingerprints = append(fingerprints, fp)
+		if a.Extractor == "" {
+			a.Extractor = ix.extractor
+		}
+		if j, ok := slot[a.ID]; ok {
+			changed[j] = a
+			continue
+		}
+		slot[a.ID] = len(changed)
+		changed = append(changed, a)
 	}
-	if len(write) == 0 {
+	if len(changed) == 0 {
 		return outcomes, nil
 	}
-	sigs, err := ix.assignStories(ctx, write)
+
+	start := time.Now()
+	// Stories are assigned before the records are written, so that a rebuild from
+	// the records groups the copies as they were grouped here.
+	ptrs := make([]*corpus.Article, len(changed))
+	for i := range changed {
+		ptrs[i] = &changed[i]
+	}
+	sigs, err := ix.assignStories(ctx, ptrs)
 	if err != nil {
 		return nil, err
 	}
-	for i, a := range write {
-		d := document(a, fingerprints[i])
-		addStoryFields(d, a.Story, sigs[i])
-		if err := batch.Index(a.ID, d); err != nil {
-			return nil, fmt.Errorf("index: put %s: %w", a.ID, err)
+	seq, err := ix.records.put(changed, ix.persisted.Load())
+	if err != nil {
+		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
+		return nil, storageError(ix.dataDir, err)
+	}
+	// The records are durable: from here on the articles are accepted, and a
+	// failure to index them is repaired by the next Put or the next Open.
+	if err := ix.indexBatch(changed, sigs, seq); err != nil {
+		return nil, err
+	}
+	ix.applied = seq
+	ix.log.Debug("batch written", "articles", len(articles), "changed", len(changed), "seq", seq, "took", time.Since(start))
+	return outcomes, nil
+}
+
+// indexBatch writes articles to the Bleve index in one batch that also records seq
+// as applied. Once Bleve has persisted the batch, the record store's log up to seq
+// may be dropped. sigs are the articles' story signatures when the caller has
+// them; nil computes them.
+func (ix *Index) indexBatch(articles []corpus.Article, sigs []storySignature, seq uint64) error {
+	batch := ix.bleve.NewBatch()
+	for i := range articles {
+		a := &articles[i]
+		var sig storySignature
+		if sigs != nil {
+			sig = sigs[i]
+		} else {
+			sig.sig, sig.ok = corpus.NewSignature(a.Body)
+		}
+		if err := batch.Index(a.ID, storedDocument(a, sig)); err != nil {
+			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
 	}
-	start := time.Now()
+	batch.SetInternal(keyApplied, seqKey(seq))
+	batch.SetPersistedCallback(func(err error) {
+		if err != nil {
+			return
+		}
+		for {
+			cur := ix.persisted.Load()
+			if seq <= cur || ix.persisted.CompareAndSwap(cur, seq) {
+				return
+			}
+		}
+	})
 	if err := ix.bleve.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: write batch of %d: %w", len(articles), err)
+		return fmt.Errorf("index: write batch of %d: %w", len(articles), err)
 	}
-	ix.log.Debug("batch written", "articles", len(articles), "took", time.Since(start))
-	return outcomes, nil
+	return nil
+}
+
+// storedDocument is the indexed form of an article as it is stored: with its
+// fingerprint and its story fields.
+func storedDocument(a *corpus.Article, sig storySignature) map[string]any {
+	d := document(a, a.Fingerprint())
+	addStoryFields(d, cmp.Or(a.Story, a.ID), sig)
+	return d
 }
 
 // document is the indexed form of an article: a map, so that exactly the mapped
@@ -107,24 +184,4 @@ func document(a *corpus.Article, fingerprint string) map[string]any {
 		d[fieldIngestedAt] = a.IngestedAt.UTC()
 	}
 	return d
-}
-
-// fingerprints returns the stored fingerprints of the articles' IDs that are in the
-// index already, with one search.
-func (ix *Index) fingerprints(ctx context.Context, articles []corpus.Article) (map[string]string, error) {
-	ids := make([]string, 0, len(articles))
-	for _, a := range articles {
-		ids = append(ids, a.ID)
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fieldFingerprint}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("index: look up %d articles: %w", len(ids), err)
-	}
-	out := make(map[string]string, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = stringField(h.Fields[fieldFingerprint])
-	}
-	return out, nil
 }

@@ -72,6 +72,18 @@ func (s *Server) describe(c *gin.Context, err error) (status int, code, message 
 		status = http.StatusBadRequest
 	case corpus.ENotFound:
 		status = http.StatusNotFound
+	case corpus.EUnauthorized:
+		status = http.StatusUnauthorized
+	case corpus.EWritesOff:
+		status = http.StatusForbidden
+	case corpus.ETooLarge:
+		status = http.StatusRequestEntityTooLarge
+	case corpus.EStorageFull, corpus.EStorageFailed:
+		status = http.StatusInsufficientStorage
+		if code == corpus.EStorageFailed {
+			status = http.StatusServiceUnavailable
+		}
+		s.log.Error("storage failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	default:
 		status = http.StatusInternalServerError
 		s.log.Error("internal error", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)

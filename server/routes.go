@@ -15,6 +15,8 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api := r.Group("/api/v1")
 	api.GET("/search", s.json(s.apiSearch))
 	api.GET("/articles/*id", s.json(s.apiArticle))
+	api.POST("/articles", s.json(s.apiWrite))
+	api.POST("/backup", s.apiBackup)
 
 	r.GET("/healthz", s.json(s.healthz))
 	r.NoRoute(s.notFound)

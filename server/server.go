@@ -5,6 +5,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"html/template"
@@ -36,6 +37,13 @@ type Config struct {
 	Logger *slog.Logger
 	// SearchTimeout bounds one search; zero means ten seconds.
 	SearchTimeout time.Duration
+	// Writer takes articles sent to POST /api/v1/articles and backups; nil, or an
+	// empty Token, turns the write API off.
+	Writer Writer
+	// Token is the Bearer token writes must carry.
+	Token string
+	// MaxWriteBytes limits a write's request body; zero means 64 MiB.
+	MaxWriteBytes int64
 }
 
 //go:embed templates/*.html
@@ -50,6 +58,10 @@ type Server struct {
 	log     *slog.Logger
 	timeout time.Duration
 	pages   *template.Template
+
+	writer   Writer
+	token    string
+	maxWrite int64
 }
 
 // New returns the archive's HTTP handler: the web page, the JSON API and /healthz.
@@ -71,6 +83,10 @@ func New(cfg Config) http.Handler {
 		log:     log,
 		timeout: timeout,
 		pages:   template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")),
+
+		writer:   cfg.Writer,
+		token:    cfg.Token,
+		maxWrite: cmp.Or(cfg.MaxWriteBytes, defaultMaxWriteBytes),
 	}
 	engine := gin.New()
 	engine.Use(s.logRequests, s.recoverPanics)

@@ -21,6 +21,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("ingest", "ingest [--data DIR] PATH...   (PATH: a file, a directory, or - for stdin)", &c)
 	maxMiB := fs.Int64("max-file-mib", 64, "reject files (and JSON lines) larger than this many MiB")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	remote := e.addRemoteFlags(fs) // --server URL --token T: send to a running server (remote.go)
 	paths, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -30,6 +31,9 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	if len(paths) == 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: name the files or directories to ingest, or - for standard input", errUsage)
+	}
+	if remote.server != "" {
+		return e.ingestRemote(ctx, remote, paths, *maxMiB<<20, *quiet)
 	}
 	log := logger(e.stderr, c.verbose)
 

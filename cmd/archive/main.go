@@ -1,8 +1,10 @@
 // Command archive is Article Archive: it ingests news articles from files, indexes
 // them, and serves full-text and faceted search over a web page and a JSON API.
 //
-//	archive serve   [--data DIR] [--addr HOST:PORT] [--sample]
-//	archive ingest  [--data DIR] PATH...
+//	archive serve   [--data DIR] [--addr HOST:PORT] [--sample] [--token T] [--watch DIR]
+//	archive ingest  [--data DIR | --server URL --token T] PATH...
+//	archive backup  [--data DIR] DEST
+//	archive reindex [--data DIR] [--re-extract]
 //	archive search  [--data DIR] [--json] [--person P] [--outlet O] QUERY
 //
 // Run "archive help" for every flag.
@@ -65,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ingest(ctx, rest)
 	case "search":
 		return env.search(ctx, rest)
+	case "backup":
+		return env.backup(ctx, rest)
+	case "reindex":
+		return env.reindex(ctx, rest)
 	case "extract":
 		return env.extract(ctx, rest)
 	case "help", "-h", "--help":
@@ -79,10 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const usage = `Article Archive: a searchable archive of news articles.
 
 Usage:
-  archive serve  [--data DIR] [--addr HOST:PORT] [--sample]   serve the web page and the JSON API
-  archive ingest [--data DIR] PATH...                          add articles from files, directories or - (stdin)
+  archive serve  [--data DIR] [--addr HOST:PORT] [--sample] [--token T] [--watch DIR]   serve the web page and the JSON API
+  archive ingest [--data DIR | --server URL --token T] PATH...  add articles from files, directories or - (stdin)
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
+  archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
+  archive reindex [--data DIR] [--re-extract]                 rebuild the index from the stored records
   archive help
 
 The data directory defaults to $ARCHIVE_DATA, else ./archive-data.

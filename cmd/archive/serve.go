@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/article-archive/archive/corpus"
@@ -19,15 +23,27 @@ import (
 // shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
 
+// serveConfig is what serve was asked to do.
+type serveConfig struct {
+	dataDir, addr string
+	sample        bool
+	token         string
+	watch         string
+	maxPostBytes  int64
+}
+
 func (e environment) serve(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("serve", "serve [--data DIR] [--addr HOST:PORT] [--sample]", &c)
+	fs := e.newFlagSet("serve", "serve [--data DIR] [--addr HOST:PORT] [--sample] [--token SECRET] [--watch DIR]", &c)
 	addr := e.getenv("ARCHIVE_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
 	fs.StringVar(&addr, "addr", addr, "the address to listen on; port 0 picks a free one (env ARCHIVE_ADDR)")
 	sample := fs.Bool("sample", false, "load the built-in sample articles when the archive is empty")
+	token := fs.String("token", e.getenv("ARCHIVE_TOKEN"), "turn on the write API (POST /api/v1/articles, /api/v1/backup) for requests with 'Authorization: Bearer TOKEN' (env ARCHIVE_TOKEN)")
+	watch := fs.String("watch", "", "ingest new and changed files in this directory as they appear (checked every second)")
+	maxPostMiB := fs.Int64("max-post-mib", 64, "reject write requests with larger bodies (413)")
 	rest, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -37,32 +53,63 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
 	}
+	if *watch != "" {
+		if info, err := os.Stat(*watch); err != nil || !info.IsDir() {
+			return fmt.Errorf("%w: --watch %s is not a directory", errUsage, *watch)
+		}
+	}
 	log := logger(e.stderr, c.verbose)
+	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20}
 
 	return withIndex(c.data, log, func(ix *index.Index) error {
-		return e.serveIndex(ctx, ix, c.data, addr, *sample, log)
+		return e.serveIndex(ctx, ix, cfg, log)
 	})
 }
 
-// serveIndex serves ix on addr until ctx ends, then shuts down gracefully.
-func (e environment) serveIndex(ctx context.Context, ix *index.Index, dataDir, addr string, sample bool, log *slog.Logger) error {
-	if sample {
+// serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
+// flight (writes too) and the watcher finish before the index is closed.
+func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {
+	if cfg.sample {
 		if err := loadSample(ctx, ix, log); err != nil {
 			return err
 		}
 	}
 
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", addr, err)
+		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
+	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Searcher: ix, Logger: log}),
+		Handler: server.New(server.Config{
+			Searcher: ix, Logger: log,
+			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	url := "http://" + ln.Addr().String()
+	if err := writeServerFile(cfg.dataDir, url); err != nil {
+		log.Warn("cannot note the server's address in the data directory", "err", err)
+	}
+	defer removeServerFile(cfg.dataDir, url)
 	n, _ := ix.Count()
-	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving http://%s/\n", n, dataDir, ln.Addr())
+	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
+	if cfg.token == "" {
+		fmt.Fprintf(e.stderr, "The write API is off; start with --token SECRET (or ARCHIVE_TOKEN) to send articles with 'archive ingest --server %s'.\n", url)
+	}
+
+	var watching sync.WaitGroup
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer func() {
+		stopWatch()
+		watching.Wait()
+	}()
+	if cfg.watch != "" {
+		watching.Go(func() {
+			watchDir(watchCtx, cfg.watch, cfg.dataDir, ix, log, time.Second)
+		})
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -75,17 +122,97 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, dataDir, a
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Requests still running are cut off; a write among them stops after the
+		// batch it is storing, which Close waits for.
+		srv.Close()
+		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", shutdownGrace, err)
 	}
 	return nil
+}
+
+// serverFile is the file in the data directory naming the server that holds it, so
+// that other commands can send to it instead of failing on the lock.
+const serverFile = "server.json"
+
+type serverNote struct {
+	URL string `json:"url"`
+	PID int    `json:"pid"`
+}
+
+func writeServerFile(dataDir, url string) error {
+	data, err := json.Marshal(serverNote{URL: url, PID: os.Getpid()})
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dataDir, serverFile), data)
+}
+
+func removeServerFile(dataDir, url string) {
+	if running := readServerFile(dataDir); running == url {
+		os.Remove(filepath.Join(dataDir, serverFile))
+	}
+}
+
+// readServerFile returns the URL of the server noted in dataDir, or "".
+func readServerFile(dataDir string) string {
+	data, err := os.ReadFile(filepath.Join(dataDir, serverFile))
+	if err != nil {
+		return ""
+	}
+	var n serverNote
+	if json.Unmarshal(data, &n) != nil {
+		return ""
+	}
+	return n.URL
+}
+
+// runningServer returns the URL of the server that holds dataDir when it answers,
+// or "".
+func runningServer(dataDir string) string {
+	url := readServerFile(dataDir)
+	if url == "" {
+		return ""
+	}
+	client := http.Client{Timeout: 2 * time.Second}
+	res, err := client.Get(url + "/healthz")
+	if err != nil {
+		return ""
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return ""
+	}
+	return url
+}
+
+// writeFileAtomic replaces path with data so that a crash leaves the old file or
+// the new one, never half of either.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // withIndex opens the archive's index, runs f with it and closes it, explaining
 // the one failure users meet: another process holding the index.
 func withIndex(dataDir string, log *slog.Logger, f func(*index.Index) error) (err error) {
-	ix, err := index.Open(dataDir, index.Options{Logger: log})
+	ix, err := index.Open(dataDir, index.Options{Logger: log, ExtractorVersion: ingest.ExtractorVersion})
 	if errors.Is(err, index.ErrLocked) {
-		return fmt.Errorf("the archive in %s is in use by another process (an 'archive serve' or 'archive ingest'): stop it first, or pick another directory with --data", dataDir)
+		return lockedError(dataDir)
 	}
 	if err != nil {
 		return err
@@ -96,6 +223,17 @@ func withIndex(dataDir string, log *slog.Logger, f func(*index.Index) error) (er
 		}
 	}()
 	return f(ix)
+}
+
+// lockedError explains that another process holds the archive, naming the server
+// when it is one, and how to reach it instead.
+func lockedError(dataDir string) error {
+	if url := runningServer(dataDir); url != "" {
+		return fmt.Errorf("the archive in %s is in use by another process: 'archive serve' at %s holds it. "+
+			"Send articles to it with 'archive ingest --server %s PATH...' (the token from --token or ARCHIVE_TOKEN), "+
+			"back it up with 'archive backup --server %s DEST', search it at %s/, or stop it first", dataDir, url, url, url, url)
+	}
+	return fmt.Errorf("the archive in %s is in use by another process (an 'archive serve', 'archive ingest', 'archive reindex' or 'archive backup'): stop it first, or pick another directory with --data", dataDir)
 }
 
 // loadSample ingests the built-in sample articles into an empty archive.

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/article-archive/archive/index"
+)
+
+// backup writes a consistent copy of the archive to DEST: through the running
+// server when one holds the archive (or --server names one), else directly.
+func (e environment) backup(ctx context.Context, args []string) error {
+	var c commonFlags
+	fs := e.newFlagSet("backup", "backup [--data DIR] [--server URL --token T] DEST", &c)
+	remote := e.addRemoteFlags(fs)
+	rest, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: name the one directory to write the copy to", errUsage)
+	}
+	dest := rest[0]
+	if entries, err := os.ReadDir(dest); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%w: %s is not empty: name a new directory for the copy", errUsage, dest)
+	}
+	log := logger(e.stderr, c.verbose)
+	url := remote.server
+	if url == "" {
+		url = runningServer(c.data)
+	}
+	if url != "" {
+		if err := backupRemote(ctx, strings.TrimRight(url, "/"), remote.token, dest); err != nil {
+			os.RemoveAll(dest)
+			return err
+		}
+		fmt.Fprintf(e.stdout, "backed up the archive served at %s to %s; serve the copy with: archive serve --data %s\n", url, dest, dest)
+		return nil
+	}
+	return withIndex(c.data, log, func(ix *index.Index) error {
+		if err := ix.Backup(ctx, dest); err != nil {
+			return err
+		}
+		n, _ := ix.Count()
+		fmt.Fprintf(e.stdout, "backed up %d articles from %s to %s; serve the copy with: archive serve --data %s\n", n, c.data, dest, dest)
+		return nil
+	})
+}
+
+// backupRemote asks the server at base for a backup and unpacks it into dest.
+func backupRemote(ctx context.Context, base, token, dest string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/backup", nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the archive server at %s (%w): is 'archive serve' running there?", base, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		_, err := readAPIError(res)
+		return fmt.Errorf("backup through %s: %w", base, err)
+	}
+	return readTar(res.Body, dest)
+}

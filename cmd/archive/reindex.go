@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/ingest"
+)
+
+// reindex rebuilds the index from the record store: after a mapping change, a new
+// extractor version (--re-extract), or a damaged index.
+func (e environment) reindex(ctx context.Context, args []string) error {
+	var c commonFlags
+	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract]", &c)
+	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates) of records made by another extractor version than "+ingest.ExtractorVersion)
+	rest, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: reindex takes no arguments, got %q", errUsage, rest)
+	}
+	opts := index.RebuildOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose), ExtractorVersion: ingest.ExtractorVersion}}
+	if *again {
+		opts.ReExtract = reExtract
+	}
+	stats, err := index.Rebuild(ctx, c.data, opts)
+	if errors.Is(err, index.ErrLocked) {
+		return lockedError(c.data)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "rebuilt the index of %s from %d records in %s", c.data, stats.Articles, stats.Elapsed.Round(time.Millisecond))
+	if *again {
+		fmt.Fprintf(e.stdout, " (%d re-extracted with extractor %s)", stats.ReExtracted, ingest.ExtractorVersion)
+	}
+	fmt.Fprintln(e.stdout)
+	return nil
+}
+
+// reExtract redoes what extraction found in a record's text rather than read from
+// its fields: the people, and a date taken from the dateline. The outlet and
+// authors are kept, because the record does not say whether they were stated or
+// found.
+func reExtract(a *corpus.Article) {
+	a.Persons = nil
+	if a.PublishedSource == corpus.DateFromDateline {
+		a.Published, a.PublishedSource = time.Time{}, ""
+	}
+	ingest.Enrich(a)
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// Writer stores what clients send to the write API. cmd/archive gives the ingest
+// pipeline over the index; the server holds the index, so this is the one way in
+// while it runs.
+type Writer interface {
+	// Write ingests the records read from body. name is where they came from, as
+	// the client calls it; its extension gives the format (.json: one object, an
+	// array or one object per line; .jsonl/.ndjson; .html; .txt; any of them .gz).
+	// Bad records are rejected in the report; an error means the archive could not
+	// store what it read (a corpus.EStorageFull or EStorageFailed error), or name is
+	// of no format the archive reads (corpus.EInvalidRequest).
+	Write(ctx context.Context, name string, body io.Reader) (WriteReport, error)
+	// Backup writes a consistent copy of the archive to w as a tar stream, ending
+	// with BackupCompleteEntry.
+	Backup(ctx context.Context, w io.Writer) error
+}
+
+// BackupCompleteEntry is the last entry of a backup's tar stream: a backup that
+// lacks it was cut short.
+const BackupCompleteEntry = "BACKUP-COMPLETE"
+
+// WriteReport is the answer of POST /api/v1/articles: the counts, and a result for
+// every record in the order of the input.
+type WriteReport struct {
+	Read       int            `json:"read"`
+	Indexed    int            `json:"indexed"`
+	Updated    int            `json:"updated"`
+	Duplicates int            `json:"duplicates"`
+	Rejected   int            `json:"rejected"`
+	Results    []RecordResult `json:"results"`
+	// Warnings are records stored with something left out.
+	Warnings []RecordResult `json:"warnings,omitempty"`
+	TookMS   float64        `json:"took_ms"`
+}
+
+// Record statuses in a WriteReport.
+const (
+	StatusIndexed   = "indexed"
+	StatusUpdated   = "updated"
+	StatusDuplicate = "duplicate"
+	StatusRejected  = "rejected"
+)
+
+// RecordResult is what became of one record.
+type RecordResult struct {
+	// Source is the record's input as the archive names it: the name, with the
+	// line (JSON Lines) or the element (JSON array, "name[3]").
+	Source string `json:"source"`
+	// Line is the record's line in JSON Lines input, from 1; 0 otherwise.
+	Line int `json:"line,omitempty"`
+	// ID is the stored article's ID; empty for a rejected record.
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// defaultMaxWriteBytes is the largest request body the write API takes unless
+// Config says otherwise.
+const defaultMaxWriteBytes = 64 << 20
+
+// apiWrite is POST /api/v1/articles.
+func (s *Server) apiWrite(c *gin.Context) (any, error) {
+	if err := s.authorize(c); err != nil {
+		return nil, err
+	}
+	if c.Request.ContentLength > s.maxWrite {
+		return nil, s.tooLarge()
+	}
+	name, err := writeName(c.Request)
+	if err != nil {
+		return nil, err
+	}
+	body := &limitedBody{r: http.MaxBytesReader(c.Writer, c.Request.Body, s.maxWrite)}
+	start := time.Now()
+	rep, err := s.writer.Write(c.Request.Context(), name, body)
+	if body.exceeded {
+		return nil, s.tooLarge()
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return rep, nil
+}
+
+func (s *Server) tooLarge() error {
+	return corpus.Errorf(corpus.ETooLarge, "the request body is larger than the %d MiB limit: send fewer records per request (what came before the limit may be stored; sending it again adds nothing twice)", s.maxWrite>>20)
+}
+
+// limitedBody notes when the body went past http.MaxBytesReader's limit: the ingest
+// pipeline reports read errors as rejected input, and the client must get a 413.
+type limitedBody struct {
+	r        io.Reader
+	exceeded bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		b.exceeded = true
+	}
+	return n, err
+}
+
+// writeName is the name the records of a write are known by: the name parameter
+// (archive ingest --server sends the file's path), else "api" with the extension of
+// the Content-Type.
+func writeName(r *http.Request) (string, error) {
+	if name := strings.TrimSpace(r.URL.Query().Get("name")); name != "" {
+		return name, nil
+	}
+	ext := ".json"
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return "", corpus.Errorf(corpus.EInvalidRequest, "Content-Type %q does not parse: send application/json, application/x-ndjson, text/html or text/plain", ct)
+		}
+		switch mt {
+		case "application/json", "application/octet-stream",
+			"application/x-www-form-urlencoded": // curl -d's default
+		case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines":
+			ext = ".jsonl"
+		case "text/html", "application/xhtml+xml":
+			ext = ".html"
+		case "text/plain", "text/markdown":
+			ext = ".txt"
+		default:
+			return "", corpus.Errorf(corpus.EInvalidRequest, "the archive does not read %s: send application/json (one object, an array, or one object per line), application/x-ndjson, text/html or text/plain", mt)
+		}
+	}
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		ext += ".gz"
+	}
+	return "api" + ext, nil
+}
+
+// authorize lets a write through only with the configured Bearer token.
+func (s *Server) authorize(c *gin.Context) error {
+	if s.token == "" || s.writer == nil {
+		return corpus.Errorf(corpus.EWritesOff, "writing through the API is off: start the server with --token SECRET (or the environment variable ARCHIVE_TOKEN=SECRET) and send the header 'Authorization: Bearer SECRET'")
+	}
+	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.token)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="archive"`)
+		return corpus.Errorf(corpus.EUnauthorized, "writes need the server's token: send the header 'Authorization: Bearer TOKEN' (archive ingest --server takes it from --token or ARCHIVE_TOKEN)")
+	}
+	return nil
+}
+
+// apiBackup is POST /api/v1/backup: a consistent copy of the archive as a tar stream.
+func (s *Server) apiBackup(c *gin.Context) {
+	if err := s.authorize(c); err != nil {
+		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		return
+	}
+	c.Header("Content-Type", "application/x-tar")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="archive-backup-%s.tar"`, time.Now().UTC().Format("20060102T150405Z")))
+	c.Status(http.StatusOK)
+	if err := s.writer.Backup(c.Request.Context(), c.Writer); err != nil {
+		s.log.Error("backup failed", "err", err)
+		// The status is sent; cutting the stream short is how the client learns
+		// (its copy lacks BackupCompleteEntry).
+		panic(http.ErrAbortHandler)
+	}
+}
