@@ -216,7 +216,7 @@ func (ix *Index) catchUp() error {
 		if end == len(pending) {
 			seq = last
 		}
-		if err := ix.indexBatch(pending[start:end], nil, seq); err != nil {
+		if err := ix.indexBatch(pending[start:end], seq); err != nil {
 			return err
 		}
 	}
@@ -242,7 +242,7 @@ func (ix *Index) migrate() error {
 			}
 			batch = append(batch, a)
 		}
-		if seq, err = ix.records.put(batch, 0); err != nil {
+		if seq, err = ix.records.put(batch, signaturesOf(batch), 0); err != nil {
 			return fmt.Errorf("index: migrate: %w", err)
 		}
 	}

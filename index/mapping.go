@@ -27,8 +27,6 @@ const (
 	fieldIngestedAt      = "ingested_at"
 	fieldFingerprint     = "fingerprint" // stored only: see Put
 	fieldStory           = "story"       // keyword: the story an article is a copy of
-	fieldSignature       = "signature"   // stored only: the MinHash signature, see story.go
-	fieldBands           = "bands"       // keyword, indexed only: the signature's LSH bands
 )
 
 // newMapping is the index's explicit mapping: nothing is indexed that is not named
@@ -98,10 +96,6 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldIngestedAt, date(fieldIngestedAt, false))
 	doc.AddFieldMappingsAt(fieldFingerprint, storedOnly(fieldFingerprint))
 	doc.AddFieldMappingsAt(fieldStory, keywordField(fieldStory, true))
-	doc.AddFieldMappingsAt(fieldSignature, storedOnly(fieldSignature))
-	bands := keywordField(fieldBands, false)
-	bands.DocValues = false
-	doc.AddFieldMappingsAt(fieldBands, bands)
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

@@ -95,14 +95,14 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	if err != nil {
 		return nil, err
 	}
-	seq, err := ix.records.put(changed, ix.persisted.Load())
+	seq, err := ix.records.put(changed, sigs, ix.persisted.Load())
 	if err != nil {
 		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
 		return nil, storageError(ix.dataDir, err)
 	}
 	// The records are durable: from here on the articles are accepted, and a
 	// failure to index them is repaired by the next Put or the next Open.
-	if err := ix.indexBatch(changed, sigs, seq); err != nil {
+	if err := ix.indexBatch(changed, seq); err != nil {
 		return nil, err
 	}
 	ix.applied = seq
@@ -112,19 +112,12 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 
 // indexBatch writes articles to the Bleve index in one batch that also records seq
 // as applied. Once Bleve has persisted the batch, the record store's log up to seq
-// may be dropped. sigs are the articles' story signatures when the caller has
-// them; nil computes them.
-func (ix *Index) indexBatch(articles []corpus.Article, sigs []storySignature, seq uint64) error {
+// may be dropped.
+func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
 	batch := ix.bleve.NewBatch()
 	for i := range articles {
 		a := &articles[i]
-		var sig storySignature
-		if sigs != nil {
-			sig = sigs[i]
-		} else {
-			sig.sig, sig.ok = corpus.NewSignature(a.Body)
-		}
-		if err := batch.Index(a.ID, storedDocument(a, sig)); err != nil {
+		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
 	}
@@ -147,10 +140,10 @@ func (ix *Index) indexBatch(articles []corpus.Article, sigs []storySignature, se
 }
 
 // storedDocument is the indexed form of an article as it is stored: with its
-// fingerprint and its story fields.
-func storedDocument(a *corpus.Article, sig storySignature) map[string]any {
+// fingerprint and its story.
+func storedDocument(a *corpus.Article) map[string]any {
 	d := document(a, a.Fingerprint())
-	addStoryFields(d, cmp.Or(a.Story, a.ID), sig)
+	addStoryFields(d, cmp.Or(a.Story, a.ID))
 	return d
 }
 

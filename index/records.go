@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,8 @@ var (
 	bucketArticles = []byte("articles") // id -> storedRecord JSON
 	bucketLog      = []byte("log")      // sequence (8 bytes, big endian) -> JSON array of IDs
 	bucketMeta     = []byte("meta")
+	bucketBands    = []byte("story_bands") // LSH band key -> IDs, \x00-separated (see story.go)
+	bucketStories  = []byte("story_sigs")  // id -> story \x00 signature
 	keyLastSeq     = []byte("last_seq")
 )
 
@@ -67,7 +70,7 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 		return &records{db: db}, nil
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketLog, bucketMeta} {
+		for _, b := range [][]byte{bucketArticles, bucketLog, bucketMeta, bucketBands, bucketStories} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -150,7 +153,7 @@ func (r *records) get(id string) (storedRecord, bool, error) {
 // put commits articles as one write with the next sequence number, and drops the
 // log entries up to persisted, whose batches the index has on disk. It returns the
 // new sequence once the commit is on disk.
-func (r *records) put(articles []corpus.Article, persisted uint64) (uint64, error) {
+func (r *records) put(articles []corpus.Article, sigs []storySignature, persisted uint64) (uint64, error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
 			return 0, err
@@ -175,6 +178,9 @@ func (r *records) put(articles []corpus.Article, persisted uint64) (uint64, erro
 			if err := b.Put([]byte(a.ID), v); err != nil {
 				return err
 			}
+		}
+		if err := putStorySignatures(tx, articles, sigs); err != nil {
+			return err
 		}
 		logged, err := json.Marshal(ids)
 		if err != nil {
@@ -277,3 +283,65 @@ func (s *storageFailure) Error() string { return s.user.Message + ": " + s.cause
 
 // Unwrap gives errors.As the corpus error and errors.Is the cause.
 func (s *storageFailure) Unwrap() []error { return []error{s.user, s.cause} }
+
+// putStorySignatures files each article's signature under its story and its ID
+// under each of its band keys. A changed article leaves its old band keys behind;
+// they only make it a candidate that its current signature then turns down.
+func putStorySignatures(tx *bolt.Tx, articles []corpus.Article, sigs []storySignature) error {
+	bands, stories := tx.Bucket(bucketBands), tx.Bucket(bucketStories)
+	if bands == nil || stories == nil || sigs == nil {
+		return nil
+	}
+	for i := range articles {
+		if !sigs[i].ok {
+			continue
+		}
+		a := &articles[i]
+		if err := stories.Put([]byte(a.ID), []byte(a.Story+"\x00"+sigs[i].sig.String())); err != nil {
+			return err
+		}
+		for _, key := range sigs[i].sig.Bands() {
+			old := bands.Get([]byte(key))
+			v := make([]byte, 0, len(old)+1+len(a.ID))
+			if len(old) > 0 {
+				v = append(append(v, old...), 0)
+			}
+			if err := bands.Put([]byte(key), append(v, a.ID...)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// storyCandidates returns up to limit stored articles filed under any of the band
+// keys, with their story and signature.
+func (r *records) storyCandidates(keys []string, limit int) ([]storyCandidate, error) {
+	var out []storyCandidate
+	err := r.db.View(func(tx *bolt.Tx) error {
+		bands, stories := tx.Bucket(bucketBands), tx.Bucket(bucketStories)
+		if bands == nil || stories == nil {
+			return nil
+		}
+		seen := map[string]bool{}
+		for _, key := range keys {
+			for _, id := range bytes.Split(bands.Get([]byte(key)), []byte{0}) {
+				if len(id) == 0 || seen[string(id)] || len(out) >= limit {
+					continue
+				}
+				seen[string(id)] = true
+				story, sig, ok := bytes.Cut(stories.Get(id), []byte{0})
+				if !ok {
+					continue
+				}
+				s, ok := corpus.ParseSignature(string(sig))
+				if !ok {
+					continue
+				}
+				out = append(out, storyCandidate{id: string(id), story: string(story), sig: s})
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -43,7 +43,7 @@ func TestRecordsWithoutIndexAreIndexedOnOpen(t *testing.T) {
 	if _, err := ix.Put(ctx, []corpus.Article{article("a", "harbor quay")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ix.records.put([]corpus.Article{article("b", "ferry timetable"), article("a", "harbor quay changed")}, ix.persisted.Load()); err != nil {
+	if _, err := ix.records.put([]corpus.Article{article("b", "ferry timetable"), article("a", "harbor quay changed")}, nil, ix.persisted.Load()); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
@@ -76,7 +76,7 @@ func TestFailedIndexBatchIsRepairedByTheNextPut(t *testing.T) {
 	ctx := context.Background()
 	ix := mustOpen(t, t.TempDir())
 	defer ix.Close()
-	if _, err := ix.records.put([]corpus.Article{article("lost", "lighthouse keeper")}, 0); err != nil {
+	if _, err := ix.records.put([]corpus.Article{article("lost", "lighthouse keeper")}, nil, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ix.Put(ctx, []corpus.Article{article("next", "harbor")}); err != nil {

@@ -89,7 +89,7 @@ func reExtract(ctx context.Context, recs *records, version string, f func(*corpu
 		if len(changed) == 0 {
 			return nil
 		}
-		_, err := recs.put(changed, 0)
+		_, err := recs.put(changed, nil, 0) // re-extraction leaves bodies, so signatures, as they are
 		n += len(changed)
 		changed = changed[:0]
 		return err
@@ -149,9 +149,7 @@ func rebuild(dataDir string, recs *records, log *slog.Logger) error {
 		return err
 	}
 	err = recs.each(func(a corpus.Article) error {
-		var sig storySignature
-		sig.sig, sig.ok = corpus.NewSignature(a.Body)
-		if err := batch.Index(a.ID, storedDocument(&a, sig)); err != nil {
+		if err := batch.Index(a.ID, storedDocument(&a)); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
 		n++

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/article-archive/archive/corpus"
 )
 
@@ -22,8 +19,8 @@ type storyCandidate struct {
 // assignStories sets the Story of each article that has none: the story of the
 // most similar article already in the index or earlier in the batch when that is
 // a copy (corpus.StorySimilarity), else the article's own ID. It returns each
-// article's signature for the index, with ok false where the text is too short to
-// have one. Candidates come from one search per batch over the band keys.
+// article's signature for the record store, with ok false where the text is too
+// short to have one. Candidates come from one read of the band table per batch.
 func (ix *Index) assignStories(ctx context.Context, articles []*corpus.Article) ([]storySignature, error) {
 	sigs := make([]storySignature, len(articles))
 	var terms []string
@@ -91,42 +88,31 @@ type storySignature struct {
 	ok  bool
 }
 
-// storyCandidates finds the indexed articles that share any of the band keys.
-func (ix *Index) storyCandidates(ctx context.Context, bands []string) ([]storyCandidate, error) {
-	any := make([]query.Query, len(bands))
-	for i, b := range bands {
-		any[i] = termQuery(fieldBands, b)
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(any), maxStoryCandidates, 0, false)
-	req.Fields = []string{fieldStory, fieldSignature}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+// storyCandidates finds the stored articles that share any of the band keys.
+// The band table lives in the record store, not in the Bleve index: its keys are
+// nearly all distinct, and as index terms they made every segment merge rebuild a
+// dictionary several times larger than the words of the articles.
+func (ix *Index) storyCandidates(_ context.Context, bands []string) ([]storyCandidate, error) {
+	cands, err := ix.records.storyCandidates(bands, maxStoryCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("index: find copies: %w", err)
 	}
-	if res.Total > maxStoryCandidates {
-		ix.log.Warn("more articles share signature bands than are compared", "total", res.Total, "compared", maxStoryCandidates)
+	if len(cands) >= maxStoryCandidates {
+		ix.log.Warn("more articles share signature bands than are compared", "compared", maxStoryCandidates)
 	}
-	out := make([]storyCandidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		sig, ok := corpus.ParseSignature(stringField(h.Fields[fieldSignature]))
-		if !ok {
-			continue
-		}
-		story := stringField(h.Fields[fieldStory])
-		if story == "" {
-			story = h.ID
-		}
-		out = append(out, storyCandidate{id: h.ID, story: story, sig: sig})
-	}
-	return out, nil
+	return cands, nil
 }
 
-// addStoryFields adds the story and, when there is one, the signature and its band
-// keys to an indexed document.
-func addStoryFields(d map[string]any, story string, s storySignature) {
+// addStoryFields adds the story to an indexed document.
+func addStoryFields(d map[string]any, story string) {
 	d[fieldStory] = story
-	if s.ok {
-		d[fieldSignature] = s.sig.String()
-		d[fieldBands] = s.sig.Bands()
+}
+
+// signaturesOf computes the signatures of articles whose stories are already set.
+func signaturesOf(articles []corpus.Article) []storySignature {
+	sigs := make([]storySignature, len(articles))
+	for i := range articles {
+		sigs[i].sig, sigs[i].ok = corpus.NewSignature(articles[i].Body)
 	}
+	return sigs
 }
