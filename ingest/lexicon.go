@@ -58,7 +58,7 @@ const (
 	chairman chairwoman chairperson ceo speaker envoy commissioner director superintendent sheriff
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
-	taoiseach hon hon. esq mme mlle messrs mother sister`
+	taoiseach hon hon. esq mme mlle messrs sister`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
@@ -153,7 +153,7 @@ const (
 	mac y e`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
 	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
-	& cos group holdings`
+	& cos group holdings s.a. n.v. a.g. b.v. s.p.a. oy oyj bhd tbk`
 	speechWords = `said says told added wrote argued explained noted stated testified insisted warned
 	claimed asked replied responded announced declared acknowledged admitted confirmed denied
 	recalled suggested commented conceded predicted urged`

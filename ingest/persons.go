@@ -72,6 +72,7 @@ type personExtractor struct {
 	mentions  []mention
 	buf       [64]byte
 	orgs      map[string]bool // surnames seen in company names (Merrill Lynch & Co)
+	teams     [][2]int        // capitalized runs that a results line shows to be teams, by token
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
@@ -106,9 +107,18 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
 	for i := range toks {
 		pe.classes[i] = 0
-		if toks[i].kind == tokWord {
-			pe.classes[i] = pe.classify(toks[i].text)
+		if toks[i].kind != tokWord {
+			continue
 		}
+		c := pe.classify(toks[i].text)
+		switch {
+		case toks[i].initial:
+			// "A." and "I." are initials, not the stop words "a" and "i".
+			c &= wTitle
+		case c == 0 && toks[i].allCaps && initials(toks[i].text):
+			toks[i].initial = true // I.K. Gujral, F.W. de Klerk; U.S. and U.N. are in the lexicon
+		}
+		pe.classes[i] = c
 	}
 	pe.lowerSeen = [len(pe.lowerSeen)]uint64{}
 	for i := range toks {
@@ -118,7 +128,8 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		}
 	}
 	pe.mentions = pe.mentions[:0]
-	var orgs map[string]bool
+	pe.teams = pe.teams[:0]
+	orgs := pe.scanLines()
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
 			i++
@@ -128,17 +139,119 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) {
 			j++
 		}
-		if org := pe.span(i, j); org != "" {
+		if len(pe.teams) > 0 && pe.isTeam(i, j) {
+			i = j
+			continue
+		}
+		if a, b := pe.span(i, j); b > a {
 			if orgs == nil {
 				orgs = map[string]bool{}
 			}
-			orgs[org] = true
+			// Every word of a company's name but a given name: "Zenith" of
+			// "Zenith Electronics Corp" is the company wherever it stands alone.
+			for k := a; k < b; k++ {
+				if c := pe.classes[k]; c&wFirst == 0 || c&wAmbiguous != 0 || k == b-1 {
+					orgs[strings.ToLower(toks[k].text)] = true
+				}
+			}
 		}
 		i = j
 	}
 	pe.orgs = orgs
 	people, who := resolvePersons(pe.mentions, orgs)
 	return people, pe.mentions, who
+}
+
+// scanLines reads the lines of the text for names that the layout shows not to be
+// people's. A dateline ("BONN 1996-08-22", "WASHINGTON (AP) -") names a place:
+// the words it returns are never a person in this text. A results line ("Bayer
+// Leverkusen 2 Arminia Bielefeld 0") names two teams; their runs are recorded in
+// pe.teams, and the same run elsewhere in the text is a team too.
+func (pe *personExtractor) scanLines() map[string]bool {
+	toks := pe.toks
+	var places map[string]bool
+	for i := 0; i < len(toks); {
+		j := i + 1
+		for j < len(toks) && !toks[j].newline {
+			j++
+		}
+		// Dateline: one to three words in capitals opening the line, then a date that
+		// ends it ("BONN 1996-08-22") or the agency in parentheses ("WASHINGTON (AP)").
+		k := i
+		for k < j && k-i < 3 && toks[k].kind == tokWord && toks[k].allCaps && pe.classes[k]&wNotName&^wPlace == 0 {
+			k++
+		}
+		if k > i && (k < j && toks[k].kind == tokNumber && onlyDate(toks[k:j]) ||
+			k+2 < j && toks[k].text == "(" && toks[k+1].kind == tokWord && toks[k+1].upper && toks[k+2].text == ")") {
+			if places == nil {
+				places = map[string]bool{}
+			}
+			for m := i; m < k; m++ {
+				places[strings.ToLower(toks[m].text)] = true
+			}
+		}
+		// Results line: run, score, (scorers), run, score.
+		if r1, n1 := pe.capRun(i, j); n1 > r1 && n1 < j && isScore(&toks[n1]) {
+			k := n1 + 1
+			if k < j && toks[k].text == "(" {
+				for k < j && toks[k].text != ")" {
+					k++
+				}
+				k++
+			}
+			if r2, n2 := pe.capRun(k, j); n2 > r2 && n2 < j && isScore(&toks[n2]) {
+				pe.teams = append(pe.teams, [2]int{r1, n1}, [2]int{r2, n2})
+			}
+		}
+		i = j
+	}
+	return places
+}
+
+// onlyDate reports whether toks hold nothing but a date: a few numbers, month
+// names and punctuation.
+func onlyDate(toks []token) bool {
+	if len(toks) > 6 {
+		return false
+	}
+	for _, t := range toks {
+		if t.kind == tokWord && loadLexicon().words[strings.ToLower(t.text)]&wMonth == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// capRun returns the capitalized run of words starting at toks[i], before to.
+func (pe *personExtractor) capRun(i, to int) (int, int) {
+	j := i
+	for j < to && pe.toks[j].kind == tokWord && (pe.toks[j].upper || j > i && pe.classes[j]&wParticle != 0) {
+		j++
+	}
+	return i, j
+}
+
+// isScore reports whether t is a number of one or two digits.
+func isScore(t *token) bool {
+	return t.kind == tokNumber && len(t.text) <= 2
+}
+
+// isTeam reports whether the capitalized run toks[i:j] is written as a run that a
+// results line shows to be a team.
+func (pe *personExtractor) isTeam(i, j int) bool {
+	for _, t := range pe.teams {
+		if t[1]-t[0] != j-i {
+			continue
+		}
+		same := true
+		for k := 0; k < j-i && same; k++ {
+			same = pe.toks[t[0]+k].text == pe.toks[i+k].text
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 // wordHash is FNV-1a over the ASCII-lowered bytes of w.
@@ -261,8 +374,8 @@ func isArabicArticle(w string) bool {
 }
 
 // span tags the capitalized run toks[i:j]. It records at most one mention, and
-// returns the lower-case surname when the run names a company instead.
-func (pe *personExtractor) span(i, j int) (org string) {
+// returns the tokens [a, b) of the name of the company the run names instead.
+func (pe *personExtractor) span(i, j int) (a, b int) {
 	toks, cls := pe.toks, pe.classes
 	allCaps := true
 	for k := i; k < j; k++ {
@@ -277,12 +390,30 @@ func (pe *personExtractor) span(i, j int) (org string) {
 				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true})
 			}
 		}
-		return ""
+		// "DAVEY JOHNSON": two or three words that may spell out a full name.
+		for k := i; k < j; k++ {
+			for n := 2; n <= 3 && k+n <= j && !toks[k+n-2].poss; n++ {
+				if cls[k]&wNotName != 0 || cls[k+n-1]&wNotName != 0 {
+					continue
+				}
+				mn := mention{pos: toks[k].start, end: toks[k+n-1].end(), parts: make([]string, n), multi: true, caps: true}
+				for m := range n {
+					mn.parts[m] = toks[k+m].text
+				}
+				pe.mentions = append(pe.mentions, mn)
+			}
+		}
+		return 0, 0
 	}
 
 	// Strip what comes before the name: "U.S. President-elect", "Foreign Minister",
 	// "The", "Iran envoy"; a title anywhere in the run moves the start past it.
 	k, titled := pe.stripLeading(i, j, false)
+	opener := false
+	if k == i && j-i >= 2 && pe.sentenceOpener(i) {
+		k, opener = i+1, cls[i]&wRole != 0
+		k, titled = pe.stripLeading(k, j, false)
+	}
 	for t := pe.titleAfter(k, j); t >= 0; t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
@@ -291,17 +422,17 @@ func (pe *personExtractor) span(i, j int) (org string) {
 		end--
 	}
 	if k >= end {
-		return ""
+		return 0, 0
 	}
 	if next := end; next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
 		(toks[next].upper && cls[next]&wOrgSuffix != 0) ||
 		(toks[next].text == "and" && next+1 < len(toks) && toks[next+1].upper && cls[next+1]&wOrgSuffix != 0)) {
-		return strings.ToLower(toks[end-1].text)
+		return k, end
 	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
 	for m := k + 1; m < end-1; m++ {
-		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName) == 0 && cls[k]&wFirst == 0 {
+		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
 			k = m
 			break
 		}
@@ -309,10 +440,19 @@ func (pe *personExtractor) span(i, j int) (org string) {
 	// "Ben Gurion airport", "Tamil Tiger rebels", "the town of Bou Haroun": the
 	// run names a thing or a place.
 	if end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper && cls[end]&wThing != 0 {
-		return ""
+		// Unless the text names a person so elsewhere: "the Clinton campaign".
+		// Like a name in capitals, it may only repeat a person found elsewhere.
+		if end-k <= 3 && cls[k]&wNotName == 0 && cls[end-1]&wNotName == 0 {
+			mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k), multi: end-k > 1, caps: true}
+			for m := k; m < end; m++ {
+				mn.parts = append(mn.parts, toks[m].text)
+			}
+			pe.mentions = append(pe.mentions, mn)
+		}
+		return 0, 0
 	}
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 {
-		return ""
+		return 0, 0
 	}
 	firstClass := cls[k]
 	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0
@@ -321,25 +461,25 @@ func (pe *personExtractor) span(i, j int) (org string) {
 		c := cls[m]
 		switch {
 		case c&wOrgSuffix != 0:
-			return strings.ToLower(toks[max(m-1, k)].text)
+			return k, max(m, k+1)
 		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
-			return ""
+			return 0, 0
 		case toks[m].allCaps && !toks[m].initial && !isRoman(toks[m].text):
-			return ""
+			return 0, 0
 		case c&wStop != 0 && c&(wFirst|wLast) == 0 && !(m > k && toks[m].text[0] >= 'a'):
-			return ""
+			return 0, 0
 		case m > k && c&(wNationality|wPlace) != 0 && c&(wFirst|wLast) == 0:
-			return "" // Roman Catholic, Cleveland Browns
+			return 0, 0 // Roman Catholic, Cleveland Browns
 		}
 		if c&wParticle == 0 || toks[m].upper {
 			words++
 		}
 	}
 	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
-		return ""
+		return 0, 0
 	}
 
-	role := pe.roleBefore(i) || pe.roleAfter(end)
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
 	for m := k; m < end; m++ {
@@ -364,12 +504,42 @@ func (pe *personExtractor) span(i, j int) (org string) {
 		mn.evidence = speech
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
-			return ""
+			return 0, 0
 		}
 		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text))
 	}
 	pe.mentions = append(pe.mentions, mn)
-	return ""
+	return 0, 0
+}
+
+// sentenceOpener reports whether toks[i], capitalized only because it opens a
+// sentence, is an ordinary word before a name: a role noun ("Spokesman Glyn
+// Davies", "Actor Christopher Reeve"), an adverb or a participle ("Regrettably
+// Jimmy", "Joining Chang") that no name list knows.
+func (pe *personExtractor) sentenceOpener(i int) bool {
+	t := &pe.toks[i]
+	if t.allCaps || !(i == 0 || t.newline || sentenceBoundary(pe.toks[i-1].text)) {
+		return false
+	}
+	c := pe.classes[i]
+	if c&(wFirst|wLast|wNotName) != 0 {
+		return false
+	}
+	if c&wRole != 0 {
+		return true
+	}
+	w := t.text
+	return c == 0 && len(w) > 5 && (strings.HasSuffix(w, "ly") || strings.HasSuffix(w, "ing"))
+}
+
+// sentenceBoundary reports whether a token ends a sentence or opens a quotation,
+// so that the word after it is capitalized whatever it is.
+func sentenceBoundary(w string) bool {
+	switch w {
+	case ".", "?", "!", ":", ";", "\"", "“", "'", "(", "-", "--", "—":
+		return true
+	}
+	return false
 }
 
 // namesThing reports whether the capitalized run toks[i:end], whose name part
@@ -600,6 +770,20 @@ func (pe *personExtractor) speechAround(i, end int) bool {
 	return i > 1 && toks[i-1].text == "to" && strings.EqualFold(toks[i-2].text, "according")
 }
 
+// initials reports whether w is two or three capital letters each followed by a
+// period: "F.W.", "D.A.", "W.N.F.".
+func initials(w string) bool {
+	if len(w) < 4 || len(w) > 6 || len(w)%2 != 0 {
+		return false
+	}
+	for k := 0; k < len(w); k += 2 {
+		if w[k] < 'A' || w[k] > 'Z' || w[k+1] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
 func isRoman(w string) bool {
 	switch w {
 	case "II", "III", "IV", "VI", "VII", "VIII":
@@ -629,7 +813,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
 		if !m.multi && m.evidence && !m.caps {
-			confirmed[strings.ToLower(m.parts[0])] = true
+			confirmed[singleKey(m)] = true
 		}
 	}
 	lowerParts := func(parts []string) []string {
@@ -674,7 +858,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		surnames[p.last()] = true
 	}
 	for i, m := range mentions {
-		if m.multi && !m.person {
+		if m.multi && !m.person && !m.caps {
 			last := strings.ToLower(m.parts[len(m.parts)-1])
 			if confirmed[last] || (m.evidence && surnames[last]) {
 				of[i] = addFull(m)
@@ -688,7 +872,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		if m.multi {
 			continue
 		}
-		if p := matchPerson(people, strings.ToLower(m.parts[0]), m.caps); p != nil {
+		if p := matchPerson(people, singleKey(m), m.caps); p != nil {
 			p.count++
 			p.pos = min(p.pos, m.pos)
 			of[i] = p
@@ -702,7 +886,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		if m.caps {
 			continue
 		}
-		w := strings.ToLower(m.parts[0])
+		w := singleKey(m)
 		if p := findSingle(people[full:], w); p != nil {
 			p.pos = min(p.pos, m.pos)
 			p.count++
@@ -710,7 +894,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 			continue
 		}
 		if confirmed[w] {
-			p := &person{name: m.parts[0], parts: []string{w}, pos: m.pos, count: 1}
+			p := &person{name: strings.Join(m.parts, " "), parts: []string{w}, pos: m.pos, count: 1}
 			people = append(people, p)
 			of[i] = p
 		}
@@ -718,10 +902,45 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 	// A single word set in capitals may repeat a surname-only person.
 	for _, i := range singles {
 		if m := mentions[i]; m.caps {
-			if p := findSingle(people[full:], strings.ToLower(m.parts[0])); p != nil {
+			if p := findSingle(people[full:], singleKey(m)); p != nil {
 				p.count++
 				of[i] = p
 			}
+		}
+	}
+	// Words in capitals that spell out a full name stand for it as one mention,
+	// longest first.
+	for n := 3; n >= 2; n-- {
+		for i, m := range mentions {
+			if !m.caps || !m.multi || len(m.parts) != n {
+				continue
+			}
+			lp := lowerParts(m.parts)
+			var p *person
+			for _, q := range people[:full] {
+				if slices.Equal(q.parts, lp) || q.first() == lp[0] && q.last() == lp[n-1] {
+					p = q
+					break
+				}
+			}
+			if p == nil {
+				continue
+			}
+			covered := false
+			for k, o := range mentions {
+				if o.caps && o.pos >= m.pos && o.end <= m.end && of[k] != nil && len(o.parts) > 1 {
+					covered = true
+				}
+			}
+			if covered {
+				continue
+			}
+			for k, o := range mentions {
+				if o.caps && o.pos >= m.pos && o.end <= m.end {
+					of[k] = nil
+				}
+			}
+			of[i] = p
 		}
 	}
 	people = slices.DeleteFunc(people, func(p *person) bool { return orgs[p.last()] })
@@ -738,6 +957,12 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		}
 	}
 	return people, who
+}
+
+// singleKey is the word by which a one-word mention is matched: the name itself,
+// or the surname after its particles ("de Klerk").
+func singleKey(m mention) string {
+	return strings.ToLower(m.parts[len(m.parts)-1])
 }
 
 // personNames returns the canonical names of people, or nil.

@@ -109,6 +109,26 @@ func TestExtractPersons(t *testing.T) {
 			text: "The report was written by J. Smith and John F. Kennedy.",
 			want: []string{"J. Smith", "John F. Kennedy"},
 		},
+		{
+			name: "several initials, a particle, and the surname alone later",
+			text: "Former president F.W. de Klerk met A. Stewart. De Klerk said little.",
+			want: []string{"F.W. de Klerk", "A. Stewart"},
+		},
+		{
+			name: "a dateline names a place, not the speaker",
+			text: "Farm ministry warns consumers\nHALDEN 1996-08-22\nHalden said on Wednesday it would wait.",
+			want: nil,
+		},
+		{
+			name: "teams on a results line are teams elsewhere too",
+			text: "Results on Sunday:\nSokol Tychy 5 Lech Poznan 3\nBogdan Prusek ( Sokol Tychy ) scored twice.",
+			want: []string{"Bogdan Prusek"},
+		},
+		{
+			name: "an ordinary word opening the sentence is not part of the name",
+			text: "Spokesman Glyn Davies said the talks went well.",
+			want: []string{"Glyn Davies"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,7 +190,7 @@ func TestPersonsCoNLL(t *testing.T) {
 	}
 	t.Logf("CoNLL-2003 train+testa, distinct persons per document (%d docs): %s", all.docs, all)
 	t.Logf("  prose documents only (%d docs, results tables left out): %s", prose.docs, prose)
-	const floor = 0.89
+	const floor = 0.91
 	if p, r, f1 := all.scores(); f1 < floor {
 		t.Errorf("F1 %.3f (P %.3f R %.3f) is below the floor %.2f", f1, p, r, floor)
 	}

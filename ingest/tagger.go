@@ -305,6 +305,9 @@ func (pe *personExtractor) ruleVerdicts(mentions []mention, who []int, out []uin
 	out = growZero(out, len(pe.toks))
 	k := 0
 	for mi, m := range mentions {
+		if m.caps && m.multi {
+			continue // a headline's words in capitals, each also a mention of its own
+		}
 		for k > 0 && pe.toks[k-1].start >= m.pos {
 			k--
 		}

@@ -29,15 +29,24 @@ func TestTaggerModelRoundTrip(t *testing.T) {
 }
 
 func TestExtractMentions(t *testing.T) {
-	text := "Foreign Minister Abbas Araghchi met Mr. Hook. Araghchi's aides said Brian Hook agreed."
-	got := ExtractMentions(text)
-	var spans []string
-	for _, m := range got {
-		spans = append(spans, text[m.Start:m.End]+"="+m.Name)
-	}
-	want := []string{"Abbas Araghchi=Abbas Araghchi", "Hook=Brian Hook", "Araghchi=Abbas Araghchi", "Brian Hook=Brian Hook"}
-	if diff := cmp.Diff(want, spans); diff != "" {
-		t.Errorf("ExtractMentions mismatch (-want +got):\n%s", diff)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"Foreign Minister Abbas Araghchi met Mr. Hook. Araghchi's aides said Brian Hook agreed.",
+			[]string{"Abbas Araghchi=Abbas Araghchi", "Hook=Brian Hook", "Araghchi=Abbas Araghchi", "Brian Hook=Brian Hook"}},
+		// A headline in capitals spells out the full name the body uses.
+		{"ORIOLES' MANAGER DAVEY JOHNSON IN HOSPITAL\nBaltimore manager Davey Johnson will miss the game.",
+			[]string{"DAVEY JOHNSON=Davey Johnson", "Davey Johnson=Davey Johnson"}},
+	} {
+		got := ExtractMentions(tt.text)
+		var spans []string
+		for _, m := range got {
+			spans = append(spans, tt.text[m.Start:m.End]+"="+m.Name)
+		}
+		if diff := cmp.Diff(tt.want, spans); diff != "" {
+			t.Errorf("ExtractMentions(%q) mismatch (-want +got):\n%s", tt.text, diff)
+		}
 	}
 }
 
