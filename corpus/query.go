@@ -45,6 +45,12 @@ type Query struct {
 	Persons []string
 	// Outlets: an article from any of them matches.
 	Outlets []string
+	// NotPersons and NotOutlets exclude the articles that mention any of those
+	// people or come from any of those outlets.
+	NotPersons, NotOutlets []string
+	// Undated keeps only the articles whose date is unknown; From and To must
+	// then be zero.
+	Undated bool
 	// From and To bound the published date, inclusive of From and exclusive of To;
 	// the zero time leaves that end open.
 	From, To time.Time
@@ -53,6 +59,10 @@ type Query struct {
 	Collapse bool
 	// Page counts from 1.
 	Page, Size int
+	// After is the cursor of the hit before this page (Results.Next of the page
+	// before): the search continues from there, at the same cost however deep it
+	// is, and Page only numbers the page for display.
+	After string
 }
 
 // Validate checks the parts of q that do not depend on the engine, filling in the
@@ -72,10 +82,12 @@ func (q *Query) Validate() error {
 		return Errorf(EInvalidRequest, "page must be 1 or more, not %d", q.Page)
 	case q.Size < 1 || q.Size > MaxPageSize:
 		return Errorf(EInvalidRequest, "size must be between 1 and %d, not %d", MaxPageSize, q.Size)
-	case q.Page*q.Size > MaxResultWindow:
+	case q.Page*q.Size > MaxResultWindow && q.After == "":
 		return Errorf(EPageOutOfRange,
-			"page %d of size %d reaches past result %d, the deepest the archive pages to: narrow the search with filters instead",
+			"page %d of size %d reaches past result %d, the deepest a page number reaches: follow the next links (they carry a cursor, after=) or narrow the search with filters",
 			q.Page, q.Size, MaxResultWindow)
+	case q.Undated && (!q.From.IsZero() || !q.To.IsZero()):
+		return Errorf(EInvalidRequest, "undated=only keeps the articles without a date, so it cannot go with from or to: drop one of them")
 	case !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To):
 		return Errorf(EInvalidDate, "from (%s) must be before to (%s)",
 			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
@@ -92,6 +104,8 @@ type Results struct {
 	Took   time.Duration `json:"-"`
 	Hits   []Hit         `json:"hits"`
 	Facets Facets        `json:"facets"`
+	// Next is the cursor (Query.After) of the page after this one, "" on the last.
+	Next string `json:"next,omitempty"`
 }
 
 // Hit is one article in Results.
@@ -124,6 +138,9 @@ type FacetValue struct {
 	Value    string `json:"value"`
 	Count    int    `json:"count"`
 	Selected bool   `json:"selected"`
+	// Excluded marks a value the query filters out (Query.NotPersons,
+	// Query.NotOutlets); its Count is how many hits it would add back.
+	Excluded bool `json:"excluded,omitempty"`
 }
 
 // UndatedKey is the DateBucket.Key of the articles whose date is unknown.
@@ -221,8 +238,8 @@ func ParseDate(field, s string) (time.Time, error) {
 
 // String describes q for logs.
 func (q Query) String() string {
-	return fmt.Sprintf("q=%q persons=%q outlets=%q from=%s to=%s sort=%s page=%d size=%d",
-		q.Text, q.Persons, q.Outlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Sort, q.Page, q.Size)
+	return fmt.Sprintf("q=%q persons=%q outlets=%q not_persons=%q not_outlets=%q from=%s to=%s undated=%t sort=%s page=%d size=%d after=%q",
+		q.Text, q.Persons, q.Outlets, q.NotPersons, q.NotOutlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Undated, q.Sort, q.Page, q.Size, q.After)
 }
 
 // ParseDateEnd reads the end of a date range as a user types it, taking a bare
@@ -243,4 +260,22 @@ func ParseDateEnd(field, s string) (time.Time, error) {
 		return Day.Next(t), nil
 	}
 	return t, nil
+}
+
+// Related is the coverage related to one article.
+type Related struct {
+	// Copies are the same story as run by other outlets (and other copies in the
+	// same outlet), oldest first.
+	Copies []Hit `json:"copies"`
+	// Similar are the other articles most alike in wording, best first; copies of
+	// the story are not among them.
+	Similar []Hit `json:"similar"`
+}
+
+// Marked is an article's title and body as HTML: the terms a query matched in
+// <mark>, everything else escaped. Title or Body is "" when the query matched
+// nothing in it.
+type Marked struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
 }

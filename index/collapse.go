@@ -16,21 +16,27 @@ import (
 // hit of each story, and loads and highlights just the page's hits afterwards. The
 // window grows until it holds the page or the results end.
 
-// collapseWindow is the first window for q: room for each story of the page to
-// have a few copies.
-func collapseWindow(q corpus.Query) int {
-	return min(corpus.MaxResultWindow, 4*(q.Offset()+q.Size)+20)
+// collapseWindow is the first window for a page at offset: room for each story
+// of the page to have a few copies.
+func collapseWindow(q corpus.Query, offset int) int {
+	return min(corpus.MaxResultWindow, 4*(offset+q.Size)+20)
 }
 
-// collapse returns q's page of hits with one hit per story, in rank order, loaded
-// and highlighted. first is the answer to req, the window search.
-func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, req *bleve.SearchRequest, first *bleve.SearchResult) ([]*search.DocumentMatch, error) {
+// collapse returns q's page of hits from offset with one hit per story, in rank
+// order, loaded and highlighted, and the hit a next page continues after (nil on
+// the last page). first is the answer to req, the window search.
+//
+// The cursor is the last hit before the next page's first story, so the copies of
+// this page's stories ranked in between are not shown again; a copy ranked further
+// down than that can be, because a cursor remembers no stories.
+func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq query.Query, req *bleve.SearchRequest, first *bleve.SearchResult) ([]*search.DocumentMatch, *search.DocumentMatch, error) {
 	res := first
 	var page []string
+	var next *search.DocumentMatch
 	for {
-		page = page[:0]
+		page, next = page[:0], nil
 		seen := map[string]bool{}
-		for _, h := range res.Hits {
+		for i, h := range res.Hits {
 			story := stringField(h.Fields[fieldStory])
 			if story == "" {
 				story = h.ID
@@ -38,10 +44,14 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, r
 			if seen[story] {
 				continue
 			}
+			if len(page) == offset+q.Size {
+				next = res.Hits[i-1]
+				break
+			}
 			seen[story] = true
 			page = append(page, h.ID)
 		}
-		if len(page) >= q.Offset()+q.Size || uint64(len(res.Hits)) >= res.Total || req.Size >= corpus.MaxResultWindow {
+		if next != nil || uint64(len(res.Hits)) >= res.Total || len(res.Hits) < req.Size || req.Size >= corpus.MaxResultWindow {
 			break
 		}
 		more := *req
@@ -50,13 +60,13 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, r
 		req = &more
 		var err error
 		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
-			return nil, searchError(err)
+			return nil, nil, searchError(err)
 		}
 	}
-	if q.Offset() >= len(page) {
-		return nil, nil
+	if offset >= len(page) {
+		return nil, nil, nil
 	}
-	page = page[q.Offset():min(len(page), q.Offset()+q.Size)]
+	page = page[offset:min(len(page), offset+q.Size)]
 
 	// Load the page's hits with their fields and snippets, in the window's order.
 	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(page)}), len(page), 0, false)
@@ -64,7 +74,7 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, r
 	requestSnippets(load, q)
 	loaded, err := ix.bleve.SearchInContext(ctx, load)
 	if err != nil {
-		return nil, searchError(err)
+		return nil, nil, searchError(err)
 	}
 	byID := make(map[string]*search.DocumentMatch, len(loaded.Hits))
 	for _, h := range loaded.Hits {
@@ -76,7 +86,7 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, bq query.Query, r
 			out = append(out, h)
 		}
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // countOutlets sets each hit's AlsoIn: how many other outlets in the archive ran

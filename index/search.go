@@ -48,60 +48,106 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	bq, err := buildQuery(q)
+	text, err := parseText(q.Text)
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(bq, q.Size, q.Offset(), false)
+	after, err := decodeCursor(q)
+	if err != nil {
+		return nil, err
+	}
+	bq := withFilters(q, text, true)
+	offset := q.Offset()
+	if after != nil {
+		offset = 0 // the cursor says where the page starts
+	}
+	// One hit more than the page tells whether there is a next page.
+	req := bleve.NewSearchRequestOptions(bq, q.Size+1, offset, false)
 	req.Fields = hitFields
 	req.SortByCustom(sortOrder(q))
+	req.SearchAfter = after
 	req.AddFacet(facetPerson, bleve.NewFacetRequest(fieldPersons, personFacetSize+len(q.Persons)))
-	req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, outletFacetSize+len(q.Outlets)))
+	// The outlet facet is disjunctive: with outlets chosen or excluded it is counted
+	// without them, by a second search (see facets.go), so that every outlet shows
+	// what choosing it would add.
+	disjunctive := len(q.Outlets)+len(q.NotOutlets) > 0
+	if !disjunctive {
+		req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, outletFacetSize))
+	}
 	unit, fixedSpan := spanUnit(q)
-	if fixedSpan {
+	switch {
+	case q.Undated:
+		// Every hit is undated: the date facet is the total alone.
+	case fixedSpan:
 		req.AddFacet(facetDay, dayFacet(q.From, q.To, unit))
-	} else {
+	default:
 		req.AddFacet(facetMonth, bleve.NewFacetRequest(fieldPublishedMonth, monthFacetSize))
 	}
 	if q.Collapse {
 		// The first search finds which stories the page holds; the page's hits are
 		// loaded and highlighted afterwards (see collapse.go).
-		req.From, req.Size = 0, collapseWindow(q)
+		req.From, req.Size = 0, collapseWindow(q, offset)
 		req.Fields = []string{fieldStory}
 	} else {
 		requestSnippets(req, q)
 	}
 
+	var outlets *outletFacet
+	if disjunctive {
+		outlets = ix.startOutletFacet(ctx, q, text)
+	}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	if res.Total > 0 && uint64(q.Offset()) >= res.Total {
+	if after == nil && res.Total > 0 && uint64(offset) >= res.Total {
 		last := (res.Total + uint64(q.Size) - 1) / uint64(q.Size)
 		return nil, corpus.Errorf(corpus.EPageOutOfRange,
 			"page %d is past the last page of results (%d): ask for page 1 to %d", q.Page, last, last)
 	}
 
 	matches := res.Hits
+	var next *search.DocumentMatch
 	if q.Collapse {
-		if matches, err = ix.collapse(ctx, q, bq, req, res); err != nil {
+		if matches, next, err = ix.collapse(ctx, q, offset, bq, req, res); err != nil {
 			return nil, err
 		}
+	} else if len(matches) > q.Size {
+		matches, next = matches[:q.Size], matches[q.Size-1]
 	}
 	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(matches))}
+	if next != nil {
+		out.Next = encodeCursor(next)
+	}
 	for _, h := range matches {
 		out.Hits = append(out.Hits, hit(h))
 	}
 	if err := ix.countOutlets(ctx, out.Hits); err != nil {
 		return nil, err
 	}
-	out.Facets.Person = termFacet(res.Facets[facetPerson], q.Persons)
-	out.Facets.Outlet = termFacet(res.Facets[facetOutlet], q.Outlets)
-	if fixedSpan {
+	out.Facets.Person = termFacet(res.Facets[facetPerson], q.Persons, nil)
+	if disjunctive {
+		fr, err := outlets.wait()
+		if err != nil {
+			return nil, err
+		}
+		out.Facets.Outlet = termFacet(fr, q.Outlets, q.NotOutlets)
+	} else {
+		out.Facets.Outlet = termFacet(res.Facets[facetOutlet], nil, nil)
+	}
+	switch {
+	case q.Undated:
+		out.Facets.Published = []corpus.DateBucket{}
+		if res.Total > 0 {
+			out.Facets.Published = append(out.Facets.Published, corpus.DateBucket{Key: corpus.UndatedKey, Count: int(res.Total)})
+		}
+	case fixedSpan:
 		out.Facets.DateUnit = unit
 		out.Facets.Published = dateBuckets(res.Facets[facetDay], res.Total)
-	} else if err := ix.dateFacet(ctx, q, bq, res, out); err != nil {
-		return nil, err
+	default:
+		if err := ix.dateFacet(ctx, q, bq, res, out); err != nil {
+			return nil, err
+		}
 	}
 	// The snippets of the body need the body; fetching only the hits that did not
 	// match in the body keeps the common case to one search.
@@ -141,11 +187,18 @@ func buildQuery(q corpus.Query) (query.Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	return withFilters(q, text, true), nil
+}
+
+// withFilters combines the parsed query text with q's filters; the outlet filters
+// (chosen and excluded) only when withOutlets is set, which the disjunctive outlet
+// facet leaves out.
+func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query {
 	must := []query.Query{text}
 	for _, p := range q.Persons {
 		must = append(must, termQuery(fieldPersons, p))
 	}
-	if len(q.Outlets) > 0 {
+	if len(q.Outlets) > 0 && withOutlets {
 		any := make([]query.Query, len(q.Outlets))
 		for i, o := range q.Outlets {
 			any[i] = termQuery(fieldOutlet, o)
@@ -158,10 +211,35 @@ func buildQuery(q corpus.Query) (query.Query, error) {
 		r.SetField(fieldPublished)
 		must = append(must, r)
 	}
-	if len(must) == 1 {
-		return text, nil
+	var mustNot []query.Query
+	for _, p := range q.NotPersons {
+		mustNot = append(mustNot, termQuery(fieldPersons, p))
 	}
-	return query.NewConjunctionQuery(must), nil
+	if withOutlets {
+		for _, o := range q.NotOutlets {
+			mustNot = append(mustNot, termQuery(fieldOutlet, o))
+		}
+	}
+	if q.Undated {
+		// Every dated article has a month keyword; the undated have none.
+		mustNot = append(mustNot, datedQuery())
+	}
+	if len(mustNot) > 0 {
+		b := query.NewBooleanQuery(must, nil, mustNot)
+		return b
+	}
+	if len(must) == 1 {
+		return text
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// datedQuery matches every article with a known date.
+func datedQuery() query.Query {
+	lo, hi, inclusive := "0000", "9999-99", true
+	r := query.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+	r.SetField(fieldPublishedMonth)
+	return r
 }
 
 func termQuery(field, value string) query.Query {
@@ -175,7 +253,10 @@ func termQuery(field, value string) query.Query {
 // without query text has no relevance to sort by, so it shows the newest first.
 func sortOrder(q corpus.Query) search.SortOrder {
 	byDate := func(desc bool) *search.SortField {
-		return &search.SortField{Field: fieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+		// Auto, not AsDate, sorts dates the same, and lets a cursor carry the raw
+		// sort value: Bleve parses an AsDate cursor as RFC 3339, which the missing
+		// date of an undated hit is not (see cursor.go).
+		return &search.SortField{Field: fieldPublished, Desc: desc, Type: search.SortFieldAuto, Missing: search.SortFieldMissingLast}
 	}
 	byID := &search.SortDocID{}
 	switch {
@@ -286,14 +367,15 @@ func lead(s string, n int) string {
 	return s[:cut] + " …"
 }
 
-// termFacet converts a term facet, marking the selected values and keeping them in
-// the list even where they fell outside the top values.
-func termFacet(fr *search.FacetResult, selected []string) []corpus.FacetValue {
+// termFacet converts a term facet, marking the selected and excluded values and
+// keeping the selected ones in the list even where they fell outside the top values.
+func termFacet(fr *search.FacetResult, selected, excluded []string) []corpus.FacetValue {
 	out := []corpus.FacetValue{}
 	seen := map[string]bool{}
 	if fr != nil && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			out = append(out, corpus.FacetValue{Value: t.Term, Count: t.Count, Selected: slices.Contains(selected, t.Term)})
+			out = append(out, corpus.FacetValue{Value: t.Term, Count: t.Count,
+				Selected: slices.Contains(selected, t.Term), Excluded: slices.Contains(excluded, t.Term)})
 			seen[t.Term] = true
 		}
 	}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -20,15 +22,21 @@ type searchView struct {
 	Params  searchParams
 	Results *corpus.Results
 	// Problem is a message about the user's search, shown next to the box.
-	Problem  string
-	Took     string
-	First    int
-	Last     int
-	Active   []link
-	Persons  []facetLink
-	Outlets  []facetLink
-	Dates    []dateLink
-	DateUnit corpus.DateUnit
+	Problem string
+	Took    string
+	First   int
+	Last    int
+	Active  []link
+	Persons []facetLink
+	Outlets []facetLink
+	// PersonSearch is the person facet's search box and, without JavaScript, its
+	// matches.
+	PersonSearch personSearch
+	// With is who appears with the chosen people: the person facet under a person
+	// filter, without the chosen ones.
+	With     []facetLink
+	WithWhom string
+	Timeline timeline
 	Sorts    []link
 	// Grouping switches between one hit per story and every copy.
 	Grouping link
@@ -36,6 +44,7 @@ type searchView struct {
 	Prev     string
 	Next     string
 	Hits     []hitView
+	Export   []link
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -45,27 +54,35 @@ type link struct {
 	Current bool
 }
 
-// facetLink is a facet value that adds its filter, or removes it when selected.
+// facetLink is a facet value that adds its filter, or removes it when selected or
+// excluded; ExcludeURL excludes the value.
 type facetLink struct {
-	Value    string
-	Count    int
-	Selected bool
-	URL      string
+	Value      string
+	Count      int
+	Selected   bool
+	Excluded   bool
+	URL        string
+	ExcludeURL string
 }
 
-// dateLink is one bucket of the date facet; Percent sizes its bar.
-type dateLink struct {
-	Label   string
-	Count   int
-	URL     string
-	Percent int
+// personSearch is the form that searches the person facet.
+type personSearch struct {
+	Prefix string
+	// Hidden are the search's parameters, kept by the form.
+	Hidden  []hiddenField
+	Matches []facetLink
+	// Searched tells a search that found nobody from no search.
+	Searched bool
 }
+
+type hiddenField struct{ Name, Value string }
 
 type hitView struct {
 	corpus.Hit
-	Date    string
-	Snippet template.HTML
-	Persons []link
+	Date       string
+	Snippet    template.HTML
+	Persons    []link
+	ArticleURL string
 	// StoryURL lists every copy of the hit's story, when other outlets ran it.
 	StoryURL string
 }
@@ -87,9 +104,15 @@ func (s *Server) searchPage(c *gin.Context) error {
 		return nil
 	}
 	s.fillSearchView(&view)
+	if err := s.searchPeople(c, &view); err != nil {
+		return err
+	}
 	s.render(c, http.StatusOK, "search.html", view)
 	return nil
 }
+
+// maxWith is how many people the "who appears with" box lists.
+const maxWith = 8
 
 func (s *Server) fillSearchView(v *searchView) {
 	p, res := v.Params, v.Results
@@ -102,36 +125,44 @@ func (s *Server) fillSearchView(v *searchView) {
 	for _, person := range q.Persons {
 		v.Active = append(v.Active, link{Label: "person: " + person, URL: p.with(func(c *searchParams) { c.Query.Persons = without(c.Query.Persons, person) }).url()})
 	}
+	for _, person := range q.NotPersons {
+		v.Active = append(v.Active, link{Label: "not person: " + person, URL: p.with(func(c *searchParams) { c.Query.NotPersons = without(c.Query.NotPersons, person) }).url()})
+	}
 	for _, outlet := range q.Outlets {
 		v.Active = append(v.Active, link{Label: "outlet: " + outlet, URL: p.with(func(c *searchParams) { c.Query.Outlets = without(c.Query.Outlets, outlet) }).url()})
+	}
+	for _, outlet := range q.NotOutlets {
+		v.Active = append(v.Active, link{Label: "not outlet: " + outlet, URL: p.with(func(c *searchParams) { c.Query.NotOutlets = without(c.Query.NotOutlets, outlet) }).url()})
 	}
 	if p.From != "" || p.To != "" {
 		v.Active = append(v.Active, link{Label: "date: " + dateRangeLabel(p.From, p.To), URL: p.with(func(c *searchParams) { c.From, c.To = "", "" }).url()})
 	}
+	if q.Undated {
+		v.Active = append(v.Active, link{Label: "undated only", URL: p.with(func(c *searchParams) { c.Query.Undated = false }).url()})
+	}
 	for _, f := range res.Facets.Person {
-		v.Persons = append(v.Persons, facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, URL: p.with(func(c *searchParams) {
-			c.Query.Persons = toggle(c.Query.Persons, f.Value)
-		}).url()})
-	}
-	for _, f := range res.Facets.Outlet {
-		v.Outlets = append(v.Outlets, facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, URL: p.with(func(c *searchParams) {
-			c.Query.Outlets = toggle(c.Query.Outlets, f.Value)
-		}).url()})
-	}
-	v.DateUnit = res.Facets.DateUnit
-	most := 1
-	for _, b := range res.Facets.Published {
-		most = max(most, b.Count)
-	}
-	for _, b := range res.Facets.Published {
-		d := dateLink{Label: b.Key, Count: b.Count, Percent: b.Count * 100 / most}
-		if b.Key == corpus.UndatedKey {
-			d.Label = "undated"
-		} else if b.Count > 0 {
-			d.URL = p.with(func(c *searchParams) { c.From, c.To = b.Key, b.Key }).url()
+		fl := personLink(p, f)
+		v.Persons = append(v.Persons, fl)
+		if len(q.Persons) > 0 && !f.Selected && len(v.With) < maxWith {
+			v.With = append(v.With, fl)
 		}
-		v.Dates = append(v.Dates, d)
 	}
+	v.WithWhom = strings.Join(q.Persons, " and ")
+	for _, f := range res.Facets.Outlet {
+		v.Outlets = append(v.Outlets, facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, Excluded: f.Excluded,
+			URL: p.with(func(c *searchParams) {
+				if f.Excluded {
+					c.Query.NotOutlets = without(c.Query.NotOutlets, f.Value)
+				} else {
+					c.Query.Outlets = toggle(c.Query.Outlets, f.Value)
+				}
+			}).url(),
+			ExcludeURL: p.with(func(c *searchParams) {
+				c.Query.Outlets = without(c.Query.Outlets, f.Value)
+				c.Query.NotOutlets = append(c.Query.NotOutlets, f.Value)
+			}).url()})
+	}
+	v.Timeline = newTimeline(p, res.Facets)
 	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest} {
 		v.Sorts = append(v.Sorts, link{Label: string(sort), Current: sort == effectiveSort(q), URL: p.with(func(c *searchParams) { c.Query.Sort = sort }).url()})
 	}
@@ -140,9 +171,18 @@ func (s *Server) fillSearchView(v *searchView) {
 	} else {
 		v.Grouping = link{Label: "one per story", URL: p.with(func(c *searchParams) { c.Query.Collapse = true }).url()}
 	}
+	export := p.with(func(c *searchParams) { c.Query.Size = 0 }).values()
+	if q.Collapse {
+		export.Set("collapse", "story") // what the page shows; the API's default is every copy
+	}
+	for _, format := range []string{"csv", "ndjson"} {
+		export.Set("format", format)
+		v.Export = append(v.Export, link{Label: strings.ToUpper(format), URL: "/api/v1/export?" + export.Encode()})
+	}
 	s.fillPages(v)
 	for _, h := range res.Hits {
-		hv := hitView{Hit: h, Date: dateLabel(h.Published), Snippet: template.HTML(h.Snippet)} // the index escapes snippets and adds only <mark>
+		hv := hitView{Hit: h, Date: dateLabel(h.Published), Snippet: template.HTML(h.Snippet), // the index escapes snippets and adds only <mark>
+			ArticleURL: articleURL(h.ID, q.Text)}
 		if h.AlsoIn > 0 {
 			hv.StoryURL = storyURL(h.Story)
 		}
@@ -157,6 +197,56 @@ func (s *Server) fillSearchView(v *searchView) {
 	}
 }
 
+// personLink links a person facet value: the value adds or removes the filter, or
+// takes back an exclusion; ExcludeURL excludes the person.
+func personLink(p searchParams, f corpus.FacetValue) facetLink {
+	return facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, Excluded: f.Excluded,
+		URL: p.with(func(c *searchParams) {
+			if f.Excluded {
+				c.Query.NotPersons = without(c.Query.NotPersons, f.Value)
+			} else {
+				c.Query.Persons = toggle(c.Query.Persons, f.Value)
+			}
+		}).url(),
+		ExcludeURL: p.with(func(c *searchParams) {
+			c.Query.Persons = without(c.Query.Persons, f.Value)
+			c.Query.NotPersons = append(c.Query.NotPersons, f.Value)
+		}).url()}
+}
+
+// searchPeople fills the person search form, and its matches when the page was
+// asked with person_prefix (the form without JavaScript).
+func (s *Server) searchPeople(c *gin.Context, v *searchView) error {
+	p := v.Params
+	keep := p.with(func(*searchParams) {})
+	keep.Query.Page = 0
+	for name, values := range keep.values() {
+		for _, value := range values {
+			v.PersonSearch.Hidden = append(v.PersonSearch.Hidden, hiddenField{name, value})
+		}
+	}
+	slices.SortFunc(v.PersonSearch.Hidden, func(a, b hiddenField) int { return strings.Compare(a.Name, b.Name) })
+	v.PersonSearch.Prefix = p.PersonPrefix
+	if p.PersonPrefix == "" {
+		return nil
+	}
+	ex, err := s.explorer()
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
+	defer cancel()
+	values, err := ex.FacetValues(ctx, "person", p.Query, p.PersonPrefix, defaultFacetValues)
+	if err != nil {
+		return err
+	}
+	v.PersonSearch.Searched = true
+	for _, f := range values {
+		v.PersonSearch.Matches = append(v.PersonSearch.Matches, personLink(p, f))
+	}
+	return nil
+}
+
 // effectiveSort is the order the results are really in: browsing without text
 // has no relevance, so the index shows the newest first.
 func effectiveSort(q corpus.Query) corpus.Sort {
@@ -166,25 +256,34 @@ func effectiveSort(q corpus.Query) corpus.Sort {
 	return q.Sort
 }
 
-// fillPages links the previous and next pages and a window of pages around this one.
+// fillPages links the previous and next pages and a window of numbered pages
+// around this one. The next link carries the cursor of this page's last hit, so
+// that paging on stays as fast however deep it goes, past the reach of page
+// numbers (corpus.MaxResultWindow).
 func (s *Server) fillPages(v *searchView) {
 	q := v.Params.Query
 	total := int(min(v.Results.Total, corpus.MaxResultWindow))
 	last := (total + q.Size - 1) / q.Size
-	if last <= 1 {
-		return
-	}
 	at := func(page int) string {
 		return v.Params.with(func(c *searchParams) { c.Query.Page = page }).url()
 	}
-	if q.Page > 1 {
+	if q.Page > 1 && q.Page-1 <= last {
 		v.Prev = at(q.Page - 1)
 	}
-	if q.Page < last {
-		v.Next = at(q.Page + 1)
+	switch {
+	case v.Results.Next != "":
+		v.Next = v.Params.with(func(c *searchParams) { c.Query.Page, c.Query.After = q.Page+1, v.Results.Next }).url()
+	case q.Page < last && q.After == "":
+		v.Next = at(q.Page + 1) // a Searcher that makes no cursors
+	}
+	if last <= 1 && q.Page == 1 {
+		return
 	}
 	for page := max(1, q.Page-4); page <= min(last, q.Page+4); page++ {
 		v.Pages = append(v.Pages, link{Label: fmt.Sprint(page), URL: at(page), Current: page == q.Page})
+	}
+	if q.Page > last {
+		v.Pages = append(v.Pages, link{Label: fmt.Sprint(q.Page), Current: true})
 	}
 }
 
@@ -216,21 +315,81 @@ func dateLabel(t time.Time) string {
 
 // articleView is what article.html shows.
 type articleView struct {
-	Article    corpus.Article
+	Article corpus.Article
+	// Title and Paragraphs are HTML: escaped, with the query's matches marked.
+	Title      template.HTML
+	Paragraphs []template.HTML
+	Query      string
+	Marked     bool
 	Date       string
 	DateSource string
-	Paragraphs []string
 	Persons    []link
 	Outlet     string
 	Back       string
+	Copies     []relatedLink
+	Similar    []relatedLink
+}
+
+// relatedLink is an article in the related coverage.
+type relatedLink struct {
+	Title, URL, Outlet, Date string
+}
+
+// dateSources says where each kind of published date came from, for the article
+// page.
+var dateSources = map[string]string{
+	corpus.DateFromRecord:   "the record's date field",
+	corpus.DateFromMeta:     "the page's meta tags",
+	corpus.DateFromJSONLD:   "the page's JSON-LD",
+	corpus.DateFromURL:      "the article's URL",
+	corpus.DateFromDateline: "the article's dateline",
 }
 
 func (s *Server) articlePage(c *gin.Context) error {
-	a, err := s.search.Article(c.Request.Context(), articleID(c))
+	ctx := c.Request.Context()
+	id := articleID(c)
+	a, err := s.search.Article(ctx, id)
 	if err != nil {
 		return err
 	}
-	v := articleView{Article: a, Date: dateLabel(a.Published), DateSource: a.PublishedSource, Paragraphs: paragraphs(a.Body), Back: "/"}
+	text := strings.TrimSpace(c.Query("q"))
+	v := articleView{Article: a, Query: text, Date: dateLabel(a.Published), Back: "/",
+		Title: template.HTML(template.HTMLEscapeString(cmp.Or(a.Title, "(untitled)")))}
+	if text != "" {
+		v.Back = "/?" + url.Values{"q": {text}}.Encode()
+	}
+	if a.PublishedSource != "" {
+		v.DateSource = cmp.Or(dateSources[a.PublishedSource], a.PublishedSource)
+	}
+	body := template.HTMLEscapeString(a.Body)
+	if ex, err := s.explorer(); err == nil {
+		if text != "" {
+			m, err := ex.Mark(ctx, id, text)
+			if err != nil {
+				return err
+			}
+			// The index escapes the text and adds only <mark>.
+			if m.Title != "" {
+				v.Title, v.Marked = template.HTML(m.Title), true
+			}
+			if m.Body != "" {
+				body, v.Marked = m.Body, true
+			}
+		}
+		rel, err := ex.Related(ctx, id, relatedSimilar)
+		if err != nil {
+			return err
+		}
+		for _, h := range rel.Copies {
+			v.Copies = append(v.Copies, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, text), Outlet: h.Outlet, Date: dateLabel(h.Published)})
+		}
+		for _, h := range rel.Similar {
+			v.Similar = append(v.Similar, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, ""), Outlet: h.Outlet, Date: dateLabel(h.Published)})
+		}
+	}
+	for _, para := range paragraphs(body) {
+		v.Paragraphs = append(v.Paragraphs, template.HTML(para)) // escaped above or by the index
+	}
 	for _, person := range a.Persons {
 		v.Persons = append(v.Persons, link{Label: person, URL: "/?" + url.Values{"person": {person}}.Encode()})
 	}
@@ -239,6 +398,15 @@ func (s *Server) articlePage(c *gin.Context) error {
 	}
 	s.render(c, http.StatusOK, "article.html", v)
 	return nil
+}
+
+// articleURL is an article's page, with the query whose matches it marks.
+func articleURL(id, text string) string {
+	u := "/articles/" + url.PathEscape(id)
+	if text != "" {
+		u += "?" + url.Values{"q": {text}}.Encode()
+	}
+	return u
 }
 
 // paragraphs splits a body at its line breaks.
@@ -272,7 +440,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 }
 
 var templateFuncs = template.FuncMap{
-	"articleURL":     func(id string) string { return "/articles/" + url.PathEscape(id) },
+	"articleURL":     func(id string) string { return articleURL(id, "") },
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)

@@ -14,21 +14,37 @@ type searchParams struct {
 	Query corpus.Query
 	// From and To keep the dates as the user typed them, for links.
 	From, To string
+	// PersonPrefix is the web page's person search without JavaScript: the people
+	// of the results whose names have a word starting with it are listed.
+	PersonPrefix string
 }
 
-// parseSearch reads q, person (repeatable), outlet (repeatable), from, to, sort,
-// collapse (story or none; the web page collapses by default, the API does not),
-// page and size. It returns corpus errors that say which parameter is wrong and how
+// parseSearch reads q, person and outlet (repeatable), not_person and not_outlet
+// (repeatable: exclude), from, to, undated (only: the articles without a date),
+// sort, collapse (story or none; the web page collapses by default, the API does
+// not), page, size, after (the cursor of a next link) and person_prefix (the web
+// page's person search). It returns corpus errors that say which parameter is wrong and how
 // to write it.
 func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 	p := searchParams{
 		Query: corpus.Query{
-			Text:    strings.TrimSpace(v.Get("q")),
-			Persons: nonEmpty(v["person"]),
-			Outlets: nonEmpty(v["outlet"]),
+			Text:       strings.TrimSpace(v.Get("q")),
+			Persons:    nonEmpty(v["person"]),
+			Outlets:    nonEmpty(v["outlet"]),
+			NotPersons: nonEmpty(v["not_person"]),
+			NotOutlets: nonEmpty(v["not_outlet"]),
+			After:      strings.TrimSpace(v.Get("after")),
 		},
-		From: strings.TrimSpace(v.Get("from")),
-		To:   strings.TrimSpace(v.Get("to")),
+		From:         strings.TrimSpace(v.Get("from")),
+		To:           strings.TrimSpace(v.Get("to")),
+		PersonPrefix: strings.TrimSpace(v.Get("person_prefix")),
+	}
+	switch u := v.Get("undated"); u {
+	case "":
+	case "only":
+		p.Query.Undated = true
+	default:
+		return p, corpus.Errorf(corpus.EInvalidRequest, "undated=%q is not known: write undated=only for the articles without a date, or leave it out", u)
 	}
 	var err error
 	if p.From != "" {
@@ -95,6 +111,15 @@ func (p searchParams) values() url.Values {
 	for _, x := range p.Query.Outlets {
 		v.Add("outlet", x)
 	}
+	for _, x := range p.Query.NotPersons {
+		v.Add("not_person", x)
+	}
+	for _, x := range p.Query.NotOutlets {
+		v.Add("not_outlet", x)
+	}
+	if p.Query.Undated {
+		v.Set("undated", "only")
+	}
 	if p.From != "" {
 		v.Set("from", p.From)
 	}
@@ -113,6 +138,12 @@ func (p searchParams) values() url.Values {
 	if p.Query.Size != 0 && p.Query.Size != corpus.DefaultPageSize {
 		v.Set("size", strconv.Itoa(p.Query.Size))
 	}
+	if p.Query.After != "" {
+		v.Set("after", p.Query.After)
+	}
+	if p.PersonPrefix != "" {
+		v.Set("person_prefix", p.PersonPrefix)
+	}
 	return v
 }
 
@@ -130,7 +161,9 @@ func (p searchParams) with(edit func(*searchParams)) searchParams {
 	c := p
 	c.Query.Persons = append([]string(nil), p.Query.Persons...)
 	c.Query.Outlets = append([]string(nil), p.Query.Outlets...)
-	c.Query.Page = 1
+	c.Query.NotPersons = append([]string(nil), p.Query.NotPersons...)
+	c.Query.NotOutlets = append([]string(nil), p.Query.NotOutlets...)
+	c.Query.Page, c.Query.After, c.PersonPrefix = 1, "", ""
 	edit(&c)
 	return c
 }

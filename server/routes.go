@@ -15,6 +15,9 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api := r.Group("/api/v1")
 	api.GET("/search", s.json(s.apiSearch))
 	api.GET("/articles/*id", s.json(s.apiArticle))
+	api.GET("/related/*id", s.json(s.apiRelated))
+	api.GET("/facets/:facet", s.json(s.apiFacetValues))
+	api.GET("/export", s.apiExport)
 	api.POST("/articles", s.json(s.apiWrite))
 	api.POST("/backup", s.apiBackup)
 

@@ -218,7 +218,7 @@ func TestSearchPage(t *testing.T) {
 		// The snippet's marks are kept, its escaped text stays escaped.
 		`the <mark>harbor</mark> &lt;b&gt;plan&lt;/b&gt;`,
 		// Results, facets, pages, article links.
-		`1–2 of 23 articles`, `href="/articles/a1"`, `Valley Wire`, `5 Nov 2024`, `undated`,
+		`1–2 of 23 articles`, `href="/articles/a1?q=%3Cscript%3E`, `Valley Wire`, `5 Nov 2024`, `undated`,
 		// The selected person links to its removal; another value adds its filter.
 		`aria-label="Remove filter person: Helena Okafor"`,
 		`href="/?from=2024-11&amp;outlet=Valley&#43;Wire&amp;person=Helena&#43;Okafor&amp;q=`,
@@ -276,7 +276,7 @@ func TestArticleIDsWithSlashesAndQuestionMarks(t *testing.T) {
 	f := &fakeSearcher{results: &corpus.Results{Total: 1, Hits: []corpus.Hit{{ID: "feed/7?x", Title: "T"}}}}
 	h := server.New(server.Config{Searcher: f})
 	_, body := get(t, h, "/?q=t")
-	if !strings.Contains(body, `href="/articles/feed%2F7%3Fx"`) {
+	if !strings.Contains(body, `href="/articles/feed%2F7%3Fx?q=t"`) {
 		t.Fatalf("the result links to the article without escaping its ID:\n%s", body)
 	}
 	for _, target := range []string{"/articles/feed%2F7%3Fx", "/api/v1/articles/feed%2F7%3Fx"} {

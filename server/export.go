@@ -1,0 +1,137 @@
+package server
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// exportFlushEvery is how many rows an export writes between flushes, so that a
+// client sees rows arrive while the archive pages through the results.
+const exportFlushEvery = 500
+
+// exportColumns are the CSV columns, and the NDJSON fields, of an export.
+var exportColumns = []string{"id", "title", "url", "outlet", "published", "persons", "story", "also_in"}
+
+// apiExport answers GET /api/v1/export?format=csv|ndjson with every hit of the
+// search that the other parameters (those of /api/v1/search, less page and size)
+// describe, streamed as it is read, with no cap on the rows. Errors before the
+// first row are the JSON error envelope; an error after it cuts the response off,
+// so that a truncated export cannot pass for a complete one.
+func (s *Server) apiExport(c *gin.Context) {
+	v := c.Request.URL.Query()
+	format := v.Get("format")
+	fail := func(err error) { s.json(func(*gin.Context) (any, error) { return nil, err })(c) }
+	if format != "csv" && format != "ndjson" {
+		fail(corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
+		return
+	}
+	v.Del("page")
+	v.Del("size")
+	v.Del("after")
+	p, err := parseSearch(v, false)
+	if err != nil {
+		fail(err)
+		return
+	}
+	ex, err := s.explorer()
+	if err != nil {
+		fail(err)
+		return
+	}
+	w := c.Writer
+	buf := bufio.NewWriterSize(w, 64<<10)
+	var emit func(corpus.Hit) error
+	var cw *csv.Writer
+	switch format {
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		cw = csv.NewWriter(buf)
+		emit = func(h corpus.Hit) error {
+			published := ""
+			if !h.Published.IsZero() {
+				published = h.Published.Format(time.RFC3339)
+			}
+			row := []string{h.ID, h.Title, h.URL, h.Outlet, published, strings.Join(h.Persons, "; "), h.Story, strconv.Itoa(h.AlsoIn)}
+			for i := range row {
+				row[i] = spreadsheetSafe(row[i])
+			}
+			return cw.Write(row)
+		}
+		cw.Write(exportColumns) // into buf, which cannot fail before it flushes
+	default:
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		emit = func(h corpus.Hit) error {
+			row := exportRow{ID: h.ID, Title: h.Title, URL: h.URL, Outlet: h.Outlet, Persons: h.Persons, Story: h.Story, AlsoIn: h.AlsoIn}
+			if !h.Published.IsZero() {
+				row.Published = &h.Published
+			}
+			return enc.Encode(row)
+		}
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="archive-export.`+format+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	flush := func() error {
+		if cw != nil {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+		}
+		if err := buf.Flush(); err != nil {
+			return err
+		}
+		w.Flush()
+		return nil
+	}
+	rows := 0
+	err = ex.Export(c.Request.Context(), p.Query, func(h corpus.Hit) error {
+		if err := emit(h); err != nil {
+			return err
+		}
+		if rows++; rows%exportFlushEvery == 0 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		s.log.Error("export cut off", "rows", rows, "query", p.Query.String(), "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// exportRow is one NDJSON line of an export.
+type exportRow struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	URL       string     `json:"url,omitempty"`
+	Outlet    string     `json:"outlet,omitempty"`
+	Published *time.Time `json:"published"`
+	Persons   []string   `json:"persons"`
+	Story     string     `json:"story"`
+	AlsoIn    int        `json:"also_in"`
+}
+
+// spreadsheetSafe keeps a spreadsheet from running a cell as a formula: a value
+// starting with = + - @ or a tab or carriage return gets a leading apostrophe
+// (OWASP's advice on CSV injection). NDJSON is left as it is.
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
