@@ -125,9 +125,25 @@ func ndjson(from, to int) []byte {
 	return b.Bytes()
 }
 
+// gatedReader reads r once gate is closed.
+type gatedReader struct {
+	gate <-chan struct{}
+	r    io.Reader
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	<-g.gate
+	return g.r.Read(p)
+}
+
 // post sends NDJSON to the write API.
 func post(base string, body []byte) (server.WriteReport, int, error) {
-	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/articles", bytes.NewReader(body))
+	return postReader(base, bytes.NewReader(body))
+}
+
+// postReader sends NDJSON read from body to the write API.
+func postReader(base string, body io.Reader) (server.WriteReport, int, error) {
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/articles", body)
 	if err != nil {
 		return server.WriteReport{}, 0, err
 	}
@@ -353,13 +369,35 @@ func TestGracefulShutdownFinishesWrites(t *testing.T) {
 		err    error
 	}
 	got := make(chan answer, 1)
+	// The body's second half waits until the server has stored some of the first:
+	// then the request is surely in flight when SIGTERM comes, however loaded the
+	// machine is.
+	release := make(chan struct{})
+	body := io.MultiReader(bytes.NewReader(ndjson(0, n/2)), &gatedReader{gate: release, r: bytes.NewReader(ndjson(n/2, n))})
 	go func() {
-		rep, status, err := post(p.url, ndjson(0, n))
+		rep, status, err := postReader(p.url, body)
 		got <- answer{rep, status, err}
 	}()
-	time.Sleep(150 * time.Millisecond) // the request is being read and stored
-	if err := p.stop(t, syscall.SIGTERM); err != nil {
-		t.Errorf("serve exited with %v\n%s", err, p.stderr)
+	deadline := time.Now().Add(60 * time.Second)
+	for total(t, p.url, "") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing of the write was stored after a minute\n%s", p.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the signal is delivered and shutdown has begun
+	close(release)
+	select {
+	case err := <-p.done:
+		p.done <- err
+		if err != nil {
+			t.Errorf("serve exited with %v\n%s", err, p.stderr)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not stop on SIGTERM:\n%s", p.stderr)
 	}
 	a := <-got
 	if a.err != nil || a.rep.Indexed != n {
