@@ -1,3 +1,14 @@
+// Package ingest reads the articles a user collects and turns each into a
+// corpus.Article for the index: saved web pages, plain text and Markdown (with
+// front matter), JSON and JSON Lines exports, RSS, Atom and JSON feeds, WARC web
+// archives, and zip and tar archives of any of these, gzipped or not.
+//
+// Run is a pipeline of three stages: one reader opens every input and splits it
+// into items, one per article (a feed item, a JSON line, a WARC record, an archive
+// entry); workers extract the article from each item (ReadHTML, SplitTitle,
+// front matter, Enrich); one writer sends batches to the Sink. A file or record
+// that cannot be read is rejected with a reason and the run goes on; the Summary
+// lists every rejection.
 package ingest
 
 import (
@@ -15,7 +26,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -40,8 +50,21 @@ type Options struct {
 	BatchSize int
 	// Workers is how many articles are extracted in parallel; zero means one per CPU.
 	Workers int
-	// MaxFileBytes rejects larger files (uncompressed, and JSON lines); zero means 64 MiB.
+	// MaxFileBytes rejects larger files (uncompressed), JSON lines, archive
+	// entries and WARC records; zero means 64 MiB.
 	MaxFileBytes int64
+	// MaxArchiveEntries is how many entries of one zip or tar archive are read;
+	// zero means 100,000. The rest is rejected.
+	MaxArchiveEntries int
+	// MaxArchiveBytes bounds what one zip or tar archive may expand to, with the
+	// archives inside it; zero means 4 GiB. It stops zip bombs.
+	MaxArchiveBytes int64
+	// Fields maps article fields (id, url, outlet, published, title, authors,
+	// body, persons: see FieldTargets) to the names of record fields that give
+	// them, in JSON records and front matter. They are tried before the built-in
+	// names, and a name given here is read for no other field. A name may be a
+	// path into nested objects ("source.name"). See ParseFieldSpec.
+	Fields map[string][]string
 	// Now stamps IngestedAt; nil means time.Now.
 	Now func() time.Time
 }
@@ -65,14 +88,21 @@ type Summary struct {
 	Rejected []Rejection `json:"rejected"`
 	// Warnings lists records that were ingested with something left out.
 	Warnings []Rejection `json:"warnings,omitempty"`
-	// Ignored counts files found in directories that are not of a format the
-	// archive reads.
-	Ignored int           `json:"ignored"`
-	Elapsed time.Duration `json:"-"`
+	// Ignored counts files found in directories and archives that are not of a
+	// format the archive reads.
+	Ignored int `json:"ignored"`
+	// IgnoredRecords counts the WARC records that hold no HTML page: requests,
+	// metadata, redirects, error pages, images and the like.
+	IgnoredRecords int           `json:"ignored_records"`
+	Elapsed        time.Duration `json:"-"`
 }
 
 // Rejection names an input and what is wrong with it.
 type Rejection struct {
+	// Source is the path as the user gave it. Entries of an archive are named
+	// "archive.zip!path/in/archive", items of a feed and records of a JSON array
+	// "feed.rss[3]" (counting from 0), records of a WARC file by their URL,
+	// "crawl.warc.gz!https://…".
 	Source string `json:"source"`
 	// Line is the line of a JSON Lines record, or 0.
 	Line   int    `json:"line,omitempty"`
@@ -90,11 +120,17 @@ func (r Rejection) String() string {
 // sink. Bad files and records are rejected and listed in the summary; the rest of
 // the run goes on. It returns an error only when the sink fails or ctx ends, with
 // the summary of what was done until then.
+//
+// It returns an error before reading anything when opts.Fields names a field
+// that is not an article's.
 func Run(ctx context.Context, opts Options, paths ...string) (Summary, error) {
+	if _, err := newFieldMapping(opts.Fields); err != nil {
+		return Summary{}, err
+	}
 	inputs, rejected, ignored := listPaths(paths, opts.Stdin)
 	s, err := run(ctx, opts, inputs)
 	s.Rejected = append(rejected, s.Rejected...)
-	s.Ignored = ignored
+	s.Ignored += ignored
 	return s, err
 }
 
@@ -113,6 +149,17 @@ type item struct {
 	line   int
 	format format
 	data   []byte
+	// meta holds what the container states about the article (a feed item's
+	// title, link, date, authors and outlet); it wins over extraction.
+	meta *corpus.Article
+	// pageURL is where an HTML page was fetched from (a WARC record's target).
+	pageURL string
+	// charset is the encoding the container declares (an HTTP Content-Type's).
+	charset string
+	// fetched is when a WARC record was fetched: never a publication date.
+	fetched time.Time
+	// warning is something the reader noticed that the user should know.
+	warning string
 	// rejection is set for an input that failed before extraction.
 	rejection string
 }
@@ -124,6 +171,7 @@ type result struct {
 	line      int
 	rejection string
 	warning   string
+	fetched   time.Time
 }
 
 // run is the pipeline: one reader splits inputs into items, workers extract an
@@ -134,12 +182,15 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	fields, err := newFieldMapping(opts.Fields)
+	if err != nil {
+		return Summary{}, err
+	}
 	batchSize := cmpOr(opts.BatchSize, 500)
 	workers := cmpOr(opts.Workers, runtime.GOMAXPROCS(0))
-	maxBytes := cmpOr(opts.MaxFileBytes, 64<<20)
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	ex := extractor{now: opts.Now, fields: fields}
+	if ex.now == nil {
+		ex.now = time.Now
 	}
 
 	var total, read atomic.Int64
@@ -153,10 +204,17 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	items := make(chan item, 4*workers)
 	results := make(chan result, 4*workers)
 
+	rd := &reader{
+		ctx:             ctx,
+		out:             items,
+		maxBytes:        cmpOr(opts.MaxFileBytes, 64<<20),
+		maxEntries:      cmpOr(opts.MaxArchiveEntries, 100_000),
+		maxArchiveBytes: cmpOr(opts.MaxArchiveBytes, 4<<30),
+	}
 	go func() {
 		defer close(items)
 		for _, in := range inputs {
-			if !readInput(ctx, in, maxBytes, func(n int64) { read.Add(n) }, items) {
+			if !rd.read(in, 0, func(n int64) { read.Add(n) }) {
 				return
 			}
 		}
@@ -167,7 +225,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 		go func() {
 			defer wg.Done()
 			for it := range items {
-				r := extract(it, now)
+				r := ex.extract(it)
 				select {
 				case results <- r:
 				case <-ctx.Done():
@@ -195,6 +253,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	report := func(done bool) {
 		if opts.Progress != nil {
 			w.tally(&s)
+			s.Ignored, s.IgnoredRecords = int(rd.ignored.Load()), int(rd.ignoredRecords.Load())
 			opts.Progress(Progress{BytesRead: read.Load(), BytesTotal: total.Load(), Summary: s, Done: done})
 		}
 	}
@@ -212,6 +271,10 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 			if r.warning != "" {
 				s.Warnings = append(s.Warnings, Rejection{Source: r.source, Line: r.line, Reason: r.warning})
 				log.Warn("ingest warning", "source", r.source, "line", r.line, "warning", r.warning)
+			}
+			if !r.fetched.IsZero() && r.article.Published.IsZero() && r.rejection == "" {
+				log.Debug("undated page: its WARC fetch date is not taken as its publication date",
+					"source", r.source, "fetched", r.fetched.Format(time.RFC3339))
 			}
 			if r.rejection != "" {
 				s.Rejected = append(s.Rejected, Rejection{Source: r.source, Line: r.line, Reason: r.rejection})
@@ -234,6 +297,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	flush()
 	sinkErr := w.close()
 	w.tally(&s)
+	s.Ignored, s.IgnoredRecords = int(rd.ignored.Load()), int(rd.ignoredRecords.Load())
 	s.Elapsed = time.Since(start)
 	report(true)
 	if sinkErr != nil {
@@ -253,54 +317,114 @@ func cmpOr[T int | int64](v, def T) T {
 	return def
 }
 
-// readInput splits one input into items and sends them; it reports false when ctx
-// ended and the reader should stop.
-func readInput(ctx context.Context, in input, maxBytes int64, counted func(int64), out chan<- item) bool {
-	send := func(it item) bool {
-		select {
-		case out <- it:
-			return true
-		case <-ctx.Done():
-			return false
+// reader is the pipeline's first stage: it opens every input and splits it into
+// items, one per article, on one goroutine.
+type reader struct {
+	ctx                     context.Context
+	out                     chan<- item
+	maxBytes                int64
+	maxEntries              int
+	maxArchiveBytes         int64
+	ignored, ignoredRecords atomic.Int64
+	archiveLeft             int64 // bytes the archive being read may still expand to
+}
+
+// send passes an item on; it reports false when the run was canceled.
+func (r *reader) send(it item) bool {
+	select {
+	case r.out <- it:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
+func (r *reader) reject(source, reason string) bool {
+	return r.send(item{source: source, rejection: reason})
+}
+
+func (r *reader) tooLarge() string {
+	return fmt.Sprintf("is larger than the %s limit: split it, or raise the limit (--max-file-mib)", mib(r.maxBytes))
+}
+
+func mib(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// read splits one input into items and sends them; depth is how deep in archives
+// the input sits. It reports false when the run was canceled and reading should
+// stop.
+func (r *reader) read(in input, depth int, counted func(int64)) bool {
+	if in.format == formatZip && !in.gzipped {
+		if more, handled := r.readZipInPlace(in, depth, counted); handled {
+			return more
 		}
 	}
-	reject := func(reason string) bool { return send(item{source: in.name, rejection: reason}) }
-
-	r, f, closeFn, err := openInput(in, counted)
+	br, closeFn, err := openInput(in, counted)
 	if err != nil {
-		return reject(err.Error())
+		return r.reject(in.name, err.Error())
 	}
 	defer closeFn()
-
-	if f == formatJSONL {
-		return readLines(ctx, in.name, r, maxBytes, send)
+	f := in.format
+	head, _ := br.Peek(4096)
+	switch f {
+	case formatUnknown:
+		f = sniff(head)
+	case formatXML:
+		if !isXMLFeed(head) {
+			if in.found {
+				r.ignored.Add(1)
+				return true
+			}
+			return r.reject(in.name, "is XML but not an RSS or Atom feed: the archive reads feeds, not other XML")
+		}
+		f = formatFeed
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	switch f {
+	case formatJSONL:
+		return r.readLines(in.name, br)
+	case formatWARC:
+		return r.readWARC(in.name, br)
+	case formatTar:
+		return r.readTar(in.name, br, depth)
+	}
+	data, err := io.ReadAll(io.LimitReader(br, r.maxBytes+1))
 	if err != nil {
-		return reject(fmt.Sprintf("cannot be read: %v", err))
+		return r.reject(in.name, fmt.Sprintf("cannot be read: %v", err))
 	}
-	if int64(len(data)) > maxBytes {
-		return reject(fmt.Sprintf("is larger than the %d MiB limit: split it, or raise the limit", maxBytes>>20))
+	if int64(len(data)) > r.maxBytes {
+		return r.reject(in.name, r.tooLarge())
 	}
-	if f == formatJSON {
-		return readJSON(ctx, in.name, data, send)
+	switch f {
+	case formatZip:
+		return r.readZip(in.name, bytes.NewReader(data), int64(len(data)), depth)
+	case formatFeed:
+		return r.readFeed(in.name, data)
+	case formatJSON:
+		if isJSONFeed(data) {
+			return r.readFeed(in.name, data)
+		}
+		return r.readJSON(in.name, data)
 	}
-	return send(item{source: in.name, format: f, data: data})
+	return r.send(item{source: in.name, format: f, data: data})
 }
 
 // readLines sends one item per non-empty line of JSON Lines input.
-func readLines(ctx context.Context, name string, r io.Reader, maxBytes int64, send func(item) bool) bool {
-	br := bufio.NewReaderSize(r, 256<<10)
+func (r *reader) readLines(name string, rd io.Reader) bool {
+	br := bufio.NewReaderSize(rd, 256<<10)
 	for line := 1; ; line++ {
-		data, err := readLine(br, maxBytes)
+		data, err := readLine(br, r.maxBytes)
 		if errors.Is(err, errLineTooLong) {
-			if !send(item{source: name, line: line, rejection: fmt.Sprintf("line is longer than the %d MiB limit", maxBytes>>20)}) {
+			if !r.send(item{source: name, line: line, rejection: fmt.Sprintf("line is longer than the %s limit", mib(r.maxBytes))}) {
 				return false
 			}
 			continue
 		}
 		if len(bytes.TrimSpace(data)) > 0 {
-			if !send(item{source: name, line: line, format: formatJSON, data: data}) {
+			if !r.send(item{source: name, line: line, format: formatJSON, data: data}) {
 				return false
 			}
 		}
@@ -308,7 +432,7 @@ func readLines(ctx context.Context, name string, r io.Reader, maxBytes int64, se
 			return true
 		}
 		if err != nil {
-			return send(item{source: name, line: line, rejection: fmt.Sprintf("reading stopped here: %v", err)})
+			return r.send(item{source: name, line: line, rejection: fmt.Sprintf("reading stopped here: %v", err)})
 		}
 	}
 }
@@ -340,46 +464,74 @@ func readLine(br *bufio.Reader, max int64) ([]byte, error) {
 
 // readJSON sends the records of a .json file: an array of objects, one object, or
 // objects one per line (a .json file that is really JSON Lines).
-func readJSON(ctx context.Context, name string, data []byte, send func(item) bool) bool {
+func (r *reader) readJSON(name string, data []byte) bool {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		var records []json.RawMessage
 		if err := json.Unmarshal(trimmed, &records); err != nil {
-			return send(item{source: name, rejection: fmt.Sprintf("is not a valid JSON array: %s", jsonErrorText(err))})
+			return r.reject(name, fmt.Sprintf("is not a valid JSON array: %s", jsonErrorText(err)))
 		}
 		for i, rec := range records {
-			if !send(item{source: fmt.Sprintf("%s[%d]", name, i), format: formatJSON, data: rec}) {
+			if !r.send(item{source: fmt.Sprintf("%s[%d]", name, i), format: formatJSON, data: rec}) {
 				return false
 			}
 		}
 		return true
 	}
 	if json.Valid(trimmed) {
-		return send(item{source: name, format: formatJSON, data: trimmed})
+		return r.send(item{source: name, format: formatJSON, data: trimmed})
 	}
-	return readLines(ctx, name, bytes.NewReader(data), int64(len(data))+1, send)
+	return r.readLines(name, bytes.NewReader(data))
+}
+
+// extractor is the pipeline's second stage, run by each worker.
+type extractor struct {
+	now    func() time.Time
+	fields *fieldMapping
 }
 
 // extract turns an item into an article: parse its format, fill in the metadata
 // the input did not state, and give it its ID.
-func extract(it item, now func() time.Time) result {
-	r := result{source: it.source, line: it.line, rejection: it.rejection}
+func (ex extractor) extract(it item) result {
+	r := result{source: it.source, line: it.line, rejection: it.rejection, fetched: it.fetched}
 	if r.rejection != "" {
 		return r
 	}
-	if reason := badText(it.data); reason != "" {
-		r.rejection = reason
-		return r
+	var warnings []string
+	warn := func(w string) {
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	warn(it.warning)
+	data := it.data
+	if it.format != formatFeedItem {
+		var w, reason string
+		data, w, reason = asUTF8(it.data, it.charset)
+		if reason != "" {
+			r.rejection = reason
+			return r
+		}
+		warn(w)
 	}
 	var a corpus.Article
 	var err error
 	switch it.format {
 	case formatJSON:
-		a, r.warning, err = parseRecord(it.data)
+		var w string
+		a, w, err = parseRecord(data, ex.fields)
+		warn(w)
 	case formatHTML:
-		a, err = ReadHTML(bytes.NewReader(it.data), "")
-	default:
-		a.Title, a.Body = SplitTitle(string(it.data))
+		a, err = ReadHTML(bytes.NewReader(data), it.pageURL)
+		if errors.Is(err, ErrNoArticleText) {
+			err = errors.New(reasonNoHTMLText)
+		}
+	case formatFeedItem:
+		a = feedItemArticle(it.meta, data)
+	case formatMarkdown, formatText:
+		var w string
+		a, w = readText(string(data), it.format == formatMarkdown, ex.fields)
+		warn(w)
 	}
 	if err != nil {
 		r.rejection = err.Error()
@@ -390,28 +542,22 @@ func extract(it item, now func() time.Time) result {
 		r.rejection = "has no article text"
 		return r
 	}
+	if !it.fetched.IsZero() && a.Published.IsZero() {
+		warn(warnFetchedUndated)
+	}
 	a.Source = it.source
 	if it.line > 0 {
 		a.Source = fmt.Sprintf("%s:%d", it.source, it.line)
 	}
-	a.IngestedAt = now().UTC()
+	a.IngestedAt = ex.now().UTC()
 	a.AssignID()
 	r.article = a
+	r.warning = strings.Join(warnings, "; ")
 	return r
 }
 
-// badText says why data cannot be an article's text, or "".
-func badText(data []byte) string {
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return "is empty"
-	case bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0:
-		return "is binary, not text: the archive reads text, JSON and HTML files"
-	case !utf8.Valid(data):
-		return "is not valid UTF-8 text: convert it to UTF-8 (e.g. iconv -f windows-1252 -t utf-8)"
-	}
-	return ""
-}
+// reasonNoHTMLText is why a page without article text is rejected.
+const reasonNoHTMLText = "has no article text: the page holds no story (an index, error or consent page, or text drawn by JavaScript)"
 
 // writer stores batches on a goroutine of its own, so that reading and extraction
 // go on while the sink writes.

@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/mmcdole/gofeed"
 )
 
 // format is the kind of content a file holds.
@@ -19,33 +21,70 @@ type format int
 const (
 	formatUnknown format = iota
 	formatText
-	formatJSON  // one object, an array of objects, or objects one per line
+	formatMarkdown
+	formatJSON  // one object, an array of objects, objects one per line, or a JSON Feed
 	formatJSONL // one object per line
 	formatHTML
+	formatFeed // RSS, Atom or JSON Feed
+	formatXML  // a feed when it is one (sniffed), else not read
+	formatWARC
+	formatZip
+	formatTar
+	// formatFeedItem is one item of a feed: its metadata in item.meta, its
+	// content (HTML or text) in item.data.
+	formatFeedItem
 )
 
 // formatOf names the format by the file's extension, looking through .gz.
 func formatOf(name string) (f format, gzipped bool) {
 	name = strings.ToLower(name)
+	if strings.HasSuffix(name, ".tgz") {
+		return formatTar, true
+	}
 	if strings.HasSuffix(name, ".gz") {
 		gzipped = true
 		name = strings.TrimSuffix(name, ".gz")
 	}
 	switch path.Ext(name) {
-	case ".txt", ".text", ".md":
+	case ".txt", ".text":
 		return formatText, gzipped
+	case ".md", ".markdown":
+		return formatMarkdown, gzipped
 	case ".json":
 		return formatJSON, gzipped
 	case ".jsonl", ".ndjson":
 		return formatJSONL, gzipped
 	case ".html", ".htm", ".xhtml":
 		return formatHTML, gzipped
+	case ".rss", ".atom":
+		return formatFeed, gzipped
+	case ".xml":
+		return formatXML, gzipped
+	case ".warc":
+		return formatWARC, gzipped
+	case ".zip":
+		return formatZip, gzipped
+	case ".tar":
+		return formatTar, gzipped
 	}
 	return formatUnknown, gzipped
 }
 
-// sniff guesses the format of unnamed input (standard input) from its first bytes.
+// readableKinds lists the formats for messages.
+const readableKinds = ".txt, .md, .json, .jsonl, .ndjson, .html, .htm, .rss, .atom, .xml feeds, .warc, .zip, .tar and .tgz, and their .gz"
+
+// sniff guesses the format of unnamed input (standard input) from its first bytes,
+// already decompressed.
 func sniff(head []byte) format {
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return formatZip
+	}
+	if len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")) {
+		return formatTar
+	}
+	if bytes.HasPrefix(head, []byte("WARC/")) {
+		return formatWARC
+	}
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
 	case len(head) == 0:
@@ -53,18 +92,35 @@ func sniff(head []byte) format {
 	case head[0] == '{' || head[0] == '[':
 		return formatJSON
 	case head[0] == '<':
+		if isXMLFeed(head) {
+			return formatFeed
+		}
 		return formatHTML
 	}
 	return formatText
 }
 
-// input is one file (or standard input) to read.
+// isXMLFeed tells whether a document's root element is that of an RSS or Atom
+// feed, from its first few KiB.
+func isXMLFeed(head []byte) bool {
+	switch gofeed.DetectFeedType(bytes.NewReader(head)) {
+	case gofeed.FeedTypeRSS, gofeed.FeedTypeAtom:
+		return true
+	}
+	return false
+}
+
+// input is one file (or standard input, or an entry of an archive) to read.
 type input struct {
-	name    string // as the user knows it: the path, or "-" for standard input
+	name    string // as the user knows it: the path, "-" for standard input, "a.zip!dir/x.html" for an entry
 	size    int64  // bytes on disk, for progress; 0 when unknown
 	format  format
 	gzipped bool
-	open    func() (io.ReadCloser, error)
+	// found is set for files found in a directory or an archive rather than named
+	// by the user: one that turns out not to be of a readable kind is ignored, not
+	// rejected.
+	found bool
+	open  func() (io.ReadCloser, error)
 }
 
 // stdinName is how standard input is named in paths and in the summary.
@@ -78,6 +134,9 @@ func listPaths(paths []string, stdin io.Reader) (inputs []input, rejected []Reje
 	for _, p := range paths {
 		if p == stdinName {
 			inputs = append(inputs, input{name: stdinName, open: func() (io.ReadCloser, error) {
+				if stdin == nil {
+					return io.NopCloser(strings.NewReader("")), nil
+				}
 				return io.NopCloser(stdin), nil
 			}})
 			continue
@@ -120,6 +179,7 @@ func listPaths(paths []string, stdin io.Reader) (inputs []input, rejected []Reje
 				ignored++
 				return nil
 			}
+			in.found = true
 			inputs = append(inputs, in)
 			return nil
 		})
@@ -130,7 +190,7 @@ func listPaths(paths []string, stdin io.Reader) (inputs []input, rejected []Reje
 	return inputs, rejected, ignored
 }
 
-const unsupportedReason = "not a format the archive reads: use .txt, .md, .json, .jsonl, .ndjson, .html or .htm, optionally gzipped (.gz)"
+const unsupportedReason = "not a format the archive reads: use " + readableKinds
 
 func osInput(name string, info fs.FileInfo) (input, bool) {
 	f, gz := formatOf(name)
@@ -142,7 +202,7 @@ func osInput(name string, info fs.FileInfo) (input, bool) {
 	}}, true
 }
 
-// listFS lists the readable files of fsys, for the built-in sample.
+// listFS lists the readable files of fsys, for the built-in sample and tests.
 func listFS(fsys fs.FS) ([]input, error) {
 	var inputs []input
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -157,7 +217,7 @@ func listFS(fsys fs.FS) ([]input, error) {
 		if err != nil {
 			return err
 		}
-		inputs = append(inputs, input{name: name, size: info.Size(), format: f, gzipped: gz, open: func() (io.ReadCloser, error) {
+		inputs = append(inputs, input{name: name, size: info.Size(), format: f, gzipped: gz, found: true, open: func() (io.ReadCloser, error) {
 			return fsys.Open(name)
 		}})
 		return nil
@@ -190,33 +250,40 @@ func (c countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// openInput opens in for reading its content: decompressed, and with the format
-// settled (standard input is sniffed). Bytes read from disk are reported to counted.
-func openInput(in input, counted func(int64)) (io.Reader, format, func() error, error) {
+// countingReaderAt counts the bytes read through it, for a zip file on disk.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n func(int64)
+}
+
+func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n(int64(n))
+	return n, err
+}
+
+func noCount(int64) {}
+
+// openInput opens in for reading its content, decompressed: a .gz name, or gzip
+// magic at the start of any input, is gunzipped. Bytes read from disk are reported
+// to counted.
+func openInput(in input, counted func(int64)) (*bufio.Reader, func() error, error) {
 	rc, err := in.open()
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("%s", describeOpenError(err))
+		return nil, nil, fmt.Errorf("%s", describeOpenError(err))
 	}
-	var r io.Reader = countingReader{r: rc, n: counted}
-	br := bufio.NewReaderSize(r, 64<<10)
-	gzipped := in.gzipped
-	if in.name == stdinName {
-		head, _ := br.Peek(2)
-		gzipped = len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
-	}
-	r = br
-	if gzipped {
+	br := bufio.NewReaderSize(countingReader{r: rc, n: counted}, 64<<10)
+	head, _ := br.Peek(2)
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			rc.Close()
-			return nil, 0, nil, fmt.Errorf("not a valid gzip file (%v): check that it was fully downloaded", err)
+			return nil, nil, fmt.Errorf("not a valid gzip file (%v): check that it was fully downloaded", err)
 		}
-		r = bufio.NewReaderSize(zr, 64<<10)
+		br = bufio.NewReaderSize(zr, 64<<10)
+	} else if in.gzipped {
+		rc.Close()
+		return nil, nil, fmt.Errorf("is named .gz but is not gzip-compressed: rename it or compress it")
 	}
-	f := in.format
-	if f == formatUnknown {
-		head, _ := r.(*bufio.Reader).Peek(512)
-		f = sniff(head)
-	}
-	return r, f, rc.Close, nil
+	return br, rc.Close, nil
 }

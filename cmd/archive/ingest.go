@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -22,6 +23,15 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	maxMiB := fs.Int64("max-file-mib", 64, "reject files (and JSON lines) larger than this many MiB")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	remote := e.addRemoteFlags(fs) // --server URL --token T: send to a running server (remote.go)
+	fields := map[string][]string{}
+	fs.Func("field", "map a record field to an article field, ARTICLE_FIELD=RECORD_FIELD (repeatable): e.g. published=pub_date, outlet=source.name; article fields: id, url, outlet, published, title, authors, body, persons", func(spec string) error {
+		target, name, err := ingest.ParseFieldSpec(spec)
+		if err != nil {
+			return err
+		}
+		fields[target] = append(fields[target], name)
+		return nil
+	})
 	paths, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -39,7 +49,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 
 	return withIndex(c.data, log, func(ix *index.Index) error {
 
-		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20}
+		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields}
 		if bar := e.progressBar(*quiet); bar != nil {
 			opts.Progress = bar
 		} else {
@@ -88,6 +98,8 @@ func (e environment) progressBar(quiet bool) func(ingest.Progress) {
 }
 
 // printSummary writes what a run did, with every rejected input and its reason.
+// Warnings that repeat (a feed whose every item is only a summary) are listed once
+// with their count and first sources.
 func printSummary(w io.Writer, s ingest.Summary) {
 	rate := ""
 	if secs := s.Elapsed.Seconds(); secs > 0 && s.Read > 0 {
@@ -96,18 +108,42 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "read %d articles in %s%s: %d indexed, %d updated, %d skipped as duplicate, %d rejected\n",
 		s.Read, s.Elapsed.Round(time.Millisecond), rate, s.Indexed, s.Updated, s.Duplicates, len(s.Rejected))
 	if s.Ignored > 0 {
-		fmt.Fprintf(w, "ignored %d files of other kinds (the archive reads .txt, .md, .json, .jsonl, .ndjson, .html, .htm and their .gz)\n", s.Ignored)
+		fmt.Fprintf(w, "ignored %d files of other kinds (the archive reads .txt, .md, .json, .jsonl, .ndjson, .html, .htm, .rss, .atom, .xml feeds, .warc, .zip, .tar, .tgz and their .gz)\n", s.Ignored)
+	}
+	if s.IgnoredRecords > 0 {
+		fmt.Fprintf(w, "ignored %d WARC records that hold no HTML page (requests, metadata, redirects, error pages, images and the like)\n", s.IgnoredRecords)
 	}
 	if len(s.Warnings) > 0 {
 		fmt.Fprintf(w, "warnings:\n")
-		for _, r := range s.Warnings {
-			fmt.Fprintf(w, "  %s\n", r)
-		}
+		printGrouped(w, s.Warnings)
 	}
 	if len(s.Rejected) > 0 {
 		fmt.Fprintf(w, "rejected:\n")
 		for _, r := range s.Rejected {
 			fmt.Fprintf(w, "  %s\n", r)
+		}
+	}
+}
+
+// printGrouped lists warnings, a reason given more than three times once with its
+// count and its first three sources.
+func printGrouped(w io.Writer, list []ingest.Rejection) {
+	count := map[string]int{}
+	first := map[string][]string{}
+	for _, r := range list {
+		count[r.Reason]++
+		if len(first[r.Reason]) < 3 {
+			where := ingest.Rejection{Source: r.Source, Line: r.Line}.String()
+			first[r.Reason] = append(first[r.Reason], strings.TrimSuffix(where, ": "))
+		}
+	}
+	for _, r := range list {
+		switch n := count[r.Reason]; {
+		case n <= 3:
+			fmt.Fprintf(w, "  %s\n", r)
+		case first[r.Reason] != nil:
+			fmt.Fprintf(w, "  %d inputs: %s (%s and %d more)\n", n, r.Reason, strings.Join(first[r.Reason], ", "), n-3)
+			first[r.Reason] = nil
 		}
 	}
 }

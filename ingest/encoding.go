@@ -1,0 +1,216 @@
+package ingest
+
+import (
+	"bytes"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// The reasons an input is not text, shared by every format.
+const (
+	reasonEmpty  = "is empty"
+	reasonBinary = "is binary, not text: the archive reads text, Markdown, JSON, HTML, feeds, WARC and zip/tar archives of them"
+	reasonNotUTF = "is not valid UTF-8 and declares no encoding the archive can use: convert it to UTF-8 (iconv -f ENCODING -t utf-8), or declare its encoding (<meta charset>, <?xml encoding?>)"
+)
+
+// binaryProbe is how many leading bytes are looked at to tell binary from text.
+const binaryProbe = 8000
+
+// asUTF8 returns data as UTF-8 text. Valid UTF-8 is taken as it is, whatever the
+// input declares (a page saved as UTF-8 often keeps the charset of its original).
+// Otherwise the encoding is, in this order: a UTF-16 byte-order mark; declared (the
+// HTTP Content-Type's charset, given by the caller); the page's <meta charset> or
+// the XML declaration's encoding; and failing those Windows-1252, but only when
+// the bytes read as Western European text (see safeWindows1252), with a warning
+// saying so.
+//
+// It returns a rejection reason for binary data, for text in an encoding it cannot
+// tell, and for data that is empty once decoded.
+func asUTF8(data []byte, declared string) (text []byte, warning, rejection string) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, "", reasonEmpty
+	}
+	if enc := utf16BOM(data); enc != nil {
+		out, err := enc.NewDecoder().Bytes(data)
+		if err != nil || !utf8.Valid(out) {
+			return nil, "", reasonNotUTF
+		}
+		return finishText(out, "", "")
+	}
+	if looksBinary(data) {
+		return nil, "", reasonBinary
+	}
+	if utf8.Valid(data) {
+		return data, "", ""
+	}
+	for _, label := range []string{declared, xmlDeclEncoding(data), metaCharset(data)} {
+		if label == "" {
+			continue
+		}
+		enc, name := charset.Lookup(label)
+		if enc == nil || name == "utf-8" {
+			continue
+		}
+		out, err := enc.NewDecoder().Bytes(data)
+		if err == nil && utf8.Valid(out) {
+			return finishText(out, "", "")
+		}
+	}
+	if safeWindows1252(data) {
+		out, err := charmap.Windows1252.NewDecoder().Bytes(data)
+		if err == nil {
+			return finishText(out, "is not UTF-8 and declares no encoding: read as Windows-1252 (Latin-1)", "")
+		}
+	}
+	return nil, "", reasonNotUTF
+}
+
+func finishText(out []byte, warning, rejection string) ([]byte, string, string) {
+	if len(bytes.TrimSpace(out)) == 0 {
+		return nil, "", reasonEmpty
+	}
+	return out, warning, rejection
+}
+
+func utf16BOM(data []byte) encoding.Encoding {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM)
+	}
+	return nil
+}
+
+// looksBinary tells binary data from text by its first bytes: a NUL byte, or
+// more than one in twenty being control characters that text does not use.
+func looksBinary(data []byte) bool {
+	head := data[:min(len(data), binaryProbe)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	control := 0
+	for _, b := range head {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v' && b != 0x1b {
+			control++
+		}
+	}
+	return control*20 > len(head)
+}
+
+// safeWindows1252 tells whether undeclared, non-UTF-8 bytes can safely be read as
+// Windows-1252 (a superset of Latin-1): no byte that Windows-1252 leaves
+// undefined, at most one byte in six outside ASCII (Western European text is
+// mostly ASCII; Cyrillic, Greek or Asian text in a legacy encoding is not), and
+// every such byte a letter or common typographic punctuation.
+func safeWindows1252(data []byte) bool {
+	high := 0
+	for _, b := range data {
+		if b < 0x80 {
+			continue
+		}
+		high++
+		switch b {
+		case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
+			return false
+		}
+		r := charmap.Windows1252.DecodeByte(b)
+		if !unicode.IsLetter(r) && !bytes.ContainsRune([]byte(latinPunctuation), r) {
+			return false
+		}
+	}
+	return high > 0 && high*6 <= len(data)
+}
+
+// latinPunctuation are the non-letters of Windows-1252 that Western text uses.
+const latinPunctuation = "\u00a0‘’‚“”„–—…•†‡‰‹›«»¡¿°±²³¹¼½¾µ·×÷£€¥¢§¶©®™´¨¸ˆ˜"
+
+// xmlDeclEncoding returns the encoding an XML declaration states, or "".
+func xmlDeclEncoding(data []byte) string {
+	head := bytes.TrimLeft(data[:min(len(data), 512)], " \t\r\n\ufeff")
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return ""
+	}
+	end := bytes.Index(head, []byte("?>"))
+	if end < 0 {
+		return ""
+	}
+	return attrValue(head[:end], "encoding")
+}
+
+// metaCharset returns the charset a page's <meta charset> or <meta
+// http-equiv="Content-Type" content="…; charset=…"> states within its first 4 KiB
+// (where HTML requires it), or "".
+func metaCharset(data []byte) string {
+	head := bytes.ToLower(data[:min(len(data), 4096)])
+	for {
+		i := bytes.Index(head, []byte("<meta"))
+		if i < 0 {
+			return ""
+		}
+		head = head[i+5:]
+		end := bytes.IndexByte(head, '>')
+		if end < 0 {
+			return ""
+		}
+		tag := head[:end]
+		if j := bytes.Index(tag, []byte("charset")); j >= 0 {
+			rest := bytes.TrimLeft(tag[j+len("charset"):], " \t\r\n")
+			if len(rest) > 0 && rest[0] == '=' {
+				return tokenValue(bytes.TrimLeft(rest[1:], " \t\r\n"))
+			}
+		}
+		head = head[end:]
+	}
+}
+
+// attrValue returns the value of name="…" (or '…') in s, or "".
+func attrValue(s []byte, name string) string {
+	i := bytes.Index(s, []byte(name))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(s[i+len(name):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	return tokenValue(bytes.TrimLeft(rest[1:], " \t\r\n"))
+}
+
+// tokenValue reads a quoted or bare value up to its end.
+func tokenValue(s []byte) string {
+	if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
+		q := s[0]
+		s = s[1:]
+		if j := bytes.IndexByte(s, q); j >= 0 {
+			s = s[:j]
+		}
+	}
+	if j := bytes.IndexAny(s, " \t\r\n;\"'/>"); j >= 0 {
+		s = s[:j]
+	}
+	if len(s) > 40 {
+		return ""
+	}
+	return string(s)
+}
+
+// withUTF8Declaration rewrites an XML declaration's encoding to UTF-8, for a feed
+// asUTF8 has converted, so that the XML parser does not convert it again.
+func withUTF8Declaration(data []byte) []byte {
+	enc := xmlDeclEncoding(data)
+	if enc == "" {
+		return data
+	}
+	end := bytes.Index(data, []byte("?>"))
+	if end < 0 {
+		return data
+	}
+	decl := bytes.Replace(data[:end], []byte(enc), []byte("UTF-8"), 1)
+	return append(decl, data[end:]...)
+}
