@@ -96,6 +96,7 @@ type mention struct {
 	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
 	person, evidence bool
 	caps             bool    // set in capitals (a headline): only matched, never a person alone
+	notName          bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
 	score            float32 // the tagger's margin for a mention it found, else 0
 }
 
@@ -190,17 +191,35 @@ func (pe *personExtractor) scanLines() map[string]bool {
 				places[strings.ToLower(toks[m].text)] = true
 			}
 		}
-		// Results line: run, score, (scorers), run, score.
-		if r1, n1 := pe.capRun(i, j); n1 > r1 && n1 < j && isScore(&toks[n1]) {
-			k := n1 + 1
+		// Results line: run, (country), score, (scorers), run, (country), score.
+		if r1, n1 := pe.capRun(i, j); n1 > r1 && pe.skipCountry(n1, j) < j && isScore(&toks[pe.skipCountry(n1, j)]) {
+			k := pe.skipCountry(n1, j) + 1
 			if k < j && toks[k].text == "(" {
 				for k < j && toks[k].text != ")" {
 					k++
 				}
 				k++
 			}
-			if r2, n2 := pe.capRun(k, j); n2 > r2 && n2 < j && isScore(&toks[n2]) {
+			if r2, n2 := pe.capRun(k, j); n2 > r2 && pe.skipCountry(n2, j) < j && isScore(&toks[pe.skipCountry(n2, j)]) {
 				pe.teams = append(pe.teams, [2]int{r1, n1}, [2]int{r2, n2})
+			}
+		}
+		// Standings: a run opening the line, then only small numbers, six or more,
+		// some under ten (played, won, drawn, lost, goals, points), unlike a golfer's
+		// rounds.
+		if r1, n1 := pe.capRun(i, j); n1 > r1 && r1 == i && j-n1 >= 6 {
+			small := 0
+			for k := n1; k < j; k++ {
+				if !isScore(&toks[k]) {
+					small = -1
+					break
+				}
+				if len(toks[k].text) == 1 {
+					small++
+				}
+			}
+			if small >= 3 {
+				pe.teams = append(pe.teams, [2]int{r1, n1})
 			}
 		}
 		i = j
@@ -229,6 +248,15 @@ func (pe *personExtractor) capRun(i, to int) (int, int) {
 		j++
 	}
 	return i, j
+}
+
+// skipCountry returns the index after a country in parentheses at toks[k] that
+// results give after a club ("Hearts ( Scotland ) 1"), or k.
+func (pe *personExtractor) skipCountry(k, to int) int {
+	if k+2 < to && pe.toks[k].text == "(" && pe.toks[k+2].text == ")" && pe.toks[k+1].upper {
+		return k + 3
+	}
+	return k
 }
 
 // isScore reports whether t is a number of one or two digits.
@@ -455,7 +483,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 	firstClass := cls[k]
-	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0
+	// An article opening the run (Le Monde, La Jornada) is no given name, though
+	// Le is one in Vietnam.
+	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text)
 	words := 0
 	for m := k; m < end; m++ {
 		c := cls[m]
@@ -481,6 +511,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
+	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
 	for m := k; m < end; m++ {
 		mn.parts = append(mn.parts, toks[m].text)
@@ -496,17 +527,20 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
+		case toks[k].initial && words == 2 && end-k == 2 && pe.nameShaped(k+1, end, false):
+			mn.person = true // M. Lathwell: an initial before a word that is nothing else
 		case speech && (firstClass|lastClass)&(wFirst|wLast) != 0 && (firstClass|lastClass)&wNotName == 0:
 			mn.person = true
-		case words <= 3 && pe.nameShaped(k, end, !speech && !pe.listedWithCountry(end)):
+		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end)):
 			mn.person = true
 		}
-		mn.evidence = speech
+		mn.evidence = speech || sports && mn.person
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
 		}
-		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text))
+		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
+			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
@@ -558,8 +592,8 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 	toks, cls := pe.toks, pe.classes
 	if last := end - 1; cls[last]&wHead != 0 && !toks[last].initial {
 		w := strings.ToLower(strings.TrimSuffix(toks[last].text, "."))
-		if end-k == 1 || !(end-k == 2 && strongFirst && orgSurnames[w]) {
-			return true
+		if end-k == 1 || !(end-k == 2 && strongFirst && orgSurnames[w]) || pe.placeBefore(k) {
+			return true // "at Trent Bridge": a place, though Trent is a given name
 		}
 	}
 	// "the Harbor Workers", but not "the Tom Cruise film", where a person's name
@@ -626,6 +660,28 @@ func (pe *personExtractor) listedWithCountry(end int) bool {
 		return false
 	}
 	return k < len(toks) && toks[k].upper && pe.classes[k]&(wPlace|wNationality) != 0
+}
+
+// isArticle reports whether w is a French, Spanish, Italian or German definite
+// article, which opens the names of newspapers, places and things.
+func isArticle(w string) bool {
+	switch w {
+	case "Le", "La", "Les", "Il", "Lo", "Der", "Die", "Das":
+		return true
+	}
+	return false
+}
+
+// placeBefore reports whether a preposition of place comes just before toks[k].
+func (pe *personExtractor) placeBefore(k int) bool {
+	if k == 0 || pe.toks[k-1].kind != tokWord {
+		return false
+	}
+	switch strings.ToLower(pe.toks[k-1].text) {
+	case "in", "at", "near", "outside":
+		return true
+	}
+	return false
 }
 
 // plainWord reports whether w is letters only, apart from inner hyphens and
@@ -768,6 +824,41 @@ func (pe *personExtractor) speechAround(i, end int) bool {
 		return true
 	}
 	return i > 1 && toks[i-1].text == "to" && strings.EqualFold(toks[i-2].text, "according")
+}
+
+// sportsCue reports whether the layout of a sports report shows the run
+// toks[i:end] to be a player: a goal scorer with the minute ("( Smicer 52nd )",
+// ", Bobic 61st"), a bowler with his figures ("Croft 29-6-64-1"), or a fielder or
+// bowler of a cricket dismissal ("c Croft b Cork 176", "lbw b Cork").
+func (pe *personExtractor) sportsCue(i, end int) bool {
+	toks := pe.toks
+	if toks[end-1].poss || i == 0 || end >= len(toks) {
+		return false
+	}
+	prev, next := &toks[i-1], &toks[end]
+	switch {
+	case (prev.text == "(" || prev.text == ",") && next.kind == tokNumber && len(next.text) <= 3 &&
+		end+1 < len(toks) && toks[end+1].start == next.end() && isOrdinalSuffix(toks[end+1].text):
+		return true
+	case next.kind == tokNumber && end+6 < len(toks) && toks[end+1].text == "-" && toks[end+3].text == "-" &&
+		toks[end+5].text == "-" && toks[end+2].kind == tokNumber && toks[end+4].kind == tokNumber && toks[end+6].kind == tokNumber:
+		return true
+	case prev.kind == tokWord && (prev.text == "c" || prev.text == "b") &&
+		(next.kind == tokNumber || next.kind == tokWord && next.text == "b"):
+		return true
+	}
+	return false
+}
+
+// isOrdinalSuffix matches what follows the digits of a minute: "52nd", "61st",
+// "59th-pen".
+func isOrdinalSuffix(w string) bool {
+	w, _, _ = strings.Cut(w, "-")
+	switch w {
+	case "st", "nd", "rd", "th":
+		return true
+	}
+	return false
 }
 
 // initials reports whether w is two or three capital letters each followed by a

@@ -129,6 +129,31 @@ func TestExtractPersons(t *testing.T) {
 			text: "Spokesman Glyn Davies said the talks went well.",
 			want: []string{"Glyn Davies"},
 		},
+		{
+			name: "goal scorers with the minute",
+			text: "Matches on Saturday :\nTorvik 2 ( Brannvoll 12th , Eskeland 77th-pen ) Holmstad 1 ( Kvarme\n40th ) .\nAttendance 9,000",
+			want: []string{"Brannvoll", "Eskeland", "Kvarme"},
+		},
+		{
+			name: "cricket dismissals and bowling figures",
+			text: "Ravi Tendlekar c Hollins b Pardew 52\nBowling : Pardew 20-4-61-3 , Maskell 11.2-1-40-0",
+			want: []string{"Ravi Tendlekar", "Hollins", "Pardew", "Maskell"},
+		},
+		{
+			name: "an initial before a word that is nothing else",
+			text: "Northshire 212 ( T. Quarrington 85 , B. Holloway 40 )",
+			want: []string{"T. Quarrington", "B. Holloway"},
+		},
+		{
+			name: "a standings row names a team",
+			text: "Standings :\nDynamo Orlov 4 3 1 0 9 2 10\nDynamo Orlov coach Pavel Sirko said his side was ready.",
+			want: []string{"Pavel Sirko"},
+		},
+		{
+			name: "a venue after at, a newspaper after an article",
+			text: "At Trent Bridge : Notts 300 .\nThe daily Le Monde reported that Alain Berard resigned.",
+			want: []string{"Alain Berard"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,7 +215,7 @@ func TestPersonsCoNLL(t *testing.T) {
 	}
 	t.Logf("CoNLL-2003 train+testa, distinct persons per document (%d docs): %s", all.docs, all)
 	t.Logf("  prose documents only (%d docs, results tables left out): %s", prose.docs, prose)
-	const floor = 0.91
+	const floor = 0.93
 	if p, r, f1 := all.scores(); f1 < floor {
 		t.Errorf("F1 %.3f (P %.3f R %.3f) is below the floor %.2f", f1, p, r, floor)
 	}

@@ -398,7 +398,7 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 	things := pe.thingWords(tags)
 	combined := append([]mention(nil), ruleMentions...)
 	for _, m := range pe.tagged {
-		if !m.multi && things[strings.ToLower(m.parts[0])] {
+		if m.notName || !m.multi && things[strings.ToLower(m.parts[0])] {
 			continue
 		}
 		overlap := false
@@ -483,6 +483,21 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 		}
 	}
 	m.multi = words >= 2
+	// A run in capitals is a headline: like the rules' words in capitals, it may
+	// only repeat a person the text names otherwise.
+	m.person = !m.caps
+	// The lexicons overrule the tagger on words that are never a name: a company's
+	// suffix anywhere (Symantec Corp.), a title at the end (Vice-Chancellor), and
+	// for a single word a place, nationality, month or title (Jordan, Commissioner).
+	last := pe.classes[j-1]
+	for k := i; k < j; k++ {
+		if pe.classes[k]&wOrgSuffix != 0 {
+			m.notName = true
+		}
+	}
+	if last&wTitle != 0 && !toks[j-1].initial || !m.multi && last&(wNotName|wTitle) != 0 {
+		m.notName = true
+	}
 	return m
 }
 
