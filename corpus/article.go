@@ -86,6 +86,24 @@ func (a *Article) Fingerprint() string {
 	return digest(b.String())
 }
 
+// DuplicateKeys are what makes two articles with different IDs the same article:
+// the same URL, or the same normalized text (the body, or the title when there is
+// no body). Copies with edits are not duplicates but one story (see Signature).
+func (a *Article) DuplicateKeys() []string {
+	var keys []string
+	if u := NormalizeURL(a.URL); u != "" {
+		keys = append(keys, "url:"+u)
+	}
+	text := NormalizeText(a.Body)
+	if text == "" {
+		text = NormalizeText(a.Title)
+	}
+	if text != "" {
+		keys = append(keys, "text:"+digest(text))
+	}
+	return keys
+}
+
 func digest(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:12])

@@ -201,3 +201,33 @@ func TestSnippetsStartAndEndOnWholeWords(t *testing.T) {
 		}
 	}
 }
+
+func TestDuplicatesUnderOtherIDsAreCountedNotStored(t *testing.T) {
+	ctx := context.Background()
+	ix, err := index.Open(t.TempDir(), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	first := corpus.Article{ID: "feed-1", URL: "https://www.ledger.example/a/", Title: "Quay", Body: "The quay opens on Monday."}
+	sameURL := corpus.Article{ID: "export-9", URL: "http://ledger.example/a", Title: "Quay opens", Body: "The new quay opens on Monday, the council said."}
+	sameText := corpus.Article{ID: "scrape-3", Title: "QUAY OPENS", Body: "The quay  opens on\nMonday!"}
+	other := corpus.Article{ID: "feed-2", URL: "https://ledger.example/b", Body: "The ferry timetable changes in May."}
+	got, err := ix.Put(ctx, []corpus.Article{first, sameURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]corpus.Outcome{corpus.Indexed, corpus.Unchanged}, got); diff != "" {
+		t.Errorf("same URL in one batch (-want +got):\n%s", diff)
+	}
+	got, err = ix.Put(ctx, []corpus.Article{sameText, other, sameURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]corpus.Outcome{corpus.Unchanged, corpus.Indexed, corpus.Unchanged}, got); diff != "" {
+		t.Errorf("same text and same URL in a later batch (-want +got):\n%s", diff)
+	}
+	if n, _ := ix.Count(); n != 2 {
+		t.Errorf("%d articles stored, want 2", n)
+	}
+}

@@ -49,6 +49,19 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 		return nil, fmt.Errorf("index: look up %d articles: %w", len(ids), err)
 	}
 
+	// An article new to the archive whose URL or text another article already has
+	// is a duplicate under another ID: it is counted, not stored.
+	var keys []string
+	for i := range articles {
+		if stored[articles[i].ID] == "" {
+			keys = append(keys, articles[i].DuplicateKeys()...)
+		}
+	}
+	owners, err := ix.records.duplicateOwners(keys)
+	if err != nil {
+		return nil, fmt.Errorf("index: look up duplicates: %w", err)
+	}
+
 	outcomes := make([]corpus.Outcome, len(articles))
 	changed := make([]corpus.Article, 0, len(articles))
 	slot := make(map[string]int, len(articles))    // id -> its place in changed
@@ -64,8 +77,14 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 		case old == fp:
 			outcomes[i] = corpus.Unchanged
 			continue
+		case old == "" && duplicateOf(a, owners) != "":
+			outcomes[i] = corpus.Unchanged
+			continue
 		case old == "":
 			outcomes[i] = corpus.Indexed
+			for _, k := range a.DuplicateKeys() {
+				owners[k] = a.ID // later articles of the batch are duplicates of this one
+			}
 		default:
 			outcomes[i] = corpus.Updated
 		}
@@ -177,4 +196,14 @@ func document(a *corpus.Article, fingerprint string) map[string]any {
 		d[fieldIngestedAt] = a.IngestedAt.UTC()
 	}
 	return d
+}
+
+// duplicateOf returns the ID of another article with one of a's duplicate keys, or "".
+func duplicateOf(a corpus.Article, owners map[string]string) string {
+	for _, k := range a.DuplicateKeys() {
+		if id, ok := owners[k]; ok && id != a.ID {
+			return id
+		}
+	}
+	return ""
 }

@@ -37,6 +37,7 @@ var (
 	bucketMeta     = []byte("meta")
 	bucketBands    = []byte("story_bands") // LSH band key -> IDs, \x00-separated (see story.go)
 	bucketStories  = []byte("story_sigs")  // id -> story \x00 signature
+	bucketDupKeys  = []byte("dup_keys")    // corpus.Article.DuplicateKeys -> the first ID with it
 	keyLastSeq     = []byte("last_seq")
 )
 
@@ -70,7 +71,7 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 		return &records{db: db}, nil
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketLog, bucketMeta, bucketBands, bucketStories} {
+		for _, b := range [][]byte{bucketArticles, bucketLog, bucketMeta, bucketBands, bucketStories, bucketDupKeys} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -180,6 +181,9 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 			}
 		}
 		if err := putStorySignatures(tx, articles, sigs); err != nil {
+			return err
+		}
+		if err := putDuplicateKeys(tx, articles); err != nil {
 			return err
 		}
 		logged, err := json.Marshal(ids)
@@ -339,6 +343,43 @@ func (r *records) storyCandidates(keys []string, limit int) ([]storyCandidate, e
 					continue
 				}
 				out = append(out, storyCandidate{id: string(id), story: string(story), sig: s})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// putDuplicateKeys files the articles under their duplicate keys, keeping the
+// first owner of a key.
+func putDuplicateKeys(tx *bolt.Tx, articles []corpus.Article) error {
+	b := tx.Bucket(bucketDupKeys)
+	if b == nil {
+		return nil
+	}
+	for i := range articles {
+		for _, k := range articles[i].DuplicateKeys() {
+			if b.Get([]byte(k)) == nil {
+				if err := b.Put([]byte(k), []byte(articles[i].ID)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// duplicateOwners returns the stored article ID filed under each of keys that has one.
+func (r *records) duplicateOwners(keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := r.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDupKeys)
+		if b == nil {
+			return nil
+		}
+		for _, k := range keys {
+			if v := b.Get([]byte(k)); v != nil {
+				out[k] = string(v)
 			}
 		}
 		return nil
