@@ -88,7 +88,9 @@ func (a *Article) Fingerprint() string {
 
 // DuplicateKeys are what makes two articles with different IDs the same article:
 // the same URL, or the same normalized text (the body, or the title when there is
-// no body). Copies with edits are not duplicates but one story (see Signature).
+// no body) on the same day; wires repeat short items word for word on other days
+// ("Fed sets customer repurchase"), and those are other news. Copies with edits
+// are not duplicates but one story (see Signature).
 func (a *Article) DuplicateKeys() []string {
 	var keys []string
 	if u := NormalizeURL(a.URL); u != "" {
@@ -99,7 +101,11 @@ func (a *Article) DuplicateKeys() []string {
 		text = NormalizeText(a.Title)
 	}
 	if text != "" {
-		keys = append(keys, "text:"+digest(text))
+		day := ""
+		if !a.Published.IsZero() {
+			day = a.Published.UTC().Format(time.DateOnly)
+		}
+		keys = append(keys, "text:"+day+":"+digest(text))
 	}
 	return keys
 }
