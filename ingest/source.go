@@ -155,39 +155,52 @@ func listPaths(paths []string, stdin io.Reader) (inputs []input, rejected []Reje
 			inputs = append(inputs, in)
 			continue
 		}
-		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+		err = WalkFiles(p, func(name string, info fs.FileInfo, err error) {
 			if err != nil {
 				rejected = append(rejected, Rejection{Source: name, Reason: describeOpenError(err)})
-				return nil
-			}
-			if name != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() || !d.Type().IsRegular() {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				rejected = append(rejected, Rejection{Source: name, Reason: describeOpenError(err)})
-				return nil
+				return
 			}
 			in, ok := osInput(name, info)
 			if !ok {
 				ignored++
-				return nil
+				return
 			}
 			in.found = true
 			inputs = append(inputs, in)
-			return nil
 		})
 		if err != nil {
 			rejected = append(rejected, Rejection{Source: p, Reason: describeOpenError(err)})
 		}
 	}
 	return inputs, rejected, ignored
+}
+
+// WalkFiles calls visit for every regular file under root, recursively, leaving
+// out hidden files and folders (names starting with "."), as ingest and the
+// watcher read directories. A file that cannot be examined is visited with its
+// error; WalkFiles returns an error only when root itself cannot be walked.
+func WalkFiles(root string, visit func(path string, info fs.FileInfo, err error)) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == root {
+				return err
+			}
+			visit(path, nil, err)
+			return nil
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		visit(path, info, err)
+		return nil
+	})
 }
 
 const unsupportedReason = "not a format the archive reads: use " + readableKinds

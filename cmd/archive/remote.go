@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -138,26 +137,12 @@ func listRemote(paths []string) ([]remoteFile, ingest.Summary) {
 			files = append(files, remoteFile{path: p, size: info.Size(), named: true})
 			continue
 		}
-		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+		err = ingest.WalkFiles(p, func(name string, info fs.FileInfo, err error) {
 			if err != nil {
 				s.Rejected = append(s.Rejected, ingest.Rejection{Source: name, Reason: "cannot be read: " + err.Error()})
-				return nil
-			}
-			if name != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return nil
+				return
 			}
 			files = append(files, remoteFile{path: name, size: info.Size()})
-			return nil
 		})
 		if err != nil {
 			s.Rejected = append(s.Rejected, ingest.Rejection{Source: p, Reason: "cannot be read: " + err.Error()})

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/article-archive/archive/index"
@@ -87,25 +86,11 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, log *sl
 // scanDir lists the regular files under dir, hidden ones left out.
 func scanDir(dir string, log *slog.Logger) map[string]fileStamp {
 	out := map[string]fileStamp{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := ingest.WalkFiles(dir, func(path string, info fs.FileInfo, err error) {
 		if err != nil {
-			return nil // a file removed while walking, or unreadable: next time
-		}
-		if path != dir && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil
+			return // a file removed while walking, or unreadable: next time
 		}
 		out[path] = fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano()}
-		return nil
 	})
 	if err != nil {
 		log.Warn("watch: cannot list the directory", "dir", dir, "err", err)
