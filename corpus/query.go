@@ -34,6 +34,8 @@ const (
 	// MaxResultWindow bounds page*size: deeper pages cost more than they are worth;
 	// narrowing the search with filters is the way there.
 	MaxResultWindow = 10000
+	// maxPage bounds page numbers even with a cursor, so that offsets never overflow.
+	maxPage = 1 << 20
 )
 
 // Query is one search: free text plus filters, an order and a page.
@@ -82,7 +84,9 @@ func (q *Query) Validate() error {
 		return Errorf(EInvalidRequest, "page must be 1 or more, not %d", q.Page)
 	case q.Size < 1 || q.Size > MaxPageSize:
 		return Errorf(EInvalidRequest, "size must be between 1 and %d, not %d", MaxPageSize, q.Size)
-	case q.Page*q.Size > MaxResultWindow && q.After == "":
+	case q.Page > maxPage:
+		return Errorf(EInvalidRequest, "page %d is beyond any archive: follow the next links (they carry a cursor, after=) to go deep", q.Page)
+	case q.Page > MaxResultWindow/q.Size && q.After == "": // not Page*Size: that overflows
 		return Errorf(EPageOutOfRange,
 			"page %d of size %d reaches past result %d, the deepest a page number reaches: follow the next links (they carry a cursor, after=) or narrow the search with filters",
 			q.Page, q.Size, MaxResultWindow)

@@ -39,6 +39,7 @@ func (ix *Index) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 		if err != nil {
 			return searchError(err)
 		}
+		hits := make([]corpus.Hit, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			out := hit(h)
 			if stories != nil {
@@ -47,7 +48,13 @@ func (ix *Index) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 				}
 				stories[out.Story] = true
 			}
-			if err := emit(out); err != nil {
+			hits = append(hits, out)
+		}
+		if err := ix.countOutlets(ctx, hits); err != nil {
+			return err
+		}
+		for _, h := range hits {
+			if err := emit(h); err != nil {
 				return err
 			}
 		}

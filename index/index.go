@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	berrors "go.etcd.io/bbolt/errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -261,12 +262,7 @@ func (ix *Index) migrate() error {
 // isLockTimeout tells whether err is bbolt's "timeout" from waiting for the file lock
 // another process holds.
 func isLockTimeout(err error) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if e.Error() == "timeout" {
-			return true
-		}
-	}
-	return false
+	return errors.Is(err, berrors.ErrTimeout)
 }
 
 // closeWait bounds how long Close waits for Bleve to persist the last batches.

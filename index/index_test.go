@@ -144,6 +144,8 @@ func TestBadSearchesAreTheCallersErrors(t *testing.T) {
 		{"numeric range", corpus.Query{Text: `title:>5`}, corpus.EInvalidQuery},
 		{"date range on a text field", corpus.Query{Text: `title:>="2024-01-01"`}, corpus.EInvalidQuery},
 		{"bad regexp", corpus.Query{Text: `/[a-/`}, corpus.EInvalidQuery},
+		{"too fuzzy", corpus.Query{Text: `harbour~5`}, corpus.EInvalidQuery},
+		{"page number that would overflow", corpus.Query{Page: 92233720368547759, Size: 100}, corpus.EInvalidRequest},
 		{"page past the results", corpus.Query{Text: "harbor", Page: 5}, corpus.EPageOutOfRange},
 		{"page past the window", corpus.Query{Page: 1001, Size: 10}, corpus.EPageOutOfRange},
 		{"page zero or less", corpus.Query{Page: -1}, corpus.EInvalidRequest},

@@ -26,6 +26,9 @@ var fieldAliases = map[string]string{
 	"story":     fieldStory,
 }
 
+// maxFuzziness is the most edits a fuzzy term may allow: Bleve's limit.
+const maxFuzziness = 2
+
 // titleBoost ranks a match in the title above the same match in the body.
 const titleBoost = 2.0
 
@@ -96,6 +99,9 @@ func rewrite(q query.Query) (query.Query, error) {
 		return nil, corpus.Errorf(corpus.EInvalidQuery,
 			"%s: compares numbers, and the archive has no numeric fields: for dates write published:>=\"2024-01-01\"", q.FieldVal)
 	case query.FieldableQuery:
+		if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness > maxFuzziness {
+			return nil, corpus.Errorf(corpus.EInvalidQuery, "%s~%d: fuzzy matches allow at most %d edits, as in harbour~2", m.Match, m.Fuzziness, maxFuzziness)
+		}
 		if q.Field() == "" {
 			return titleOrBody(q), nil
 		}

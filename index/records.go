@@ -263,18 +263,20 @@ func (r *records) each(f func(corpus.Article) error) error {
 }
 
 // storageError turns a failed write of the data directory into an error a user can
-// act on; the cause stays in the chain for the log.
+// act on, without the server's paths; the directory and the cause stay in the chain
+// for the log.
 func storageError(dataDir string, err error) error {
 	var e *corpus.Error
 	switch {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		e = corpus.Errorf(corpus.EStorageFull, "the disk holding the archive (%s) is full: the write stopped at a batch that was not stored (earlier batches of a large request may be); free some space and send it again, what is stored already counts as duplicate (searches still work)", dataDir)
+		e = corpus.Errorf(corpus.EStorageFull, "the disk holding the archive is full: the write stopped at a batch that was not stored (earlier batches of a large request may be); free some space and send it again, what is stored already counts as duplicate (searches still work)")
 	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
-		e = corpus.Errorf(corpus.EStorageFailed, "the archive's data directory (%s) cannot be written (read-only?): nothing more is stored; make it writable and send the articles again, what is stored already counts as duplicate (searches still work)", dataDir)
+		e = corpus.Errorf(corpus.EStorageFailed, "the archive's data directory cannot be written (read-only?): nothing more is stored; make it writable and send the articles again, what is stored already counts as duplicate (searches still work)")
 	default:
-		e = corpus.Errorf(corpus.EStorageFailed, "the archive could not store the articles in %s (%v): the write stopped at a batch that was not stored; send it again once the disk is fixed, what is stored already counts as duplicate (searches still work)", dataDir, err)
+		e = corpus.Errorf(corpus.EStorageFailed, "the archive could not store the articles: the write stopped at a batch that was not stored; send it again once the disk is fixed, what is stored already counts as duplicate (searches still work)")
 	}
-	return &storageFailure{user: e, cause: err}
+	// The directory and the cause are for the log: a client sees the message only.
+	return &storageFailure{user: e, cause: fmt.Errorf("%s: %w", dataDir, err)}
 }
 
 // storageFailure carries a user's message and the underlying cause.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"time"
@@ -173,10 +174,9 @@ func searchError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	msg := err.Error()
-	// Bleve reports malformed regular expressions and fuzzy terms only when it runs.
-	if strings.Contains(msg, "error parsing regexp") || strings.Contains(msg, "fuzziness") {
-		return corpus.Errorf(corpus.EInvalidQuery, "the query cannot run: %s", msg)
+	// Bleve compiles regular expressions only when the search runs.
+	if se, ok := errors.AsType[*syntax.Error](err); ok {
+		return corpus.Errorf(corpus.EInvalidQuery, "the regular expression in the query does not parse (%s): check the /…/ part", se.Error())
 	}
 	return fmt.Errorf("index: search: %w", err)
 }

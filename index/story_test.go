@@ -95,6 +95,18 @@ func TestStoriesGroupCopiesAndKeepOtherStoriesApart(t *testing.T) {
 		t.Errorf("also_in = %v, want 2 for the copies (three outlets) and 0 for ledger", also)
 	}
 
+	// An export says the same.
+	exported := map[string]int{}
+	if err := ix.Export(ctx, corpus.Query{Text: "harbor"}, func(h corpus.Hit) error {
+		exported[h.ID] = h.AlsoIn
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if exported["wire"] != 2 || exported["ledger"] != 0 {
+		t.Errorf("exported also_in = %v, want 2 for wire and 0 for ledger", exported)
+	}
+
 	// Collapsed, the story shows once; the total still counts articles.
 	res, err = ix.Search(ctx, corpus.Query{Text: "harbor", Collapse: true})
 	if err != nil {

@@ -211,7 +211,11 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 		maxEntries:      cmpOr(opts.MaxArchiveEntries, 100_000),
 		maxArchiveBytes: cmpOr(opts.MaxArchiveBytes, 4<<30),
 	}
+	// run returns only once the reader is done: it may be reading a request body
+	// that is gone after run returns.
+	readerDone := make(chan struct{})
 	go func() {
+		defer close(readerDone)
 		defer close(items)
 		for _, in := range inputs {
 			if !rd.read(in, 0, func(n int64) { read.Add(n) }) {
@@ -296,6 +300,8 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	}
 	flush()
 	sinkErr := w.close()
+	cancel() // a reader still going (the sink failed) stops; one that finished is not affected
+	<-readerDone
 	w.tally(&s)
 	s.Ignored, s.IgnoredRecords = int(rd.ignored.Load()), int(rd.ignoredRecords.Load())
 	s.Elapsed = time.Since(start)

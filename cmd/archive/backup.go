@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/article-archive/archive/index"
@@ -29,8 +30,29 @@ func (e environment) backup(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: name the one directory to write the copy to", errUsage)
 	}
 	dest := rest[0]
-	if entries, err := os.ReadDir(dest); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: %s is not empty: name a new directory for the copy", errUsage, dest)
+	// The copy goes into a new or empty directory, and only what the backup made is
+	// removed when it fails: never a file or folder the user had there.
+	existed := false
+	switch info, err := os.Stat(dest); {
+	case err == nil && !info.IsDir():
+		return fmt.Errorf("%w: %s is a file: name a new directory for the copy", errUsage, dest)
+	case err == nil:
+		existed = true
+		if entries, err := os.ReadDir(dest); err != nil || len(entries) > 0 {
+			return fmt.Errorf("%w: %s is not an empty directory: name a new directory for the copy", errUsage, dest)
+		}
+	case !os.IsNotExist(err):
+		return fmt.Errorf("backup: %s: %w", dest, err)
+	}
+	cleanUp := func() {
+		if existed {
+			entries, _ := os.ReadDir(dest)
+			for _, e := range entries {
+				os.RemoveAll(filepath.Join(dest, e.Name()))
+			}
+			return
+		}
+		os.RemoveAll(dest)
 	}
 	log := logger(e.stderr, c.verbose)
 	url := remote.server
@@ -39,7 +61,7 @@ func (e environment) backup(ctx context.Context, args []string) error {
 	}
 	if url != "" {
 		if err := backupRemote(ctx, strings.TrimRight(url, "/"), remote.token, dest); err != nil {
-			os.RemoveAll(dest)
+			cleanUp()
 			return err
 		}
 		fmt.Fprintf(e.stdout, "backed up the archive served at %s to %s; serve the copy with: archive serve --data %s\n", url, dest, dest)

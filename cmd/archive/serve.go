@@ -80,11 +80,14 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
 	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes}
+	// inFlight counts the handlers running, so that the index is closed only after
+	// the last one returns, even when shutdown has to cut requests off.
+	var inFlight sync.WaitGroup
 	srv := &http.Server{
-		Handler: server.New(server.Config{
+		Handler: countRequests(&inFlight, server.New(server.Config{
 			Searcher: ix, Logger: log,
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
-		}),
+		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -125,6 +128,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		// Requests still running are cut off; a write among them stops after the
 		// batch it is storing, which Close waits for.
 		srv.Close()
+		waitAtMost(&inFlight, shutdownGrace) // cut off, they end at their next read or write
 		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", shutdownGrace, err)
 	}
 	return nil
@@ -255,4 +259,23 @@ func loadSample(ctx context.Context, ix *index.Index, log *slog.Logger) error {
 	}
 	log.Info("loaded the sample articles", "indexed", s.Indexed)
 	return nil
+}
+
+// countRequests tracks the handlers running in wg.
+func countRequests(wg *sync.WaitGroup, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wg.Add(1)
+		defer wg.Done()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// waitAtMost waits for wg, or for d.
+func waitAtMost(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }
