@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.reindex(ctx, rest)
 	case "extract":
 		return env.extract(ctx, rest)
+	case "bench":
+		return env.bench(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -91,6 +93,7 @@ Usage:
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
   archive reindex [--data DIR] [--re-extract]                 rebuild the index from the stored records
+  archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D]  measure against SQLite FTS5 and bare Bleve
   archive help
 
 The data directory defaults to $ARCHIVE_DATA, else ./archive-data.

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBenchReportsEveryFigure runs "archive bench" on 2,000 Reuters articles for
+// a moment per system and checks that the report holds every figure for every
+// system. It asserts no speed: the figures are for people to read.
+func TestBenchReportsEveryFigure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the bench builds three indexes and searches each for 2s")
+	}
+	if _, err := os.Stat(reutersPath); err != nil {
+		t.Skipf("the Reuters-21578 corpus is not at %s (../shared beside the checkout): %v", reutersPath, err)
+	}
+	out := t.TempDir()
+	args := []string{"bench", "--n", "2000", "--source", reutersPath, "--out", out, "--duration", "2s", "--clients", "2"}
+	wantSystems := 3
+	if _, err := exec.LookPath("sqlite3"); err != nil {
+		t.Logf("no sqlite3 on PATH: %v", err)
+		args = append(args, "--skip-sqlite")
+		wantSystems--
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, func(string) string { return "" }, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("bench: %v\n%s", err, stderr.String())
+	}
+
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r benchReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Corpus.Articles != 2000 || r.Corpus.RawTextBytes == 0 {
+		t.Errorf("corpus = %+v, want 2000 articles with their text counted", r.Corpus)
+	}
+	if len(r.Systems) != wantSystems {
+		t.Fatalf("%d systems in the report, want %d", len(r.Systems), wantSystems)
+	}
+	if len(r.Ratios) != wantSystems-1 {
+		t.Errorf("%d ratios, want %d", len(r.Ratios), wantSystems-1)
+	}
+	mix := benchMix(2000)
+	for _, s := range r.Systems {
+		in, se := s.Ingest, s.Search
+		for name, v := range map[string]float64{
+			"articles": float64(in.Articles), "articles/s": in.PerSecond, "disk bytes": float64(in.DiskBytes),
+			"bytes per article": in.BytesPerArticle, "disk / raw": in.DiskToRaw, "ingest peak RSS": float64(in.PeakRSSBytes),
+			"searches/s": se.PerSecond, "p50": se.Overall.P50, "p95": se.Overall.P95, "p99": se.Overall.P99,
+			"search peak RSS": float64(se.PeakRSSBytes),
+		} {
+			if v <= 0 {
+				t.Errorf("%s: %s = %v, want a figure", s.Name, name, v)
+			}
+		}
+		if se.Errors > 0 {
+			t.Errorf("%s: %d search errors, first: %s", s.Name, se.Errors, se.FirstError)
+		}
+		if len(se.Kinds) != len(mix) {
+			t.Fatalf("%s: %d kinds of query, want %d", s.Name, len(se.Kinds), len(mix))
+		}
+		for i, k := range se.Kinds {
+			if k.Kind != mix[i].Kind || k.Latencies.Count == 0 || k.Latencies.P50 <= 0 {
+				t.Errorf("%s: kind %d = %+v, want %q measured", s.Name, i, k, mix[i].Kind)
+			}
+		}
+	}
+	for _, x := range r.Ratios {
+		if x.IngestPerSecond <= 0 || x.P50 <= 0 || x.P99 <= 0 || x.DiskBytes <= 0 || x.SearchPeakRSS <= 0 {
+			t.Errorf("ratios versus %s = %+v, want every one", x.Versus, x)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ours / ", "search p99", "on disk / raw text", "Targets of issue 7"} {
+		if !strings.Contains(string(md), want) || !strings.Contains(stdout.String(), want) {
+			t.Errorf("the Markdown report (and stdout) lack %q", want)
+		}
+	}
+}
