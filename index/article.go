@@ -64,3 +64,24 @@ func dateValue(f bleveindex.Field) time.Time {
 	}
 	return time.Time{}
 }
+
+// PersonCounts returns every person in the index with the number of articles that
+// name them, read from the person field's term dictionary (no search).
+func (ix *Index) PersonCounts() (map[string]int, error) {
+	dict, err := ix.bleve.FieldDict(fieldPersons)
+	if err != nil {
+		return nil, fmt.Errorf("index: list persons: %w", err)
+	}
+	defer dict.Close()
+	out := map[string]int{}
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("index: list persons: %w", err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		out[e.Term] = int(e.Count)
+	}
+}

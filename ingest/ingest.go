@@ -65,6 +65,9 @@ type Options struct {
 	// names, and a name given here is read for no other field. A name may be a
 	// path into nested objects ("source.name"). See ParseFieldSpec.
 	Fields map[string][]string
+	// Names, when set, resolves surname-only persons to the full name the archive
+	// uses for them (see NameBook) and learns the full names of every article read.
+	Names *NameBook
 	// Now stamps IngestedAt; nil means time.Now.
 	Now func() time.Time
 }
@@ -188,7 +191,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	}
 	batchSize := cmpOr(opts.BatchSize, 500)
 	workers := cmpOr(opts.Workers, runtime.GOMAXPROCS(0))
-	ex := extractor{now: opts.Now, fields: fields}
+	ex := extractor{now: opts.Now, fields: fields, names: opts.Names}
 	if ex.now == nil {
 		ex.now = time.Now
 	}
@@ -494,6 +497,7 @@ func (r *reader) readJSON(name string, data []byte) bool {
 type extractor struct {
 	now    func() time.Time
 	fields *fieldMapping
+	names  *NameBook
 }
 
 // extract turns an item into an article: parse its format, fill in the metadata
@@ -544,6 +548,10 @@ func (ex extractor) extract(it item) result {
 		return r
 	}
 	Enrich(&a)
+	if ex.names != nil {
+		a.Persons = ex.names.ResolveAll(a.Persons)
+		ex.names.Add(a.Persons)
+	}
 	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"
 		return r

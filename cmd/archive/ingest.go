@@ -49,7 +49,11 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 
 	return withIndex(c.data, log, func(ix *index.Index) error {
 
-		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields}
+		names, err := archiveNames(ix)
+		if err != nil {
+			return err
+		}
+		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields, Names: names}
 		if bar := e.progressBar(*quiet); bar != nil {
 			opts.Progress = bar
 		} else {

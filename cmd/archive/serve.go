@@ -69,8 +69,12 @@ func (e environment) serve(ctx context.Context, args []string) error {
 // serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
 // flight (writes too) and the watcher finish before the index is closed.
 func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {
+	names, err := archiveNames(ix)
+	if err != nil {
+		return err
+	}
 	if cfg.sample {
-		if err := loadSample(ctx, ix, log); err != nil {
+		if err := loadSample(ctx, ix, names, log); err != nil {
 			return err
 		}
 	}
@@ -79,7 +83,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
-	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes}
+	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
 	// inFlight counts the handlers running, so that the index is closed only after
 	// the last one returns, even when shutdown has to cut requests off.
 	var inFlight sync.WaitGroup
@@ -110,7 +114,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	}()
 	if cfg.watch != "" {
 		watching.Go(func() {
-			watchDir(watchCtx, cfg.watch, cfg.dataDir, ix, log, time.Second)
+			watchDir(watchCtx, cfg.watch, cfg.dataDir, ix, names, log, time.Second)
 		})
 	}
 
@@ -241,7 +245,7 @@ func lockedError(dataDir string) error {
 }
 
 // loadSample ingests the built-in sample articles into an empty archive.
-func loadSample(ctx context.Context, ix *index.Index, log *slog.Logger) error {
+func loadSample(ctx context.Context, ix *index.Index, names *ingest.NameBook, log *slog.Logger) error {
 	n, err := ix.Count()
 	if err != nil {
 		return err
@@ -250,7 +254,7 @@ func loadSample(ctx context.Context, ix *index.Index, log *slog.Logger) error {
 		log.Info("the archive is not empty; the sample is loaded only into an empty one", "articles", n)
 		return nil
 	}
-	s, err := ingest.RunFS(ctx, ingest.Options{Sink: ix}, corpus.Sample())
+	s, err := ingest.RunFS(ctx, ingest.Options{Sink: ix, Names: names}, corpus.Sample())
 	if err != nil {
 		return fmt.Errorf("load the sample: %w", err)
 	}

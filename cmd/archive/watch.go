@@ -29,7 +29,7 @@ type fileStamp struct {
 // file still being written is not read half-way. Files are remembered after their
 // ingest, whatever became of their records (a rejected file is not retried until
 // it changes); a failure to store is retried at the next check.
-func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, log *slog.Logger, interval time.Duration) {
+func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *ingest.NameBook, log *slog.Logger, interval time.Duration) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		log.Error("watch: cannot resolve the directory", "dir", dir, "err", err)
@@ -54,7 +54,7 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, log *sl
 		}
 		last = seen
 		if len(ready) > 0 {
-			s, err := ingest.Run(ctx, ingest.Options{Sink: ix, Logger: log}, ready...)
+			s, err := ingest.Run(ctx, ingest.Options{Sink: ix, Logger: log, Names: names}, ready...)
 			log.Info("watch: ingested new files", "files", len(ready), "read", s.Read, "indexed", s.Indexed,
 				"updated", s.Updated, "duplicates", s.Duplicates, "rejected", len(s.Rejected))
 			for _, r := range s.Rejected {

@@ -31,6 +31,7 @@ type archiveWriter struct {
 	dataDir      string
 	log          *slog.Logger
 	maxFileBytes int64
+	names        *ingest.NameBook
 }
 
 var _ server.Writer = (*archiveWriter)(nil)
@@ -52,6 +53,7 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader) 
 		Logger:       w.log,
 		BatchSize:    writeBatchSize,
 		MaxFileBytes: w.maxFileBytes,
+		Names:        w.names,
 	}, file)
 	if !file.opened {
 		return server.WriteReport{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
