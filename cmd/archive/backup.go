@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -20,9 +18,7 @@ func (e environment) backup(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("backup", "backup [--data DIR] [--server URL --token T] DEST", &c)
 	remote := e.addRemoteFlags(fs)
 	rest, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {

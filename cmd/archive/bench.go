@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -51,13 +50,11 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	var p phaseFlags
 	p.register(fs)
 	rest, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%w: bench takes no arguments, got %q", errUsage, rest)
+	if err := noArguments("bench", rest); err != nil {
+		return err
 	}
 	if p.phase != "" {
 		return e.benchPhase(ctx, p)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,9 +27,7 @@ func (e environment) extract(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per article and line (id, url, outlet, published, published_source, title, authors, persons, body)")
 	maxMiB := fs.Int64("max-file-mib", 64, "reject files (and JSON lines) larger than this many MiB")
 	paths, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {

@@ -59,6 +59,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// noArguments is the usage error of a command that takes only flags.
+func noArguments(command string, rest []string) error {
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, command, rest)
+	}
+	return nil
+}
+
 // multiFlag is a flag that may repeat: --person A --person B.
 type multiFlag []string
 

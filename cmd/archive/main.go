@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -60,7 +61,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	switch cmd, rest := args[0], args[1:]; cmd {
+	err := env.command(ctx, args[0], args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the command printed its flags
+	}
+	return err
+}
+
+// command runs one subcommand.
+func (env environment) command(ctx context.Context, cmd string, rest []string) error {
+	switch cmd {
 	case "serve":
 		return env.serve(ctx, rest)
 	case "ingest":
@@ -76,10 +86,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "bench":
 		return env.bench(ctx, rest)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(env.stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(env.stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
 	}
 }

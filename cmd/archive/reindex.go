@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -19,13 +18,11 @@ func (e environment) reindex(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract]", &c)
 	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates) of records made by another extractor version than "+ingest.ExtractorVersion)
 	rest, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%w: reindex takes no arguments, got %q", errUsage, rest)
+	if err := noArguments("reindex", rest); err != nil {
+		return err
 	}
 	opts := index.RebuildOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose), ExtractorVersion: ingest.ExtractorVersion}}
 	if *again {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -26,9 +24,7 @@ func (e environment) search(ctx context.Context, args []string) error {
 	size := fs.Int("size", corpus.DefaultPageSize, "results per page")
 	asJSON := fs.Bool("json", false, "print the results as JSON, as the API does")
 	words, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	q := corpus.Query{Text: strings.Join(words, " "), Persons: persons, Outlets: outlets, Page: *page, Size: *size}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -45,13 +44,11 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	watch := fs.String("watch", "", "ingest new and changed files in this directory as they appear (checked every second)")
 	maxPostMiB := fs.Int64("max-post-mib", 64, "reject write requests with larger bodies (413)")
 	rest, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
+	if err := noArguments("serve", rest); err != nil {
+		return err
 	}
 	if *watch != "" {
 		if info, err := os.Stat(*watch); err != nil || !info.IsDir() {
