@@ -141,7 +141,7 @@ func (s *Server) fillSearchView(v *searchView) {
 		v.Active = append(v.Active, link{Label: "undated only", URL: p.with(func(c *searchParams) { c.Query.Undated = false }).url()})
 	}
 	for _, f := range res.Facets.Person {
-		fl := personLink(p, f)
+		fl := valueLink(p, f, personLists)
 		v.Persons = append(v.Persons, fl)
 		if len(q.Persons) > 0 && !f.Selected && len(v.With) < maxWith {
 			v.With = append(v.With, fl)
@@ -149,18 +149,7 @@ func (s *Server) fillSearchView(v *searchView) {
 	}
 	v.WithWhom = strings.Join(q.Persons, " and ")
 	for _, f := range res.Facets.Outlet {
-		v.Outlets = append(v.Outlets, facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, Excluded: f.Excluded,
-			URL: p.with(func(c *searchParams) {
-				if f.Excluded {
-					c.Query.NotOutlets = without(c.Query.NotOutlets, f.Value)
-				} else {
-					c.Query.Outlets = toggle(c.Query.Outlets, f.Value)
-				}
-			}).url(),
-			ExcludeURL: p.with(func(c *searchParams) {
-				c.Query.Outlets = without(c.Query.Outlets, f.Value)
-				c.Query.NotOutlets = append(c.Query.NotOutlets, f.Value)
-			}).url()})
+		v.Outlets = append(v.Outlets, valueLink(p, f, outletLists))
 	}
 	v.Timeline = newTimeline(p, res.Facets)
 	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest} {
@@ -197,22 +186,28 @@ func (s *Server) fillSearchView(v *searchView) {
 	}
 }
 
-// personLink links a person facet value: the value adds or removes the filter, or
-// takes back an exclusion; ExcludeURL excludes the person.
-func personLink(p searchParams, f corpus.FacetValue) facetLink {
+// valueLink links a facet value: the value adds or removes its filter, or takes
+// back its exclusion; ExcludeURL excludes it. lists picks the facet's include and
+// exclude lists in a search.
+func valueLink(p searchParams, f corpus.FacetValue, lists func(*searchParams) (in, out *[]string)) facetLink {
 	return facetLink{Value: f.Value, Count: f.Count, Selected: f.Selected, Excluded: f.Excluded,
 		URL: p.with(func(c *searchParams) {
+			in, out := lists(c)
 			if f.Excluded {
-				c.Query.NotPersons = without(c.Query.NotPersons, f.Value)
+				*out = without(*out, f.Value)
 			} else {
-				c.Query.Persons = toggle(c.Query.Persons, f.Value)
+				*in = toggle(*in, f.Value)
 			}
 		}).url(),
 		ExcludeURL: p.with(func(c *searchParams) {
-			c.Query.Persons = without(c.Query.Persons, f.Value)
-			c.Query.NotPersons = append(c.Query.NotPersons, f.Value)
+			in, out := lists(c)
+			*in = without(*in, f.Value)
+			*out = append(*out, f.Value)
 		}).url()}
 }
+
+func personLists(c *searchParams) (in, out *[]string) { return &c.Query.Persons, &c.Query.NotPersons }
+func outletLists(c *searchParams) (in, out *[]string) { return &c.Query.Outlets, &c.Query.NotOutlets }
 
 // searchPeople fills the person search form, and its matches when the page was
 // asked with person_prefix (the form without JavaScript).
@@ -242,7 +237,7 @@ func (s *Server) searchPeople(c *gin.Context, v *searchView) error {
 	}
 	v.PersonSearch.Searched = true
 	for _, f := range values {
-		v.PersonSearch.Matches = append(v.PersonSearch.Matches, personLink(p, f))
+		v.PersonSearch.Matches = append(v.PersonSearch.Matches, valueLink(p, f, personLists))
 	}
 	return nil
 }
