@@ -48,6 +48,20 @@ type Options struct {
 	ExtractorVersion string
 }
 
+// defaults returns the logger and lock timeout opts asks for, filling in the
+// zero values.
+func (opts Options) defaults() (*slog.Logger, time.Duration) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	timeout := opts.LockTimeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	return log, timeout
+}
+
 // Index is an archive's search index and record store. It is safe for concurrent
 // use: searches go on while a batch is written; writes take turns.
 type Index struct {
@@ -76,14 +90,7 @@ type Index struct {
 // directory is missing (deleted because it was damaged, say) is rebuilt from the
 // records; an index from before the record store is copied into one.
 func Open(dataDir string, opts Options) (*Index, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	timeout := opts.LockTimeout
-	if timeout == 0 {
-		timeout = time.Second
-	}
+	log, timeout := opts.defaults()
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("index: create data directory: %w", err)
 	}

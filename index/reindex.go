@@ -43,14 +43,7 @@ type RebuildStats struct {
 // elsewhere (an error wrapping ErrLocked says so).
 func Rebuild(ctx context.Context, dataDir string, opts RebuildOptions) (RebuildStats, error) {
 	start := time.Now()
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	timeout := opts.LockTimeout
-	if timeout == 0 {
-		timeout = time.Second
-	}
+	log, timeout := opts.defaults()
 	if _, err := os.Stat(filepath.Join(dataDir, RecordsFile)); err != nil {
 		return RebuildStats{}, fmt.Errorf("index: rebuild: there is no record store in %s (%w): ingest into it first", dataDir, err)
 	}

@@ -140,20 +140,30 @@ func (r *reader) readZip(name string, ra io.ReaderAt, size int64, depth int) boo
 		if !ok {
 			continue
 		}
-		if !streamed(in.format) && !in.gzipped && f.UncompressedSize64 > uint64(r.maxBytes) {
-			if !r.reject(in.name, r.tooLarge()) {
-				return false
-			}
-			continue
-		}
-		if !r.read(in, depth+1, noCount) {
-			return false
-		}
-		if r.archiveLeft < 0 {
-			return r.reject(name, r.budgetReason())
+		if next, ret := r.readEntry(name, in, int64(min(f.UncompressedSize64, 1<<62)), depth); !next {
+			return ret
 		}
 	}
 	return true
+}
+
+// readEntry reads one entry of the archive called name, rejecting it when its
+// stated size is over the limit for a file read whole. next says whether to go on
+// with the archive's next entry; when not, ret is what reading the archive returns
+// (false when ctx ended; the archive is rejected when its budget of expanded bytes
+// ran out).
+func (r *reader) readEntry(name string, in input, size int64, depth int) (next, ret bool) {
+	if !streamed(in.format) && !in.gzipped && size > r.maxBytes {
+		sent := r.reject(in.name, r.tooLarge())
+		return sent, sent
+	}
+	if !r.read(in, depth+1, noCount) {
+		return false, false
+	}
+	if r.archiveLeft < 0 {
+		return false, r.reject(name, r.budgetReason())
+	}
+	return true, true
 }
 
 // readTar reads every regular file of a tar stream as the file it holds.
@@ -190,17 +200,8 @@ func (r *reader) readTar(name string, src io.Reader, depth int) bool {
 		if !ok {
 			continue
 		}
-		if !streamed(in.format) && !in.gzipped && hdr.Size > r.maxBytes {
-			if !r.reject(in.name, r.tooLarge()) {
-				return false
-			}
-			continue
-		}
-		if !r.read(in, depth+1, noCount) {
-			return false
-		}
-		if r.archiveLeft < 0 {
-			return r.reject(name, r.budgetReason())
+		if next, ret := r.readEntry(name, in, hdr.Size, depth); !next {
+			return ret
 		}
 	}
 }
