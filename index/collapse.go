@@ -59,7 +59,7 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 		more.Facets = nil
 		req = &more
 		var err error
-		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
+		if res, err = ix.search(ctx, req); err != nil {
 			return nil, nil, searchError(err)
 		}
 	}

@@ -126,7 +126,7 @@ func (ix *Index) dateFacet(ctx context.Context, q corpus.Query, bq query.Query, 
 func (ix *Index) dayCounts(ctx context.Context, bq query.Query, from, to time.Time) ([]corpus.DateBucket, error) {
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet(facetDay, dayFacet(from, to, corpus.Day))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: count per day: %w", err)
 	}

@@ -35,14 +35,20 @@ var (
 // from a skewed 6,000-word vocabulary.
 func syntheticIndex(b *testing.B) *index.Index {
 	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "archive-bench-")
-		if err != nil {
-			benchErr = err
-			return
+		// ARCHIVE_BENCH_DIR keeps the archive for the next run (same size only).
+		dir := os.Getenv("ARCHIVE_BENCH_DIR")
+		if dir == "" {
+			if dir, benchErr = os.MkdirTemp("", "archive-bench-"); benchErr != nil {
+				return
+			}
 		}
 		ix, err := index.Open(dir, index.Options{})
 		if err != nil {
 			benchErr = err
+			return
+		}
+		if n, _ := ix.Count(); n > 0 {
+			benchIx = ix
 			return
 		}
 		r := rand.New(rand.NewPCG(1, 2))
@@ -183,5 +189,57 @@ func BenchmarkDisjunctiveExtra(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkCollector compares Bleve's own collector (engine=bleve: facets and
+// date sort from doc values decoded per hit) with the archive's column cache
+// (engine=columns) on the same archive, for searches from narrow to nearly
+// everything. Run it with -count 6 and compare the engines with
+//
+//	go test ./index -run '^$' -bench Collector -count 6 | tee /tmp/collector.txt
+//	benchstat -col /engine /tmp/collector.txt
+func BenchmarkCollector(b *testing.B) {
+	ix := syntheticIndex(b)
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		q    corpus.Query
+	}{
+		{"browse-newest", corpus.Query{}},
+		{"broad-term", corpus.Query{Text: "w3"}},
+		{"two-terms", corpus.Query{Text: "w3 w40"}},
+		{"rare-term", corpus.Query{Text: "w2500"}},
+		{"person", corpus.Query{}}, // filled in below
+		{"outlet-filter", corpus.Query{Text: "w3", Outlets: []string{"Outlet 03"}}},
+		{"date-range", corpus.Query{Text: "w3", From: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2019, 2, 1, 0, 0, 0, 0, time.UTC)}},
+		{"newest", corpus.Query{Text: "w3", Sort: corpus.SortNewest}},
+	}
+	// The person in most articles: a filter that is selective, but not empty.
+	counts, err := ix.PersonCounts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	top := ""
+	for p, n := range counts {
+		if n > counts[top] || (n == counts[top] && p < top) {
+			top = p
+		}
+	}
+	cases[4].q.Persons = []string{top}
+	for _, c := range cases {
+		if res, err := ix.Search(ctx, c.q); err != nil {
+			b.Fatal(err)
+		} else {
+			b.Logf("%s: %d hits", c.name, res.Total)
+		}
+		for _, engine := range []string{"bleve", "columns"} {
+			b.Run("q="+c.name+"/engine="+engine, func(b *testing.B) {
+				if engine == "bleve" {
+					defer index.StockSearch(ix)()
+				}
+				benchSearch(b, ix, c.q)
+			})
+		}
 	}
 }

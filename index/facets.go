@@ -36,7 +36,7 @@ func (ix *Index) startOutletFacet(ctx context.Context, q corpus.Query, text quer
 	req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, outletFacetSize+len(q.Outlets)+len(q.NotOutlets)))
 	go func() {
 		defer close(f.done)
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			f.err = searchError(err)
 			return
@@ -110,7 +110,7 @@ func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 	}
 	req := bleve.NewSearchRequestOptions(base, 0, 0, false)
 	req.AddFacet(facet, bleve.NewFacetRequest(keyField, size))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
 	}

@@ -80,6 +80,8 @@ type Index struct {
 	applied uint64
 	// persisted is the last sequence Bleve reported on disk.
 	persisted atomic.Uint64
+	// columns hold the values facets and date sorts read, per segment (columns.go).
+	columns *columnCache
 }
 
 // Open opens the index in dataDir, creating it (and dataDir) when there is none. It
@@ -127,7 +129,7 @@ func Open(dataDir string, opts Options) (*Index, error) {
 		recs.close()
 		return nil, err
 	}
-	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion}
+	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
 	if err := ix.recover(); err != nil {
 		ix.Close()
 		return nil, err
@@ -149,7 +151,7 @@ func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger) (*Ind
 		recs.close()
 		return nil, fmt.Errorf("index: open %s read-only: %w", path, err)
 	}
-	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true}
+	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, columns: newColumnCache()}
 	if v, err := b.GetInternal(keyApplied); err == nil && len(v) == 8 {
 		ix.applied = binary.BigEndian.Uint64(v)
 	}

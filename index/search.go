@@ -97,7 +97,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	if disjunctive {
 		outlets = ix.startOutletFacet(ctx, q, text)
 	}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
 	}
@@ -331,7 +331,7 @@ func (ix *Index) fillSnippets(ctx context.Context, hits []corpus.Hit) error {
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = []string{fieldBody}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return fmt.Errorf("index: load snippets: %w", err)
 	}

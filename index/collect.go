@@ -1,0 +1,575 @@
+package index
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// search runs req the way Bleve's SearchInContext does and returns the same
+// result, but collects the hits itself: facets are counted and dates sorted from
+// the column cache (columns.go) rather than from doc values decoded per hit, and
+// only the hits of the page are loaded and highlighted, by a second Bleve search
+// restricted to them. Requests that ask for anything else go to Bleve unchanged.
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if ix.columns == nil || !columnar(req) {
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	start := time.Now()
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: open a reader: %w", err)
+	}
+	defer reader.Close()
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	cols, err := ix.columns.forSnapshot(snap)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newCollection(ix.columns, cols, req)
+	if err != nil {
+		return nil, err
+	}
+	opts := search.SearcherOptions{Score: "none"}
+	if c.scored {
+		opts.Score = ""
+	}
+	searcher, err := req.Query.Searcher(ctx, reader, ix.bleve.Mapping(), opts)
+	if err != nil {
+		return nil, err
+	}
+	defer searcher.Close()
+	if err := c.collect(ctx, searcher); err != nil {
+		return nil, err
+	}
+	res := &bleve.SearchResult{
+		Status:  &bleve.SearchStatus{Total: 1, Successful: 1},
+		Request: req,
+		Total:   c.total,
+		Facets:  c.facets(),
+	}
+	if res.Hits, err = c.results(); err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		res.MaxScore = max(res.MaxScore, h.Score)
+	}
+	if err := ix.loadHits(ctx, req, res.Hits); err != nil {
+		return nil, err
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// columnar tells whether search can answer req from the columns: its facets are
+// term facets of the outlet, person and month fields or day ranges of the
+// publication date, and it sorts by score, date and ID. A request with neither
+// facets nor a date sort reads no doc values, so it stays with Bleve.
+func columnar(req *bleve.SearchRequest) bool {
+	if req.SearchBefore != nil || req.Explain || req.IncludeLocations || req.Score != "" {
+		return false
+	}
+	byDate := false
+	for _, s := range req.Sort {
+		_, f := s.(*search.SortField)
+		byDate = byDate || f
+	}
+	if len(req.Facets) == 0 && !byDate {
+		return false // Bleve needs no doc values either
+	}
+	for _, f := range req.Facets {
+		switch {
+		case f.NumericRanges != nil || f.TermPrefix != "" || f.TermPattern != "":
+			return false
+		case f.DateTimeRanges != nil:
+			if f.Field != fieldPublished {
+				return false
+			}
+			for i, r := range f.DateTimeRanges {
+				// Ranges in order without overlaps: a date falls in one at most.
+				if r.Start.IsZero() || r.End.IsZero() || !r.Start.Before(r.End) ||
+					(i > 0 && r.Start.Before(f.DateTimeRanges[i-1].End)) {
+					return false
+				}
+			}
+		case f.Field != fieldOutlet && f.Field != fieldPersons && f.Field != fieldPublishedMonth:
+			return false
+		}
+	}
+	for _, s := range req.Sort {
+		switch s := s.(type) {
+		case *search.SortScore:
+			if !s.Desc {
+				return false
+			}
+		case *search.SortDocID:
+			if s.Desc {
+				return false
+			}
+		case *search.SortField:
+			if s.Field != fieldPublished || s.Type != search.SortFieldAuto || s.Mode != search.SortFieldDefault || s.Missing != search.SortFieldMissingLast {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// sortKind is one criterion of a columnar sort order.
+type sortKind int
+
+const (
+	byScore sortKind = iota
+	byDateDesc
+	byDateAsc
+	byID
+)
+
+// candidate is a hit competing for a place on the page.
+type candidate struct {
+	num   uint64 // global document number in the snapshot
+	score float64
+	date  int64
+	id    string // loaded only when a tie needs it, or for the page
+	hasID bool
+}
+
+// termCount is one term facet being counted.
+type termCount struct {
+	name   string
+	req    *bleve.FacetRequest
+	dict   *ordinals
+	counts []int32
+	// missing counts the hits without a value; total the values counted.
+	missing, total int
+}
+
+// rangeCount is one date-range facet being counted.
+type rangeCount struct {
+	name   string
+	req    *bleve.FacetRequest
+	starts []int64
+	ends   []int64
+	counts []int
+}
+
+// collection is the state of one columnar search.
+type collection struct {
+	cache  *columnCache
+	loc    locator
+	order  []sortKind
+	scored bool
+	keep   int // hits kept: from + size
+	from   int
+	after  *candidate // the cursor, when the page starts after it
+	top    candidateHeap
+
+	terms  []*termCount
+	ranges []*rangeCount
+	total  uint64
+	err    error // from loading an ID during a comparison
+}
+
+func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchRequest) (*collection, error) {
+	c := &collection{cache: cache, loc: locator{cols: cols}, keep: req.From + req.Size, from: req.From}
+	sortOrder := req.Sort
+	if len(sortOrder) == 0 {
+		sortOrder = search.SortOrder{&search.SortScore{Desc: true}}
+	}
+	for _, s := range sortOrder {
+		switch s := s.(type) {
+		case *search.SortScore:
+			c.order = append(c.order, byScore)
+			c.scored = true
+		case *search.SortDocID:
+			c.order = append(c.order, byID)
+		case *search.SortField:
+			if s.Desc {
+				c.order = append(c.order, byDateDesc)
+			} else {
+				c.order = append(c.order, byDateAsc)
+			}
+		}
+	}
+	if req.SearchAfter != nil {
+		after, err := c.decodeAfter(req.SearchAfter)
+		if err != nil {
+			return nil, err
+		}
+		c.after, c.from, c.keep = after, 0, req.Size
+	}
+	c.top = candidateHeap{c: c}
+	for name, f := range req.Facets {
+		if f.DateTimeRanges != nil {
+			r := &rangeCount{name: name, req: f, counts: make([]int, len(f.DateTimeRanges))}
+			for _, dr := range f.DateTimeRanges {
+				r.starts = append(r.starts, dr.Start.UnixNano())
+				r.ends = append(r.ends, dr.End.UnixNano())
+			}
+			c.ranges = append(c.ranges, r)
+			continue
+		}
+		t := &termCount{name: name, req: f}
+		switch f.Field {
+		case fieldOutlet:
+			t.dict = &cache.outlets
+		case fieldPersons:
+			t.dict = &cache.persons
+		case fieldPublishedMonth:
+			t.dict = &cache.months
+		}
+		t.counts = make([]int32, len(t.dict.snapshot())+1)
+		c.terms = append(c.terms, t)
+	}
+	return c, nil
+}
+
+// decodeAfter reads SearchAfter values written by hitFor (or by Bleve).
+func (c *collection) decodeAfter(values []string) (*candidate, error) {
+	if len(values) != len(c.order) {
+		return nil, fmt.Errorf("index: the cursor has %d values for a sort of %d", len(values), len(c.order))
+	}
+	after := &candidate{}
+	for i, k := range c.order {
+		v := values[i]
+		switch k {
+		case byScore:
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return nil, fmt.Errorf("index: the cursor's score %q: %w", v, err)
+			}
+			after.score = f
+		case byDateDesc, byDateAsc:
+			after.date = noDate
+			if v != search.LowTerm && v != search.HighTerm {
+				ns, err := numeric.PrefixCoded(v).Int64()
+				if err != nil {
+					return nil, fmt.Errorf("index: the cursor's date %q: %w", v, err)
+				}
+				after.date = ns
+			}
+		case byID:
+			after.id, after.hasID = v, true
+		}
+	}
+	return after, nil
+}
+
+// collect reads every hit of searcher: it counts the facets and keeps the best
+// c.keep hits.
+func (c *collection) collect(ctx context.Context, s search.Searcher) error {
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
+	needDate := false
+	for _, k := range c.order {
+		needDate = needDate || k == byDateAsc || k == byDateDesc
+	}
+	for {
+		if c.total%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return c.err
+		}
+		num := dm.IndexInternalID.Value()
+		score := dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		c.total++
+
+		cols, local := c.loc.find(num)
+		for _, t := range c.terms {
+			switch t.dict {
+			case &c.cache.persons:
+				ps := cols.persons[cols.personAt[local]:cols.personAt[local+1]]
+				if len(ps) == 0 {
+					t.missing++
+				}
+				for _, p := range ps {
+					if int(p) < len(t.counts) {
+						t.counts[p]++
+					}
+				}
+				t.total += len(ps)
+			default:
+				col := cols.outlet
+				if t.dict == &c.cache.months {
+					col = cols.month
+				}
+				o := col[local]
+				switch {
+				case o == 0:
+					t.missing++
+				case int(o) < len(t.counts):
+					t.counts[o]++
+					t.total++
+				}
+			}
+		}
+		date := cols.published[local]
+		if date != noDate {
+			for _, r := range c.ranges {
+				// The last range that starts at or before the date.
+				lo, hi := 0, len(r.starts)
+				for lo < hi {
+					m := (lo + hi) / 2
+					if r.starts[m] <= date {
+						lo = m + 1
+					} else {
+						hi = m
+					}
+				}
+				if lo > 0 && date < r.ends[lo-1] {
+					r.counts[lo-1]++
+				}
+			}
+		}
+		if c.keep == 0 {
+			continue
+		}
+		h := candidate{num: num, score: score, date: date}
+		if !needDate {
+			h.date = 0
+		}
+		if c.after != nil && c.compare(c.after, &h) >= 0 {
+			continue // on an earlier page
+		}
+		if len(c.top.items) < c.keep {
+			heap.Push(&c.top, h)
+		} else if c.compare(&h, &c.top.items[0]) < 0 {
+			c.top.items[0] = h
+			heap.Fix(&c.top, 0)
+		}
+	}
+}
+
+// compare orders two hits by the sort: negative when a comes first.
+func (c *collection) compare(a, b *candidate) int {
+	for _, k := range c.order {
+		var d int
+		switch k {
+		case byScore:
+			d = cmp.Compare(b.score, a.score)
+		case byDateDesc, byDateAsc:
+			// Undated hits come last both ways.
+			switch {
+			case a.date == b.date:
+			case a.date == noDate:
+				d = 1
+			case b.date == noDate:
+				d = -1
+			case k == byDateDesc:
+				d = cmp.Compare(b.date, a.date)
+			default:
+				d = cmp.Compare(a.date, b.date)
+			}
+		case byID:
+			d = cmp.Compare(c.idOf(a), c.idOf(b))
+		}
+		if d != 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// idOf loads a candidate's archive ID once.
+func (c *collection) idOf(h *candidate) string {
+	if !h.hasID {
+		id, err := c.loc.externalID(h.num)
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		h.id, h.hasID = id, true
+	}
+	return h.id
+}
+
+// results returns the page's hits in order, with Bleve's sort values.
+func (c *collection) results() ([]*search.DocumentMatch, error) {
+	kept := make([]candidate, len(c.top.items))
+	for i := len(kept) - 1; i >= 0; i-- {
+		kept[i] = heap.Pop(&c.top).(candidate)
+	}
+	if c.from >= len(kept) {
+		return nil, c.err
+	}
+	kept = kept[c.from:]
+	out := make([]*search.DocumentMatch, len(kept))
+	for i := range kept {
+		h := &kept[i]
+		dm := &search.DocumentMatch{ID: c.idOf(h), Score: h.score, HitNumber: uint64(c.from + i)}
+		for _, k := range c.order {
+			switch k {
+			case byScore:
+				dm.Sort = append(dm.Sort, "_score")
+			case byDateDesc, byDateAsc:
+				switch {
+				case h.date != noDate:
+					dm.Sort = append(dm.Sort, string(numeric.MustNewPrefixCodedInt64(h.date, 0)))
+				case k == byDateDesc:
+					dm.Sort = append(dm.Sort, search.LowTerm)
+				default:
+					dm.Sort = append(dm.Sort, search.HighTerm)
+				}
+			case byID:
+				dm.Sort = append(dm.Sort, c.idOf(h))
+			}
+		}
+		out[i] = dm
+	}
+	return out, c.err
+}
+
+// facets returns the counted facets in Bleve's form.
+func (c *collection) facets() search.FacetResults {
+	if len(c.terms)+len(c.ranges) == 0 {
+		return nil
+	}
+	out := search.FacetResults{}
+	for _, t := range c.terms {
+		values := t.dict.snapshot()
+		fr := &search.FacetResult{Field: t.req.Field, Total: t.total, Missing: t.missing, Terms: &search.TermFacets{}}
+		top := topTerms(t.counts, t.req.Size, values)
+		counted := 0
+		for _, tf := range top {
+			counted += tf.Count
+		}
+		fr.Terms.Add(top...)
+		fr.Other = t.total - counted
+		out[t.name] = fr
+	}
+	for _, r := range c.ranges {
+		fr := &search.FacetResult{Field: r.req.Field}
+		for i, dr := range r.req.DateTimeRanges {
+			if r.counts[i] == 0 {
+				continue
+			}
+			start, end := dr.Start.Format(time.RFC3339Nano), dr.End.Format(time.RFC3339Nano)
+			fr.DateRanges = append(fr.DateRanges, &search.DateRangeFacet{Name: dr.Name, Start: &start, End: &end, Count: r.counts[i]})
+			fr.Total += r.counts[i]
+		}
+		out[r.name] = fr
+	}
+	return out
+}
+
+// topTerms returns the n most frequent values, most frequent first and equal
+// counts by value, the order of Bleve's term facets.
+func topTerms(counts []int32, n int, values []string) []*search.TermFacet {
+	h := termHeap{values: values}
+	for o := 1; o < len(counts); o++ {
+		if counts[o] == 0 {
+			continue
+		}
+		t := termEntry{ord: uint32(o), count: counts[o]}
+		if len(h.items) < n {
+			heap.Push(&h, t)
+		} else if n > 0 && h.before(t, h.items[0]) {
+			h.items[0] = t
+			heap.Fix(&h, 0)
+		}
+	}
+	out := make([]*search.TermFacet, len(h.items))
+	for i := len(out) - 1; i >= 0; i-- {
+		t := heap.Pop(&h).(termEntry)
+		out[i] = &search.TermFacet{Term: values[t.ord-1], Count: int(t.count)}
+	}
+	return out
+}
+
+// candidateHeap keeps the worst kept hit on top.
+type candidateHeap struct {
+	c     *collection
+	items []candidate
+}
+
+func (h *candidateHeap) Len() int           { return len(h.items) }
+func (h *candidateHeap) Less(i, j int) bool { return h.c.compare(&h.items[i], &h.items[j]) > 0 }
+func (h *candidateHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *candidateHeap) Push(x any)         { h.items = append(h.items, x.(candidate)) }
+func (h *candidateHeap) Pop() any {
+	last := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return last
+}
+
+type termEntry struct {
+	ord   uint32
+	count int32
+}
+
+// termHeap keeps the least frequent kept value on top.
+type termHeap struct {
+	values []string
+	items  []termEntry
+}
+
+// before tells whether a ranks before b in a facet.
+func (h *termHeap) before(a, b termEntry) bool {
+	if a.count != b.count {
+		return a.count > b.count
+	}
+	return h.values[a.ord-1] < h.values[b.ord-1]
+}
+
+func (h *termHeap) Len() int           { return len(h.items) }
+func (h *termHeap) Less(i, j int) bool { return h.before(h.items[j], h.items[i]) }
+func (h *termHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *termHeap) Push(x any)         { h.items = append(h.items, x.(termEntry)) }
+func (h *termHeap) Pop() any {
+	last := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return last
+}
+
+// loadHits fills the stored fields and snippets req asks for into hits, with one
+// Bleve search for just those documents.
+func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []*search.DocumentMatch) error {
+	if len(hits) == 0 || (len(req.Fields) == 0 && req.Highlight == nil) {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{req.Query, query.NewDocIDQuery(ids)}), len(ids), 0, false)
+	load.Fields = req.Fields
+	load.Highlight = req.Highlight
+	res, err := ix.bleve.SearchInContext(ctx, load)
+	if err != nil {
+		return fmt.Errorf("index: load hits: %w", err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	for _, h := range hits {
+		if l := byID[h.ID]; l != nil {
+			h.Fields, h.Fragments, h.Locations = l.Fields, l.Fragments, l.Locations
+		}
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package index
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// Bleve counts facets and sorts by a field by decoding the field's doc values for
+// every hit, which at a million articles costs far more than finding the hits.
+// The archive keeps the few values a search needs per hit (outlet, people, month,
+// publication time) as plain arrays instead: one set per index segment, built once
+// from the segment's term dictionaries, since a segment never changes once
+// written. Values are numbered archive-wide (ordinals), so a facet is counted by
+// incrementing array cells and the names are looked up only for the top values.
+
+// noDate is the publication time of an undated article in a column.
+const noDate = math.MinInt64
+
+// ordinals numbers the distinct values of one field, from 1; 0 means no value.
+type ordinals struct {
+	mu     sync.RWMutex
+	ord    map[string]uint32
+	values []string // values[o-1] is the value numbered o
+}
+
+// number returns v's ordinal, giving it the next one if it has none.
+func (d *ordinals) number(v string) uint32 {
+	d.mu.RLock()
+	o, ok := d.ord[v]
+	d.mu.RUnlock()
+	if ok {
+		return o
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if o, ok := d.ord[v]; ok {
+		return o
+	}
+	if d.ord == nil {
+		d.ord = map[string]uint32{}
+	}
+	d.values = append(d.values, v)
+	o = uint32(len(d.values))
+	d.ord[v] = o
+	return o
+}
+
+// find returns v's ordinal, or 0 when no segment has v.
+func (d *ordinals) find(v string) uint32 {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.ord[v]
+}
+
+// snapshot returns the values numbered so far: value o is at index o-1.
+func (d *ordinals) snapshot() []string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.values[:len(d.values):len(d.values)]
+}
+
+// segColumns are one segment's values, indexed by the segment's document number.
+type segColumns struct {
+	outlet    []uint32
+	month     []uint32
+	published []int64 // Unix nanoseconds, noDate when undated
+	// The people of document i are persons[personAt[i]:personAt[i+1]].
+	personAt []uint32
+	persons  []uint32
+}
+
+// columnCache holds the columns of every segment of the current index.
+type columnCache struct {
+	outlets, persons, months ordinals
+
+	mu   sync.Mutex
+	segs map[uint64]*segEntry // by scorch segment ID, kept when a segment is persisted
+	// used is when a search last asked for columns: the warmer builds the new
+	// segments' columns ahead of searches only while the archive is being searched.
+	used atomic.Int64
+}
+
+type segEntry struct {
+	once sync.Once
+	cols *segColumns
+	err  error
+}
+
+func newColumnCache() *columnCache {
+	return &columnCache{segs: map[uint64]*segEntry{}}
+}
+
+// snapColumns are the columns of one index snapshot's segments.
+type snapColumns struct {
+	segs    []*segColumns
+	snaps   []*scorch.SegmentSnapshot
+	offsets []uint64 // the global number of each segment's first document
+}
+
+// forSnapshot returns the columns of every segment of snap, building those it
+// has not seen, and forgets the segments snap no longer has (merged away).
+func (c *columnCache) forSnapshot(snap *scorch.IndexSnapshot) (*snapColumns, error) {
+	c.used.Store(time.Now().UnixNano())
+	segs := snap.Segments()
+	out := &snapColumns{segs: make([]*segColumns, len(segs)), snaps: segs, offsets: make([]uint64, len(segs))}
+	entries := make([]*segEntry, len(segs))
+	c.mu.Lock()
+	live := make(map[uint64]bool, len(segs))
+	for i, s := range segs {
+		e := c.segs[s.Id()]
+		if e == nil {
+			e = &segEntry{}
+			c.segs[s.Id()] = e
+		}
+		entries[i] = e
+		live[s.Id()] = true
+	}
+	for id := range c.segs {
+		if !live[id] {
+			delete(c.segs, id)
+		}
+	}
+	c.mu.Unlock()
+
+	var running uint64
+	for i, s := range segs {
+		e := entries[i]
+		e.once.Do(func() { e.cols, e.err = c.build(s.Segment()) })
+		if e.err != nil {
+			c.mu.Lock()
+			if c.segs[s.Id()] == e {
+				delete(c.segs, s.Id()) // try again on the next search
+			}
+			c.mu.Unlock()
+			return nil, e.err
+		}
+		out.segs[i] = e.cols
+		out.offsets[i] = running
+		running += s.Segment().Count()
+	}
+	return out, nil
+}
+
+// build reads one segment's columns from its term dictionaries: every term of
+// the outlet, person and month fields with its postings, and the full-precision
+// terms of the publication date.
+func (c *columnCache) build(seg segment.Segment) (*segColumns, error) {
+	n := int(seg.Count())
+	cols := &segColumns{
+		outlet:    make([]uint32, n),
+		month:     make([]uint32, n),
+		published: make([]int64, n),
+	}
+	for i := range cols.published {
+		cols.published[i] = noDate
+	}
+	single := func(field string, d *ordinals, col []uint32) error {
+		return eachPosting(seg, field, nil, nil, func(term []byte) func(uint64) {
+			o := d.number(string(term))
+			return func(doc uint64) { col[doc] = o }
+		})
+	}
+	if err := single(fieldOutlet, &c.outlets, cols.outlet); err != nil {
+		return nil, err
+	}
+	if err := single(fieldPublishedMonth, &c.months, cols.month); err != nil {
+		return nil, err
+	}
+	// A date is indexed as terms of several precisions; the full one has shift 0.
+	full := []byte{numeric.ShiftStartInt64}
+	err := eachPosting(seg, fieldPublished, full, []byte{numeric.ShiftStartInt64 + 1}, func(term []byte) func(uint64) {
+		ns, err := numeric.PrefixCoded(term).Int64()
+		if err != nil {
+			return nil
+		}
+		return func(doc uint64) { cols.published[doc] = ns }
+	})
+	if err != nil {
+		return nil, err
+	}
+	// People are many per article: pairs first, then grouped by document.
+	type pair struct{ doc, person uint32 }
+	var pairs []pair
+	err = eachPosting(seg, fieldPersons, nil, nil, func(term []byte) func(uint64) {
+		o := c.persons.number(string(term))
+		return func(doc uint64) { pairs = append(pairs, pair{uint32(doc), o}) }
+	})
+	if err != nil {
+		return nil, err
+	}
+	cols.personAt = make([]uint32, n+1)
+	for _, p := range pairs {
+		cols.personAt[p.doc+1]++
+	}
+	for i := 1; i <= n; i++ {
+		cols.personAt[i] += cols.personAt[i-1]
+	}
+	cols.persons = make([]uint32, len(pairs))
+	fill := slices.Clone(cols.personAt[:n])
+	for _, p := range pairs {
+		cols.persons[fill[p.doc]] = p.person
+		fill[p.doc]++
+	}
+	return cols, nil
+}
+
+// eachPosting calls visit for every term of field in [start, end) (nil: no
+// bound); the function it returns, unless nil, is called with each document
+// number that has the term.
+func eachPosting(seg segment.Segment, field string, start, end []byte, visit func(term []byte) func(doc uint64)) error {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return fmt.Errorf("index: read the %s dictionary: %w", field, err)
+	}
+	if dict == nil {
+		return nil
+	}
+	it := dict.AutomatonIterator(nil, start, end)
+	var pl segment.PostingsList
+	var pi segment.PostingsIterator
+	for {
+		entry, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("index: read the %s dictionary: %w", field, err)
+		}
+		if entry == nil {
+			return nil
+		}
+		each := visit([]byte(entry.Term))
+		if each == nil {
+			continue
+		}
+		if pl, err = dict.PostingsList([]byte(entry.Term), nil, pl); err != nil {
+			return fmt.Errorf("index: read the postings of %s %q: %w", field, entry.Term, err)
+		}
+		pi = pl.Iterator(false, false, false, pi)
+		for {
+			p, err := pi.Next()
+			if err != nil {
+				return fmt.Errorf("index: read the postings of %s %q: %w", field, entry.Term, err)
+			}
+			if p == nil {
+				break
+			}
+			each(p.Number())
+		}
+	}
+}
+
+// locator finds the segment of a global document number. Searchers return
+// documents in increasing number, so it looks at the current segment first.
+type locator struct {
+	cols *snapColumns
+	seg  int
+}
+
+func (l *locator) find(num uint64) (*segColumns, uint64) {
+	o := l.cols.offsets
+	if num < o[l.seg] || (l.seg+1 < len(o) && num >= o[l.seg+1]) {
+		l.seg = sort.Search(len(o), func(i int) bool { return o[i] > num }) - 1
+	}
+	return l.cols.segs[l.seg], num - o[l.seg]
+}
+
+// externalID returns the archive ID of a global document number.
+func (l *locator) externalID(num uint64) (string, error) {
+	l.find(num)
+	id, err := l.cols.snaps[l.seg].DocID(num - l.cols.offsets[l.seg])
+	if err != nil {
+		return "", fmt.Errorf("index: read a document's id: %w", err)
+	}
+	return string(id), nil
+}
