@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // search runs req the way Bleve's SearchInContext does and returns the same
@@ -46,16 +47,12 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	if err != nil {
 		return nil, err
 	}
-	opts := search.SearcherOptions{Score: "none"}
-	if c.scored {
-		opts.Score = ""
+	if c.browsable(req.Query) {
+		err = c.collectAll(ctx)
+	} else {
+		err = ix.collectHits(ctx, c, req.Query, reader)
 	}
-	searcher, err := req.Query.Searcher(ctx, reader, ix.bleve.Mapping(), opts)
 	if err != nil {
-		return nil, err
-	}
-	defer searcher.Close()
-	if err := c.collect(ctx, searcher); err != nil {
 		return nil, err
 	}
 	res := &bleve.SearchResult{
@@ -75,6 +72,20 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// collectHits runs q's searcher through c.
+func (ix *Index) collectHits(ctx context.Context, c *collection, q query.Query, reader bleveindex.IndexReader) error {
+	opts := search.SearcherOptions{Score: "none"}
+	if c.scored {
+		opts.Score = ""
+	}
+	searcher, err := q.Searcher(ctx, reader, ix.bleve.Mapping(), opts)
+	if err != nil {
+		return err
+	}
+	defer searcher.Close()
+	return c.collect(ctx, searcher)
 }
 
 // columnar tells whether search can answer req from the columns: its facets are
@@ -301,28 +312,12 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 
 		cols, local := c.loc.find(num)
 		for _, t := range c.terms {
-			switch t.dict {
-			case &c.cache.persons:
-				ps := cols.persons[cols.personAt[local]:cols.personAt[local+1]]
-				if len(ps) == 0 {
-					t.missing++
-				}
-				for _, p := range ps {
-					if int(p) < len(t.counts) {
-						t.counts[p]++
-					}
-				}
-				t.total += len(ps)
-			default:
-				col := cols.outlet
-				if t.dict == &c.cache.months {
-					col = cols.month
-				}
-				o := col[local]
-				switch {
-				case o == 0:
-					t.missing++
-				case int(o) < len(t.counts):
+			vs := cols.values(c.cache, t.dict, local)
+			if len(vs) == 0 {
+				t.missing++
+			}
+			for _, o := range vs {
+				if int(o) < len(t.counts) {
 					t.counts[o]++
 					t.total++
 				}
@@ -346,23 +341,97 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 				}
 			}
 		}
-		if c.keep == 0 {
-			continue
-		}
-		h := candidate{num: num, score: score, date: date}
 		if !needDate {
-			h.date = 0
+			date = 0
 		}
-		if c.after != nil && c.compare(c.after, &h) >= 0 {
-			continue // on an earlier page
+		c.offer(candidate{num: num, score: score, date: date})
+	}
+}
+
+// offer considers h for the page, and tells whether h made it or tied on every
+// key but the ID with the worst hit kept.
+func (c *collection) offer(h candidate) bool {
+	if c.keep == 0 {
+		return false
+	}
+	if c.after != nil && c.compare(c.after, &h) >= 0 {
+		return true // on an earlier page
+	}
+	if len(c.top.items) < c.keep {
+		heap.Push(&c.top, h)
+		return true
+	}
+	if c.compare(&h, &c.top.items[0]) < 0 {
+		c.top.items[0] = h
+		heap.Fix(&c.top, 0)
+		return true
+	}
+	return h.date == c.top.items[0].date
+}
+
+// browsable tells whether the request lists every article newest or oldest
+// first, which collectAll answers without a searcher.
+func (c *collection) browsable(q query.Query) bool {
+	_, all := q.(*query.MatchAllQuery)
+	return all && len(c.ranges) == 0 && len(c.order) > 0 && (c.order[0] == byDateDesc || c.order[0] == byDateAsc)
+}
+
+// collectAll collects every live article from the segments' browse data: facet
+// counts over all documents less the deleted ones, and the page from each
+// segment's date order, read until a document cannot beat the worst one kept.
+func (c *collection) collectAll(ctx context.Context) error {
+	cols := c.loc.cols
+	for i, sc := range cols.segs {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if len(c.top.items) < c.keep {
-			heap.Push(&c.top, h)
-		} else if c.compare(&h, &c.top.items[0]) < 0 {
-			c.top.items[0] = h
-			heap.Fix(&c.top, 0)
+		b := sc.browse(c.cache)
+		deleted := cols.snaps[i].Deleted()
+		c.total += uint64(len(sc.published))
+		for _, t := range c.terms {
+			all := b.counts[t.dict]
+			for o, n := range all.counts[:min(len(all.counts), len(t.counts))] {
+				t.counts[o] += n
+			}
+			t.missing += all.missing
+			t.total += all.total
+		}
+		if deleted != nil {
+			c.total -= deleted.GetCardinality()
+			it := deleted.Iterator()
+			for it.HasNext() {
+				doc := uint64(it.Next())
+				for _, t := range c.terms {
+					vs := sc.values(c.cache, t.dict, doc)
+					if len(vs) == 0 {
+						t.missing--
+					}
+					for _, o := range vs {
+						if int(o) < len(t.counts) {
+							t.counts[o]--
+							t.total--
+						}
+					}
+				}
+			}
+		}
+		// Dated documents in the sort's direction, then the undated ones.
+		n := len(b.byDate)
+		for k := range n {
+			j := k
+			if c.order[0] == byDateAsc && k < b.dated {
+				j = b.dated - 1 - k
+			}
+			doc := b.byDate[j]
+			if deleted != nil && deleted.Contains(doc) {
+				continue
+			}
+			if !c.offer(candidate{num: cols.offsets[i] + uint64(doc), date: sc.published[doc]}) {
+				break
+			}
 		}
 	}
+	return c.err
 }
 
 // compare orders two hits by the sort: negative when a comes first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,11 @@ func TestColumnsAnswerLikeBleve(t *testing.T) {
 		}
 		return strings.Join(w, " ")
 	}
+	// IDs out of step with the order of indexing, so that ties are broken by
+	// something the segments' own order does not give away.
+	ids := r.Perm(2000)
 	article := func(id int) corpus.Article {
-		a := corpus.Article{ID: fmt.Sprintf("a%04d", id), Title: text(5), Body: text(40) + fmt.Sprintf(" serial%d", id), Persons: []string{}}
+		a := corpus.Article{ID: fmt.Sprintf("a%04d", ids[id]), Title: text(5), Body: text(40) + fmt.Sprintf(" serial%d", id), Persons: []string{}}
 		if r.IntN(8) > 0 {
 			a.Outlet = outlets[r.IntN(len(outlets))]
 		}
@@ -49,7 +53,7 @@ func TestColumnsAnswerLikeBleve(t *testing.T) {
 			}
 		}
 		if r.IntN(10) > 0 {
-			a.Published = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(500))
+			a.Published = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(120))
 		}
 		return a
 	}
@@ -66,7 +70,7 @@ func TestColumnsAnswerLikeBleve(t *testing.T) {
 			b = append(b, a)
 		}
 		if batch > 0 {
-			for range 20 { // replace earlier articles: deletions in older segments
+			for range 60 { // replace earlier articles: deletions in older segments
 				old := all[r.IntN(len(all))]
 				re := article(0)
 				re.ID = old.ID
@@ -79,8 +83,24 @@ func TestColumnsAnswerLikeBleve(t *testing.T) {
 		all = append(all, b...)
 	}
 
+	// Replace the newest articles last with older versions, so that browsing the
+	// newest first meets the deleted old versions before anything else (as long
+	// as no merge has dropped them yet).
+	slices.SortFunc(all, func(a, b corpus.Article) int { return b.Published.Compare(a.Published) })
+	var last []corpus.Article
+	for _, a := range all[:80] {
+		re := article(0)
+		re.ID, re.Published = a.ID, a.Published.AddDate(-1, 0, 0)
+		last = append(last, re)
+	}
+	if _, err := ix.Put(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+
 	day := func(m, d int) time.Time { return time.Date(2023, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	queries := []corpus.Query{
+		{Size: 100},
+		{Sort: corpus.SortOldest, Size: 100},
 		{},
 		{Text: "oil"},
 		{Text: "oil bank", Size: 7},
@@ -97,7 +117,7 @@ func TestColumnsAnswerLikeBleve(t *testing.T) {
 		{Undated: true},
 		{Text: "storm", From: day(3, 1), To: day(4, 15)},
 		{From: day(2, 1), To: day(2, 20)},
-		{Text: "election", From: day(6, 1)},
+		{Text: "election", From: day(3, 20)},
 		{Text: "wheat", Collapse: true},
 		{Collapse: true, Page: 2},
 		{Text: "budget", Page: 2, Size: 5},

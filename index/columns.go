@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -76,6 +77,9 @@ type segColumns struct {
 	// The people of document i are persons[personAt[i]:personAt[i+1]].
 	personAt []uint32
 	persons  []uint32
+
+	browseOnce sync.Once
+	browsed    *segBrowse
 }
 
 // columnCache holds the columns of every segment of the current index.
@@ -279,4 +283,82 @@ func (l *locator) externalID(num uint64) (string, error) {
 		return "", fmt.Errorf("index: read a document's id: %w", err)
 	}
 	return string(id), nil
+}
+
+// segBrowse is what browsing everything needs of a segment, built on first use:
+// its documents in date order and its facet counts over all its documents.
+type segBrowse struct {
+	// byDate holds the dated documents newest first, then the undated ones.
+	byDate []uint32
+	dated  int
+	counts map[*ordinals]*allCounts
+}
+
+// allCounts are a facet's counts over every document of a segment.
+type allCounts struct {
+	counts         []int32 // by ordinal
+	missing, total int
+}
+
+// browse returns the segment's browse data, building it once.
+func (s *segColumns) browse(c *columnCache) *segBrowse {
+	s.browseOnce.Do(func() {
+		b := &segBrowse{counts: map[*ordinals]*allCounts{}}
+		n := len(s.published)
+		b.byDate = make([]uint32, n)
+		for i := range b.byDate {
+			b.byDate[i] = uint32(i)
+		}
+		slices.SortStableFunc(b.byDate, func(x, y uint32) int {
+			dx, dy := s.published[x], s.published[y]
+			switch {
+			case dx == dy:
+				return 0
+			case dx == noDate:
+				return 1
+			case dy == noDate:
+				return -1
+			}
+			return cmp.Compare(dy, dx)
+		})
+		for b.dated < n && s.published[b.byDate[b.dated]] != noDate {
+			b.dated++
+		}
+		for _, d := range []*ordinals{&c.outlets, &c.months, &c.persons} {
+			a := &allCounts{}
+			for doc := range n {
+				vs := s.values(c, d, uint64(doc))
+				if len(vs) == 0 {
+					a.missing++
+				}
+				for _, o := range vs {
+					if int(o) >= len(a.counts) {
+						a.counts = slices.Grow(a.counts, int(o)+1-len(a.counts))[:int(o)+1]
+					}
+					a.counts[o]++
+					a.total++
+				}
+			}
+			b.counts[d] = a
+		}
+		s.browsed = b
+	})
+	return s.browsed
+}
+
+// values returns the ordinals document doc has for the field numbered by d.
+func (s *segColumns) values(c *columnCache, d *ordinals, doc uint64) []uint32 {
+	var col []uint32
+	switch d {
+	case &c.persons:
+		return s.persons[s.personAt[doc]:s.personAt[doc+1]]
+	case &c.outlets:
+		col = s.outlet
+	default:
+		col = s.month
+	}
+	if col[doc] == 0 {
+		return nil
+	}
+	return col[doc : doc+1]
 }
