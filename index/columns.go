@@ -55,6 +55,17 @@ func (d *ordinals) number(v string) uint32 {
 	return o
 }
 
+// numberBytes is number for a value in bytes, which it copies only when new.
+func (d *ordinals) numberBytes(v []byte) uint32 {
+	d.mu.RLock()
+	o, ok := d.ord[string(v)]
+	d.mu.RUnlock()
+	if ok {
+		return o
+	}
+	return d.number(string(v))
+}
+
 // find returns v's ordinal, or 0 when no segment has v.
 func (d *ordinals) find(v string) uint32 {
 	d.mu.RLock()
@@ -91,6 +102,9 @@ type columnCache struct {
 	// used is when a search last asked for columns: the warmer builds the new
 	// segments' columns ahead of searches only while the archive is being searched.
 	used atomic.Int64
+	// browsed is set once a search has browsed everything: the warmer then builds
+	// the segments' browse data too.
+	browsed atomic.Bool
 }
 
 type segEntry struct {
@@ -179,41 +193,35 @@ func (c *columnCache) build(seg segment.Segment) (*segColumns, error) {
 	if err := single(fieldPublishedMonth, &c.months, cols.month); err != nil {
 		return nil, err
 	}
-	// A date is indexed as terms of several precisions; the full one has shift 0.
-	full := []byte{numeric.ShiftStartInt64}
-	err := eachPosting(seg, fieldPublished, full, []byte{numeric.ShiftStartInt64 + 1}, func(term []byte) func(uint64) {
-		ns, err := numeric.PrefixCoded(term).Int64()
-		if err != nil {
-			return nil
-		}
-		return func(doc uint64) { cols.published[doc] = ns }
-	})
-	if err != nil {
-		return nil, err
-	}
-	// People are many per article: pairs first, then grouped by document.
-	type pair struct{ doc, person uint32 }
-	var pairs []pair
-	err = eachPosting(seg, fieldPersons, nil, nil, func(term []byte) func(uint64) {
-		o := c.persons.number(string(term))
-		return func(doc uint64) { pairs = append(pairs, pair{uint32(doc), o}) }
-	})
-	if err != nil {
-		return nil, err
+	// Dates and people have a term per article or nearly: read per document from
+	// the doc values, in document order, rather than a postings list per term.
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("index: a %T segment has no doc values", seg)
 	}
 	cols.personAt = make([]uint32, n+1)
-	for _, p := range pairs {
-		cols.personAt[p.doc+1]++
+	var state segment.DocVisitState
+	var err error
+	fields := []string{fieldPersons, fieldPublished}
+	for doc := range n {
+		cols.personAt[doc] = uint32(len(cols.persons))
+		state, err = dv.VisitDocValues(uint64(doc), fields, func(field string, term []byte) {
+			switch {
+			case field == fieldPersons:
+				cols.persons = append(cols.persons, c.persons.numberBytes(term))
+			case len(term) > 0 && term[0] == numeric.ShiftStartInt64:
+				// A date is indexed as terms of several precisions; the full one
+				// has shift 0.
+				if ns, err := numeric.PrefixCoded(term).Int64(); err == nil {
+					cols.published[doc] = ns
+				}
+			}
+		}, state)
+		if err != nil {
+			return nil, fmt.Errorf("index: read the doc values of document %d: %w", doc, err)
+		}
 	}
-	for i := 1; i <= n; i++ {
-		cols.personAt[i] += cols.personAt[i-1]
-	}
-	cols.persons = make([]uint32, len(pairs))
-	fill := slices.Clone(cols.personAt[:n])
-	for _, p := range pairs {
-		cols.persons[fill[p.doc]] = p.person
-		fill[p.doc]++
-	}
+	cols.personAt[n] = uint32(len(cols.persons))
 	return cols, nil
 }
 
@@ -302,6 +310,7 @@ type allCounts struct {
 
 // browse returns the segment's browse data, building it once.
 func (s *segColumns) browse(c *columnCache) *segBrowse {
+	c.browsed.Store(true)
 	s.browseOnce.Do(func() {
 		b := &segBrowse{counts: map[*ordinals]*allCounts{}}
 		n := len(s.published)
@@ -361,4 +370,61 @@ func (s *segColumns) values(c *columnCache, d *ordinals, doc uint64) []uint32 {
 		return nil
 	}
 	return col[doc : doc+1]
+}
+
+// warmInterval is how often the warmer looks for new segments.
+const warmInterval = time.Second
+
+// warmFor is how long after the last search the warmer keeps building columns:
+// an archive that is only being written pays nothing for them.
+const warmFor = 5 * time.Minute
+
+// warm builds the columns of new segments (batches just written, merges just
+// finished) ahead of the searches that would otherwise wait for them, until stop
+// is closed.
+func (ix *Index) warm(stop <-chan struct{}) {
+	t := time.NewTicker(warmInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		c := ix.columns
+		if time.Since(time.Unix(0, c.used.Load())) > warmFor {
+			continue
+		}
+		if err := ix.warmOnce(c); err != nil {
+			ix.log.Debug("building search columns ahead of searches failed; searches build them", "err", err)
+		}
+	}
+}
+
+func (ix *Index) warmOnce(c *columnCache) error {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	used := c.used.Load()
+	cols, err := c.forSnapshot(snap)
+	c.used.Store(used) // warming is not a search
+	if err != nil {
+		return err
+	}
+	if c.browsed.Load() {
+		for _, s := range cols.segs {
+			s.browse(c)
+		}
+	}
+	return nil
 }

@@ -243,3 +243,26 @@ func BenchmarkCollector(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkColumnsBuild times the first search after the archive is opened (or
+// after a merge made a segment new): it builds the columns of every segment,
+// and for browsing their date order and counts too. The warmer does this in the
+// background while the archive is being searched.
+//
+//	go test ./index -run '^$' -bench ColumnsBuild -benchtime 5x
+func BenchmarkColumnsBuild(b *testing.B) {
+	ix := syntheticIndex(b)
+	for _, c := range []struct {
+		name string
+		q    corpus.Query
+	}{{"term", corpus.Query{Text: "w3"}}, {"browse", corpus.Query{}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				index.ResetColumns(ix)
+				if _, err := ix.Search(context.Background(), c.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -8,3 +8,11 @@ func StockSearch(ix *Index) (restore func()) {
 	ix.columns = nil
 	return func() { ix.columns = saved }
 }
+
+// ResetColumns forgets every segment's columns, as if the archive had just
+// been opened.
+func ResetColumns(ix *Index) {
+	ix.columns.mu.Lock()
+	defer ix.columns.mu.Unlock()
+	ix.columns.segs = map[uint64]*segEntry{}
+}

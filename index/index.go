@@ -82,6 +82,8 @@ type Index struct {
 	persisted atomic.Uint64
 	// columns hold the values facets and date sorts read, per segment (columns.go).
 	columns *columnCache
+	// stopWarm ends the column warmer; warmed is closed when it has ended.
+	stopWarm, warmed chan struct{}
 }
 
 // Open opens the index in dataDir, creating it (and dataDir) when there is none. It
@@ -134,6 +136,7 @@ func Open(dataDir string, opts Options) (*Index, error) {
 		ix.Close()
 		return nil, err
 	}
+	ix.startWarmer()
 	log.Debug("index opened", "path", path, "applied", ix.applied)
 	return ix, nil
 }
@@ -159,6 +162,7 @@ func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger) (*Ind
 		log.Warn("some stored articles are not in the index; they are indexed when the archive is writable again", "writes", last-ix.applied)
 	}
 	log.Warn("the data directory is read-only: serving searches, refusing writes", "dir", dataDir)
+	ix.startWarmer()
 	return ix, nil
 }
 
@@ -284,6 +288,11 @@ const closeWait = 10 * time.Second
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.stopWarm != nil {
+		close(ix.stopWarm)
+		<-ix.warmed
+		ix.stopWarm = nil
+	}
 	for deadline := time.Now().Add(closeWait); !ix.readOnly && ix.persisted.Load() < ix.applied; {
 		if time.Now().After(deadline) {
 			ix.log.Warn("the index did not reach the disk in time; the next open indexes the rest from the records",
@@ -300,6 +309,16 @@ func (ix *Index) Close() error {
 		errs = append(errs, fmt.Errorf("index: close records: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// startWarmer starts the goroutine that builds new segments' search columns in
+// the background (columns.go); Close stops it.
+func (ix *Index) startWarmer() {
+	ix.stopWarm, ix.warmed = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ix.warmed)
+		ix.warm(ix.stopWarm)
+	}()
 }
 
 // Count returns the number of articles in the index.
