@@ -624,7 +624,12 @@ func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{req.Query, query.NewDocIDQuery(ids)}), len(ids), 0, false)
+	// The query is needed only for where its terms are, to mark them.
+	var q query.Query = query.NewDocIDQuery(ids)
+	if _, all := req.Query.(*query.MatchAllQuery); req.Highlight != nil && !all {
+		q = query.NewConjunctionQuery([]query.Query{req.Query, q})
+	}
+	load := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	load.Fields = req.Fields
 	load.Highlight = req.Highlight
 	res, err := ix.bleve.SearchInContext(ctx, load)
