@@ -25,7 +25,7 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 	a := corpus.Article{ID: id}
 	doc.VisitFields(func(f bleveindex.Field) {
 		switch f.Name() {
-		case fieldTitle:
+		case fieldTitle: // stored by archives from before the record store only
 			a.Title = string(f.Value())
 		case fieldBody:
 			a.Body = string(f.Value())
@@ -49,9 +49,13 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 			a.IngestedAt = dateValue(f)
 		}
 	})
-	// Which extraction produced it is known to the record store only.
-	if rec, ok, err := ix.records.get(id); err == nil && ok {
-		a.Extractor = rec.Article.Extractor
+	// The text, and which extraction produced it, are in the record store only.
+	rec, ok, err := ix.records.get(id)
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
+	}
+	if ok {
+		a.Title, a.Body, a.Extractor = rec.Article.Title, rec.Article.Body, rec.Article.Extractor
 	}
 	return a, nil
 }

@@ -72,7 +72,7 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(page)}), len(page), 0, false)
 	load.Fields = hitFields
 	requestSnippets(load, q)
-	loaded, err := ix.bleve.SearchInContext(ctx, load)
+	loaded, err := ix.search(ctx, load)
 	if err != nil {
 		return nil, nil, searchError(err)
 	}

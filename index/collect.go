@@ -22,8 +22,9 @@ import (
 // only the hits of the page are loaded and highlighted, by a second Bleve search
 // restricted to them. Requests that ask for anything else go to Bleve unchanged.
 func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	if ix.columns == nil || !columnar(req) {
-		return ix.bleve.SearchInContext(ctx, req)
+	r, fields, hl := textRequest(req)
+	if ix.stock.Load() || !columnar(r) {
+		return ix.searchText(ctx, req)
 	}
 	start := time.Now()
 	adv, err := ix.bleve.Advanced()
@@ -37,20 +38,20 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	defer reader.Close()
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
-		return ix.bleve.SearchInContext(ctx, req)
+		return ix.searchText(ctx, req)
 	}
 	cols, err := ix.columns.forSnapshot(snap)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCollection(ix.columns, cols, req)
+	c, err := newCollection(ix.columns, cols, r)
 	if err != nil {
 		return nil, err
 	}
-	if c.browsable(req.Query) {
+	if c.browsable(r.Query) {
 		err = c.collectAll(ctx)
 	} else {
-		err = ix.collectHits(ctx, c, req.Query, reader)
+		err = ix.collectHits(ctx, c, r.Query, reader)
 	}
 	if err != nil {
 		return nil, err
@@ -67,7 +68,10 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	for _, h := range res.Hits {
 		res.MaxScore = max(res.MaxScore, h.Score)
 	}
-	if err := ix.loadHits(ctx, req, res.Hits); err != nil {
+	if err := ix.loadHits(ctx, r, res.Hits, marks(r.Query, hl)); err != nil {
+		return nil, err
+	}
+	if err := ix.addText(res.Hits, fields, hl); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
@@ -614,24 +618,25 @@ func (h *termHeap) Pop() any {
 	return last
 }
 
-// loadHits fills the stored fields and snippets req asks for into hits, with one
-// Bleve search for just those documents.
-func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []*search.DocumentMatch) error {
-	if len(hits) == 0 || (len(req.Fields) == 0 && req.Highlight == nil) {
+// loadHits fills the stored fields req asks for into hits and, when withLocations
+// is set, where the query's terms are in them, with one Bleve search for just
+// those documents.
+func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []*search.DocumentMatch, withLocations bool) error {
+	if len(hits) == 0 || (len(req.Fields) == 0 && !withLocations) {
 		return nil
 	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	// The query is needed only for where its terms are, to mark them.
 	var q query.Query = query.NewDocIDQuery(ids)
-	if _, all := req.Query.(*query.MatchAllQuery); req.Highlight != nil && !all {
+	if withLocations {
+		// The query finds the locations of its own terms.
 		q = query.NewConjunctionQuery([]query.Query{req.Query, q})
 	}
 	load := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	load.Fields = req.Fields
-	load.Highlight = req.Highlight
+	load.IncludeLocations = withLocations
 	res, err := ix.bleve.SearchInContext(ctx, load)
 	if err != nil {
 		return fmt.Errorf("index: load hits: %w", err)
@@ -642,7 +647,7 @@ func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []
 	}
 	for _, h := range hits {
 		if l := byID[h.ID]; l != nil {
-			h.Fields, h.Fragments, h.Locations = l.Fields, l.Fragments, l.Locations
+			h.Fields, h.Locations = l.Fields, l.Locations
 		}
 	}
 	return nil

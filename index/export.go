@@ -35,7 +35,7 @@ func (ix *Index) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 		req.Fields = hitFields
 		req.SortByCustom(sortOrder(q))
 		req.SearchAfter = after
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return searchError(err)
 		}

@@ -4,9 +4,8 @@ package index
 // it did before the column cache, and returns the function that undoes it. Tests
 // compare the two; benchmarks measure the gain.
 func StockSearch(ix *Index) (restore func()) {
-	saved := ix.columns
-	ix.columns = nil
-	return func() { ix.columns = saved }
+	ix.stock.Store(true)
+	return func() { ix.stock.Store(false) }
 }
 
 // ResetColumns forgets every segment's columns, as if the archive had just

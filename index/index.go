@@ -82,6 +82,8 @@ type Index struct {
 	persisted atomic.Uint64
 	// columns hold the values facets and date sorts read, per segment (columns.go).
 	columns *columnCache
+	// stock makes searches use Bleve's collector instead (tests and benchmarks).
+	stock atomic.Bool
 	// stopWarm ends the column warmer; warmed is closed when it has ended.
 	stopWarm, warmed chan struct{}
 }

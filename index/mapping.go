@@ -83,8 +83,9 @@ func newMapping() mapping.IndexMapping {
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldTitle, text(fieldTitle, true))
-	doc.AddFieldMappingsAt(fieldBody, text(fieldBody, true))
+	// The record store keeps the text; see text.go.
+	doc.AddFieldMappingsAt(fieldTitle, text(fieldTitle, false))
+	doc.AddFieldMappingsAt(fieldBody, text(fieldBody, false))
 	doc.AddFieldMappingsAt(fieldURL, keywordField(fieldURL, true))
 	doc.AddFieldMappingsAt(fieldOutlet, keywordField(fieldOutlet, true), searchable(fieldOutletText))
 	doc.AddFieldMappingsAt(fieldPersons, keywordField(fieldPersons, true), searchable(fieldPersonText))

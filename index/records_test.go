@@ -9,6 +9,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
 	"github.com/article-archive/archive/corpus"
 )
 
@@ -198,7 +201,14 @@ func TestInterruptedSwapIsUndone(t *testing.T) {
 func TestIndexFromBeforeTheRecordStoreIsCopiedIntoIt(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	b, err := openBleve(filepath.Join(dir, Dir), false, 0, false)
+	// Archives of that time stored the text in the index.
+	m := newMapping().(*mapping.IndexMappingImpl)
+	for _, f := range []string{fieldTitle, fieldBody} {
+		for _, fm := range m.DefaultMapping.Properties[f].Fields {
+			fm.Store = true
+		}
+	}
+	b, err := bleve.New(filepath.Join(dir, Dir), m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func (ix *Index) Mark(ctx context.Context, id, text string) (corpus.Marked, erro
 	req.Highlight = bleve.NewHighlightWithStyle(wholeTextHighlighter)
 	req.Highlight.AddField(fieldTitle)
 	req.Highlight.AddField(fieldBody)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return corpus.Marked{}, nil // a query that fails to run marks nothing
 	}
@@ -106,7 +106,7 @@ func (ix *Index) Related(ctx context.Context, id string, n int) (corpus.Related,
 		req := bleve.NewSearchRequestOptions(copies, copiesMax, 0, false)
 		req.Fields = hitFields
 		req.SortByCustom(sortOrder(corpus.Query{Sort: corpus.SortOldest}))
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return out, fmt.Errorf("index: copies of %s: %w", id, err)
 		}
@@ -134,7 +134,7 @@ func (ix *Index) Related(ctx context.Context, id string, n int) (corpus.Related,
 	similar := query.NewBooleanQuery(nil, should, notThis)
 	req := bleve.NewSearchRequestOptions(similar, n, 0, false)
 	req.Fields = hitFields
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return out, fmt.Errorf("index: similar to %s: %w", id, err)
 	}

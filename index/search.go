@@ -152,7 +152,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	}
 	// The snippets of the body need the body; fetching only the hits that did not
 	// match in the body keeps the common case to one search.
-	if err := ix.fillSnippets(ctx, out.Hits); err != nil {
+	if err := ix.fillSnippets(out.Hits); err != nil {
 		return nil, err
 	}
 	out.Took = time.Since(start)
@@ -319,30 +319,16 @@ func stringsField(v any) []string {
 }
 
 // fillSnippets gives every hit without a body match the start of its body, escaped.
-func (ix *Index) fillSnippets(ctx context.Context, hits []corpus.Hit) error {
-	var ids []string
-	for _, h := range hits {
-		if h.Snippet == "" {
-			ids = append(ids, h.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fieldBody}
-	res, err := ix.search(ctx, req)
-	if err != nil {
-		return fmt.Errorf("index: load snippets: %w", err)
-	}
-	bodies := make(map[string]string, len(res.Hits))
-	for _, h := range res.Hits {
-		bodies[h.ID] = stringField(h.Fields[fieldBody])
-	}
+func (ix *Index) fillSnippets(hits []corpus.Hit) error {
 	for i := range hits {
-		if hits[i].Snippet == "" {
-			hits[i].Snippet = html.EscapeString(lead(bodies[hits[i].ID], snippetRunes))
+		if hits[i].Snippet != "" {
+			continue
 		}
+		_, body, err := ix.text(hits[i].ID)
+		if err != nil {
+			return err
+		}
+		hits[i].Snippet = html.EscapeString(lead(body, snippetRunes))
 	}
 	return nil
 }

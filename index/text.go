@@ -1,0 +1,124 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	blevedoc "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Bleve indexes the title and body but does not store them: the record store
+// holds every article's text already, and keeping a second copy in the index
+// made it half again as large. A search that shows titles or marks snippets
+// reads the text of its page's hits from the record store, and Bleve's
+// highlighter is given that text with the match locations the search found.
+
+// textFields are the fields whose values come from the record store.
+func isTextField(f string) bool { return f == fieldTitle || f == fieldBody }
+
+// textRequest splits off what the record store answers from req: it returns a
+// copy of req that asks Bleve for the other fields and, where terms are to be
+// marked, for their locations; the text fields req asked for; and its highlight.
+func textRequest(req *bleve.SearchRequest) (*bleve.SearchRequest, []string, *bleve.HighlightRequest) {
+	var text []string
+	for _, f := range req.Fields {
+		if isTextField(f) {
+			text = append(text, f)
+		}
+	}
+	if len(text) == 0 && req.Highlight == nil {
+		return req, nil, nil
+	}
+	r := *req
+	r.Fields = slices.DeleteFunc(slices.Clone(req.Fields), isTextField)
+	r.Highlight = nil
+	return &r, text, req.Highlight
+}
+
+// marks tells whether a search for q has terms to mark.
+func marks(q query.Query, hl *bleve.HighlightRequest) bool {
+	_, all := q.(*query.MatchAllQuery)
+	return hl != nil && !all
+}
+
+// addText sets the text fields and the marked snippets of hits from the record
+// store.
+func (ix *Index) addText(hits []*search.DocumentMatch, fields []string, hl *bleve.HighlightRequest) error {
+	if len(hits) == 0 || (len(fields) == 0 && hl == nil) {
+		return nil
+	}
+	var highlighter highlight.Highlighter
+	if hl != nil {
+		style := highlighterName
+		if hl.Style != nil {
+			style = *hl.Style
+		}
+		h, err := bleve.Config.Cache.HighlighterNamed(style)
+		if err != nil {
+			return fmt.Errorf("index: highlighter %s: %w", style, err)
+		}
+		highlighter = h
+	}
+	for _, h := range hits {
+		title, body, err := ix.text(h.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range fields {
+			v := title
+			if f == fieldBody {
+				v = body
+			}
+			if h.Fields == nil {
+				h.Fields = map[string]any{}
+			}
+			h.Fields[f] = v
+		}
+		if highlighter == nil || len(h.Locations) == 0 {
+			continue
+		}
+		doc := blevedoc.NewDocument(h.ID)
+		doc.AddField(blevedoc.NewTextField(fieldTitle, nil, []byte(title)))
+		doc.AddField(blevedoc.NewTextField(fieldBody, nil, []byte(body)))
+		for _, f := range hl.Fields {
+			highlighter.BestFragmentsInField(h, doc, f, 1)
+		}
+	}
+	return nil
+}
+
+// text returns the title and body of article id from the record store; an
+// article the index has but the store lacks (it cannot happen short of damage)
+// shows none.
+func (ix *Index) text(id string) (title, body string, err error) {
+	rec, ok, err := ix.records.get(id)
+	if err != nil {
+		return "", "", fmt.Errorf("index: read the text of %s: %w", id, err)
+	}
+	if !ok {
+		ix.log.Warn("an indexed article is missing from the record store: run archive reindex", "id", id)
+		return "", "", nil
+	}
+	return rec.Article.Title, rec.Article.Body, nil
+}
+
+// searchText runs req on Bleve alone, with the text fields and snippets from
+// the record store.
+func (ix *Index) searchText(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	r, fields, hl := textRequest(req)
+	r.IncludeLocations = r.IncludeLocations || marks(r.Query, hl)
+	res, err := ix.bleve.SearchInContext(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	res.Request = req
+	if err := ix.addText(res.Hits, fields, hl); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
