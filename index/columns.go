@@ -379,6 +379,17 @@ const warmInterval = time.Second
 // an archive that is only being written pays nothing for them.
 const warmFor = 5 * time.Minute
 
+// WarmUp builds the search columns of the whole archive in the background, as
+// the first searches would: a server calls it when it starts, so that even its
+// first searches find them ready.
+func (ix *Index) WarmUp() {
+	ix.columns.used.Store(time.Now().UnixNano())
+	select {
+	case ix.warmNow <- struct{}{}:
+	default:
+	}
+}
+
 // warm builds the columns of new segments (batches just written, merges just
 // finished) ahead of the searches that would otherwise wait for them, until stop
 // is closed.
@@ -390,6 +401,7 @@ func (ix *Index) warm(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
+		case <-ix.warmNow:
 		}
 		c := ix.columns
 		if time.Since(time.Unix(0, c.used.Load())) > warmFor {

@@ -86,6 +86,7 @@ type Index struct {
 	stock atomic.Bool
 	// stopWarm ends the column warmer; warmed is closed when it has ended.
 	stopWarm, warmed chan struct{}
+	warmNow          chan struct{} // WarmUp asks the warmer to start at once
 }
 
 // Open opens the index in dataDir, creating it (and dataDir) when there is none. It
@@ -316,7 +317,7 @@ func (ix *Index) Close() error {
 // startWarmer starts the goroutine that builds new segments' search columns in
 // the background (columns.go); Close stops it.
 func (ix *Index) startWarmer() {
-	ix.stopWarm, ix.warmed = make(chan struct{}), make(chan struct{})
+	ix.stopWarm, ix.warmed, ix.warmNow = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 	go func() {
 		defer close(ix.warmed)
 		ix.warm(ix.stopWarm)

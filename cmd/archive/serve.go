@@ -66,6 +66,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 // serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
 // flight (writes too) and the watcher finish before the index is closed.
 func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {
+	ix.WarmUp()
 	names, err := archiveNames(ix)
 	if err != nil {
 		return err
