@@ -21,6 +21,7 @@ const (
 	DateFromJSONLD   = "jsonld"   // the page's JSON-LD
 	DateFromURL      = "url"      // a date in the article's URL
 	DateFromDateline = "dateline" // the article's own dateline
+	DateFromPage     = "page"     // shown on the page: in an element marked as the date, or under the headline
 )
 
 // Article is one news article as the archive keeps it.

@@ -8,9 +8,11 @@ import (
 	"io"
 	"net/url"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
@@ -35,9 +37,11 @@ var ErrNoArticleText = errors.New("no article text found")
 // navigation, ads or comments; the title; the authors; the URL (the page's
 // canonical or og:url, else pageURL); the outlet (og:site_name, JSON-LD
 // publisher.name, else the URL's host); and the published date, taken only from
-// JSON-LD datePublished, from <meta> tags such as article:published_time, or from a
-// date in the URL, with PublishedSource saying which. A date merely mentioned in
-// the text is never taken. Persons are left to Enrich.
+// JSON-LD datePublished, from <meta> tags such as article:published_time, from an
+// element marked as the date of publication, from a date in the URL, or from the
+// date line printed under the headline, with PublishedSource saying which (see
+// publishedDate). A date merely mentioned in the text is never taken. Persons are
+// left to Enrich.
 //
 // It returns an error wrapping ErrNoArticleText when the page has no extractable
 // text, and a read or parse error otherwise.
@@ -89,35 +93,76 @@ func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
 	if a.Outlet == "" {
 		a.Outlet = OutletFromURL(a.URL)
 	}
+	a.Published, a.PublishedSource = publishedDate(meta, a, pageURL)
+	return a, nil
+}
+
+// publishedDate chooses the date of publication among what the page states, most
+// reliable first: JSON-LD, <meta> tags, an element marked as the date of
+// publication, the URL, and the date printed under the headline (see headerDate).
+// A timestamp keeps the offset the page gives it, so that its day is the
+// publisher's. A page that is one revision of a wiki page (see isRevisionURL) was
+// published when it was last changed. It returns the zero time when the page
+// states no date.
+//
+// A date from an element or the header line is recorded as corpus.DateFromPage:
+// the page shows it as the article's date; it is not a date its text mentions.
+func publishedDate(meta pageMeta, a corpus.Article, pageURL string) (time.Time, string) {
+	urls := []string{a.URL, pageURL}
+	if slices.ContainsFunc(urls, isRevisionURL) {
+		switch {
+		case !meta.ldModified.IsZero():
+			return meta.ldModified, corpus.DateFromJSONLD
+		case !meta.modified.IsZero():
+			return meta.modified, corpus.DateFromMeta
+		}
+	}
+	var d time.Time
+	var source string
 	switch {
 	case !meta.ldPublished.IsZero():
-		a.Published, a.PublishedSource = meta.ldPublished, corpus.DateFromJSONLD
+		d, source = meta.ldPublished, corpus.DateFromJSONLD
 	case !meta.published.IsZero():
-		a.Published, a.PublishedSource = meta.published, corpus.DateFromMeta
+		d, source = meta.published, corpus.DateFromMeta
 	case !meta.shown.IsZero():
-		a.Published, a.PublishedSource = meta.shown, corpus.DateFromMeta
-	default:
-		for _, u := range []string{a.URL, pageURL} {
-			if d := urlDate(u); !d.IsZero() {
-				a.Published, a.PublishedSource = d, corpus.DateFromURL
-				break
-			}
-		}
+		d, source = meta.shown, corpus.DateFromPage
 	}
 	// A timestamp in UTC may fall on the next or the previous day from the
 	// publisher's: when the URL states a date within a day of it, the URL's is the
 	// local date of publication.
-	if a.PublishedSource == corpus.DateFromJSONLD || a.PublishedSource == corpus.DateFromMeta {
-		if _, off := a.Published.Zone(); off == 0 {
-			for _, u := range []string{a.URL, pageURL} {
-				if d := urlDate(u); !d.IsZero() && !sameDay(d, a.Published) && absDuration(a.Published.Sub(d)) < 48*time.Hour {
-					a.Published, a.PublishedSource = d, corpus.DateFromURL
-					break
-				}
-			}
+	for _, u := range urls {
+		ud := urlDate(u)
+		if ud.IsZero() {
+			continue
+		}
+		_, off := d.Zone()
+		if d.IsZero() || off == 0 && !sameDay(ud, d) && absDuration(d.Sub(ud)) < 48*time.Hour {
+			return ud, corpus.DateFromURL
+		}
+		break
+	}
+	if !d.IsZero() {
+		return d, source
+	}
+	// A title that is the site's name is not a headline: under the masthead is
+	// the date of the day the page was fetched.
+	var titles []string
+	for _, t := range []string{a.Title, meta.ogTitle, meta.ldHeadline, meta.title} {
+		if !slices.ContainsFunc([]string{a.Outlet, meta.siteName, meta.ldPublisher}, func(site string) bool { return sameText(site, t) }) {
+			titles = append(titles, t)
 		}
 	}
-	return a, nil
+	if d := headerDate(meta.lines, titles...); !d.IsZero() {
+		return d, corpus.DateFromPage
+	}
+	return time.Time{}, ""
+}
+
+// sameText reports whether a and b are the same words, ignoring case and
+// punctuation.
+func sameText(a, b string) bool {
+	a = corpus.NormalizeText(a)
+	return a != "" && a == corpus.NormalizeText(b)
 }
 
 func sameDay(a, b time.Time) bool { return a.Format("2006-01-02") == b.Format("2006-01-02") }
@@ -139,6 +184,21 @@ func isAsideNode(n *html.Node) bool {
 	c := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
 	return strings.Contains(c, "comment") || strings.Contains(c, "related") || strings.Contains(c, "sidebar") ||
 		strings.Contains(c, "listitem") || strings.Contains(c, "teaser")
+}
+
+// isFurnitureNode reports whether n is page furniture around the article:
+// navigation, sidebars, footers, comments, lists of related stories. Unlike
+// isAsideNode it passes lists, which article headers are sometimes made of.
+func isFurnitureNode(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer:
+		return true
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		return false
+	}
+	c := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+	return strings.Contains(c, "comment") || strings.Contains(c, "related") || strings.Contains(c, "sidebar") ||
+		strings.Contains(c, "teaser")
 }
 
 // isPublishedDateNode reports whether n is marked up as the article's date of
@@ -171,18 +231,9 @@ func attrOK(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-// shownDateRE finds a full date in the text of a date element: ISO, day.month.year
-// as most of Europe writes it, or a month name with day and year.
-var shownDateRE = regexp.MustCompile(`\b((?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)|\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b|\b([A-Z][a-z]{2,8}\.? \d{1,2},? (?:19|20)\d{2})|\b(\d{1,2} [A-Z][a-z]{2,8}\.? (?:19|20)\d{2})|\b(\d{1,2}) de ([a-zç]{4,10}) de ((?:19|20)\d{2})`)
-
-// romanceMonths are the month names of Spanish and Portuguese datelines ("2 de
-// abril de 2020").
-var romanceMonths = map[string]time.Month{
-	"enero": 1, "janeiro": 1, "febrero": 2, "fevereiro": 2, "marzo": 3, "março": 3, "abril": 4,
-	"mayo": 5, "maio": 5, "junio": 6, "junho": 6, "julio": 7, "julho": 7, "agosto": 8,
-	"septiembre": 9, "setiembre": 9, "setembro": 9, "octubre": 10, "outubro": 10,
-	"noviembre": 11, "novembro": 11, "diciembre": 12, "dezembro": 12,
-}
+// isoStampRE finds a timestamp with its time in the text of a date element, which
+// says the day in the publisher's own offset.
+var isoStampRE = regexp.MustCompile(`(?:19|20)\d{2}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})`)
 
 // shownDate reads the date of a publication-date element: its datetime or
 // content attribute, else the first full date in its text.
@@ -196,17 +247,138 @@ func shownDate(n *html.Node) time.Time {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	m := shownDateRE.FindStringSubmatch(text)
-	switch {
-	case m == nil:
-		return time.Time{}
-	case m[2] != "":
-		mo, _ := strconv.Atoi(m[3])
-		return makeDate(m[4], time.Month(mo), m[2])
-	case m[7] != "":
-		return makeDate(m[9], romanceMonths[m[8]], m[7])
+	if d, start, _ := textDate(text); start >= 0 {
+		if m := isoStampRE.FindStringIndex(text); m != nil && m[0] <= start {
+			if t := parseMetaDate(text[m[0]:m[1]]); !t.IsZero() {
+				return t
+			}
+		}
+		return d
 	}
-	return parseMetaDate(firstNonEmpty(m[1], m[5], m[6]))
+	return time.Time{}
+}
+
+// scriptCallRE is an inline script that is one call with one string:
+// showDate("2020/04/17 01:43:09").
+var scriptCallRE = regexp.MustCompile(`^\s*[\w$.]+\(\s*["']([^"'\n]{6,64})["']\s*\)\s*;?\s*$`)
+
+// scriptWrittenDate returns the string an inline script that writes a date where
+// it stands is given, "" for any other script. Some pages print the date under the
+// headline this way; the string is what the reader sees there.
+func scriptWrittenDate(src string) string {
+	if len(src) > 200 {
+		return ""
+	}
+	m := scriptCallRE.FindStringSubmatch(src)
+	if m == nil {
+		return ""
+	}
+	if _, start, _ := textDate(m[1]); start < 0 {
+		return ""
+	}
+	return m[1]
+}
+
+// Limits of the page header in which headerDate looks for a date: how many lines
+// after the headline, how long a line that is a date may be and how many words it
+// may have besides the date (a label, a weekday, the time, an author's name), the
+// words of a line of prose, and of a paragraph that shows the story has begun.
+const (
+	headerDateLines    = 10
+	headerDateMaxRunes = 100
+	headerDateMaxWords = 6
+	proseWords         = 20
+	storyLineWords     = 60
+)
+
+// updatedLabelRE marks a date line as the last update, not the publication.
+var updatedLabelRE = regexp.MustCompile(`(?i)updat|modif|edited|actuali[zs]|atualiza|mis à jour|aktualisiert|обновл|оновл|güncel|更新|تحديث`)
+
+// headerDate returns the date a page prints beside its headline: the first line
+// of the page header after the headline that is a date, perhaps with a label, a
+// weekday, the time or a name ("Published Friday 24 April 2020 09:22 PM",
+// "August 06, 2019"). The headline is the first heading that is the page's title,
+// else the first line that is. A date in the story's sentences is never taken: a
+// line must be mostly its date and not end as a sentence does, and the search
+// stops where the story begins or a few lines on. A line dated as the last update
+// is passed over.
+func headerDate(lines []pageLine, titles ...string) time.Time {
+	headline := -1
+	for i, l := range lines {
+		if !l.heading || !isTitleLine(l.text, titles) {
+			continue
+		}
+		headline = i
+		break
+	}
+	if headline < 0 {
+		for i, l := range lines {
+			if titleSized(l.text, titles) && isTitleLine(l.text, titles) {
+				headline = i
+				break
+			}
+		}
+	}
+	if headline < 0 {
+		return time.Time{}
+	}
+	prose := 0
+	for _, l := range lines[headline+1 : min(len(lines), headline+1+headerDateLines)] {
+		words := strings.Fields(l.text)
+		if len(words) >= proseWords {
+			// A standfirst may come before the date line; a second paragraph, or
+			// a long one, is the story.
+			if prose++; prose == 2 || len(words) >= storyLineWords {
+				break
+			}
+			continue
+		}
+		if utf8.RuneCountInString(l.text) > headerDateMaxRunes {
+			continue
+		}
+		line := strings.Join(words, " ") // no-break spaces too are spaces
+		d, start, end := textDate(line)
+		if start < 0 || updatedLabelRE.MatchString(line) || endsSentence(line) ||
+			wordsBeside(line[:start]+" "+line[end:]) > headerDateMaxWords || d.After(time.Now().AddDate(0, 0, 2)) {
+			continue
+		}
+		return d
+	}
+	return time.Time{}
+}
+
+// endsSentence reports whether line ends as a sentence does, not as a date line
+// ("… 9:30 a.m.") does.
+func endsSentence(line string) bool {
+	line = strings.ToLower(line)
+	if strings.HasSuffix(line, "a.m.") || strings.HasSuffix(line, "p.m.") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return r == '.' || r == '!' || r == '?'
+}
+
+// titleSized reports whether s is near enough the length of one of the titles
+// to be one: it spares comparing every line of a page with them.
+func titleSized(s string, titles []string) bool {
+	for _, t := range titles {
+		if t != "" && len(s) > len(t)/3 && len(s) < 3*len(t)+16 {
+			return true
+		}
+	}
+	return false
+}
+
+// wordsBeside counts the words of s that hold a letter: a time ("09:22") or a
+// separator ("|") is not a word.
+func wordsBeside(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // extractContent runs trafilatura, turning a panic inside it (a bug triggered by an
@@ -228,8 +400,22 @@ type pageMeta struct {
 	author                     string
 	ldAuthors                  []string
 	ldPublished, published     time.Time
+	// ldModified and modified are when the page was last changed, which is when a
+	// page that is one revision of a wiki page was published.
+	ldModified, modified time.Time
 	// shown is the date a visible element marked as the publication date shows.
 	shown time.Time
+	// lines are the page's visible text in document order, without its furniture
+	// (navigation, sidebars, footers, comments), for finding the date printed
+	// under the headline.
+	lines []pageLine
+}
+
+// pageLine is one piece of a page's visible text: a heading whole, else one text
+// node, or the date an inline script writes where it stands.
+type pageLine struct {
+	text    string
+	heading bool
 }
 
 // publishedMetaKeys are the <meta> names and properties publishers use for the
@@ -241,17 +427,46 @@ var publishedMetaKeys = []string{
 	"date", "article.published", "cxenseparse:recs:publishtime", "og:pubdate", "rnews:datepublished",
 }
 
+// modifiedMetaKeys are the <meta> names and properties for when the page was last
+// changed.
+var modifiedMetaKeys = []string{
+	"article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time", "last-modified", "dcterms.modified",
+}
+
 func readPageMeta(doc *html.Node) pageMeta {
 	var m pageMeta
 	metas := map[string]string{}
-	var walk func(n *html.Node, aside bool)
-	walk = func(n *html.Node, aside bool) {
+	// aside is set below an element that is not the article. text is set where
+	// the page's visible text is read into lines: in the body, outside its
+	// furniture (but in lists: an article's header may be one), and outside
+	// headings, which are read whole.
+	var walk func(n *html.Node, aside, text bool)
+	walk = func(n *html.Node, aside, text bool) {
+		if n.Type == html.TextNode && text {
+			if t := strings.TrimSpace(n.Data); t != "" {
+				m.lines = append(m.lines, pageLine{text: t})
+			}
+		}
 		if n.Type == html.ElementNode {
 			aside = aside || isAsideNode(n)
+			if n.DataAtom == atom.Body {
+				text = true
+			} else if text && isFurnitureNode(n) {
+				text = false
+			}
 			if !aside && m.shown.IsZero() && isPublishedDateNode(n) {
 				m.shown = shownDate(n)
 			}
 			switch n.DataAtom {
+			case atom.H1, atom.H2:
+				if text {
+					if t := strings.Join(strings.Fields(nodeText(n)), " "); t != "" {
+						m.lines = append(m.lines, pageLine{text: t, heading: true})
+					}
+					text = false
+				}
+			case atom.Style, atom.Noscript, atom.Template, atom.Textarea, atom.Select:
+				text = false
 			case atom.Title:
 				if m.title == "" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
 					m.title = strings.TrimSpace(n.FirstChild.Data)
@@ -279,13 +494,19 @@ func readPageMeta(doc *html.Node) pageMeta {
 				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
 					readJSONLD(n.FirstChild.Data, &m)
 				}
+				if text && n.FirstChild != nil && attr(n, "src") == "" {
+					if w := scriptWrittenDate(n.FirstChild.Data); w != "" {
+						m.lines = append(m.lines, pageLine{text: w})
+					}
+				}
+				text = false
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, aside)
+			walk(c, aside, text)
 		}
 	}
-	walk(doc, false)
+	walk(doc, false, false)
 	m.ogTitle = metas["og:title"]
 	m.ogURL = metas["og:url"]
 	m.siteName = firstNonEmpty(metas["og:site_name"], metas["application-name"])
@@ -296,6 +517,12 @@ func readPageMeta(doc *html.Node) pageMeta {
 	for _, k := range publishedMetaKeys {
 		if d := parseMetaDate(metas[k]); !d.IsZero() {
 			m.published = d
+			break
+		}
+	}
+	for _, k := range modifiedMetaKeys {
+		if d := parseMetaDate(metas[k]); !d.IsZero() {
+			m.modified = d
 			break
 		}
 	}
@@ -338,6 +565,9 @@ func readJSONLD(src string, m *pageMeta) {
 			webPage := strings.EqualFold(jsonString(x["@type"]), "WebPage")
 			if d := parseMetaDate(jsonString(x["datePublished"])); !d.IsZero() && (m.ldPublished.IsZero() || !webPage) {
 				m.ldPublished = d
+			}
+			if d := parseMetaDate(jsonString(x["dateModified"])); !d.IsZero() && (m.ldModified.IsZero() || !webPage) {
+				m.ldModified = d
 			}
 			if webPage {
 				return // a WebPage's headline and author are the site's, not the article's

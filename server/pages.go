@@ -338,6 +338,7 @@ var dateSources = map[string]string{
 	corpus.DateFromJSONLD:   "the page's JSON-LD",
 	corpus.DateFromURL:      "the article's URL",
 	corpus.DateFromDateline: "the article's dateline",
+	corpus.DateFromPage:     "the date shown on the page with the article",
 }
 
 func (s *Server) articlePage(c *gin.Context) error {
