@@ -194,11 +194,18 @@ func buildQuery(q corpus.Query) (query.Query, error) {
 // (chosen and excluded) only when withOutlets is set, which the disjunctive outlet
 // facet leaves out.
 func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query {
-	must := []query.Query{text}
+	// Everything matches no text: the filters alone say which articles match, and
+	// a conjunction with every document would only step through them all.
+	var must []query.Query
+	if _, all := text.(*query.MatchAllQuery); !all {
+		must = append(must, text)
+	}
 	for _, p := range q.Persons {
 		must = append(must, termQuery(fieldPersons, p))
 	}
-	if len(q.Outlets) > 0 && withOutlets {
+	if len(q.Outlets) == 1 && withOutlets {
+		must = append(must, termQuery(fieldOutlet, q.Outlets[0]))
+	} else if len(q.Outlets) > 0 && withOutlets {
 		any := make([]query.Query, len(q.Outlets))
 		for i, o := range q.Outlets {
 			any[i] = termQuery(fieldOutlet, o)
@@ -224,12 +231,14 @@ func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query
 		// Every dated article has a month keyword; the undated have none.
 		mustNot = append(mustNot, datedQuery())
 	}
-	if len(mustNot) > 0 {
-		b := query.NewBooleanQuery(must, nil, mustNot)
-		return b
+	switch {
+	case len(must) == 0:
+		must = []query.Query{text}
+	case len(mustNot) == 0 && len(must) == 1:
+		return must[0]
 	}
-	if len(must) == 1 {
-		return text
+	if len(mustNot) > 0 {
+		return query.NewBooleanQuery(must, nil, mustNot)
 	}
 	return query.NewConjunctionQuery(must)
 }
