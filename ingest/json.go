@@ -161,9 +161,15 @@ func lookupField(fields map[string]any, name string) any {
 	return lookupField(nested, rest)
 }
 
+// fieldKey normalizes a field name: "Published_At", "published-at" and
+// "publishedAt" are one field.
 func fieldKey(k string) string {
-	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(k))
+	return keySeparators.Replace(strings.ToLower(k))
 }
+
+// keySeparators is built once: a Replacer is costly to build and safe to share,
+// and fieldKey runs for every field of every record.
+var keySeparators = strings.NewReplacer("_", "", "-", "", " ", "")
 
 // jsonErrorText makes encoding/json's messages read as advice.
 func jsonErrorText(err error) string {
