@@ -27,12 +27,14 @@ func collapseWindow(q corpus.Query, offset int) int {
 // the last page). first is the answer to req, the window search.
 //
 // The cursor is the last hit before the next page's first story, so the copies of
-// this page's stories ranked in between are not shown again; a copy ranked further
-// down than that can be, because a cursor remembers no stories.
+// this page's stories ranked in between are not shown again. A page reached by a
+// cursor also passes over the stories whose best copy ranks before the cursor:
+// those were shown on an earlier page.
 func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq query.Query, req *bleve.SearchRequest, first *bleve.SearchResult) ([]*search.DocumentMatch, *search.DocumentMatch, error) {
 	res := first
 	var page []string
 	var next *search.DocumentMatch
+	best := map[string]string{} // story -> the ID of its best copy, for cursor pages
 	for {
 		page, next = page[:0], nil
 		seen := map[string]bool{}
@@ -43,6 +45,16 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 			}
 			if seen[story] {
 				continue
+			}
+			if req.SearchAfter != nil {
+				shown, err := ix.shownBefore(ctx, bq, req, story, h.ID, best)
+				if err != nil {
+					return nil, nil, err
+				}
+				if shown {
+					seen[story] = true
+					continue
+				}
 			}
 			if len(page) == offset+q.Size {
 				next = res.Hits[i-1]
@@ -87,6 +99,31 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 		}
 	}
 	return out, next, nil
+}
+
+// shownBefore tells whether story, met at hit id on a page after a cursor, was
+// shown on an earlier page: its best copy under the search (bq in req's order)
+// is another article, which ranks before the cursor since the page's search
+// did not find it first.
+func (ix *Index) shownBefore(ctx context.Context, bq query.Query, req *bleve.SearchRequest, story, id string, best map[string]string) (bool, error) {
+	if b, ok := best[story]; ok {
+		return b != id, nil
+	}
+	// The story term scores nothing, so the copies rank as they do in the search.
+	inStory := query.NewTermQuery(story)
+	inStory.SetField(fieldStory)
+	inStory.SetBoost(0)
+	r := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{bq, inStory}), 1, 0, false)
+	r.Sort = req.Sort
+	res, err := ix.bleve.SearchInContext(ctx, r)
+	if err != nil {
+		return false, searchError(err)
+	}
+	best[story] = id
+	if len(res.Hits) > 0 {
+		best[story] = res.Hits[0].ID
+	}
+	return best[story] != id, nil
 }
 
 // countOutlets sets each hit's AlsoIn: how many other outlets in the archive ran
