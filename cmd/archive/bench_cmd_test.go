@@ -76,6 +76,9 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 			}
 		}
 	}
+	if a := r.Systems[0].Search; a.StartupSeconds <= 0 || a.FirstSearchMs <= 0 {
+		t.Errorf("the archive's startup %v s and first search %v ms, want both measured", a.StartupSeconds, a.FirstSearchMs)
+	}
 	for _, x := range r.Ratios {
 		if x.IngestPerSecond <= 0 || x.P50 <= 0 || x.P99 <= 0 || x.DiskBytes <= 0 || x.SearchPeakRSS <= 0 {
 			t.Errorf("ratios versus %s = %+v, want every one", x.Versus, x)
@@ -85,7 +88,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"ours / ", "search p99", "on disk / raw text", "Targets of issue 7"} {
+	for _, want := range []string{"ours / ", "search p99", "on disk / raw text", "Targets of issue 7", "server start to first answer"} {
 		if !strings.Contains(string(md), want) || !strings.Contains(stdout.String(), want) {
 			t.Errorf("the Markdown report (and stdout) lack %q", want)
 		}

@@ -89,7 +89,12 @@ type searchFigures struct {
 	Overall      latencies     `json:"overall"`
 	Kinds        []kindFigures `json:"kinds"`
 	PeakRSSBytes int64         `json:"peak_rss_bytes"`
-	Note         string        `json:"note,omitempty"`
+	// StartupSeconds is from starting the server to its first answer, and
+	// FirstSearchMs the first search it answers (the broad term); the archive's
+	// server only.
+	StartupSeconds float64 `json:"startup_seconds,omitempty"`
+	FirstSearchMs  float64 `json:"first_search_ms,omitempty"`
+	Note           string  `json:"note,omitempty"`
 }
 
 func (f searchFigures) String() string {

@@ -163,6 +163,8 @@ func (r *benchReport) markdown() string {
 	row("search p95", func(s systemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P95) }, func(x ratioFigures) float64 { return x.P95 })
 	row("search p99", func(s systemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P99) }, func(x ratioFigures) float64 { return x.P99 })
 	row("search peak RSS", func(s systemFigures) string { return mib(s.Search.PeakRSSBytes) }, func(x ratioFigures) float64 { return x.SearchPeakRSS })
+	row("server start to first answer", func(s systemFigures) string { return secondsOrNone(s.Search.StartupSeconds) }, nil)
+	row("first search after start (broad term)", func(s systemFigures) string { return msOrNone(s.Search.FirstSearchMs) }, nil)
 	row("searches (errors)", func(s systemFigures) string { return fmt.Sprintf("%d (%d)", s.Search.Requests, s.Search.Errors) }, nil)
 
 	b.WriteString("\nLatency by kind of query, p50 / p95 / p99 in ms (hits: how many articles it matches, and what share of the indexed articles):\n\n")
@@ -239,6 +241,8 @@ func (r *benchReport) targets() string {
 			check(k.Kind+": p50 ≤ 15 ms, p99 ≤ 75 ms", fmt.Sprintf("%.1f / %.1f ms", k.Latencies.P50, k.Latencies.P99), k.Latencies.P50 <= 15 && k.Latencies.P99 <= 75)
 		}
 	}
+	check("startup: server start to first answer, and the first search, each ≤ 1 s (no full scan at open)",
+		fmt.Sprintf("%.2f s, %.0f ms", o.Search.StartupSeconds, o.Search.FirstSearchMs), o.Search.StartupSeconds <= 1 && o.Search.FirstSearchMs <= 1000)
 	check("on disk ≤ 2× the raw text", fmt.Sprintf("%.2f×", o.Ingest.DiskToRaw), o.Ingest.DiskToRaw <= 2)
 	peak := max(o.Ingest.PeakRSSBytes, o.Search.PeakRSSBytes)
 	check("peak RSS ≤ 2 GiB", mib(peak), peak <= 2<<30)
@@ -249,6 +253,22 @@ func (r *benchReport) targets() string {
 		}
 	}
 	return b.String()
+}
+
+// secondsOrNone and msOrNone show a figure, or a dash for a system that has
+// none.
+func secondsOrNone(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f s", v)
+}
+
+func msOrNone(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f ms", v)
 }
 
 // describeMachine names the CPU, cores and memory.
