@@ -3,7 +3,11 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,13 +41,19 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	if err := ix.catchUp(); err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(articles))
 	for i := range articles {
 		if articles[i].ID == "" {
 			return nil, fmt.Errorf("index: put %s: article has no ID", articles[i].Source)
 		}
-		ids[i] = articles[i].ID
 	}
+	// What Put needs to know of each article is worked out once, on every CPU.
+	derived := make([]derivedKeys, len(articles))
+	ids := make([]string, len(articles))
+	parallel(len(articles), func(i int) error {
+		ids[i] = articles[i].ID
+		derived[i] = derivedKeys{fingerprint: articles[i].Fingerprint(), duplicateKeys: articles[i].DuplicateKeys()}
+		return nil
+	})
 	stored, err := ix.records.fingerprints(ids)
 	if err != nil {
 		return nil, fmt.Errorf("index: look up %d articles: %w", len(ids), err)
@@ -54,7 +64,7 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	var keys []string
 	for i := range articles {
 		if stored[articles[i].ID] == "" {
-			keys = append(keys, articles[i].DuplicateKeys()...)
+			keys = append(keys, derived[i].duplicateKeys...)
 		}
 	}
 	owners, err := ix.records.duplicateOwners(keys)
@@ -64,11 +74,12 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 
 	outcomes := make([]corpus.Outcome, len(articles))
 	changed := make([]corpus.Article, 0, len(articles))
+	changedKeys := make([]derivedKeys, 0, len(articles))
 	slot := make(map[string]int, len(articles))    // id -> its place in changed
 	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
 	for i := range articles {
 		a := articles[i]
-		fp := a.Fingerprint()
+		fp := derived[i].fingerprint
 		old, inBatch := seen[a.ID]
 		if !inBatch {
 			old = stored[a.ID]
@@ -77,12 +88,12 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 		case old == fp:
 			outcomes[i] = corpus.Unchanged
 			continue
-		case old == "" && duplicateOf(a, owners) != "":
+		case old == "" && duplicateOf(a.ID, derived[i].duplicateKeys, owners) != "":
 			outcomes[i] = corpus.Unchanged
 			continue
 		case old == "":
 			outcomes[i] = corpus.Indexed
-			for _, k := range a.DuplicateKeys() {
+			for _, k := range derived[i].duplicateKeys {
 				owners[k] = a.ID // later articles of the batch are duplicates of this one
 			}
 		default:
@@ -93,11 +104,12 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 			a.Extractor = ix.extractor
 		}
 		if j, ok := slot[a.ID]; ok {
-			changed[j] = a
+			changed[j], changedKeys[j] = a, derived[i]
 			continue
 		}
 		slot[a.ID] = len(changed)
 		changed = append(changed, a)
+		changedKeys = append(changedKeys, derived[i])
 	}
 	if len(changed) == 0 {
 		return outcomes, nil
@@ -114,14 +126,25 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	if err != nil {
 		return nil, err
 	}
-	seq, err := ix.records.put(changed, sigs, ix.persisted.Load())
+	fingerprints := make([]string, len(changed))
+	for i := range changedKeys {
+		fingerprints[i] = changedKeys[i].fingerprint
+	}
+	encoded, err := ix.records.encode(changed, fingerprints)
+	if err != nil {
+		return nil, fmt.Errorf("index: encode records: %w", err)
+	}
+	for i := range encoded {
+		encoded[i].duplicateKeys = changedKeys[i].duplicateKeys
+	}
+	seq, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load())
 	if err != nil {
 		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
 		return nil, storageError(ix.dataDir, err)
 	}
 	// The records are durable: from here on the articles are accepted, and a
 	// failure to index them is repaired by the next Put or the next Open.
-	if err := ix.indexBatch(changed, seq); err != nil {
+	if err := ix.indexBatchWith(changed, fingerprints, seq); err != nil {
 		return nil, err
 	}
 	ix.applied = seq
@@ -129,14 +152,32 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	return outcomes, nil
 }
 
+// derivedKeys are what Put derives from an article's content.
+type derivedKeys struct {
+	fingerprint   string
+	duplicateKeys []string
+}
+
 // indexBatch writes articles to the Bleve index in one batch that also records seq
 // as applied. Once Bleve has persisted the batch, the record store's log up to seq
 // may be dropped.
 func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
+	return ix.indexBatchWith(articles, nil, seq)
+}
+
+// indexBatchWith is indexBatch with the articles' fingerprints worked out already
+// (nil: not).
+func (ix *Index) indexBatchWith(articles []corpus.Article, fingerprints []string, seq uint64) error {
 	batch := ix.bleve.NewBatch()
 	for i := range articles {
 		a := &articles[i]
-		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
+		fp := ""
+		if fingerprints != nil {
+			fp = fingerprints[i]
+		} else {
+			fp = a.Fingerprint()
+		}
+		if err := batch.Index(a.ID, storedDocumentWith(a, fp)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
 	}
@@ -161,7 +202,12 @@ func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
 // storedDocument is the indexed form of an article as it is stored: with its
 // fingerprint and its story.
 func storedDocument(a *corpus.Article) map[string]any {
-	d := document(a, a.Fingerprint())
+	return storedDocumentWith(a, a.Fingerprint())
+}
+
+// storedDocumentWith is storedDocument with the fingerprint worked out already.
+func storedDocumentWith(a *corpus.Article, fingerprint string) map[string]any {
+	d := document(a, fingerprint)
 	addStoryFields(d, cmp.Or(a.Story, a.ID))
 	return d
 }
@@ -198,12 +244,43 @@ func document(a *corpus.Article, fingerprint string) map[string]any {
 	return d
 }
 
-// duplicateOf returns the ID of another article with one of a's duplicate keys, or "".
-func duplicateOf(a corpus.Article, owners map[string]string) string {
-	for _, k := range a.DuplicateKeys() {
-		if id, ok := owners[k]; ok && id != a.ID {
-			return id
+// duplicateOf returns the ID of another article than id with one of keys, the
+// article's duplicate keys, or "".
+func duplicateOf(id string, keys []string, owners map[string]string) string {
+	for _, k := range keys {
+		if owner, ok := owners[k]; ok && owner != id {
+			return owner
 		}
 	}
 	return ""
+}
+
+// parallel calls f for 0 <= i < n on every CPU and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if err := f(i); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

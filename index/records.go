@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -27,21 +26,33 @@ import (
 // again, so an acknowledged article is in the index after any crash, exactly once
 // (documents are keyed by ID). Log entries are dropped once Bleve reports their
 // batch persisted.
+//
+// Records are compressed and numbered in the order they were first stored
+// (records_format.go), and the story tables name articles by that number
+// (records_story.go): it keeps the store near a third of its size in the layout
+// of JSON records keyed by ID, which openRecords migrates (records_migrate.go).
 
 // RecordsFile is the record store's file inside the data directory.
 const RecordsFile = "records.db"
 
 var (
-	bucketArticles = []byte("articles") // id -> storedRecord JSON
-	bucketLog      = []byte("log")      // sequence (8 bytes, big endian) -> JSON array of IDs
-	bucketMeta     = []byte("meta")
-	bucketBands    = []byte("story_bands") // LSH band key -> IDs, \x00-separated (see story.go)
-	bucketStories  = []byte("story_sigs")  // id -> story \x00 signature
-	bucketDupKeys  = []byte("dup_keys")    // corpus.Article.DuplicateKeys -> the first ID with it
-	keyLastSeq     = []byte("last_seq")
+	bucketIDs       = []byte("ids")     // id -> idEntry (records_format.go)
+	bucketRecords   = []byte("records") // ref -> compressed record (records_format.go)
+	bucketLog       = []byte("log")     // sequence (8 bytes, big endian) -> JSON array of IDs
+	bucketMeta      = []byte("meta")
+	bucketStoryRefs = []byte("story_refs")      // ref -> signature, ID and story (records_story.go)
+	bucketBandRefs  = []byte("story_band_refs") // LSH band key -> refs (records_story.go)
+	bucketDupKeys   = []byte("dup_keys")        // corpus.Article.DuplicateKeys -> the first ID with it
+	keyLastSeq      = []byte("last_seq")
+
+	// The legacy layout's buckets, which openRecords migrates (records_migrate.go).
+	bucketLegacyArticles = []byte("articles")    // id -> storedRecord JSON
+	bucketLegacyBands    = []byte("story_bands") // LSH band key -> IDs, \x00-separated
+	bucketLegacyStories  = []byte("story_sigs")  // id -> story \x00 signature
 )
 
-// storedRecord is the value of one article in the record store.
+// storedRecord is the value of one article in the legacy layout, and what get
+// returns.
 type storedRecord struct {
 	Fingerprint string         `json:"fingerprint"`
 	Seq         uint64         `json:"seq"`
@@ -50,7 +61,8 @@ type storedRecord struct {
 
 // records is the record store.
 type records struct {
-	db *bolt.DB
+	db    *bolt.DB
+	codec *recordCodec
 	// fail, when set, is called before every commit; tests inject write failures
 	// (a full disk, a read-only file system) through it.
 	fail func() error
@@ -58,6 +70,7 @@ type records struct {
 
 // openRecords opens (creating) the record store in dataDir, waiting up to timeout
 // for another process to release it; then it returns an error wrapping ErrLocked.
+// A writable store in the legacy layout is migrated first.
 func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records, error) {
 	path := filepath.Join(dataDir, RecordsFile)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
@@ -67,25 +80,37 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
+	codec, err := newRecordCodec()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	r := &records{db: db, codec: codec}
 	if readOnly {
-		return &records{db: db}, nil
+		return r, nil
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketLog, bucketMeta, bucketBands, bucketStories, bucketDupKeys} {
+		for _, b := range [][]byte{bucketIDs, bucketRecords, bucketLog, bucketMeta, bucketStoryRefs, bucketBandRefs, bucketDupKeys} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = r.migrate()
+	}
 	if err != nil {
-		db.Close()
+		r.close()
 		return nil, fmt.Errorf("index: prepare %s: %w", path, err)
 	}
-	return &records{db: db}, nil
+	return r, nil
 }
 
-func (r *records) close() error { return r.db.Close() }
+func (r *records) close() error {
+	r.codec.close()
+	return r.db.Close()
+}
 
 func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
@@ -103,11 +128,16 @@ func (r *records) lastSeq() (uint64, error) {
 	return seq, err
 }
 
-// count returns how many records the store holds.
+// count returns how many records the store holds. It reads every page of the ids
+// table: it is for a rebuild, not for an open.
 func (r *records) count() (int, error) {
 	var n int
 	err := r.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
+		for _, name := range [][]byte{bucketIDs, bucketLegacyArticles} {
+			if b := tx.Bucket(name); b != nil {
+				n += b.Stats().KeyN
+			}
+		}
 		return nil
 	})
 	return n, err
@@ -117,9 +147,22 @@ func (r *records) count() (int, error) {
 func (r *records) fingerprints(ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	err := r.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketArticles)
+		b, legacy := tx.Bucket(bucketIDs), tx.Bucket(bucketLegacyArticles)
 		for _, id := range ids {
-			v := b.Get([]byte(id))
+			if b != nil {
+				if v := b.Get([]byte(id)); v != nil {
+					e, err := decodeIDEntry(v)
+					if err != nil {
+						return fmt.Errorf("record %q: %w", id, err)
+					}
+					out[id] = e.fingerprint
+					continue
+				}
+			}
+			if legacy == nil {
+				continue
+			}
+			v := legacy.Get([]byte(id))
 			if v == nil {
 				continue
 			}
@@ -141,20 +184,84 @@ func (r *records) get(id string) (storedRecord, bool, error) {
 	var rec storedRecord
 	var found bool
 	err := r.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketArticles).Get([]byte(id))
-		if v == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(v, &rec)
+		var err error
+		rec, found, err = r.getTx(tx, id)
+		return err
 	})
 	return rec, found, err
+}
+
+// getTx returns the record of id in tx, or false.
+func (r *records) getTx(tx *bolt.Tx, id string) (storedRecord, bool, error) {
+	if b := tx.Bucket(bucketIDs); b != nil {
+		if v := b.Get([]byte(id)); v != nil {
+			e, err := decodeIDEntry(v)
+			if err != nil {
+				return storedRecord{}, false, fmt.Errorf("record %q: %w", id, err)
+			}
+			data := tx.Bucket(bucketRecords).Get(refKey(e.ref))
+			if data == nil {
+				return storedRecord{}, false, fmt.Errorf("record %q: ref %d has no record", id, e.ref)
+			}
+			a, err := r.codec.decode(data)
+			if err != nil {
+				return storedRecord{}, false, fmt.Errorf("record %q: %w", id, err)
+			}
+			return storedRecord{Fingerprint: e.fingerprint, Article: a}, true, nil
+		}
+	}
+	if b := tx.Bucket(bucketLegacyArticles); b != nil {
+		if v := b.Get([]byte(id)); v != nil {
+			var rec storedRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return storedRecord{}, false, fmt.Errorf("record %q: %w", id, err)
+			}
+			return rec, true, nil
+		}
+	}
+	return storedRecord{}, false, nil
+}
+
+// encodedRecord is an article ready for the record store: compressed, with its
+// fingerprint, outside the write transaction.
+type encodedRecord struct {
+	value       []byte
+	fingerprint string
+	// duplicateKeys, when not nil, are the article's DuplicateKeys.
+	duplicateKeys []string
+}
+
+// encode compresses articles, on all CPUs: it is the heaviest part of a write
+// that does not need the store.
+func (r *records) encode(articles []corpus.Article, fingerprints []string) ([]encodedRecord, error) {
+	out := make([]encodedRecord, len(articles))
+	err := parallel(len(articles), func(i int) error {
+		fp := ""
+		if fingerprints != nil {
+			fp = fingerprints[i]
+		} else {
+			fp = articles[i].Fingerprint()
+		}
+		v, err := r.codec.encode(&articles[i])
+		out[i] = encodedRecord{value: v, fingerprint: fp}
+		return err
+	})
+	return out, err
 }
 
 // put commits articles as one write with the next sequence number, and drops the
 // log entries up to persisted, whose batches the index has on disk. It returns the
 // new sequence once the commit is on disk.
 func (r *records) put(articles []corpus.Article, sigs []storySignature, persisted uint64) (uint64, error) {
+	encoded, err := r.encode(articles, nil)
+	if err != nil {
+		return 0, err
+	}
+	return r.putEncoded(articles, encoded, sigs, persisted)
+}
+
+// putEncoded is put with the articles encoded already.
+func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64) (uint64, error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
 			return 0, err
@@ -167,24 +274,15 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 			seq = binary.BigEndian.Uint64(v)
 		}
 		seq++
-		b := tx.Bucket(bucketArticles)
+		if err := putRecords(tx, articles, encoded, sigs); err != nil {
+			return err
+		}
+		if err := putDuplicateKeys(tx, articles, encoded); err != nil {
+			return err
+		}
 		ids := make([]string, len(articles))
 		for i := range articles {
-			a := &articles[i]
-			ids[i] = a.ID
-			v, err := json.Marshal(storedRecord{Fingerprint: a.Fingerprint(), Seq: seq, Article: *a})
-			if err != nil {
-				return err
-			}
-			if err := b.Put([]byte(a.ID), v); err != nil {
-				return err
-			}
-		}
-		if err := putStorySignatures(tx, articles, sigs); err != nil {
-			return err
-		}
-		if err := putDuplicateKeys(tx, articles); err != nil {
-			return err
+			ids[i] = articles[i].ID
 		}
 		logged, err := json.Marshal(ids)
 		if err != nil {
@@ -205,6 +303,39 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 	return seq, nil
 }
 
+// putRecords writes the records and story signatures of articles in tx: an
+// article already stored keeps its ref, a new one gets the next.
+func putRecords(tx *bolt.Tx, articles []corpus.Article, encoded []encodedRecord, sigs []storySignature) error {
+	idb, recs := tx.Bucket(bucketIDs), tx.Bucket(bucketRecords)
+	recs.FillPercent = 1 // appended in ref order
+	next := uint64(1)
+	if k, _ := recs.Cursor().Last(); k != nil {
+		next = binary.BigEndian.Uint64(k) + 1
+	}
+	refs := make([]uint64, len(articles))
+	for i := range articles {
+		a := &articles[i]
+		ref := next
+		if v := idb.Get([]byte(a.ID)); v != nil {
+			e, err := decodeIDEntry(v)
+			if err != nil {
+				return fmt.Errorf("record %q: %w", a.ID, err)
+			}
+			ref = e.ref
+		} else {
+			next++
+		}
+		refs[i] = ref
+		if err := recs.Put(refKey(ref), encoded[i].value); err != nil {
+			return err
+		}
+		if err := idb.Put([]byte(a.ID), idEntry{ref: ref, fingerprint: encoded[i].fingerprint}.encode()); err != nil {
+			return err
+		}
+	}
+	return putStorySignatures(tx, articles, refs, sigs)
+}
+
 // pruneLog deletes the log entries up to and including seq.
 func pruneLog(log *bolt.Bucket, seq uint64) error {
 	c := log.Cursor()
@@ -221,7 +352,6 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 	var out []corpus.Article
 	err := r.db.View(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
-		articles := tx.Bucket(bucketArticles)
 		c := tx.Bucket(bucketLog).Cursor()
 		for k, v := c.Seek(seqKey(seq + 1)); k != nil; k, v = c.Next() {
 			var ids []string
@@ -233,13 +363,12 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 					continue
 				}
 				seen[id] = true
-				var rec storedRecord
-				data := articles.Get([]byte(id))
-				if data == nil {
-					return fmt.Errorf("log entry %d names %q, which has no record", binary.BigEndian.Uint64(k), id)
+				rec, ok, err := r.getTx(tx, id)
+				if err != nil {
+					return err
 				}
-				if err := json.Unmarshal(data, &rec); err != nil {
-					return fmt.Errorf("record %q: %w", id, err)
+				if !ok {
+					return fmt.Errorf("log entry %d names %q, which has no record", binary.BigEndian.Uint64(k), id)
 				}
 				out = append(out, rec.Article)
 			}
@@ -249,16 +378,27 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 	return out, err
 }
 
-// each calls f with every record, in ID order, from one consistent view.
+// each calls f with every record, in the order they were first stored, from one
+// consistent view.
 func (r *records) each(f func(corpus.Article) error) error {
 	return r.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
-			var rec storedRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("record %q: %w", k, err)
+		for _, name := range [][]byte{bucketLegacyArticles, bucketRecords} {
+			b := tx.Bucket(name)
+			if b == nil {
+				continue
 			}
-			return f(rec.Article)
-		})
+			err := b.ForEach(func(k, v []byte) error {
+				a, err := r.codec.decode(v)
+				if err != nil {
+					return fmt.Errorf("record %x: %w", k, err)
+				}
+				return f(a)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -290,77 +430,19 @@ func (s *storageFailure) Error() string { return s.user.Message + ": " + s.cause
 // Unwrap gives errors.As the corpus error and errors.Is the cause.
 func (s *storageFailure) Unwrap() []error { return []error{s.user, s.cause} }
 
-// putStorySignatures files each article's signature under its story and its ID
-// under each of its band keys. A changed article leaves its old band keys behind;
-// they only make it a candidate that its current signature then turns down.
-func putStorySignatures(tx *bolt.Tx, articles []corpus.Article, sigs []storySignature) error {
-	bands, stories := tx.Bucket(bucketBands), tx.Bucket(bucketStories)
-	if bands == nil || stories == nil || sigs == nil {
-		return nil
-	}
-	for i := range articles {
-		if !sigs[i].ok {
-			continue
-		}
-		a := &articles[i]
-		if err := stories.Put([]byte(a.ID), []byte(a.Story+"\x00"+sigs[i].sig.String())); err != nil {
-			return err
-		}
-		for _, key := range sigs[i].sig.Bands() {
-			old := bands.Get([]byte(key))
-			v := make([]byte, 0, len(old)+1+len(a.ID))
-			if len(old) > 0 {
-				v = append(append(v, old...), 0)
-			}
-			if err := bands.Put([]byte(key), append(v, a.ID...)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// storyCandidates returns up to limit stored articles filed under any of the band
-// keys, with their story and signature.
-func (r *records) storyCandidates(keys []string, limit int) ([]storyCandidate, error) {
-	var out []storyCandidate
-	err := r.db.View(func(tx *bolt.Tx) error {
-		bands, stories := tx.Bucket(bucketBands), tx.Bucket(bucketStories)
-		if bands == nil || stories == nil {
-			return nil
-		}
-		seen := map[string]bool{}
-		for _, key := range keys {
-			for _, id := range bytes.Split(bands.Get([]byte(key)), []byte{0}) {
-				if len(id) == 0 || seen[string(id)] || len(out) >= limit {
-					continue
-				}
-				seen[string(id)] = true
-				story, sig, ok := bytes.Cut(stories.Get(id), []byte{0})
-				if !ok {
-					continue
-				}
-				s, ok := corpus.ParseSignature(string(sig))
-				if !ok {
-					continue
-				}
-				out = append(out, storyCandidate{id: string(id), story: string(story), sig: s})
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
 // putDuplicateKeys files the articles under their duplicate keys, keeping the
 // first owner of a key.
-func putDuplicateKeys(tx *bolt.Tx, articles []corpus.Article) error {
+func putDuplicateKeys(tx *bolt.Tx, articles []corpus.Article, encoded []encodedRecord) error {
 	b := tx.Bucket(bucketDupKeys)
 	if b == nil {
 		return nil
 	}
 	for i := range articles {
-		for _, k := range articles[i].DuplicateKeys() {
+		keys := encoded[i].duplicateKeys
+		if keys == nil {
+			keys = articles[i].DuplicateKeys()
+		}
+		for _, k := range keys {
 			if b.Get([]byte(k)) == nil {
 				if err := b.Put([]byte(k), []byte(articles[i].ID)); err != nil {
 					return err

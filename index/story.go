@@ -23,14 +23,18 @@ type storyCandidate struct {
 // short to have one. Candidates come from one read of the band table per batch.
 func (ix *Index) assignStories(ctx context.Context, articles []*corpus.Article) ([]storySignature, error) {
 	sigs := make([]storySignature, len(articles))
+	bands := make([][]string, len(articles))
+	parallel(len(articles), func(i int) error {
+		sigs[i].sig, sigs[i].ok = corpus.NewSignature(articles[i].Body)
+		if sigs[i].ok {
+			bands[i] = bandKeys(sigs[i].sig)
+		}
+		return nil
+	})
 	var terms []string
 	seenTerm := map[string]bool{}
-	for i, a := range articles {
-		sigs[i].sig, sigs[i].ok = corpus.NewSignature(a.Body)
-		if !sigs[i].ok {
-			continue
-		}
-		for _, b := range sigs[i].sig.Bands() {
+	for i := range articles {
+		for _, b := range bands[i] {
 			if !seenTerm[b] {
 				seenTerm[b] = true
 				terms = append(terms, b)
@@ -44,7 +48,7 @@ func (ix *Index) assignStories(ctx context.Context, articles []*corpus.Article) 
 			return nil, err
 		}
 		for _, c := range cands {
-			for _, b := range c.sig.Bands() {
+			for _, b := range bandKeys(c.sig) {
 				if seenTerm[b] {
 					byBand[b] = append(byBand[b], c)
 				}
@@ -58,11 +62,10 @@ func (ix *Index) assignStories(ctx context.Context, articles []*corpus.Article) 
 			}
 			continue
 		}
-		bands := sigs[i].sig.Bands()
 		if a.Story == "" {
 			a.Story = a.ID
 			best := corpus.StorySimilarity
-			for _, b := range bands {
+			for _, b := range bands[i] {
 				for _, c := range byBand[b] {
 					if c.id == a.ID {
 						continue
@@ -75,7 +78,7 @@ func (ix *Index) assignStories(ctx context.Context, articles []*corpus.Article) 
 		}
 		// Later articles of the batch find this one as a candidate.
 		c := storyCandidate{id: a.ID, story: a.Story, sig: sigs[i].sig}
-		for _, b := range bands {
+		for _, b := range bands[i] {
 			byBand[b] = append(byBand[b], c)
 		}
 	}

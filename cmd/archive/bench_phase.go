@@ -17,7 +17,7 @@ import (
 )
 
 // bareBatch is the batch size of the bare Bleve build, as the pipeline's default.
-const bareBatch = 500
+const bareBatch = 1000
 
 // ingestPhaseResult is what an ingest phase reports to the parent.
 type ingestPhaseResult struct {
