@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -15,6 +16,30 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 	if err := ctx.Err(); err != nil {
 		return corpus.Article{}, err
 	}
+	rec, ok, err := ix.records.get(id)
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
+	}
+	if ok {
+		a := rec.Article
+		a.ID, a.Story = id, cmp.Or(a.Story, id)
+		return a, nil
+	}
+	return ix.legacyArticle(id)
+}
+
+// Fields that indexes made before the record store stored, and only they.
+const (
+	legacyURL             = "url"
+	legacyAuthors         = "authors"
+	legacyPublishedSource = "published_source"
+	legacySource          = "source"
+	legacyIngestedAt      = "ingested_at"
+)
+
+// legacyArticle reads article id from the fields an index made before the
+// record store stored (see migrate), or returns a corpus.ENotFound error.
+func (ix *Index) legacyArticle(id string) (corpus.Article, error) {
 	doc, err := ix.bleve.Document(id)
 	if err != nil {
 		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
@@ -25,38 +50,30 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 	a := corpus.Article{ID: id}
 	doc.VisitFields(func(f bleveindex.Field) {
 		switch f.Name() {
-		case fieldTitle: // stored by archives from before the record store only
+		case fieldTitle:
 			a.Title = string(f.Value())
 		case fieldBody:
 			a.Body = string(f.Value())
-		case fieldURL:
+		case legacyURL:
 			a.URL = string(f.Value())
 		case fieldOutlet:
 			a.Outlet = string(f.Value())
 		case fieldPersons:
 			a.Persons = append(a.Persons, string(f.Value()))
-		case fieldAuthors:
+		case legacyAuthors:
 			a.Authors = append(a.Authors, string(f.Value()))
-		case fieldPublishedSource:
+		case legacyPublishedSource:
 			a.PublishedSource = string(f.Value())
-		case fieldSource:
+		case legacySource:
 			a.Source = string(f.Value())
 		case fieldStory:
 			a.Story = string(f.Value())
 		case fieldPublished:
 			a.Published = dateValue(f)
-		case fieldIngestedAt:
+		case legacyIngestedAt:
 			a.IngestedAt = dateValue(f)
 		}
 	})
-	// The text, and which extraction produced it, are in the record store only.
-	rec, ok, err := ix.records.get(id)
-	if err != nil {
-		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
-	}
-	if ok {
-		a.Title, a.Body, a.Extractor = rec.Article.Title, rec.Article.Body, rec.Article.Extractor
-	}
 	return a, nil
 }
 

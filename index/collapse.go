@@ -127,33 +127,27 @@ func (ix *Index) shownBefore(ctx context.Context, bq query.Query, req *bleve.Sea
 }
 
 // countOutlets sets each hit's AlsoIn: how many other outlets in the archive ran
-// its story. One search covers the page.
+// its story. Each story of the page is one hit-less search counting the outlet
+// facet of its copies.
 func (ix *Index) countOutlets(ctx context.Context, hits []corpus.Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	var stories []query.Query
-	seen := map[string]bool{}
-	for _, h := range hits {
-		if !seen[h.Story] {
-			seen[h.Story] = true
-			stories = append(stories, termQuery(fieldStory, h.Story))
-		}
-	}
-	// Copies of a story are few; the cap only guards against a pathological group.
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(stories), 50*len(hits), 0, false)
-	req.Fields = []string{fieldStory, fieldOutlet}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return fmt.Errorf("index: count copies: %w", err)
-	}
 	outlets := map[string]map[string]bool{}
-	for _, h := range res.Hits {
-		story := stringField(h.Fields[fieldStory])
-		if outlets[story] == nil {
-			outlets[story] = map[string]bool{}
+	for _, h := range hits {
+		if _, done := outlets[h.Story]; done {
+			continue
 		}
-		outlets[story][stringField(h.Fields[fieldOutlet])] = true
+		req := bleve.NewSearchRequestOptions(termQuery(fieldStory, h.Story), 0, 0, false)
+		req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, storyOutletsMax))
+		res, err := ix.search(ctx, req)
+		if err != nil {
+			return fmt.Errorf("index: count copies: %w", err)
+		}
+		set := map[string]bool{}
+		if fr := res.Facets[facetOutlet]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				set[t.Term] = true
+			}
+		}
+		outlets[h.Story] = set
 	}
 	for i := range hits {
 		set := outlets[hits[i].Story]
@@ -165,3 +159,7 @@ func (ix *Index) countOutlets(ctx context.Context, hits []corpus.Hit) error {
 	}
 	return nil
 }
+
+// storyOutletsMax bounds the outlets counted for one story; it only guards
+// against a pathological group.
+const storyOutletsMax = 1000

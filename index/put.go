@@ -144,7 +144,7 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	}
 	// The records are durable: from here on the articles are accepted, and a
 	// failure to index them is repaired by the next Put or the next Open.
-	if err := ix.indexBatchWith(changed, fingerprints, seq); err != nil {
+	if err := ix.indexBatch(changed, seq); err != nil {
 		return nil, err
 	}
 	ix.applied = seq
@@ -162,22 +162,10 @@ type derivedKeys struct {
 // as applied. Once Bleve has persisted the batch, the record store's log up to seq
 // may be dropped.
 func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
-	return ix.indexBatchWith(articles, nil, seq)
-}
-
-// indexBatchWith is indexBatch with the articles' fingerprints worked out already
-// (nil: not).
-func (ix *Index) indexBatchWith(articles []corpus.Article, fingerprints []string, seq uint64) error {
 	batch := ix.bleve.NewBatch()
 	for i := range articles {
 		a := &articles[i]
-		fp := ""
-		if fingerprints != nil {
-			fp = fingerprints[i]
-		} else {
-			fp = a.Fingerprint()
-		}
-		if err := batch.Index(a.ID, storedDocumentWith(a, fp)); err != nil {
+		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
 	}
@@ -200,29 +188,20 @@ func (ix *Index) indexBatchWith(articles []corpus.Article, fingerprints []string
 }
 
 // storedDocument is the indexed form of an article as it is stored: with its
-// fingerprint and its story.
+// story.
 func storedDocument(a *corpus.Article) map[string]any {
-	return storedDocumentWith(a, a.Fingerprint())
-}
-
-// storedDocumentWith is storedDocument with the fingerprint worked out already.
-func storedDocumentWith(a *corpus.Article, fingerprint string) map[string]any {
-	d := document(a, fingerprint)
+	d := document(a)
 	addStoryFields(d, cmp.Or(a.Story, a.ID))
 	return d
 }
 
 // document is the indexed form of an article: a map, so that exactly the mapped
-// fields reach Bleve.
-func document(a *corpus.Article, fingerprint string) map[string]any {
+// fields reach Bleve. What is only shown, never searched (URL, source, dates of
+// ingest), stays in the record store.
+func document(a *corpus.Article) map[string]any {
 	d := map[string]any{
-		fieldFingerprint: fingerprint,
-		fieldTitle:       a.Title,
-		fieldBody:        a.Body,
-		fieldSource:      a.Source,
-	}
-	if a.URL != "" {
-		d[fieldURL] = a.URL
+		fieldTitle: a.Title,
+		fieldBody:  a.Body,
 	}
 	if a.Outlet != "" {
 		d[fieldOutlet] = a.Outlet
@@ -236,10 +215,6 @@ func document(a *corpus.Article, fingerprint string) map[string]any {
 	if !a.Published.IsZero() {
 		d[fieldPublished] = a.Published.UTC()
 		d[fieldPublishedMonth] = corpus.Month.Key(a.Published.UTC())
-		d[fieldPublishedSource] = a.PublishedSource
-	}
-	if !a.IngestedAt.IsZero() {
-		d[fieldIngestedAt] = a.IngestedAt.UTC()
 	}
 	return d
 }

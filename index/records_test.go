@@ -201,10 +201,10 @@ func TestInterruptedSwapIsUndone(t *testing.T) {
 func TestIndexFromBeforeTheRecordStoreIsCopiedIntoIt(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	// Archives of that time stored the text in the index.
+	// Archives of that time stored the articles in the index.
 	m := newMapping().(*mapping.IndexMappingImpl)
-	for _, f := range []string{fieldTitle, fieldBody} {
-		for _, fm := range m.DefaultMapping.Properties[f].Fields {
+	for _, p := range m.DefaultMapping.Properties {
+		for _, fm := range p.Fields {
 			fm.Store = true
 		}
 	}
@@ -214,7 +214,7 @@ func TestIndexFromBeforeTheRecordStoreIsCopiedIntoIt(t *testing.T) {
 	}
 	a := article("old", "harbor quay")
 	a.Persons = []string{"Helena Okafor", "Marcus Feld"}
-	if err := b.Index(a.ID, document(&a, a.Fingerprint())); err != nil {
+	if err := b.Index(a.ID, document(&a)); err != nil {
 		t.Fatal(err)
 	}
 	b.Close()

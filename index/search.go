@@ -333,11 +333,11 @@ func (ix *Index) fillSnippets(hits []corpus.Hit) error {
 		if hits[i].Snippet != "" {
 			continue
 		}
-		_, body, err := ix.text(hits[i].ID)
+		a, err := ix.record(hits[i].ID)
 		if err != nil {
 			return err
 		}
-		hits[i].Snippet = html.EscapeString(lead(body, snippetRunes))
+		hits[i].Snippet = html.EscapeString(lead(a.Body, snippetRunes))
 	}
 	return nil
 }

@@ -4,22 +4,31 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	blevedoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/article-archive/archive/corpus"
 )
 
-// Bleve indexes the title and body but does not store them: the record store
-// holds every article's text already, and keeping a second copy in the index
-// made it half again as large. A search that shows titles or marks snippets
-// reads the text of its page's hits from the record store, and Bleve's
-// highlighter is given that text with the match locations the search found.
+// Bleve indexes articles but stores none of what a page shows: the record store
+// holds every article whole, and keeping a second copy in the index made it half
+// again as large. A search reads its page's hits from the record store, and
+// Bleve's highlighter is given their text with the match locations the search
+// found.
 
-// textFields are the fields whose values come from the record store.
-func isTextField(f string) bool { return f == fieldTitle || f == fieldBody }
+// isTextField tells whether the value of field f comes from the record store.
+func isTextField(f string) bool {
+	switch f {
+	case fieldTitle, fieldBody, fieldURL, fieldOutlet, fieldPersons, fieldAuthors, fieldPublished:
+		return true
+	}
+	return false
+}
 
 // textRequest splits off what the record store answers from req: it returns a
 // copy of req that asks Bleve for the other fields and, where terms are to be
@@ -65,26 +74,22 @@ func (ix *Index) addText(hits []*search.DocumentMatch, fields []string, hl *blev
 		highlighter = h
 	}
 	for _, h := range hits {
-		title, body, err := ix.text(h.ID)
+		a, err := ix.record(h.ID)
 		if err != nil {
 			return err
 		}
 		for _, f := range fields {
-			v := title
-			if f == fieldBody {
-				v = body
-			}
 			if h.Fields == nil {
 				h.Fields = map[string]any{}
 			}
-			h.Fields[f] = v
+			h.Fields[f] = fieldValue(a, f)
 		}
 		if highlighter == nil || len(h.Locations) == 0 {
 			continue
 		}
 		doc := blevedoc.NewDocument(h.ID)
-		doc.AddField(blevedoc.NewTextField(fieldTitle, nil, []byte(title)))
-		doc.AddField(blevedoc.NewTextField(fieldBody, nil, []byte(body)))
+		doc.AddField(blevedoc.NewTextField(fieldTitle, nil, []byte(a.Title)))
+		doc.AddField(blevedoc.NewTextField(fieldBody, nil, []byte(a.Body)))
 		for _, f := range hl.Fields {
 			highlighter.BestFragmentsInField(h, doc, f, 1)
 		}
@@ -92,19 +97,49 @@ func (ix *Index) addText(hits []*search.DocumentMatch, fields []string, hl *blev
 	return nil
 }
 
-// text returns the title and body of article id from the record store; an
-// article the index has but the store lacks (it cannot happen short of damage)
-// shows none.
-func (ix *Index) text(id string) (title, body string, err error) {
+// fieldValue is field f of a in the form Bleve gives stored fields: a string, a
+// list of strings, a date in RFC 3339.
+func fieldValue(a corpus.Article, f string) any {
+	switch f {
+	case fieldTitle:
+		return a.Title
+	case fieldBody:
+		return a.Body
+	case fieldURL:
+		return a.URL
+	case fieldOutlet:
+		return a.Outlet
+	case fieldPersons, fieldAuthors:
+		names := a.Persons
+		if f == fieldAuthors {
+			names = a.Authors
+		}
+		out := make([]any, len(names))
+		for i, n := range names {
+			out[i] = n
+		}
+		return out
+	case fieldPublished:
+		if a.Published.IsZero() {
+			return nil
+		}
+		return a.Published.UTC().Format(time.RFC3339Nano)
+	}
+	return nil
+}
+
+// record returns article id from the record store; an article the index has
+// but the store lacks (it cannot happen short of damage) shows as empty.
+func (ix *Index) record(id string) (corpus.Article, error) {
 	rec, ok, err := ix.records.get(id)
 	if err != nil {
-		return "", "", fmt.Errorf("index: read the text of %s: %w", id, err)
+		return corpus.Article{}, fmt.Errorf("index: read %s from the record store: %w", id, err)
 	}
 	if !ok {
 		ix.log.Warn("an indexed article is missing from the record store: run archive reindex", "id", id)
-		return "", "", nil
+		return corpus.Article{ID: id}, nil
 	}
-	return rec.Article.Title, rec.Article.Body, nil
+	return rec.Article, nil
 }
 
 // searchText runs req on Bleve alone, with the text fields and snippets from
