@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -81,7 +82,13 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 	page = page[offset:min(len(page), offset+q.Size)]
 
 	// Load the page's hits with their fields and snippets, in the window's order.
-	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(page)}), len(page), 0, false)
+	// The query is needed only for where its terms are, to mark them: without
+	// query text, a conjunction with it could step through every document.
+	var pageQuery query.Query = query.NewDocIDQuery(page)
+	if strings.TrimSpace(q.Text) != "" {
+		pageQuery = query.NewConjunctionQuery([]query.Query{bq, pageQuery})
+	}
+	load := bleve.NewSearchRequestOptions(pageQuery, len(page), 0, false)
 	load.Fields = hitFields
 	requestSnippets(load, q)
 	loaded, err := ix.search(ctx, load)

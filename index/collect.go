@@ -5,8 +5,13 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"math"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -48,10 +53,12 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	if err != nil {
 		return nil, err
 	}
-	if c.browsable(r.Query) {
+	q, dates := splitDateRange(r.Query)
+	c.dates = dates
+	if c.browsable(q) {
 		err = c.collectAll(ctx)
 	} else {
-		err = ix.collectHits(ctx, c, r.Query, reader)
+		err = ix.collectHits(ctx, c, q, reader)
 	}
 	if err != nil {
 		return nil, err
@@ -68,7 +75,9 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	for _, h := range res.Hits {
 		res.MaxScore = max(res.MaxScore, h.Score)
 	}
-	if err := ix.loadHits(ctx, r, res.Hits, marks(r.Query, hl)); err != nil {
+	// The page's hits are loaded with the query less its date range, which only
+	// filters.
+	if err := ix.loadHits(ctx, q, r.Fields, res.Hits, marks(q, hl)); err != nil {
 		return nil, err
 	}
 	if err := ix.addText(res.Hits, fields, hl); err != nil {
@@ -76,6 +85,112 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// collectRange collects the live documents of one segment (its first document
+// numbered base) that c's date filter admits, from the segment's date order.
+func (c *collection) collectRange(base uint64, sc *segColumns, b *segBrowse, deleted *roaring.Bitmap) {
+	newest := b.byDate[:b.dated] // newest first
+	lo := sort.Search(len(newest), func(k int) bool { return sc.published[newest[k]] < c.dates.to })
+	hi := sort.Search(len(newest), func(k int) bool { return sc.published[newest[k]] < c.dates.from })
+	for k := range hi - lo {
+		j := lo + k
+		if c.order[0] == byDateAsc {
+			j = hi - 1 - k
+		}
+		doc := newest[j]
+		if deleted != nil && deleted.Contains(doc) {
+			continue
+		}
+		date := sc.published[doc]
+		c.total++
+		c.count(sc, uint64(doc), date)
+		c.offer(candidate{num: base + uint64(doc), date: date})
+	}
+}
+
+// dateRange is a filter on the publication date, applied from the columns:
+// dated articles from from (inclusive) to to (exclusive), in Unix nanoseconds.
+type dateRange struct {
+	on       bool
+	from, to int64
+}
+
+func (r dateRange) admits(date int64) bool {
+	return !r.on || (date != noDate && date >= r.from && date < r.to)
+}
+
+// splitDateRange takes the range of publication dates out of q, in the shapes
+// withFilters builds (the range alone, in a conjunction, or in a boolean query's
+// must), so that the columns filter by date instead of Bleve's range searcher,
+// which walks every date term in the range. It returns q unchanged and no
+// filter otherwise.
+func splitDateRange(q query.Query) (query.Query, dateRange) {
+	switch q := q.(type) {
+	case *query.DateRangeQuery:
+		if r, ok := columnRange(q); ok {
+			return query.NewMatchAllQuery(), r
+		}
+	case *query.ConjunctionQuery:
+		for i, part := range q.Conjuncts {
+			dq, ok := part.(*query.DateRangeQuery)
+			if !ok {
+				continue
+			}
+			r, ok := columnRange(dq)
+			if !ok {
+				break
+			}
+			rest := slices.Delete(slices.Clone(q.Conjuncts), i, i+1)
+			switch len(rest) {
+			case 0:
+				return query.NewMatchAllQuery(), r
+			case 1:
+				return rest[0], r
+			}
+			nq := *q
+			nq.Conjuncts = rest
+			return &nq, r
+		}
+	case *query.BooleanQuery:
+		if q.Must != nil && q.Should == nil && q.Filter == nil {
+			if must, r := splitDateRange(q.Must); r.on {
+				nq := *q
+				nq.Must = must
+				return &nq, r
+			}
+		}
+	}
+	return q, dateRange{}
+}
+
+// columnRange is dq as a column filter, when it is on the publication date and
+// within the dates Bleve can index (it reports the others as errors).
+func columnRange(dq *query.DateRangeQuery) (dateRange, bool) {
+	if dq.FieldVal != fieldPublished {
+		return dateRange{}, false
+	}
+	r := dateRange{on: true, from: math.MinInt64 + 1, to: math.MaxInt64}
+	indexable := func(t time.Time) bool { return t.Year() > 1677 && t.Year() < 2262 }
+	if !dq.Start.IsZero() {
+		if !indexable(dq.Start.Time) {
+			return dateRange{}, false
+		}
+		r.from = dq.Start.UnixNano()
+		if dq.InclusiveStart != nil && !*dq.InclusiveStart {
+			r.from++
+		}
+	}
+	if !dq.End.IsZero() {
+		if !indexable(dq.End.Time) {
+			return dateRange{}, false
+		}
+		r.to = dq.End.UnixNano()
+		if dq.InclusiveEnd != nil && *dq.InclusiveEnd {
+			r.to++
+		}
+	}
+	return r, true
 }
 
 // collectHits runs q's searcher through c.
@@ -199,6 +314,7 @@ type collection struct {
 
 	terms  []*termCount
 	ranges []*rangeCount
+	dates  dateRange // the query's date filter, applied from the columns
 	total  uint64
 	err    error // from loading an ID during a comparison
 }
@@ -296,8 +412,8 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 	for _, k := range c.order {
 		needDate = needDate || k == byDateAsc || k == byDateDesc
 	}
-	for {
-		if c.total%1024 == 0 {
+	for seen := 0; ; seen++ {
+		if seen%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -312,43 +428,52 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 		num := dm.IndexInternalID.Value()
 		score := dm.Score
 		sctx.DocumentMatchPool.Put(dm)
-		c.total++
 
 		cols, local := c.loc.find(num)
-		for _, t := range c.terms {
-			vs := cols.values(c.cache, t.dict, local)
-			if len(vs) == 0 {
-				t.missing++
-			}
-			for _, o := range vs {
-				if int(o) < len(t.counts) {
-					t.counts[o]++
-					t.total++
-				}
-			}
-		}
 		date := cols.published[local]
-		if date != noDate {
-			for _, r := range c.ranges {
-				// The last range that starts at or before the date.
-				lo, hi := 0, len(r.starts)
-				for lo < hi {
-					m := (lo + hi) / 2
-					if r.starts[m] <= date {
-						lo = m + 1
-					} else {
-						hi = m
-					}
-				}
-				if lo > 0 && date < r.ends[lo-1] {
-					r.counts[lo-1]++
-				}
-			}
+		if !c.dates.admits(date) {
+			continue
 		}
+		c.total++
+		c.count(cols, local, date)
 		if !needDate {
 			date = 0
 		}
 		c.offer(candidate{num: num, score: score, date: date})
+	}
+}
+
+// count adds document local of cols, published at date, to the facets.
+func (c *collection) count(cols *segColumns, local uint64, date int64) {
+	for _, t := range c.terms {
+		vs := cols.values(c.cache, t.dict, local)
+		if len(vs) == 0 {
+			t.missing++
+		}
+		for _, o := range vs {
+			if int(o) < len(t.counts) {
+				t.counts[o]++
+				t.total++
+			}
+		}
+	}
+	if date == noDate {
+		return
+	}
+	for _, r := range c.ranges {
+		// The last range that starts at or before the date.
+		lo, hi := 0, len(r.starts)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if r.starts[m] <= date {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo > 0 && date < r.ends[lo-1] {
+			r.counts[lo-1]++
+		}
 	}
 }
 
@@ -377,7 +502,8 @@ func (c *collection) offer(h candidate) bool {
 // first, which collectAll answers without a searcher.
 func (c *collection) browsable(q query.Query) bool {
 	_, all := q.(*query.MatchAllQuery)
-	return all && len(c.ranges) == 0 && len(c.order) > 0 && (c.order[0] == byDateDesc || c.order[0] == byDateAsc)
+	// Day ranges are counted per document, which collectRange does.
+	return all && (len(c.ranges) == 0 || c.dates.on) && len(c.order) > 0 && (c.order[0] == byDateDesc || c.order[0] == byDateAsc)
 }
 
 // collectAll collects every live article from the segments' browse data: facet
@@ -391,6 +517,10 @@ func (c *collection) collectAll(ctx context.Context) error {
 		}
 		b := sc.browse(c.cache)
 		deleted := cols.snaps[i].Deleted()
+		if c.dates.on {
+			c.collectRange(cols.offsets[i], sc, b, deleted)
+			continue
+		}
 		c.total += uint64(len(sc.published))
 		for _, t := range c.terms {
 			all := b.counts[t.dict]
@@ -621,32 +751,32 @@ func (h *termHeap) Pop() any {
 // loadHits fills the stored fields req asks for into hits and, when withLocations
 // is set, where the query's terms are in them, with one Bleve search for just
 // those documents.
-func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, hits []*search.DocumentMatch, withLocations bool) error {
-	if len(hits) == 0 || (len(req.Fields) == 0 && !withLocations) {
+func (ix *Index) loadHits(ctx context.Context, q query.Query, fields []string, hits []*search.DocumentMatch, withLocations bool) error {
+	if len(hits) == 0 || (len(fields) == 0 && !withLocations) {
 		return nil
 	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	var q query.Query = query.NewDocIDQuery(ids)
+	var byID query.Query = query.NewDocIDQuery(ids)
 	if withLocations {
 		// The query finds the locations of its own terms.
-		q = query.NewConjunctionQuery([]query.Query{req.Query, q})
+		byID = query.NewConjunctionQuery([]query.Query{q, byID})
 	}
-	load := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	load.Fields = req.Fields
+	load := bleve.NewSearchRequestOptions(byID, len(ids), 0, false)
+	load.Fields = fields
 	load.IncludeLocations = withLocations
 	res, err := ix.bleve.SearchInContext(ctx, load)
 	if err != nil {
 		return fmt.Errorf("index: load hits: %w", err)
 	}
-	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
+	loaded := make(map[string]*search.DocumentMatch, len(res.Hits))
 	for _, h := range res.Hits {
-		byID[h.ID] = h
+		loaded[h.ID] = h
 	}
 	for _, h := range hits {
-		if l := byID[h.ID]; l != nil {
+		if l := loaded[h.ID]; l != nil {
 			h.Fields, h.Locations = l.Fields, l.Locations
 		}
 	}

@@ -213,6 +213,8 @@ func BenchmarkCollector(b *testing.B) {
 		{"person", corpus.Query{}}, // filled in below
 		{"outlet-filter", corpus.Query{Text: "w3", Outlets: []string{"Outlet 03"}}},
 		{"date-range", corpus.Query{Text: "w3", From: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2019, 2, 1, 0, 0, 0, 0, time.UTC)}},
+		{"date-range-wide", corpus.Query{Text: "w3", From: time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{"browse-date-range", corpus.Query{From: time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		{"newest", corpus.Query{Text: "w3", Sort: corpus.SortNewest}},
 	}
 	// The person in most articles: a filter that is selective, but not empty.

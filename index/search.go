@@ -216,6 +216,9 @@ func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query
 		inclusive, exclusive := true, false
 		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &exclusive)
 		r.SetField(fieldPublished)
+		// A date range filters; it does not make an article more relevant. (The
+		// columns apply it as a filter: see splitDateRange.)
+		r.SetBoost(0)
 		must = append(must, r)
 	}
 	var mustNot []query.Query

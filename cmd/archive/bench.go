@@ -288,7 +288,7 @@ func (b *benchRun) bareBleve(ctx context.Context, extracted string, rawBytes int
 		return s, err
 	}
 	s.Ingest = ingestFigures{Articles: built.Indexed, Seconds: took.Seconds(), PeakRSSBytes: rss,
-		Note: "plain mapping, bleve.New, batches of 500, from extracted.jsonl: no extraction, no record store, no duplicate or story detection"}
+		Note: fmt.Sprintf("plain mapping, bleve.New, batches of %d, from extracted.jsonl: no extraction, no record store, no duplicate or story detection", bareBatch)}
 	s.Ingest.setDisk(dirBytes(dir), rawBytes)
 	b.say("bare Bleve ingest: %s", s.Ingest)
 	b.say("bare Bleve: searching through the Go API: %d clients for %s", b.cfg.clients, b.cfg.duration)
