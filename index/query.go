@@ -79,7 +79,12 @@ func rewrite(q query.Query) (query.Query, error) {
 			if err != nil {
 				return nil, err
 			}
-			*part = r
+			*part = simplest(r)
+		}
+		// Every layer of searchers costs time per hit: a query of "should"
+		// clauses alone is their disjunction.
+		if q.Must == nil && q.MustNot == nil && q.Filter == nil && q.Should != nil {
+			return q.Should, nil
 		}
 		return q, nil
 	case *query.ConjunctionQuery:
@@ -125,6 +130,22 @@ func rewrite(q query.Query) (query.Query, error) {
 		return q, nil
 	}
 	return q, nil
+}
+
+// simplest returns a conjunction or disjunction of one query as that query (a
+// disjunction only when it asks for no more than one match).
+func simplest(q query.Query) query.Query {
+	switch c := q.(type) {
+	case *query.ConjunctionQuery:
+		if len(c.Conjuncts) == 1 {
+			return simplest(c.Conjuncts[0])
+		}
+	case *query.DisjunctionQuery:
+		if len(c.Disjuncts) == 1 && c.Min <= 1 {
+			return simplest(c.Disjuncts[0])
+		}
+	}
+	return q
 }
 
 func rewriteAll(qs []query.Query) error {

@@ -234,10 +234,10 @@ func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query
 		// Every dated article has a month keyword; the undated have none.
 		mustNot = append(mustNot, datedQuery())
 	}
-	switch {
-	case len(must) == 0:
+	if len(must) == 0 {
 		must = []query.Query{text}
-	case len(mustNot) == 0 && len(must) == 1:
+	}
+	if len(mustNot) == 0 && len(must) == 1 {
 		return must[0]
 	}
 	if len(mustNot) > 0 {
