@@ -22,6 +22,7 @@ type benchConfig struct {
 	duration              time.Duration
 	skipSQLite, skipBleve bool
 	keep                  bool
+	searchOnly            bool
 }
 
 // defaultBenchSource is the development corpus beside the checkout.
@@ -35,7 +36,7 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--skip-sqlite] [--skip-bleve]\n\nFlags:\n")
+		fmt.Fprintf(e.stderr, "Usage: archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--skip-sqlite] [--skip-bleve] [--search-only]\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var c benchConfig
@@ -47,6 +48,7 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.skipSQLite, "skip-sqlite", false, "leave out SQLite FTS5")
 	fs.BoolVar(&c.skipBleve, "skip-bleve", false, "leave out bare Bleve")
 	fs.BoolVar(&c.keep, "keep", true, "keep the indexes in --out after the run (the corpus and report are always kept)")
+	fs.BoolVar(&c.searchOnly, "search-only", false, "search the archive an earlier run left in --out again, and update its report: the other figures stay those of that run")
 	var p phaseFlags
 	p.register(fs)
 	rest, err := parseInterleaved(fs, args)
@@ -66,6 +68,17 @@ func (e environment) bench(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: --clients must be 1 or more", errUsage)
 	case c.duration <= 0:
 		return fmt.Errorf("%w: --duration must be positive, such as 30s", errUsage)
+	}
+	if c.searchOnly {
+		if c.out == "" {
+			return fmt.Errorf("%w: --search-only needs --out, the directory of the earlier run", errUsage)
+		}
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("bench: find this program to run its phases: %w", err)
+		}
+		b := &benchRun{env: e, cfg: c, self: self, log: logger(e.stderr, false), args: args}
+		return b.searchAgain(ctx)
 	}
 	if _, err := os.Stat(c.source); err != nil {
 		return fmt.Errorf("%w: the source corpus %s is not there (%v): the default is the Reuters-21578 corpus in ../shared/data/reuters21578/ beside the checkout; give any JSON Lines file of articles with --source", errUsage, c.source, err)
@@ -207,6 +220,40 @@ func (b *benchRun) run(ctx context.Context) error {
 
 	// 5. The report.
 	r.Finished = time.Now().UTC()
+	r.computeRatios()
+	if err := r.write(b.cfg.out); err != nil {
+		return err
+	}
+	fmt.Fprint(b.env.stdout, r.markdown())
+	b.say("report written to %s and %s", b.path("report.json"), b.path("report.md"))
+	return nil
+}
+
+// searchAgain searches the archive of an earlier run in b.cfg.out again and
+// rewrites its report with the new search figures, so that a change to search
+// is measured without ingesting a million articles again.
+func (b *benchRun) searchAgain(ctx context.Context) error {
+	data, err := os.ReadFile(b.path("report.json"))
+	if err != nil {
+		return fmt.Errorf("%w: --search-only reads the report of an earlier run in --out: %v", errUsage, err)
+	}
+	var r benchReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("bench: read %s: %w", b.path("report.json"), err)
+	}
+	if len(r.Systems) == 0 {
+		return fmt.Errorf("bench: %s has no figures", b.path("report.json"))
+	}
+	b.cfg.n = r.Corpus.Articles
+	b.say("searching the archive's server over HTTP again: %d clients for %s", b.cfg.clients, b.cfg.duration)
+	fig, err := b.searchServer(ctx, b.path("archive-data"))
+	if err != nil {
+		return err
+	}
+	b.say("search: %s", fig)
+	r.Systems[0].Search = fig
+	r.Command += "; searched again with archive bench " + strings.Join(b.args, " ")
+	r.Notes = append(r.Notes, fmt.Sprintf("The archive's search figures were measured again at %s (--search-only), on the archive this run ingested; every other figure is from the run itself.", time.Now().UTC().Format(time.RFC3339)))
 	r.computeRatios()
 	if err := r.write(b.cfg.out); err != nil {
 		return err

@@ -93,4 +93,27 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 			t.Errorf("the Markdown report (and stdout) lack %q", want)
 		}
 	}
+
+	// --search-only searches the same archive again and rewrites the report with
+	// the new search figures, keeping the others.
+	stdout.Reset()
+	again := []string{"bench", "--out", out, "--search-only", "--duration", "1s"}
+	if err := run(context.Background(), again, func(string) string { return "" }, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("bench --search-only: %v\n%s", err, stderr.String())
+	}
+	data, err = os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r2 benchReport
+	if err := json.Unmarshal(data, &r2); err != nil {
+		t.Fatal(err)
+	}
+	if len(r2.Systems) != len(r.Systems) || r2.Systems[0].Ingest != r.Systems[0].Ingest || len(r2.Notes) != 1 {
+		t.Errorf("after --search-only: %d systems, ingest %+v, notes %q; want the %d systems, ingest %+v and one note",
+			len(r2.Systems), r2.Systems[0].Ingest, r2.Notes, len(r.Systems), r.Systems[0].Ingest)
+	}
+	if s := r2.Systems[0].Search; s.Requests == 0 || s.Requests == r.Systems[0].Search.Requests && s.Overall == r.Systems[0].Search.Overall {
+		t.Errorf("after --search-only the archive's search figures are %+v: not measured again", s.Overall)
+	}
 }

@@ -25,6 +25,8 @@ type benchReport struct {
 	Systems  []systemFigures `json:"systems"`
 	// Ratios are the archive's figures divided by each other system's.
 	Ratios []ratioFigures `json:"ratios"`
+	// Notes say how the report came to be, where it is more than one run.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // systemFigures are one system's ingest and search figures.
@@ -220,6 +222,9 @@ func (r *benchReport) markdown() string {
 		if s.Search.FirstError != "" {
 			fmt.Fprintf(&b, "  First search error: %s\n", s.Search.FirstError)
 		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "- %s\n", n)
 	}
 	return b.String()
 }
