@@ -309,8 +309,8 @@ type collection struct {
 	scored bool
 	keep   int // hits kept: from + size
 	from   int
-	after  *candidate // the cursor, when the page starts after it
-	top    candidateHeap
+	after  *candidate            // the cursor, when the page starts after it
+	top    worstFirst[candidate] // the page so far
 
 	terms  []*termCount
 	ranges []*rangeCount
@@ -347,7 +347,7 @@ func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchReque
 		}
 		c.after, c.from, c.keep = after, 0, req.Size
 	}
-	c.top = candidateHeap{c: c}
+	c.top = worstFirst[candidate]{worse: func(a, b *candidate) bool { return c.compare(a, b) > 0 }}
 	for name, f := range req.Facets {
 		if f.DateTimeRanges != nil {
 			r := &rangeCount{name: name, req: f, counts: make([]int, len(f.DateTimeRanges))}
@@ -682,7 +682,14 @@ func (c *collection) facets() search.FacetResults {
 // topTerms returns the n most frequent values, most frequent first and equal
 // counts by value, the order of Bleve's term facets.
 func topTerms(counts []int32, n int, values []string) []*search.TermFacet {
-	h := termHeap{values: values}
+	// before tells whether a ranks before b in a facet.
+	before := func(a, b *termEntry) bool {
+		if a.count != b.count {
+			return a.count > b.count
+		}
+		return values[a.ord-1] < values[b.ord-1]
+	}
+	h := worstFirst[termEntry]{worse: func(a, b *termEntry) bool { return before(b, a) }}
 	for o := 1; o < len(counts); o++ {
 		if counts[o] == 0 {
 			continue
@@ -690,7 +697,7 @@ func topTerms(counts []int32, n int, values []string) []*search.TermFacet {
 		t := termEntry{ord: uint32(o), count: counts[o]}
 		if len(h.items) < n {
 			heap.Push(&h, t)
-		} else if n > 0 && h.before(t, h.items[0]) {
+		} else if n > 0 && before(&t, &h.items[0]) {
 			h.items[0] = t
 			heap.Fix(&h, 0)
 		}
@@ -703,17 +710,18 @@ func topTerms(counts []int32, n int, values []string) []*search.TermFacet {
 	return out
 }
 
-// candidateHeap keeps the worst kept hit on top.
-type candidateHeap struct {
-	c     *collection
-	items []candidate
+// worstFirst keeps a bounded list of the best items with the worst on top, where
+// a better one replaces it. worse tells whether a ranks after b.
+type worstFirst[T any] struct {
+	items []T
+	worse func(a, b *T) bool
 }
 
-func (h *candidateHeap) Len() int           { return len(h.items) }
-func (h *candidateHeap) Less(i, j int) bool { return h.c.compare(&h.items[i], &h.items[j]) > 0 }
-func (h *candidateHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *candidateHeap) Push(x any)         { h.items = append(h.items, x.(candidate)) }
-func (h *candidateHeap) Pop() any {
+func (h *worstFirst[T]) Len() int           { return len(h.items) }
+func (h *worstFirst[T]) Less(i, j int) bool { return h.worse(&h.items[i], &h.items[j]) }
+func (h *worstFirst[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *worstFirst[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
+func (h *worstFirst[T]) Pop() any {
 	last := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
 	return last
@@ -722,30 +730,6 @@ func (h *candidateHeap) Pop() any {
 type termEntry struct {
 	ord   uint32
 	count int32
-}
-
-// termHeap keeps the least frequent kept value on top.
-type termHeap struct {
-	values []string
-	items  []termEntry
-}
-
-// before tells whether a ranks before b in a facet.
-func (h *termHeap) before(a, b termEntry) bool {
-	if a.count != b.count {
-		return a.count > b.count
-	}
-	return h.values[a.ord-1] < h.values[b.ord-1]
-}
-
-func (h *termHeap) Len() int           { return len(h.items) }
-func (h *termHeap) Less(i, j int) bool { return h.before(h.items[j], h.items[i]) }
-func (h *termHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *termHeap) Push(x any)         { h.items = append(h.items, x.(termEntry)) }
-func (h *termHeap) Pop() any {
-	last := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return last
 }
 
 // loadHits fills the stored fields req asks for into hits and, when withLocations

@@ -220,6 +220,11 @@ func (b *benchRun) run(ctx context.Context) error {
 
 	// 5. The report.
 	r.Finished = time.Now().UTC()
+	return b.report(&r)
+}
+
+// report computes r's ratios, writes it to --out and prints it.
+func (b *benchRun) report(r *benchReport) error {
 	r.computeRatios()
 	if err := r.write(b.cfg.out); err != nil {
 		return err
@@ -254,13 +259,7 @@ func (b *benchRun) searchAgain(ctx context.Context) error {
 	r.Systems[0].Search = fig
 	r.Command += "; searched again with archive bench " + strings.Join(b.args, " ")
 	r.Notes = append(r.Notes, fmt.Sprintf("The archive's search figures were measured again at %s (--search-only), on the archive this run ingested; every other figure is from the run itself.", time.Now().UTC().Format(time.RFC3339)))
-	r.computeRatios()
-	if err := r.write(b.cfg.out); err != nil {
-		return err
-	}
-	fmt.Fprint(b.env.stdout, r.markdown())
-	b.say("report written to %s and %s", b.path("report.json"), b.path("report.md"))
-	return nil
+	return b.report(&r)
 }
 
 // searchServer starts "archive bench --phase serve" (serveIndex on 127.0.0.1:0),
