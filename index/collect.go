@@ -373,7 +373,7 @@ func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchReque
 	return c, nil
 }
 
-// decodeAfter reads SearchAfter values written by hitFor (or by Bleve).
+// decodeAfter reads SearchAfter values written by results (or by Bleve).
 func (c *collection) decodeAfter(values []string) (*candidate, error) {
 	if len(values) != len(c.order) {
 		return nil, fmt.Errorf("index: the cursor has %d values for a sort of %d", len(values), len(c.order))
