@@ -32,8 +32,12 @@ func (ix *Index) Backup(ctx context.Context, dir string) error {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	// Under mu no write is half done: the records and the index agree, and the
-	// index's applied sequence is the records' last.
+	// Under mu, once a deferred batch is indexed, no write is half done: the
+	// records and the index agree, and the index's applied sequence is the
+	// records' last.
+	if err := ix.settle(); err != nil {
+		return fmt.Errorf("index: backup: %w", err)
+	}
 	err := ix.records.db.View(func(tx *bolt.Tx) error {
 		return tx.CopyFile(filepath.Join(dir, RecordsFile), 0o600)
 	})

@@ -78,6 +78,9 @@ type Index struct {
 	mu sync.Mutex
 	// applied is the last sequence whose articles are in the Bleve index (held by mu).
 	applied uint64
+	// indexing is the batch of the last PutDeferred while Bleve indexes it (held by
+	// mu; see settle).
+	indexing *indexing
 	// persisted is the last sequence Bleve reported on disk.
 	persisted atomic.Uint64
 	// columns hold the values facets and date sorts read, per segment (columns.go).
@@ -295,6 +298,9 @@ func (ix *Index) Close() error {
 		close(ix.stopWarm)
 		<-ix.warmed
 		ix.stopWarm = nil
+	}
+	if err := ix.settle(); err != nil {
+		ix.log.Warn("indexing the last batch failed; the next open indexes it from the records", "err", err)
 	}
 	for deadline := time.Now().Add(closeWait); !ix.readOnly && ix.persisted.Load() < ix.applied; {
 		if time.Now().After(deadline) {

@@ -29,6 +29,55 @@ import (
 // that cannot reach the disk fails with a corpus.EStorageFull or EStorageFailed
 // error, and nothing of the batch is stored.
 func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return ix.put(ctx, articles, false)
+}
+
+// PutDeferred is Put, except that the articles become searchable a moment after
+// it returns: it returns once their records are durable, and Bleve indexes them
+// while the caller prepares and stores the next batch. Batches are indexed in
+// the order they were stored. Flush waits until all are searchable; Put, Backup
+// and Close wait too. A batch whose indexing fails is indexed again from its
+// records by the next write or the next Open, and its error is returned by the
+// next PutDeferred or Flush.
+func (ix *Index) PutDeferred(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return ix.put(ctx, articles, true)
+}
+
+// Flush waits until every article stored by PutDeferred is searchable, and returns
+// the error of indexing the last deferred batch, if any.
+func (ix *Index) Flush() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := ix.settle(); err != nil {
+		return err
+	}
+	return ix.catchUp()
+}
+
+// indexing is a deferred batch being indexed.
+type indexing struct {
+	seq  uint64
+	done chan struct{}
+	err  error // read after done is closed
+}
+
+// settle waits for the deferred batch being indexed, if any, and returns its
+// error. Callers hold mu.
+func (ix *Index) settle() error {
+	p := ix.indexing
+	if p == nil {
+		return nil
+	}
+	<-p.done
+	ix.indexing = nil
+	if p.err != nil {
+		return p.err
+	}
+	ix.applied = p.seq
+	return nil
+}
+
+func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bool) ([]corpus.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -37,9 +86,18 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	// An earlier write whose records were stored but whose batch failed goes first.
-	if err := ix.catchUp(); err != nil {
-		return nil, err
+	// A deferred batch still being indexed goes on while this one is prepared and
+	// stored; a plain Put waits for it.
+	var settleErr error
+	if !deferred {
+		settleErr = ix.settle()
+	}
+	if ix.indexing == nil {
+		// An earlier write whose records were stored but whose batch failed goes
+		// first.
+		if err := ix.catchUp(); err != nil {
+			return nil, errors.Join(settleErr, err)
+		}
 	}
 	for i := range articles {
 		if articles[i].ID == "" {
@@ -144,6 +202,19 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	}
 	// The records are durable: from here on the articles are accepted, and a
 	// failure to index them is repaired by the next Put or the next Open.
+	if deferred {
+		// Batches reach Bleve in order: the one before this goes first.
+		if err := ix.settle(); err != nil {
+			return nil, err
+		}
+		p := &indexing{seq: seq, done: make(chan struct{})}
+		ix.indexing = p
+		go func() {
+			defer close(p.done)
+			p.err = ix.indexBatch(changed, seq)
+		}()
+		return outcomes, nil
+	}
 	if err := ix.indexBatch(changed, seq); err != nil {
 		return nil, err
 	}

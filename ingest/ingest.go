@@ -30,6 +30,16 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
+// deferringSink is a Sink that can acknowledge a batch once it is stored and make
+// it searchable a moment later (*index.Index does), so that storing the next batch
+// overlaps indexing this one. Run flushes it before it returns: every article it
+// reports is searchable by then.
+type deferringSink interface {
+	Sink
+	PutDeferred(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error)
+	Flush() error
+}
+
 // Sink stores articles. *index.Index satisfies it.
 type Sink interface {
 	// Put stores a batch and says for each article whether it was new, updated or
@@ -590,11 +600,20 @@ func startWriter(ctx context.Context, sink Sink, failed func()) *writer {
 	w := &writer{batches: make(chan []corpus.Article, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
+		put := sink.Put
+		if d, ok := sink.(deferringSink); ok {
+			put = d.PutDeferred
+			defer func() {
+				if err := d.Flush(); err != nil && w.err == nil {
+					w.err = err
+				}
+			}()
+		}
 		for batch := range w.batches {
 			if w.err != nil {
 				continue
 			}
-			outcomes, err := sink.Put(ctx, batch)
+			outcomes, err := put(ctx, batch)
 			if err != nil {
 				w.err = err
 				failed()
