@@ -45,6 +45,7 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	if !ok {
 		return ix.searchText(ctx, req)
 	}
+	ix.columns.used.Store(time.Now().UnixNano()) // the warmer keeps up while searches come
 	cols, err := ix.columns.forSnapshot(snap)
 	if err != nil {
 		return nil, err

@@ -127,7 +127,6 @@ type snapColumns struct {
 // forSnapshot returns the columns of every segment of snap, building those it
 // has not seen, and forgets the segments snap no longer has (merged away).
 func (c *columnCache) forSnapshot(snap *scorch.IndexSnapshot) (*snapColumns, error) {
-	c.used.Store(time.Now().UnixNano())
 	segs := snap.Segments()
 	out := &snapColumns{segs: make([]*segColumns, len(segs)), snaps: segs, offsets: make([]uint64, len(segs))}
 	entries := make([]*segEntry, len(segs))
@@ -427,9 +426,7 @@ func (ix *Index) warmOnce(c *columnCache) error {
 	if !ok {
 		return nil
 	}
-	used := c.used.Load()
 	cols, err := c.forSnapshot(snap)
-	c.used.Store(used) // warming is not a search
 	if err != nil {
 		return err
 	}
