@@ -27,9 +27,9 @@ import (
 // only the hits of the page are loaded and highlighted, by a second Bleve search
 // restricted to them. Requests that ask for anything else go to Bleve unchanged.
 func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	r, fields, hl := textRequest(req)
+	r, fields, hl := recordRequest(req)
 	if ix.stock.Load() || !columnar(r) {
-		return ix.searchText(ctx, req)
+		return ix.searchBleve(ctx, req)
 	}
 	start := time.Now()
 	adv, err := ix.bleve.Advanced()
@@ -43,7 +43,7 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	defer reader.Close()
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
-		return ix.searchText(ctx, req)
+		return ix.searchBleve(ctx, req)
 	}
 	ix.columns.used.Store(time.Now().UnixNano()) // the warmer keeps up while searches come
 	cols, err := ix.columns.forSnapshot(snap)
@@ -81,7 +81,7 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	if err := ix.loadHits(ctx, q, r.Fields, res.Hits, marks(q, hl)); err != nil {
 		return nil, err
 	}
-	if err := ix.addText(res.Hits, fields, hl); err != nil {
+	if err := ix.addRecordFields(res.Hits, fields, hl); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)

@@ -66,13 +66,6 @@ func (d *ordinals) numberBytes(v []byte) uint32 {
 	return d.number(string(v))
 }
 
-// find returns v's ordinal, or 0 when no segment has v.
-func (d *ordinals) find(v string) uint32 {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	return d.ord[v]
-}
-
 // snapshot returns the values numbered so far: value o is at index o-1.
 func (d *ordinals) snapshot() []string {
 	d.mu.RLock()

@@ -21,8 +21,8 @@ import (
 // Bleve's highlighter is given their text with the match locations the search
 // found.
 
-// isTextField tells whether the value of field f comes from the record store.
-func isTextField(f string) bool {
+// isRecordField tells whether the value of field f comes from the record store.
+func isRecordField(f string) bool {
 	switch f {
 	case fieldTitle, fieldBody, fieldURL, fieldOutlet, fieldPersons, fieldAuthors, fieldPublished:
 		return true
@@ -30,13 +30,13 @@ func isTextField(f string) bool {
 	return false
 }
 
-// textRequest splits off what the record store answers from req: it returns a
+// recordRequest splits off what the record store answers from req: it returns a
 // copy of req that asks Bleve for the other fields and, where terms are to be
-// marked, for their locations; the text fields req asked for; and its highlight.
-func textRequest(req *bleve.SearchRequest) (*bleve.SearchRequest, []string, *bleve.HighlightRequest) {
+// marked, for their locations; the record fields req asked for; and its highlight.
+func recordRequest(req *bleve.SearchRequest) (*bleve.SearchRequest, []string, *bleve.HighlightRequest) {
 	var text []string
 	for _, f := range req.Fields {
-		if isTextField(f) {
+		if isRecordField(f) {
 			text = append(text, f)
 		}
 	}
@@ -44,7 +44,7 @@ func textRequest(req *bleve.SearchRequest) (*bleve.SearchRequest, []string, *ble
 		return req, nil, nil
 	}
 	r := *req
-	r.Fields = slices.DeleteFunc(slices.Clone(req.Fields), isTextField)
+	r.Fields = slices.DeleteFunc(slices.Clone(req.Fields), isRecordField)
 	r.Highlight = nil
 	return &r, text, req.Highlight
 }
@@ -55,9 +55,9 @@ func marks(q query.Query, hl *bleve.HighlightRequest) bool {
 	return hl != nil && !all
 }
 
-// addText sets the text fields and the marked snippets of hits from the record
-// store.
-func (ix *Index) addText(hits []*search.DocumentMatch, fields []string, hl *bleve.HighlightRequest) error {
+// addRecordFields sets the fields of hits that the record store holds, and
+// their marked snippets.
+func (ix *Index) addRecordFields(hits []*search.DocumentMatch, fields []string, hl *bleve.HighlightRequest) error {
 	if len(hits) == 0 || (len(fields) == 0 && hl == nil) {
 		return nil
 	}
@@ -142,17 +142,17 @@ func (ix *Index) record(id string) (corpus.Article, error) {
 	return rec.Article, nil
 }
 
-// searchText runs req on Bleve alone, with the text fields and snippets from
-// the record store.
-func (ix *Index) searchText(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	r, fields, hl := textRequest(req)
+// searchBleve runs req on Bleve's own collector, with the record fields and
+// snippets from the record store.
+func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	r, fields, hl := recordRequest(req)
 	r.IncludeLocations = r.IncludeLocations || marks(r.Query, hl)
 	res, err := ix.bleve.SearchInContext(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	res.Request = req
-	if err := ix.addText(res.Hits, fields, hl); err != nil {
+	if err := ix.addRecordFields(res.Hits, fields, hl); err != nil {
 		return nil, err
 	}
 	return res, nil
