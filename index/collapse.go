@@ -89,7 +89,7 @@ func (ix *Index) collapse(ctx context.Context, q corpus.Query, offset int, bq qu
 		pageQuery = query.NewConjunctionQuery([]query.Query{bq, pageQuery})
 	}
 	load := bleve.NewSearchRequestOptions(pageQuery, len(page), 0, false)
-	load.Fields = hitFields
+	load.Fields = pageFields
 	requestSnippets(load, q)
 	loaded, err := ix.search(ctx, load)
 	if err != nil {

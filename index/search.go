@@ -38,8 +38,13 @@ const (
 // snippetRunes is how much of the body a result shows when nothing in it matched.
 const snippetRunes = 240
 
-// hitFields are the stored fields a result needs; the body is not among them.
+// hitFields are the fields a result needs.
 var hitFields = []string{fieldTitle, fieldURL, fieldOutlet, fieldPublished, fieldPersons, fieldStory}
+
+// pageFields are the fields of a results page's hits: with the body, whose start
+// is the snippet of a hit that did not match in it. The page's records are read
+// once for all of them.
+var pageFields = append(slices.Clip(hitFields), fieldBody)
 
 // Search runs q and returns a page of hits with snippets and the person, outlet
 // and published facets of all the hits. It returns corpus errors for the caller's
@@ -64,7 +69,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	}
 	// One hit more than the page tells whether there is a next page.
 	req := bleve.NewSearchRequestOptions(bq, q.Size+1, offset, false)
-	req.Fields = hitFields
+	req.Fields = pageFields
 	req.SortByCustom(sortOrder(q))
 	req.SearchAfter = after
 	req.AddFacet(facetPerson, bleve.NewFacetRequest(fieldPersons, personFacetSize+len(q.Persons)))
@@ -149,11 +154,6 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 		if err := ix.dateFacet(ctx, q, bq, res, out); err != nil {
 			return nil, err
 		}
-	}
-	// The snippets of the body need the body; fetching only the hits that did not
-	// match in the body keeps the common case to one search.
-	if err := ix.fillSnippets(out.Hits); err != nil {
-		return nil, err
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -280,7 +280,8 @@ func sortOrder(q corpus.Query) search.SortOrder {
 	return search.SortOrder{&search.SortScore{Desc: true}, byDate(true), byID}
 }
 
-// hit converts one Bleve match; the snippet is filled later.
+// hit converts one Bleve match. Its snippet is the marked fragment of the body,
+// or else the start of the body when the hit has it (pageFields).
 func hit(h *search.DocumentMatch) corpus.Hit {
 	out := corpus.Hit{
 		ID:      h.ID,
@@ -297,6 +298,8 @@ func hit(h *search.DocumentMatch) corpus.Hit {
 	}
 	if frags := h.Fragments[fieldBody]; len(frags) > 0 {
 		out.Snippet = strings.Join(frags, " … ")
+	} else if body := stringField(h.Fields[fieldBody]); body != "" {
+		out.Snippet = html.EscapeString(lead(body, snippetRunes))
 	}
 	return out
 }
@@ -328,21 +331,6 @@ func stringsField(v any) []string {
 		return out
 	}
 	return []string{}
-}
-
-// fillSnippets gives every hit without a body match the start of its body, escaped.
-func (ix *Index) fillSnippets(hits []corpus.Hit) error {
-	for i := range hits {
-		if hits[i].Snippet != "" {
-			continue
-		}
-		a, err := ix.record(hits[i].ID)
-		if err != nil {
-			return err
-		}
-		hits[i].Snippet = html.EscapeString(lead(a.Body, snippetRunes))
-	}
-	return nil
 }
 
 // lead returns about n runes from the start of s, cut at a word boundary.
