@@ -20,19 +20,35 @@ const (
 	ETooLarge      = "too_large"       // a request body over the size limit
 	EStorageFull   = "storage_full"    // the disk holding the archive is full
 	EStorageFailed = "storage_failed"  // the archive cannot be written (read-only, I/O error)
+
+	EQueryTooCostly = "query_too_costly" // the query is over a cost limit (length, clauses, expansions)
+	EBusy           = "busy"             // too many expensive searches at once: retry after a moment
 )
 
 // Error is an error a user can act on: Message says what is wrong and how to fix it.
 type Error struct {
 	Code    string
 	Message string
+	// Offset is the character (rune) offset in the query text where the problem
+	// is, or -1 when the error is not about one place in it.
+	Offset int
+	// Hint says how to fix the problem, where Message alone does not.
+	Hint string
+	// RetryAfter is how long a caller should wait before trying again (EBusy).
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Offset: -1}
+}
+
+// QueryErrorf returns an EInvalidQuery *Error about the character at offset
+// (counted in runes from the start of the query text) with a hint on how to fix it.
+func QueryErrorf(offset int, hint, format string, args ...any) *Error {
+	return &Error{Code: EInvalidQuery, Message: fmt.Sprintf(format, args...), Offset: offset, Hint: hint}
 }
 
 // ErrorCode returns the code of the *Error in err's chain, EInternal for any other

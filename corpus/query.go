@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -38,11 +39,36 @@ const (
 	maxPage = 1 << 20
 )
 
+// Operator is how the words of a query without AND or OR between them combine.
+type Operator string
+
+// The operators a search can ask for.
+const (
+	// OpAnd, the default, requires every word (as the search engines people use
+	// every day do).
+	OpAnd Operator = "and"
+	// OpOr takes any of the words, ranking articles with more of them first.
+	OpOr Operator = "or"
+)
+
+// ParseOperator returns the Operator named by s ("" means OpAnd), or an Invalid error.
+func ParseOperator(s string) (Operator, error) {
+	switch Operator(strings.ToLower(s)) {
+	case "", OpAnd:
+		return OpAnd, nil
+	case OpOr:
+		return OpOr, nil
+	}
+	return "", Errorf(EInvalidRequest, "op=%q is not known: use op=and (every word must match, the default) or op=or (any word)", s)
+}
+
 // Query is one search: free text plus filters, an order and a page.
 type Query struct {
-	// Text uses the query syntax in the README; "" browses everything that matches
-	// the filters.
+	// Text uses the query syntax in the README (package query parses it); ""
+	// browses everything that matches the filters.
 	Text string
+	// Op combines the words of Text that have no operator between them; "" is OpAnd.
+	Op Operator
 	// Persons must all be mentioned in an article.
 	Persons []string
 	// Outlets: an article from any of them matches.
@@ -110,6 +136,23 @@ type Results struct {
 	Facets Facets        `json:"facets"`
 	// Next is the cursor (Query.After) of the page after this one, "" on the last.
 	Next string `json:"next,omitempty"`
+	// Suggestions name, for each person or outlet filter that matches no value in
+	// the archive, the nearest values there are ("did you mean").
+	Suggestions []Suggestion `json:"suggestions"`
+	// Notices are remarks on how the query was read that the user may not expect,
+	// such as lower-case "and" or "or" searched as words.
+	Notices []string `json:"notices"`
+}
+
+// Suggestion is a filter value that matched nothing, with the nearest values the
+// archive holds, best first.
+type Suggestion struct {
+	// Param is the search parameter: person, outlet, not_person or not_outlet.
+	Param string `json:"param"`
+	// Value is the value as it was given.
+	Value string `json:"value"`
+	// DidYouMean are the nearest values, best first; empty when none is near.
+	DidYouMean []string `json:"did_you_mean"`
 }
 
 // Hit is one article in Results.

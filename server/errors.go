@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,7 +29,7 @@ func (s *Server) json(h jsonHandler) gin.HandlerFunc {
 		v, err := h(c)
 		if err != nil {
 			status, code, msg := s.describe(c, err)
-			c.JSON(status, errorBody{Error: errorDetail{Code: code, Message: msg}})
+			c.JSON(status, errorBody{Error: detail(err, code, msg)})
 			return
 		}
 		c.JSON(http.StatusOK, v)
@@ -52,6 +53,24 @@ type errorBody struct {
 type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Offset is the character offset in q of an invalid_query problem.
+	Offset *int `json:"offset,omitempty"`
+	// Hint says how to fix the problem.
+	Hint string `json:"hint,omitempty"`
+}
+
+// detail is the JSON error envelope's detail for err, with the code and message
+// describe chose.
+func detail(err error, code, msg string) errorDetail {
+	d := errorDetail{Code: code, Message: msg}
+	if e, ok := errors.AsType[*corpus.Error](err); ok {
+		if e.Offset >= 0 && e.Code == corpus.EInvalidQuery {
+			off := e.Offset
+			d.Offset = &off
+		}
+		d.Hint = e.Hint
+	}
+	return d
 }
 
 // describe maps an error to its HTTP status, code and the message a user sees, in
@@ -68,8 +87,15 @@ func (s *Server) describe(c *gin.Context, err error) (status int, code, message 
 		return 499, "canceled", "the request was canceled"
 	}
 	switch code {
-	case corpus.EInvalidRequest, corpus.EInvalidQuery, corpus.EInvalidDate, corpus.EPageOutOfRange:
+	case corpus.EInvalidRequest, corpus.EInvalidQuery, corpus.EInvalidDate, corpus.EPageOutOfRange, corpus.EQueryTooCostly:
 		status = http.StatusBadRequest
+	case corpus.EBusy:
+		status = http.StatusServiceUnavailable
+		retry := 1
+		if e, ok := errors.AsType[*corpus.Error](err); ok && e.RetryAfter > 0 {
+			retry = e.RetryAfter
+		}
+		c.Header("Retry-After", strconv.Itoa(retry))
 	case corpus.ENotFound:
 		status = http.StatusNotFound
 	case corpus.EUnauthorized:

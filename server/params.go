@@ -19,7 +19,7 @@ type searchParams struct {
 	PersonPrefix string
 }
 
-// parseSearch reads q, person and outlet (repeatable), not_person and not_outlet
+// parseSearch reads q, op (and or or: how words without an operator combine), person and outlet (repeatable), not_person and not_outlet
 // (repeatable: exclude), from, to, undated (only: the articles without a date),
 // sort, collapse (story or none; the web page collapses by default, the API does
 // not), page, size, after (the cursor of a next link) and person_prefix (the web
@@ -58,6 +58,9 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 		}
 	}
 	if p.Query.Sort, err = corpus.ParseSort(v.Get("sort")); err != nil {
+		return p, err
+	}
+	if p.Query.Op, err = corpus.ParseOperator(strings.TrimSpace(v.Get("op"))); err != nil {
 		return p, err
 	}
 	switch c := v.Get("collapse"); c {
@@ -125,6 +128,9 @@ func (p searchParams) values() url.Values {
 	}
 	if p.To != "" {
 		v.Set("to", p.To)
+	}
+	if p.Query.Op == corpus.OpOr {
+		v.Set("op", string(corpus.OpOr))
 	}
 	if p.Query.Sort != "" && p.Query.Sort != corpus.SortRelevance {
 		v.Set("sort", string(p.Query.Sort))
