@@ -118,6 +118,10 @@ func (q *Query) Validate() error {
 			q.Page, q.Size, MaxResultWindow)
 	case q.Undated && (!q.From.IsZero() || !q.To.IsZero()):
 		return Errorf(EInvalidRequest, "undated=only keeps the articles without a date, so it cannot go with from or to: drop one of them")
+	case CheckDate("from", q.From) != nil:
+		return CheckDate("from", q.From)
+	case CheckDate("to", q.To) != nil:
+		return CheckDate("to", q.To)
 	case !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To):
 		return Errorf(EInvalidDate, "from (%s) must be before to (%s)",
 			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
@@ -281,6 +285,23 @@ func ParseDate(field, s string) (time.Time, error) {
 	}
 	return time.Time{}, Errorf(EInvalidDate,
 		"%s=%q is not a date: use 2024-11-05, 2024-11, 2024 or RFC 3339 such as 2024-11-05T14:30:00Z", field, s)
+}
+
+// The span of dates a search can filter on: an engine counts time in nanoseconds
+// from 1970 in 64 bits, which reaches from 1677 to 2262.
+var (
+	MinSearchDate = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxSearchDate = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// CheckDate returns an InvalidDate error when t is outside the dates a search can
+// filter on ([MinSearchDate, MaxSearchDate]), naming field.
+func CheckDate(field string, t time.Time) error {
+	if t.IsZero() || (!t.Before(MinSearchDate) && !t.After(MaxSearchDate)) {
+		return nil
+	}
+	return Errorf(EInvalidDate, "%s=%s is outside the dates the archive can search (%d to %d): leave that end of the range open instead",
+		field, t.Format(time.DateOnly), MinSearchDate.Year(), MaxSearchDate.Year()-1)
 }
 
 // String describes q for logs.
