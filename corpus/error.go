@@ -38,7 +38,12 @@ type Error struct {
 	RetryAfter int
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e.Hint != "" {
+		return e.Message + ": " + e.Hint
+	}
+	return e.Message
+}
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {

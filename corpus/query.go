@@ -51,10 +51,12 @@ const (
 	OpOr Operator = "or"
 )
 
-// ParseOperator returns the Operator named by s ("" means OpAnd), or an Invalid error.
+// ParseOperator returns the Operator named by s ("" for none: OpAnd), or an Invalid error.
 func ParseOperator(s string) (Operator, error) {
 	switch Operator(strings.ToLower(s)) {
-	case "", OpAnd:
+	case "":
+		return "", nil
+	case OpAnd:
 		return OpAnd, nil
 	case OpOr:
 		return OpOr, nil
@@ -291,7 +293,7 @@ func ParseDate(field, s string) (time.Time, error) {
 // from 1970 in 64 bits, which reaches from 1677 to 2262.
 var (
 	MinSearchDate = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
-	MaxSearchDate = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxSearchDate = time.Date(2261, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // CheckDate returns an InvalidDate error when t is outside the dates a search can

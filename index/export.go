@@ -21,10 +21,12 @@ func (ix *Index) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	bq, err := buildQuery(q)
+	prep, err := ix.prepare(ctx, &q)
 	if err != nil {
 		return err
 	}
+	defer prep.done()
+	bq := withFilters(q, prep.text, true)
 	var stories map[string]bool
 	if q.Collapse {
 		stories = map[string]bool{}

@@ -87,11 +87,12 @@ func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	text, err := parseText(q.Text)
+	prep, err := ix.prepare(ctx, &q)
 	if err != nil {
 		return nil, err
 	}
-	base := withFilters(q, text, facet != FacetOutlet)
+	defer prep.done()
+	base := withFilters(q, prep.text, facet != FacetOutlet)
 	words := nameWords(prefix)
 	size := n + len(selected)
 	if len(words) > 0 {

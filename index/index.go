@@ -8,6 +8,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -24,7 +26,31 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/article-archive/archive/corpus"
+	aq "github.com/article-archive/archive/query"
 )
+
+func (ix *Index) setLimits(l Limits) {
+	ix.limits = l.withDefaults()
+	ix.costly = make(chan struct{}, ix.limits.CostlySearches)
+}
+
+// costlyTurn waits for a costly search's turn and returns the function that ends
+// it, or a corpus.EBusy error when the turn does not come within Limits.CostlyWait.
+func (ix *Index) costlyTurn(ctx context.Context) (func(), error) {
+	t := time.NewTimer(ix.limits.CostlyWait)
+	defer t.Stop()
+	select {
+	case ix.costly <- struct{}{}:
+		return func() { <-ix.costly }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		e := corpus.Errorf(corpus.EBusy,
+			"the archive is running as many searches with wildcards, patterns, fuzzy terms or proximity as it can at once (%d): try again in a moment, or search without them", cap(ix.costly))
+		e.RetryAfter = 2
+		return nil, e
+	}
+}
 
 // Dir is the index's directory inside the archive's data directory.
 const Dir = "index"
@@ -46,6 +72,38 @@ type Options struct {
 	// ExtractorVersion is recorded with every article Put that carries none
 	// (corpus.Article.Extractor).
 	ExtractorVersion string
+	// Limits bound what one search may cost; zero fields take the defaults.
+	Limits Limits
+}
+
+// Limits bound what one search may ask of the engine. A search over a limit is
+// refused with a corpus.EQueryTooCostly error saying which; zero fields take the
+// defaults.
+type Limits struct {
+	// Query bounds the query text: length, clauses, nesting, automaton size.
+	Query aq.Limits
+	// MaxExpansions is how many words of the archive one wildcard, regular
+	// expression or fuzzy term may stand for (DefaultMaxExpansions).
+	MaxExpansions int
+	// MaxQueryExpansions is how many they may stand for in one query together
+	// (DefaultMaxQueryExpansions).
+	MaxQueryExpansions int
+	// CostlySearches is how many costly searches (wildcards, regular
+	// expressions, fuzzy terms, proximity) run at once; more wait their turn for
+	// up to CostlyWait, then are refused with corpus.EBusy. Zero means one per
+	// two processors, at least one.
+	CostlySearches int
+	// CostlyWait is how long a costly search waits for its turn; zero means two
+	// seconds.
+	CostlyWait time.Duration
+}
+
+func (l Limits) withDefaults() Limits {
+	l.MaxExpansions = cmp.Or(l.MaxExpansions, DefaultMaxExpansions)
+	l.MaxQueryExpansions = cmp.Or(l.MaxQueryExpansions, DefaultMaxQueryExpansions)
+	l.CostlySearches = cmp.Or(l.CostlySearches, max(1, runtime.GOMAXPROCS(0)/2))
+	l.CostlyWait = cmp.Or(l.CostlyWait, 2*time.Second)
+	return l
 }
 
 // defaults returns the logger and lock timeout opts asks for, filling in the
@@ -73,6 +131,10 @@ type Index struct {
 	extractor string
 	// readOnly is set when the data directory cannot be written: searches only.
 	readOnly bool
+
+	limits Limits
+	// costly holds a token for each costly search running (Limits.CostlySearches).
+	costly chan struct{}
 
 	// mu orders writes: a sequence number is taken and applied by one Put at a time.
 	mu sync.Mutex
@@ -108,7 +170,7 @@ func Open(dataDir string, opts Options) (*Index, error) {
 	// process's at a time, and it is quick to test.
 	recs, err := openRecords(dataDir, timeout, false)
 	if errors.Is(err, syscall.EROFS) {
-		return openReadOnly(dataDir, timeout, log)
+		return openReadOnly(dataDir, timeout, log, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -138,6 +200,7 @@ func Open(dataDir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
+	ix.setLimits(opts.Limits)
 	if err := ix.recover(); err != nil {
 		ix.Close()
 		return nil, err
@@ -149,7 +212,7 @@ func Open(dataDir string, opts Options) (*Index, error) {
 
 // openReadOnly opens an archive on a read-only file system for searching: every
 // Put fails with a corpus.EStorageFailed error that says why.
-func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger) (*Index, error) {
+func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger, opts Options) (*Index, error) {
 	recs, err := openRecords(dataDir, timeout, true)
 	if err != nil {
 		return nil, err
@@ -161,6 +224,7 @@ func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger) (*Ind
 		return nil, fmt.Errorf("index: open %s read-only: %w", path, err)
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, columns: newColumnCache()}
+	ix.setLimits(opts.Limits)
 	if v, err := b.GetInternal(keyApplied); err == nil && len(v) == 8 {
 		ix.applied = binary.BigEndian.Uint64(v)
 	}

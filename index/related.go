@@ -44,10 +44,16 @@ func init() {
 // (stemming, phrases). It returns an empty Marked when the query does not parse or
 // does not match the article, and a corpus.ENotFound error for an unknown id.
 func (ix *Index) Mark(ctx context.Context, id, text string) (corpus.Marked, error) {
-	tq, err := parseText(text)
-	if err != nil || strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" {
 		return corpus.Marked{}, nil
 	}
+	// Any of the words marks: the article page shows why an article was found,
+	// whether all words or any were asked for.
+	c, err := ix.compileText(ctx, text, corpus.OpOr)
+	if err != nil {
+		return corpus.Marked{}, nil
+	}
+	tq := c.query
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery([]string{id}), tq}), 1, 0, false)
 	req.Fields = []string{fieldTitle, fieldBody}
 	req.Highlight = bleve.NewHighlightWithStyle(wholeTextHighlighter)

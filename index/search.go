@@ -54,10 +54,12 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	text, err := parseText(q.Text)
+	prep, err := ix.prepare(ctx, &q)
 	if err != nil {
 		return nil, err
 	}
+	defer prep.done()
+	text := prep.text
 	after, err := decodeCursor(q)
 	if err != nil {
 		return nil, err
@@ -121,7 +123,8 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	} else if len(matches) > q.Size {
 		matches, next = matches[:q.Size], matches[q.Size-1]
 	}
-	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(matches))}
+	out := &corpus.Results{Total: res.Total, Hits: make([]corpus.Hit, 0, len(matches)),
+		Suggestions: prep.suggestions, Notices: prep.notices}
 	if next != nil {
 		out.Next = encodeCursor(next)
 	}
@@ -181,13 +184,51 @@ func searchError(err error) error {
 	return fmt.Errorf("index: search: %w", err)
 }
 
-// buildQuery combines the query text with the filters.
-func buildQuery(q corpus.Query) (query.Query, error) {
-	text, err := parseText(q.Text)
+// prepared is a search's query text and filters made ready for the engine.
+type prepared struct {
+	text        query.Query
+	notices     []string
+	suggestions []corpus.Suggestion
+	// done ends the search's turn in the budget of costly searches.
+	done func()
+}
+
+// prepare parses and compiles q's text and resolves its filters (see
+// resolveFilters, which rewrites q's filter values). A costly query waits for its
+// turn first (Limits.CostlySearches); the caller calls done when its search has
+// ended. It returns corpus errors for the user's mistakes and limits.
+func (ix *Index) prepare(ctx context.Context, q *corpus.Query) (*prepared, error) {
+	p, err := ix.parse(q.Text, q.Op)
 	if err != nil {
 		return nil, err
 	}
-	return withFilters(q, text, true), nil
+	out := &prepared{done: func() {}}
+	if costly(p) {
+		if out.done, err = ix.costlyTurn(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c, err := ix.compileParsed(ctx, p)
+	if err == nil {
+		out.suggestions, out.notices, err = ix.resolveFilters(ctx, q)
+	}
+	if err != nil {
+		out.done()
+		return nil, err
+	}
+	out.text = c.query
+	out.notices = append(c.notices, out.notices...)
+	return out, nil
+}
+
+// buildQuery combines the query text with the filters, for a search that runs
+// until the returned done is called.
+func (ix *Index) buildQuery(ctx context.Context, q corpus.Query) (query.Query, func(), error) {
+	prep, err := ix.prepare(ctx, &q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return withFilters(q, prep.text, true), prep.done, nil
 }
 
 // withFilters combines the parsed query text with q's filters; the outlet filters

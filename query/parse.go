@@ -356,6 +356,10 @@ func (p *parser) primary(depth int) (*Node, error) {
 	if field == FieldPublished {
 		return p.dateRange(start)
 	}
+	if c := p.peek(); field != FieldDefault && (c == '<' || c == '>' || c == '[' || c == '{') {
+		return nil, corpus.QueryErrorf(p.pos, `only published takes a range, as published:>=2024-01-01 or published:[2024 TO 2025]; quote the value to search it as text`,
+			"%s: at character %d is given a range, which only dates have", field, start+1)
+	}
 	var n *Node
 	var err error
 	switch c := p.peek(); {

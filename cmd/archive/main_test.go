@@ -345,6 +345,18 @@ func TestSearchCommand(t *testing.T) {
 			t.Errorf("search output lacks %q:\n%s", want, out)
 		}
 	}
+	out, _, err = runArchive(t, "search", "--data", data, "harbor", "NOT", "harbor")
+	if err != nil || !strings.Contains(out, "No articles match") {
+		t.Errorf("harbor NOT harbor: %v\n%s", err, out)
+	}
+	out, _, err = runArchive(t, "search", "--data", data, "--any", "harbor", "zzzunknown")
+	if err != nil || !strings.Contains(out, "Port Ellis council backs harbor expansion") {
+		t.Errorf("--any harbor zzzunknown: %v\n%s", err, out)
+	}
+	out, _, err = runArchive(t, "search", "--data", data, "--person", "helena okafor", "harbor")
+	if err != nil || !strings.Contains(out, "read as \"Helena Okafor\"") {
+		t.Errorf("--person in lower case: %v\n%s", err, out)
+	}
 	out, _, err = runArchive(t, "search", "--data", data, "--json", "--outlet", "Valley Wire")
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +365,7 @@ func TestSearchCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Total != 2 {
 		t.Errorf("search --json: %v, total %d\n%s", err, s.Total, out)
 	}
-	if _, _, err := runArchive(t, "search", "--data", data, `"unclosed`); err == nil || !strings.Contains(err.Error(), "close every quote") {
+	if _, _, err := runArchive(t, "search", "--data", data, `"unclosed`); err == nil || !strings.Contains(err.Error(), "never closed: add the closing quote") {
 		t.Errorf("malformed query: %v", err)
 	}
 }

@@ -23,11 +23,15 @@ func (e environment) search(ctx context.Context, args []string) error {
 	page := fs.Int("page", 1, "the page of results")
 	size := fs.Int("size", corpus.DefaultPageSize, "results per page")
 	asJSON := fs.Bool("json", false, "print the results as JSON, as the API does")
+	anyWord := fs.Bool("any", false, "match any of the words (op=or) instead of all of them")
 	words, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	q := corpus.Query{Text: strings.Join(words, " "), Persons: persons, Outlets: outlets, Page: *page, Size: *size}
+	if *anyWord {
+		q.Op = corpus.OpOr
+	}
 	if q.Sort, err = corpus.ParseSort(*sortBy); err != nil {
 		return err
 	}
@@ -51,11 +55,14 @@ func (e environment) search(ctx context.Context, args []string) error {
 			enc := json.NewEncoder(e.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(struct {
-				Total  uint64        `json:"total"`
-				TookMS float64       `json:"took_ms"`
-				Hits   []corpus.Hit  `json:"hits"`
-				Facets corpus.Facets `json:"facets"`
-			}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets})
+				Total       uint64              `json:"total"`
+				TookMS      float64             `json:"took_ms"`
+				Hits        []corpus.Hit        `json:"hits"`
+				Facets      corpus.Facets       `json:"facets"`
+				Next        string              `json:"next"`
+				Suggestions []corpus.Suggestion `json:"suggestions"`
+				Notices     []string            `json:"notices"`
+			}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets, res.Next, res.Suggestions, res.Notices})
 		}
 		printResults(e.stdout, q, res)
 		return nil
@@ -65,6 +72,16 @@ func (e environment) search(ctx context.Context, args []string) error {
 // printResults writes results for a terminal: each hit with its metadata and its
 // snippet with the matches in *asterisks*, then the top of each facet.
 func printResults(w io.Writer, q corpus.Query, res *corpus.Results) {
+	for _, n := range res.Notices {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	for _, s := range res.Suggestions {
+		if len(s.DidYouMean) == 0 {
+			fmt.Fprintf(w, "no %s is named %q in the archive\n", s.Param, s.Value)
+			continue
+		}
+		fmt.Fprintf(w, "no %s is named %q in the archive; did you mean %s?\n", s.Param, s.Value, strings.Join(s.DidYouMean, ", "))
+	}
 	if res.Total == 0 {
 		fmt.Fprintf(w, "No articles match (%.1f ms).\n", float64(res.Took.Microseconds())/1000)
 		return

@@ -1,0 +1,444 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/article-archive/archive/corpus"
+	aq "github.com/article-archive/archive/query"
+)
+
+// Default expansion limits: how many words of the archive one wildcard, regular
+// expression or fuzzy term may stand for, and all of them in one query together.
+// Each word is a posting list to read; thousands of them cost seconds and
+// gigabytes.
+const (
+	DefaultMaxExpansions      = 500
+	DefaultMaxQueryExpansions = 2000
+)
+
+// titleBoost ranks a match in the title above the same match in the body.
+const titleBoost = 2.0
+
+// phraseBonus is the boost of the phrase of all the words of a query, added as an
+// optional clause so that the words next to each other rank above the same words
+// scattered; allWordsBonus does the same for all the words of an any-word query.
+const (
+	phraseBonus    = 2.0
+	allWordsBonus  = 1.0
+	maxBonusWords  = 8
+	minBonusLength = 2
+)
+
+// fieldsOf maps a query field to the indexed fields it searches.
+var fieldsOf = map[string]string{
+	aq.FieldTitle:  fieldTitle,
+	aq.FieldBody:   fieldBody,
+	aq.FieldPerson: fieldPersonText,
+	aq.FieldOutlet: fieldOutletText,
+	aq.FieldAuthor: fieldAuthorText,
+	aq.FieldStory:  fieldStory,
+}
+
+// compiled is a query text made ready for Bleve.
+type compiled struct {
+	query   query.Query
+	notices []string
+	// costly tells the searches that share the per-process budget for expensive
+	// queries (wildcards, regular expressions, fuzzy terms, proximity).
+	costly bool
+}
+
+// parse reads a query's text with the index's limits.
+func (ix *Index) parse(text string, op corpus.Operator) (*aq.Parsed, error) {
+	return aq.Parse(strings.TrimSpace(text), op, ix.limits.Query)
+}
+
+// costly tells whether a parsed query needs the budget for expensive searches.
+func costly(p *aq.Parsed) bool {
+	found := false
+	p.Root.Walk(func(n *aq.Node) {
+		found = found || n.Expands() || (n.Kind == aq.Phrase && n.Slop > 0)
+	})
+	return found
+}
+
+// compileText parses text and compiles it to a Bleve query, looking wildcards,
+// regular expressions and fuzzy terms up in the term dictionary (within the
+// expansion limits). It returns corpus errors for the user's mistakes.
+func (ix *Index) compileText(ctx context.Context, text string, op corpus.Operator) (*compiled, error) {
+	p, err := ix.parse(text, op)
+	if err != nil {
+		return nil, err
+	}
+	return ix.compileParsed(ctx, p)
+}
+
+func (ix *Index) compileParsed(ctx context.Context, p *aq.Parsed) (*compiled, error) {
+	c := &compiler{ix: ix, ctx: ctx}
+	defer c.close()
+	out := &compiled{notices: p.Notices, costly: costly(p)}
+	q, err := c.node(p.Root)
+	if err != nil {
+		return nil, err
+	}
+	out.notices = append(out.notices, c.notices...)
+	if q == nil {
+		// Only words too common to be indexed: everything matches them.
+		out.query = bleve.NewMatchAllQuery()
+		return out, nil
+	}
+	out.query = c.withBonus(p.Root, q)
+	return out, nil
+}
+
+type compiler struct {
+	ix       *Index
+	ctx      context.Context
+	reader   bleveindex.IndexReader
+	expanded int
+	notices  []string
+	dropped  map[string]bool
+}
+
+func (c *compiler) close() {
+	if c.reader != nil {
+		c.reader.Close()
+	}
+}
+
+// node compiles n; nil means n constrains nothing (a word the index leaves out).
+func (c *compiler) node(n *aq.Node) (query.Query, error) {
+	var q query.Query
+	var err error
+	switch n.Kind {
+	case aq.All:
+		return bleve.NewMatchAllQuery(), nil
+	case aq.And:
+		q, err = c.and(n)
+	case aq.Or:
+		q, err = c.or(n.Children, 1)
+	case aq.Not:
+		inner, err := c.node(n.Children[0])
+		if err != nil || inner == nil {
+			return nil, err
+		}
+		return query.NewBooleanQuery([]query.Query{bleve.NewMatchAllQuery()}, nil, []query.Query{inner}), nil
+	case aq.DateRange:
+		inclusive, exclusive := true, false
+		r := query.NewDateRangeInclusiveQuery(n.From, n.To, &inclusive, &exclusive)
+		r.SetField(fieldPublished)
+		r.SetBoost(0)
+		return r, nil
+	default:
+		q, err = c.leaf(n)
+	}
+	if err != nil || q == nil {
+		return nil, err
+	}
+	if n.Boost > 0 {
+		if b, ok := q.(query.BoostableQuery); ok {
+			b.SetBoost(n.Boost * boostOf(b))
+		}
+	}
+	return q, nil
+}
+
+func boostOf(b query.BoostableQuery) float64 {
+	if old := b.Boost(); old > 0 {
+		return old
+	}
+	return 1
+}
+
+// and compiles an And: its positive parts must match, its negations must not,
+// and a rank-only Or (optional words beside +required ones) adds to the score.
+func (c *compiler) and(n *aq.Node) (query.Query, error) {
+	var must, should, mustNot []query.Query
+	for _, child := range n.Children {
+		switch {
+		case child.Kind == aq.Not:
+			q, err := c.node(child.Children[0])
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				mustNot = append(mustNot, q)
+			}
+		case child.RankOnly():
+			q, err := c.or(child.Children, 0)
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				should = append(should, q)
+			}
+		default:
+			q, err := c.node(child)
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				must = append(must, q)
+			}
+		}
+	}
+	if len(must) == 0 && len(mustNot) == 0 {
+		if len(should) == 0 {
+			return nil, nil
+		}
+		return query.NewDisjunctionQuery(should), nil
+	}
+	if len(must) == 0 {
+		must = []query.Query{bleve.NewMatchAllQuery()}
+	}
+	if len(should) == 0 && len(mustNot) == 0 {
+		if len(must) == 1 {
+			return must[0], nil
+		}
+		return query.NewConjunctionQuery(must), nil
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	if len(must) == 1 {
+		b.Must = must[0]
+	} else {
+		b.Must = query.NewConjunctionQuery(must)
+	}
+	if len(should) > 0 {
+		d := query.NewDisjunctionQuery(should)
+		d.SetMin(0)
+		b.Should = d
+	}
+	if len(mustNot) > 0 {
+		b.MustNot = query.NewDisjunctionQuery(mustNot)
+	}
+	return b, nil
+}
+
+// or compiles the parts of an Or, of which min must match.
+func (c *compiler) or(children []*aq.Node, min float64) (query.Query, error) {
+	var any []query.Query
+	for _, child := range children {
+		q, err := c.node(child)
+		if err != nil {
+			return nil, err
+		}
+		if q != nil {
+			any = append(any, q)
+		}
+	}
+	switch {
+	case len(any) == 0:
+		return nil, nil
+	case len(any) == 1 && min > 0:
+		return any[0], nil
+	}
+	d := query.NewDisjunctionQuery(any)
+	d.SetMin(min)
+	return d, nil
+}
+
+// leaf compiles a term, phrase, wildcard, regular expression or fuzzy term in its
+// field; a leaf without a field searches the title (boosted) and the body.
+func (c *compiler) leaf(n *aq.Node) (query.Query, error) {
+	if n.Field != aq.FieldDefault {
+		return c.leafIn(n, fieldsOf[n.Field])
+	}
+	inTitle, err := c.leafIn(n, fieldTitle)
+	if err != nil {
+		return nil, err
+	}
+	inBody, err := c.leafIn(n, fieldBody)
+	if err != nil || inTitle == nil || inBody == nil {
+		return inBody, err
+	}
+	if b, ok := inTitle.(query.BoostableQuery); ok {
+		b.SetBoost(titleBoost * boostOf(b))
+	}
+	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody}), nil
+}
+
+func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
+	if field == fieldStory {
+		// A story ID is one keyword: it is matched whole.
+		return termQuery(fieldStory, n.Text), nil
+	}
+	switch n.Kind {
+	case aq.Term:
+		tokens := c.ix.analyze(field, n.Text)
+		switch len(tokens) {
+		case 0:
+			c.drop(n.Text)
+			return nil, nil
+		case 1:
+			return termQuery(field, tokens[0]), nil
+		}
+		// Words the analyzer splits (U.S., e-mail, 9/11) are their parts in order.
+		p := query.NewMatchPhraseQuery(n.Text)
+		p.SetField(field)
+		return p, nil
+	case aq.Phrase:
+		if len(c.ix.analyze(field, n.Text)) == 0 {
+			c.drop(n.Text)
+			return nil, nil
+		}
+		if n.Slop > 0 {
+			return c.ix.nearQuery(field, n.Text, n.Slop), nil
+		}
+		p := query.NewMatchPhraseQuery(n.Text)
+		p.SetField(field)
+		return p, nil
+	case aq.Wildcard:
+		return c.expand(n, field, aq.WildcardRegexp(strings.ToLower(n.Text)), 0)
+	case aq.Regexp:
+		return c.expand(n, field, n.Text, 0)
+	case aq.Fuzzy:
+		tokens := c.ix.analyze(field, n.Text)
+		if len(tokens) != 1 {
+			return nil, corpus.QueryErrorf(n.Offset, "make a fuzzy term one plain word, as harbour~1",
+				"%s~%d at character %d is not one word the archive indexes", n.Text, n.Edits, n.Offset+1)
+		}
+		return c.expand(n, field, tokens[0], n.Edits)
+	}
+	return nil, fmt.Errorf("index: compile: unknown node kind %s", n.Kind)
+}
+
+// drop notes a word left out of the query because the index does not hold it.
+func (c *compiler) drop(text string) {
+	if c.dropped[text] {
+		return
+	}
+	if c.dropped == nil {
+		c.dropped = map[string]bool{}
+	}
+	c.dropped[text] = true
+	c.notices = append(c.notices, fmt.Sprintf("%q is too common a word to search for and was left out; it counts inside a phrase, as in \"the hague\"", text))
+}
+
+// expand looks up the words of the archive that a wildcard or regular expression
+// (edits 0) or a fuzzy term (edits > 0) stands for, within the expansion limits,
+// and returns the query for any of them.
+func (c *compiler) expand(n *aq.Node, field, pattern string, edits int) (query.Query, error) {
+	if c.reader == nil {
+		adv, err := c.ix.bleve.Advanced()
+		if err != nil {
+			return nil, err
+		}
+		if c.reader, err = adv.Reader(); err != nil {
+			return nil, fmt.Errorf("index: open a reader: %w", err)
+		}
+	}
+	var dict bleveindex.FieldDict
+	var err error
+	if edits > 0 {
+		fr, ok := c.reader.(bleveindex.IndexReaderFuzzy)
+		if !ok {
+			return nil, fmt.Errorf("index: the reader cannot look up fuzzy terms")
+		}
+		dict, err = fr.FieldDictFuzzy(field, pattern, edits, "")
+	} else {
+		rr, ok := c.reader.(bleveindex.IndexReaderRegexp)
+		if !ok {
+			return nil, fmt.Errorf("index: the reader cannot look up regular expressions")
+		}
+		dict, err = rr.FieldDictRegexp(field, pattern)
+	}
+	if err != nil {
+		return nil, corpus.QueryErrorf(n.Offset, "simplify the pattern: it always matches one whole word",
+			"the pattern at character %d cannot be run: %v", n.Offset+1, err)
+	}
+	defer dict.Close()
+	perTerm, perQuery := c.ix.limits.MaxExpansions, c.ix.limits.MaxQueryExpansions
+	var terms []query.Query
+	for i := 0; ; i++ {
+		if i%256 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("index: expand %s: %w", n, err)
+		}
+		if e == nil {
+			break
+		}
+		if len(terms) == perTerm {
+			return nil, corpus.Errorf(corpus.EQueryTooCostly,
+				"%s at character %d stands for more than %d different words in the archive: make it more specific (more letters before the *, fewer edits)", n, n.Offset+1, perTerm)
+		}
+		c.expanded++
+		if c.expanded > perQuery {
+			return nil, corpus.Errorf(corpus.EQueryTooCostly,
+				"the wildcards, patterns and fuzzy terms of the query stand for more than %d words in the archive together: use fewer of them, or make them more specific", perQuery)
+		}
+		terms = append(terms, termQuery(field, e.Term))
+	}
+	switch len(terms) {
+	case 0:
+		return query.NewMatchNoneQuery(), nil
+	case 1:
+		return terms[0], nil
+	}
+	return query.NewDisjunctionQuery(terms), nil
+}
+
+// analyze returns the tokens the field's analyzer makes of text.
+func (ix *Index) analyze(field, text string) []string {
+	m := ix.bleve.Mapping()
+	a := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	if a == nil {
+		return []string{text}
+	}
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// withBonus adds to a query of plain words the clause that ranks them best
+// together: with all words required, the phrase of them all (words next to each
+// other beat scattered ones); with any word, all of them (more words beat fewer,
+// beyond Bleve's coordination factor).
+func (c *compiler) withBonus(root *aq.Node, q query.Query) query.Query {
+	if root.Kind != aq.And && root.Kind != aq.Or {
+		return q
+	}
+	words := make([]string, 0, len(root.Children))
+	for _, ch := range root.Children {
+		if ch.Kind != aq.Term || ch.Field != aq.FieldDefault || ch.Boost != 0 {
+			return q
+		}
+		words = append(words, ch.Text)
+	}
+	if len(words) < minBonusLength || len(words) > maxBonusWords {
+		return q
+	}
+	if root.Kind == aq.And {
+		phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " ")}
+		bonus, err := c.leaf(phrase)
+		if err != nil || bonus == nil {
+			return q
+		}
+		bonus.(query.BoostableQuery).SetBoost(phraseBonus)
+		b := query.NewBooleanQuery([]query.Query{q}, []query.Query{bonus}, nil)
+		b.Should.(*query.DisjunctionQuery).SetMin(0)
+		return b
+	}
+	all := make([]*aq.Node, len(root.Children))
+	copy(all, root.Children)
+	bonus, err := c.and(&aq.Node{Kind: aq.And, Children: all})
+	if err != nil || bonus == nil {
+		return q
+	}
+	if b, ok := bonus.(query.BoostableQuery); ok {
+		b.SetBoost(allWordsBonus)
+	}
+	return query.NewDisjunctionQuery([]query.Query{q, bonus})
+}

@@ -1,0 +1,228 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// suggestionsPerFilter is how many values a filter that matches nothing suggests.
+const suggestionsPerFilter = 5
+
+// resolveFilters makes q's person and outlet filters match values of the archive
+// without regard to case, accents, spacing and punctuation: a value the archive
+// holds as it is stays; one that matches an archive value only once folded
+// (corpus.Fold) is replaced by it (the most frequent, for a person; every one, for
+// an outlet, since outlets are alternatives); one that matches none is left to
+// match nothing, and gets the nearest values as suggestions.
+func (ix *Index) resolveFilters(ctx context.Context, q *corpus.Query) ([]corpus.Suggestion, []string, error) {
+	if len(q.Persons)+len(q.NotPersons)+len(q.Outlets)+len(q.NotOutlets) == 0 {
+		return nil, nil, nil
+	}
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, fmt.Errorf("index: open a reader: %w", err)
+	}
+	defer r.Close()
+	res := resolver{ctx: ctx, r: r}
+	for _, f := range []struct {
+		param  string
+		field  string
+		values *[]string
+		many   bool
+	}{
+		{"person", fieldPersons, &q.Persons, false},
+		{"not_person", fieldPersons, &q.NotPersons, true},
+		{"outlet", fieldOutlet, &q.Outlets, true},
+		{"not_outlet", fieldOutlet, &q.NotOutlets, true},
+	} {
+		if len(*f.values) == 0 {
+			continue
+		}
+		if *f.values, err = res.resolve(f.param, f.field, *f.values, f.many); err != nil {
+			return nil, nil, err
+		}
+	}
+	return res.suggestions, res.notices, nil
+}
+
+type resolver struct {
+	ctx         context.Context
+	r           bleveindex.IndexReader
+	suggestions []corpus.Suggestion
+	notices     []string
+}
+
+func (res *resolver) resolve(param, field string, values []string, many bool) ([]string, error) {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		n, err := res.count(field, v)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out = append(out, v)
+			continue
+		}
+		same, near, err := res.scan(field, v)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(same) == 0:
+			out = append(out, v)
+			res.suggestions = append(res.suggestions, corpus.Suggestion{Param: param, Value: v, DidYouMean: near})
+		case many:
+			out = append(out, same...)
+			res.notices = append(res.notices, fmt.Sprintf("%s %q is read as %s", param, v, quoteAll(same)))
+		default:
+			out = append(out, same[0])
+			res.notices = append(res.notices, fmt.Sprintf("%s %q is read as %q", param, v, same[0]))
+		}
+	}
+	return slices.Compact(out), nil
+}
+
+func quoteAll(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, " or ")
+}
+
+// count returns how many articles hold the exact value.
+func (res *resolver) count(field, value string) (uint64, error) {
+	tfr, err := res.r.TermFieldReader(res.ctx, []byte(value), field, false, false, false)
+	if err != nil {
+		return 0, fmt.Errorf("index: look up %s %q: %w", field, value, err)
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// scan reads every value of field and returns those equal to value once folded,
+// most frequent first, and the nearest others, best first.
+func (res *resolver) scan(field, value string) (same, near []string, err error) {
+	want := corpus.Fold(value)
+	dict, err := res.r.FieldDict(field)
+	if err != nil {
+		return nil, nil, fmt.Errorf("index: read the %s values: %w", field, err)
+	}
+	defer dict.Close()
+	type candidate struct {
+		value string
+		count uint64
+		dist  int
+	}
+	var equal, close []candidate
+	maxDist := max(1, min(3, len(want)/4))
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := res.ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+		e, err := dict.Next()
+		if err != nil {
+			return nil, nil, fmt.Errorf("index: read the %s values: %w", field, err)
+		}
+		if e == nil {
+			break
+		}
+		got := corpus.Fold(e.Term)
+		if got == want {
+			equal = append(equal, candidate{e.Term, e.Count, 0})
+			continue
+		}
+		if d, ok := nameDistance(want, got, maxDist); ok {
+			close = append(close, candidate{e.Term, e.Count, d})
+		}
+	}
+	byRank := func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(b.count, a.count), strings.Compare(a.value, b.value))
+	}
+	slices.SortFunc(equal, byRank)
+	slices.SortFunc(close, byRank)
+	for _, c := range equal {
+		same = append(same, c.value)
+	}
+	near = []string{}
+	for _, c := range close[:min(len(close), suggestionsPerFilter)] {
+		near = append(near, c.value)
+	}
+	return same, near, nil
+}
+
+// nameDistance tells how far a folded value is from a wanted one, when it is near
+// enough to suggest: a value holding every wanted word (or word start) is at
+// distance 1 ("volcker" for "Paul Volcker"); otherwise the edit distance, up to
+// maxDist ("paul volker" for "Paul Volcker").
+func nameDistance(want, got string, maxDist int) (int, bool) {
+	if want == "" {
+		return 0, false
+	}
+	if containsWords(got, want) {
+		return 1, true
+	}
+	if abs(len(want)-len(got)) > maxDist {
+		return 0, false
+	}
+	d := editDistance(want, got, maxDist)
+	return d, d <= maxDist
+}
+
+// containsWords reports whether every word of want starts a word of got.
+func containsWords(got, want string) bool {
+	words := strings.Fields(got)
+	for _, w := range strings.Fields(want) {
+		if !slices.ContainsFunc(words, func(g string) bool { return strings.HasPrefix(g, w) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the Levenshtein distance of a and b in bytes, or more than
+// limit as soon as it must be.
+func editDistance(a, b string, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
