@@ -82,6 +82,7 @@ func (ix *Index) compileText(ctx context.Context, text string, op corpus.Operato
 func (ix *Index) compileParsed(ctx context.Context, p *aq.Parsed) (*compiled, error) {
 	c := &compiler{ix: ix, ctx: ctx}
 	defer c.close()
+	pushBoost(p.Root, 1)
 	out := &compiled{notices: p.Notices, costly: costly(p)}
 	q, err := c.node(p.Root)
 	if err != nil {
@@ -138,22 +139,29 @@ func (c *compiler) node(n *aq.Node) (query.Query, error) {
 	default:
 		q, err = c.leaf(n)
 	}
-	if err != nil || q == nil {
-		return nil, err
-	}
-	if n.Boost > 0 {
-		if b, ok := q.(query.BoostableQuery); ok {
-			b.SetBoost(n.Boost * boostOf(b))
-		}
-	}
-	return q, nil
+	return q, err
 }
 
-func boostOf(b query.BoostableQuery) float64 {
-	if old := b.Boost(); old > 0 {
-		return old
+// pushBoost moves the boosts of groups down to their leaves (Bleve scores a
+// conjunction or disjunction by its parts and leaves the group's own boost out),
+// multiplying boosts on the way.
+func pushBoost(n *aq.Node, factor float64) {
+	if n.Boost > 0 {
+		factor *= n.Boost
 	}
-	return 1
+	switch n.Kind {
+	case aq.And, aq.Or, aq.Not:
+		if !n.RankOnly() {
+			n.Boost = 0
+		}
+		for _, c := range n.Children {
+			pushBoost(c, factor)
+		}
+	default:
+		if factor != 1 {
+			n.Boost = factor
+		}
+	}
 }
 
 // and compiles an And: its positive parts must match, its negations must not,
@@ -246,8 +254,14 @@ func (c *compiler) or(children []*aq.Node, min float64) (query.Query, error) {
 // leaf compiles a term, phrase, wildcard, regular expression or fuzzy term in its
 // field; a leaf without a field searches the title (boosted) and the body.
 func (c *compiler) leaf(n *aq.Node) (query.Query, error) {
+	boost := 1.0
+	if n.Boost > 0 {
+		boost = n.Boost
+	}
 	if n.Field != aq.FieldDefault {
-		return c.leafIn(n, fieldsOf[n.Field])
+		q, err := c.leafIn(n, fieldsOf[n.Field])
+		setBoost(q, boost)
+		return q, err
 	}
 	inTitle, err := c.leafIn(n, fieldTitle)
 	if err != nil {
@@ -257,10 +271,25 @@ func (c *compiler) leaf(n *aq.Node) (query.Query, error) {
 	if err != nil || inTitle == nil || inBody == nil {
 		return inBody, err
 	}
-	if b, ok := inTitle.(query.BoostableQuery); ok {
-		b.SetBoost(titleBoost * boostOf(b))
-	}
+	setBoost(inTitle, titleBoost*boost)
+	setBoost(inBody, boost)
 	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody}), nil
+}
+
+// setBoost sets the boost of a compiled leaf: of each term an expansion stands for.
+func setBoost(q query.Query, boost float64) {
+	if boost == 1 || q == nil {
+		return
+	}
+	if d, ok := q.(*query.DisjunctionQuery); ok {
+		for _, part := range d.Disjuncts {
+			setBoost(part, boost)
+		}
+		return
+	}
+	if b, ok := q.(query.BoostableQuery); ok {
+		b.SetBoost(boost)
+	}
 }
 
 func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
@@ -421,14 +450,16 @@ func (c *compiler) withBonus(root *aq.Node, q query.Query) query.Query {
 		return q
 	}
 	if root.Kind == aq.And {
-		phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " ")}
+		phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " "), Boost: phraseBonus}
 		bonus, err := c.leaf(phrase)
 		if err != nil || bonus == nil {
 			return q
 		}
-		bonus.(query.BoostableQuery).SetBoost(phraseBonus)
-		b := query.NewBooleanQuery([]query.Query{q}, []query.Query{bonus}, nil)
-		b.Should.(*query.DisjunctionQuery).SetMin(0)
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.Must = q
+		should := query.NewDisjunctionQuery([]query.Query{bonus})
+		should.SetMin(0)
+		b.Should = should
 		return b
 	}
 	all := make([]*aq.Node, len(root.Children))
