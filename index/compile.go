@@ -339,7 +339,8 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 
 // drop notes a word left out of the query because the index does not hold it.
 func (c *compiler) drop(text string) {
-	if c.dropped[text] {
+	if c.dropped[text] || text == "and" || text == "or" || text == "not" {
+		// The parser has said that these lower-case words are words.
 		return
 	}
 	if c.dropped == nil {

@@ -135,5 +135,5 @@ func (p *parser) date(v string, at int, end bool) (time.Time, error) {
 	if err != nil {
 		return t, err
 	}
-	return t, corpus.CheckDate(field, t)
+	return t, corpus.CheckDate(fmt.Sprintf("published:%s (at character %d)", v, at+1), t)
 }

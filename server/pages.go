@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"bytes"
 	"cmp"
 	"context"
@@ -21,8 +22,15 @@ import (
 type searchView struct {
 	Params  searchParams
 	Results *corpus.Results
-	// Problem is a message about the user's search, shown next to the box.
-	Problem string
+	// Problem is a message about the user's search, shown next to the box, with
+	// how to fix it and where in the query it is.
+	Problem     string
+	ProblemHint string
+	ProblemAt   *queryMark
+	// Notices say how the query was read; Suggestions offer the nearest values
+	// for a filter that matched nothing.
+	Notices     []string
+	Suggestions []suggestionView
 	Took    string
 	First   int
 	Last    int
@@ -100,6 +108,12 @@ func (s *Server) searchPage(c *gin.Context) error {
 		}
 		// The user's own mistake: show the form again with the message beside it.
 		view.Problem = msg
+		if e, ok := errors.AsType[*corpus.Error](err); ok {
+			view.ProblemHint = e.Hint
+			if e.Offset >= 0 {
+				view.ProblemAt = markQuery(p.Query.Text, e.Offset)
+			}
+		}
 		s.render(c, status, "search.html", view)
 		return nil
 	}
@@ -117,6 +131,14 @@ const maxWith = 8
 func (s *Server) fillSearchView(v *searchView) {
 	p, res := v.Params, v.Results
 	q := p.Query
+	v.Notices = res.Notices
+	for _, sg := range res.Suggestions {
+		sv := suggestionView{Param: strings.ReplaceAll(sg.Param, "_", " "), Value: sg.Value}
+		for _, alt := range sg.DidYouMean {
+			sv.Links = append(sv.Links, link{Label: alt, URL: p.with(func(c *searchParams) { c.replaceFilter(sg.Param, sg.Value, alt) }).url()})
+		}
+		v.Suggestions = append(v.Suggestions, sv)
+	}
 	v.Took = fmt.Sprintf("%.0f ms", float64(res.Took.Microseconds())/1000)
 	if res.Total > 0 {
 		v.First = q.Offset() + 1
@@ -457,10 +479,37 @@ type formData struct {
 	Query    corpus.Query
 	From, To string
 	Problem  string
+	// AnyWord is the "any word" switch: op=or.
+	AnyWord bool
+}
+
+// suggestionView is a filter that matched nothing with links that search again
+// with each of the nearest values instead.
+type suggestionView struct {
+	Param, Value string
+	Links        []link
+}
+
+// queryMark is the query text cut where a problem is, to show it there.
+type queryMark struct {
+	Before, At, After string
+}
+
+// markQuery cuts text at the character offset (in runes).
+func markQuery(text string, offset int) *queryMark {
+	r := []rune(text)
+	if offset > len(r) {
+		offset = len(r)
+	}
+	m := &queryMark{Before: string(r[:offset])}
+	if offset < len(r) {
+		m.At, m.After = string(r[offset]), string(r[offset+1:])
+	}
+	return m
 }
 
 func searchFormData(v searchView) formData {
-	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem}
+	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
 }
 
 // storyURL lists every copy of a story: the story: field of the query syntax.

@@ -51,9 +51,15 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 		if p.Query.From, err = corpus.ParseDate("from", p.From); err != nil {
 			return p, err
 		}
+		if err := corpus.CheckDate("from="+p.From, p.Query.From); err != nil {
+			return p, err
+		}
 	}
 	if p.To != "" {
 		if p.Query.To, err = corpus.ParseDateEnd("to", p.To); err != nil {
+			return p, err
+		}
+		if err := corpus.CheckDate("to="+p.To, p.Query.To); err != nil {
 			return p, err
 		}
 	}
@@ -172,6 +178,29 @@ func (p searchParams) with(edit func(*searchParams)) searchParams {
 	c.Query.Page, c.Query.After, c.PersonPrefix = 1, "", ""
 	edit(&c)
 	return c
+}
+
+// replaceFilter puts alt in place of value in the filter named by param (person,
+// outlet, not_person or not_outlet).
+func (p *searchParams) replaceFilter(param, value, alt string) {
+	var list *[]string
+	switch param {
+	case "person":
+		list = &p.Query.Persons
+	case "outlet":
+		list = &p.Query.Outlets
+	case "not_person":
+		list = &p.Query.NotPersons
+	case "not_outlet":
+		list = &p.Query.NotOutlets
+	default:
+		return
+	}
+	for i, v := range *list {
+		if v == value {
+			(*list)[i] = alt
+		}
+	}
 }
 
 func without(list []string, value string) []string {

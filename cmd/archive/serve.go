@@ -43,6 +43,10 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	token := fs.String("token", e.getenv("ARCHIVE_TOKEN"), "turn on the write API (POST /api/v1/articles, /api/v1/backup) for requests with 'Authorization: Bearer TOKEN' (env ARCHIVE_TOKEN)")
 	watch := fs.String("watch", "", "ingest new and changed files in this directory as they appear (checked every second)")
 	maxPostMiB := fs.Int64("max-post-mib", 64, "reject write requests with larger bodies (413)")
+	var limits index.Limits
+	fs.IntVar(&limits.MaxExpansions, "max-expansions", index.DefaultMaxExpansions, "most words of the archive one wildcard, regular expression or fuzzy term may stand for (more is 400 query_too_costly)")
+	fs.IntVar(&limits.MaxQueryExpansions, "max-query-expansions", index.DefaultMaxQueryExpansions, "most words they may stand for in one query together")
+	fs.IntVar(&limits.CostlySearches, "costly-searches", 0, "searches with wildcards, patterns, fuzzy terms or proximity that run at once; more wait up to 2 s, then get 503 busy (0: one per two processors)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -58,7 +62,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	log := logger(e.stderr, c.verbose)
 	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20}
 
-	return withIndex(c.data, log, func(ix *index.Index) error {
+	return withIndexLimits(c.data, log, limits, func(ix *index.Index) error {
 		return e.serveIndex(ctx, ix, cfg, log)
 	})
 }
@@ -216,7 +220,12 @@ func writeFileAtomic(path string, data []byte) error {
 // withIndex opens the archive's index, runs f with it and closes it, explaining
 // the one failure users meet: another process holding the index.
 func withIndex(dataDir string, log *slog.Logger, f func(*index.Index) error) (err error) {
-	ix, err := index.Open(dataDir, index.Options{Logger: log, ExtractorVersion: ingest.ExtractorVersion})
+	return withIndexLimits(dataDir, log, index.Limits{}, f)
+}
+
+// withIndexLimits is withIndex with limits on what one search may cost.
+func withIndexLimits(dataDir string, log *slog.Logger, limits index.Limits, f func(*index.Index) error) (err error) {
+	ix, err := index.Open(dataDir, index.Options{Logger: log, ExtractorVersion: ingest.ExtractorVersion, Limits: limits})
 	if errors.Is(err, index.ErrLocked) {
 		return lockedError(dataDir)
 	}
