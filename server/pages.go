@@ -1,10 +1,10 @@
 package server
 
 import (
-	"errors"
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -31,12 +31,12 @@ type searchView struct {
 	// for a filter that matched nothing.
 	Notices     []string
 	Suggestions []suggestionView
-	Took    string
-	First   int
-	Last    int
-	Active  []link
-	Persons []facetLink
-	Outlets []facetLink
+	Took        string
+	First       int
+	Last        int
+	Active      []link
+	Persons     []facetLink
+	Outlets     []facetLink
 	// PersonSearch is the person facet's search box and, without JavaScript, its
 	// matches.
 	PersonSearch personSearch
