@@ -399,8 +399,12 @@ func (c *compiler) expand(n *aq.Node, field, pattern string, edits int) (query.Q
 			break
 		}
 		if len(terms) == perTerm {
+			how := "more letters before the first * or ?, or a narrower pattern"
+			if edits > 0 {
+				how = "allow fewer edits (~1) or search the exact word"
+			}
 			return nil, corpus.Errorf(corpus.EQueryTooCostly,
-				"%s at character %d stands for more than %d different words in the archive: make it more specific (more letters before the *, fewer edits)", n, n.Offset+1, perTerm)
+				"%s at character %d stands for more than %d different words in the archive: make it more specific (%s)", n, n.Offset+1, perTerm, how)
 		}
 		c.expanded++
 		if c.expanded > perQuery {

@@ -165,9 +165,11 @@ func (res *resolver) scan(field, value string) (same, near []string, err error) 
 }
 
 // nameDistance tells how far a folded value is from a wanted one, when it is near
-// enough to suggest: a value holding every wanted word (or word start) is at
-// distance 1 ("volcker" for "Paul Volcker"); otherwise the edit distance, up to
-// maxDist ("paul volker" for "Paul Volcker").
+// enough to suggest, from nearest: a value holding every wanted word (or word
+// start) is at 1 ("volcker" for Paul Volcker); a value within maxDist edits at its
+// edit distance ("paul volker"); a value with a word within maxDist edits of a
+// one-word wanted value one further ("volker"); a value sharing a word of three
+// letters or more at maxDist+2 ("mr greenspan" for Alan Greenspan).
 func nameDistance(want, got string, maxDist int) (int, bool) {
 	if want == "" {
 		return 0, false
@@ -175,11 +177,30 @@ func nameDistance(want, got string, maxDist int) (int, bool) {
 	if containsWords(got, want) {
 		return 1, true
 	}
-	if abs(len(want)-len(got)) > maxDist {
-		return 0, false
+	if abs(len(want)-len(got)) <= maxDist {
+		if d := editDistance(want, got, maxDist); d <= maxDist {
+			return d, true
+		}
 	}
-	d := editDistance(want, got, maxDist)
-	return d, d <= maxDist
+	gotWords := strings.Fields(got)
+	wantWords := strings.Fields(want)
+	if len(wantWords) == 1 {
+		best := maxDist + 1
+		for _, w := range gotWords {
+			if abs(len(want)-len(w)) <= maxDist {
+				best = min(best, editDistance(want, w, maxDist))
+			}
+		}
+		if best <= maxDist {
+			return best + 1, true
+		}
+	}
+	for _, w := range wantWords {
+		if len(w) >= 3 && slices.Contains(gotWords, w) {
+			return maxDist + 2, true
+		}
+	}
+	return 0, false
 }
 
 // containsWords reports whether every word of want starts a word of got.
