@@ -55,6 +55,9 @@ func benchMix(articles int) []benchQuery {
 		if q.Sort != "" {
 			v.Set("sort", string(q.Sort))
 		}
+		if q.Op != "" {
+			v.Set("op", string(q.Op))
+		}
 		if q.Page > 1 {
 			v.Set("page", fmt.Sprint(q.Page))
 		}
@@ -67,7 +70,7 @@ func benchMix(articles int) []benchQuery {
 		mk("selective term", "cocoa", corpus.Query{Text: "cocoa"}),
 		mk("broad term (~10%)", "government", corpus.Query{Text: "government"}),
 		mk("phrase", `"interest rates"`, corpus.Query{Text: `"interest rates"`}),
-		mk("any of three terms", "trade OR deficit OR japan", corpus.Query{Text: "trade deficit japan"}),
+		mk("any of three terms", "trade OR deficit OR japan", corpus.Query{Text: "trade deficit japan", Op: corpus.OpOr}),
 		mk("must, must not", "gold NOT silver", corpus.Query{Text: "+gold -silver"}),
 		mk("person filter", "", corpus.Query{Persons: []string{"James Baker"}}),
 		mk("term + outlet filter", "wheat", corpus.Query{Text: "wheat", Outlets: []string{"Reuters"}}),
