@@ -27,10 +27,11 @@ const titleBoost = 2.0
 
 // phraseBonus is the boost of the phrase of all the words of a query, added as an
 // optional clause so that the words next to each other rank above the same words
-// scattered; allWordsBonus does the same for all the words of an any-word query.
+// scattered. An any-word query needs no such clause: Bleve's disjunction scores
+// with a coordination factor (the share of its clauses that match), so more of
+// the words rank above fewer.
 const (
 	phraseBonus    = 2.0
-	allWordsBonus  = 1.0
 	maxBonusWords  = 8
 	minBonusLength = 2
 )
@@ -436,12 +437,11 @@ func (ix *Index) analyze(field, text string) []string {
 	return out
 }
 
-// withBonus adds to a query of plain words the clause that ranks them best
-// together: with all words required, the phrase of them all (words next to each
-// other beat scattered ones); with any word, all of them (more words beat fewer,
-// beyond Bleve's coordination factor).
+// withBonus adds to a query of plain words that must all match the phrase of them
+// all, as an optional clause: the words next to each other rank above the same
+// words apart.
 func (c *compiler) withBonus(root *aq.Node, q query.Query) query.Query {
-	if root.Kind != aq.And && root.Kind != aq.Or {
+	if root.Kind != aq.And {
 		return q
 	}
 	words := make([]string, 0, len(root.Children))
@@ -454,27 +454,15 @@ func (c *compiler) withBonus(root *aq.Node, q query.Query) query.Query {
 	if len(words) < minBonusLength || len(words) > maxBonusWords {
 		return q
 	}
-	if root.Kind == aq.And {
-		phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " "), Boost: phraseBonus}
-		bonus, err := c.leaf(phrase)
-		if err != nil || bonus == nil {
-			return q
-		}
-		b := query.NewBooleanQuery(nil, nil, nil)
-		b.Must = q
-		should := query.NewDisjunctionQuery([]query.Query{bonus})
-		should.SetMin(0)
-		b.Should = should
-		return b
-	}
-	all := make([]*aq.Node, len(root.Children))
-	copy(all, root.Children)
-	bonus, err := c.and(&aq.Node{Kind: aq.And, Children: all})
+	phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " "), Boost: phraseBonus}
+	bonus, err := c.leaf(phrase)
 	if err != nil || bonus == nil {
 		return q
 	}
-	if b, ok := bonus.(query.BoostableQuery); ok {
-		b.SetBoost(allWordsBonus)
-	}
-	return query.NewDisjunctionQuery([]query.Query{q, bonus})
+	b := query.NewBooleanQuery(nil, nil, nil)
+	b.Must = q
+	should := query.NewDisjunctionQuery([]query.Query{bonus})
+	should.SetMin(0)
+	b.Should = should
+	return b
 }
