@@ -120,9 +120,9 @@ func (q *Query) Validate() error {
 			q.Page, q.Size, MaxResultWindow)
 	case q.Undated && (!q.From.IsZero() || !q.To.IsZero()):
 		return Errorf(EInvalidRequest, "undated=only keeps the articles without a date, so it cannot go with from or to: drop one of them")
-	case CheckDate("from="+q.From.Format(time.DateOnly), q.From) != nil:
+	case !q.From.IsZero() && CheckDate("from", q.From) != nil:
 		return CheckDate("from="+q.From.Format(time.DateOnly), q.From)
-	case CheckDate("to="+q.To.Format(time.DateOnly), q.To) != nil:
+	case !q.To.IsZero() && CheckDate("to", q.To) != nil:
 		return CheckDate("to="+q.To.Format(time.DateOnly), q.To)
 	case !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To):
 		return Errorf(EInvalidDate, "from (%s) must be before to (%s)",
@@ -298,9 +298,10 @@ var (
 
 // CheckDate returns an InvalidDate error when t is outside the dates a search can
 // filter on ([MinSearchDate, MaxSearchDate]); what names the date as the user
-// wrote it (to=9999).
+// wrote it (to=9999). The zero time (0001-01-01) is outside too: callers check
+// an open end before.
 func CheckDate(what string, t time.Time) error {
-	if t.IsZero() || (!t.Before(MinSearchDate) && !t.After(MaxSearchDate)) {
+	if !t.Before(MinSearchDate) && !t.After(MaxSearchDate) {
 		return nil
 	}
 	return Errorf(EInvalidDate, "%s is outside the dates the archive can search (%d to %d): leave that end of the range open instead",

@@ -329,6 +329,10 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 		return c.expand(n, field, n.Text, 0)
 	case aq.Fuzzy:
 		tokens := c.ix.analyze(field, n.Text)
+		if len(tokens) == 0 {
+			// A word too common to index: its neighbours may not be.
+			tokens = []string{strings.ToLower(n.Text)}
+		}
 		if len(tokens) != 1 {
 			return nil, corpus.QueryErrorf(n.Offset, "make a fuzzy term one plain word, as harbour~1",
 				"%s~%d at character %d is not one word the archive indexes", n.Text, n.Edits, n.Offset+1)

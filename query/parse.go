@@ -23,10 +23,19 @@ type Limits struct {
 	// MaxRegexpSize is the most instructions a regular expression (or a
 	// wildcard) may compile to: bigger automata cost memory and time per word.
 	MaxRegexpSize int
+	// MaxExpanding is the most wildcards, regular expressions and fuzzy terms
+	// one query may hold: each walks the archive's dictionary of words.
+	MaxExpanding int
 }
 
 // DefaultLimits are the limits a zero Limits field takes.
-var DefaultLimits = Limits{MaxLength: 4096, MaxClauses: 256, MaxDepth: 32, MaxRegexpSize: 1000}
+var DefaultLimits = Limits{MaxLength: 4096, MaxClauses: 256, MaxDepth: 32, MaxRegexpSize: 1000, MaxExpanding: 32}
+
+// maxUnboundedRepeats is the most *, + and {n,} a regular expression may hold
+// once its counted repeats are written out: each can multiply the states its
+// automaton steps through, and /(.*e.*){50}/ takes seconds over a dictionary
+// while compiling to only 300 steps.
+const maxUnboundedRepeats = 12
 
 // MaxEdits is the most edits a fuzzy term may allow; more would match almost any
 // short word.
@@ -50,6 +59,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxRegexpSize <= 0 {
 		l.MaxRegexpSize = DefaultLimits.MaxRegexpSize
+	}
+	if l.MaxExpanding <= 0 {
+		l.MaxExpanding = DefaultLimits.MaxExpanding
 	}
 	return l
 }
@@ -86,13 +98,14 @@ func Parse(text string, op corpus.Operator, lim Limits) (*Parsed, error) {
 }
 
 type parser struct {
-	src     []rune
-	pos     int
-	op      corpus.Operator
-	lim     Limits
-	leaves  int
-	notices []string
-	noticed map[string]bool
+	src       []rune
+	pos       int
+	op        corpus.Operator
+	lim       Limits
+	leaves    int
+	expanding int
+	notices   []string
+	noticed   map[string]bool
 }
 
 func (p *parser) eof() bool { return p.pos >= len(p.src) }
@@ -436,6 +449,17 @@ func (p *parser) parenthesized(depth int) (*Node, error) {
 	return n, nil
 }
 
+// countExpanding counts a wildcard, regular expression or fuzzy term.
+func (p *parser) countExpanding(at int) error {
+	p.expanding++
+	if p.expanding > p.lim.MaxExpanding {
+		return corpus.Errorf(corpus.EQueryTooCostly,
+			"the query has more than %d wildcards, regular expressions and fuzzy terms (the one at character %d is one too many): each is looked up among all the archive's words, so use fewer",
+			p.lim.MaxExpanding, at+1)
+	}
+	return nil
+}
+
 func (p *parser) countLeaf() error {
 	p.leaves++
 	if p.leaves > p.lim.MaxClauses {
@@ -543,6 +567,9 @@ func (p *parser) regexp(field string) (*Node, error) {
 		return nil, err
 	}
 	expr := b.String()
+	if err := p.countExpanding(open); err != nil {
+		return nil, err
+	}
 	if err := checkRegexp(expr, open, p.lim.MaxRegexpSize); err != nil {
 		return nil, err
 	}
@@ -559,16 +586,32 @@ func checkRegexp(expr string, offset, maxSize int) error {
 		return corpus.QueryErrorf(offset, "check the pattern between the slashes (Go's RE2 syntax: no look-arounds or back-references)",
 			"the regular expression at character %d does not parse: %s", offset+1, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
-	prog, err := syntax.Compile(re.Simplify())
+	simple := re.Simplify()
+	prog, err := syntax.Compile(simple)
 	if err != nil || len(prog.Inst) > maxSize {
 		return corpus.Errorf(corpus.EQueryTooCostly,
 			"the regular expression at character %d is too large to run (more than %d steps): use fewer repetitions such as {0,1000} and fewer alternatives", offset+1, maxSize)
+	}
+	if n := unboundedRepeats(simple); n > maxUnboundedRepeats {
+		return corpus.Errorf(corpus.EQueryTooCostly,
+			"the regular expression at character %d repeats without bound %d times (each .* and + counts, and {50} repeats what it follows 50 times): use at most %d", offset+1, n, maxUnboundedRepeats)
 	}
 	if hasAssertion(re) {
 		return corpus.QueryErrorf(offset, "leave out ^, $ and \\b: the pattern always matches whole words",
 			"the regular expression at character %d uses an anchor or word boundary", offset+1)
 	}
 	return nil
+}
+
+func unboundedRepeats(re *syntax.Regexp) int {
+	n := 0
+	if re.Op == syntax.OpStar || re.Op == syntax.OpPlus || (re.Op == syntax.OpRepeat && re.Max < 0) {
+		n++
+	}
+	for _, s := range re.Sub {
+		n += unboundedRepeats(s)
+	}
+	return n
 }
 
 func hasAssertion(re *syntax.Regexp) bool {
@@ -624,6 +667,9 @@ func (p *parser) word(field string) (*Node, error) {
 		if strings.Trim(text, "*") == "" {
 			return &Node{Kind: All}, nil
 		}
+		if err := p.countExpanding(start); err != nil {
+			return nil, err
+		}
 		if err := checkRegexp(WildcardRegexp(text), start, p.lim.MaxRegexpSize); err != nil {
 			return nil, err
 		}
@@ -647,6 +693,9 @@ func (p *parser) word(field string) (*Node, error) {
 		}
 		if edits == 0 {
 			return &Node{Kind: Term, Field: field, Text: text}, nil
+		}
+		if err := p.countExpanding(start); err != nil {
+			return nil, err
 		}
 		return &Node{Kind: Fuzzy, Field: field, Text: text, Edits: edits}, nil
 	}

@@ -124,6 +124,9 @@ func TestParseErrors(t *testing.T) {
 		{strings.Repeat("(", 10000) + "a" + strings.Repeat(")", 10000), corpus.EQueryTooCostly, -1},
 		{strings.Repeat("-", 10000) + "a", corpus.EQueryTooCostly, -1},
 		{strings.Repeat("a ", 300), corpus.EQueryTooCostly, -1},
+		{strings.Repeat("harbour~1 ", 33), corpus.EQueryTooCostly, -1},
+		{strings.Repeat("ha* ", 33), corpus.EQueryTooCostly, -1},
+		{`/(.*e.*){50}/`, corpus.EQueryTooCostly, -1},
 		{strings.Repeat("x", 900_000), corpus.EQueryTooCostly, -1},
 	}
 	for _, tt := range tests {

@@ -132,6 +132,26 @@ func isAPI(c *gin.Context) bool {
 	return len(p) >= 4 && p[:4] == "/api"
 }
 
+// MaxURLBytes bounds a request's query string: the longest query text (4,096
+// characters, each up to 9 bytes once URL-encoded) with every filter beside it.
+const MaxURLBytes = 48 << 10
+
+// limitURL refuses a query string over MaxURLBytes before anything parses it
+// (414), so that an oversize request costs the server next to nothing.
+func (s *Server) limitURL(c *gin.Context) {
+	if n := len(c.Request.URL.RawQuery); n > MaxURLBytes {
+		err := corpus.Errorf(corpus.EQueryTooCostly, "the address is %d bytes long, more than the %d a request may have: search for fewer words", n, MaxURLBytes)
+		c.Abort()
+		if isAPI(c) {
+			c.JSON(http.StatusRequestURITooLong, errorBody{Error: detail(err, corpus.EQueryTooCostly, err.Message)})
+			return
+		}
+		s.render(c, http.StatusRequestURITooLong, "error.html", errorView{Status: http.StatusRequestURITooLong, Title: http.StatusText(http.StatusRequestURITooLong), Message: err.Message})
+		return
+	}
+	c.Next()
+}
+
 // recoverPanics turns a panic in a handler into a logged internal error, so that
 // one bad request never takes the server down or leaks a stack trace.
 func (s *Server) recoverPanics(c *gin.Context) {

@@ -89,7 +89,7 @@ func New(cfg Config) http.Handler {
 		maxWrite: cmp.Or(cfg.MaxWriteBytes, defaultMaxWriteBytes),
 	}
 	engine := gin.New()
-	engine.Use(s.logRequests, s.recoverPanics)
+	engine.Use(s.logRequests, s.recoverPanics, s.limitURL)
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time

@@ -64,6 +64,10 @@ type hostileRow struct {
 	// flood is how many identical requests are sent at once (0: one). Only such a
 	// flood may be answered 503 busy with Retry-After in the sequential pass.
 	flood int
+	// bounded marks a legitimate query whose cost the limits bound (a* expands to
+	// no more words than a wildcard may stand for in a small archive): a quick 200
+	// is as right as a 400.
+	bounded bool
 }
 
 // hostileTable builds the table from the corpus's words.
@@ -132,7 +136,7 @@ func hostileTable(t *testing.T, c newsCorpus) []hostileRow {
 		{name: "after=garbage cursor", params: q("market", "after", "!garbage~cursor=="), codes: codesParam},
 		{name: "word~5 (fuzziness over 2)", params: q("market~5"), codes: codesCostly},
 		{name: "1,000 OR'd phrases", params: q(strings.Join(phrases, " OR ")), codes: codesCostly},
-		{name: "prefix a* alone", params: q("a*"), codes: codesCostly},
+		{name: "prefix a* alone", params: q("a*"), codes: codesCostly, bounded: true},
 	}
 	// The rows meant to reach the query limits must get past Go's header limit.
 	for _, r := range rows {
@@ -219,6 +223,7 @@ func judge(row hostileRow, path string, a hostileAnswer, busyOK bool) []string {
 		if api {
 			bad = append(bad, envelopeProblems(a.body, row.codes)...)
 		}
+	case s == http.StatusOK && row.bounded:
 	default:
 		bad = append(bad, fmt.Sprintf("answered %d, want 400 (or 414/431 for an oversize URL)", s))
 	}

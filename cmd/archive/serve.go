@@ -96,6 +96,9 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		// No search needs more: a query is at most 4,096 characters. Go's default,
+		// 1 MiB, lets one request make the server read and parse a megabyte.
+		MaxHeaderBytes: server.MaxURLBytes + 16<<10,
 	}
 	url := "http://" + ln.Addr().String()
 	if err := writeServerFile(cfg.dataDir, url); err != nil {
