@@ -28,6 +28,12 @@ type searchCase struct {
 	Selected     []string       `json:"selected"`
 	DateUnit     string         `json:"date_unit"`
 	Published    map[string]int `json:"published"`
+	// First are the first hits, in order.
+	First []string `json:"first"`
+	// Notices is how many notices the answer carries (unchecked when absent).
+	Notices *int `json:"notices"`
+	// Suggest maps a filter parameter to the values it must suggest first.
+	Suggest map[string][]string `json:"suggest"`
 }
 
 // openTestIndex creates an on-disk index in a temporary directory holding the
@@ -69,8 +75,12 @@ func readArticles(t testing.TB, path string) []corpus.Article {
 }
 
 func TestSearchBehaviour(t *testing.T) {
-	ix := openTestIndex(t)
-	data, err := os.ReadFile("testdata/search/searches.json")
+	runSearchCases(t, openTestIndex(t), "testdata/search/searches.json")
+}
+
+// runSearchCases runs the searches of a searches.json file against ix.
+func runSearchCases(t *testing.T, ix *index.Index, path string) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,23 +94,35 @@ func TestSearchBehaviour(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Total != c.Total {
-				t.Errorf("total = %d, want %d", res.Total, c.Total)
-			}
 			var ids []string
 			for _, h := range res.Hits {
 				ids = append(ids, h.ID)
+			}
+			if res.Total != c.Total {
+				t.Errorf("total = %d, want %d (hits %v)", res.Total, c.Total, ids)
 			}
 			if c.Hits != nil {
 				if diff := cmp.Diff(c.Hits, ids, cmpEmptyAsNil); diff != "" {
 					t.Errorf("hits (-want +got):\n%s", diff)
 				}
 			}
+			if len(c.First) > 0 && (len(ids) < len(c.First) || !slices.Equal(ids[:len(c.First)], c.First)) {
+				t.Errorf("first hits %v, want %v first", ids, c.First)
+			}
 			if c.HitsAnyOrder != nil {
 				slices.Sort(ids)
 				want := slices.Sorted(slices.Values(c.HitsAnyOrder))
 				if diff := cmp.Diff(want, ids); diff != "" {
 					t.Errorf("hits in any order (-want +got):\n%s", diff)
+				}
+			}
+			if c.Notices != nil && len(res.Notices) != *c.Notices {
+				t.Errorf("notices %q, want %d", res.Notices, *c.Notices)
+			}
+			for param, want := range c.Suggest {
+				i := slices.IndexFunc(res.Suggestions, func(s corpus.Suggestion) bool { return s.Param == param })
+				if i < 0 || len(res.Suggestions[i].DidYouMean) < len(want) || !slices.Equal(res.Suggestions[i].DidYouMean[:len(want)], want) {
+					t.Errorf("suggestions %+v, want %s: %v first", res.Suggestions, param, want)
 				}
 			}
 			checkTermFacet(t, "person", c.Person, res.Facets.Person)

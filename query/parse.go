@@ -151,41 +151,18 @@ func (p *parser) atBinary() bool {
 }
 
 func (p *parser) or(depth int) (*Node, error) {
-	start := p.pos
-	first, err := p.and(depth)
-	if err != nil {
-		return nil, err
-	}
-	parts := []*Node{first}
-	for {
-		p.skipSpace()
-		var w string
-		switch {
-		case p.keyword("OR"):
-			w = "OR"
-		case p.keyword("||"):
-			w = "||"
-		default:
-			return group(Or, parts, start), nil
-		}
-		at := p.pos
-		p.pos += len(w)
-		p.skipSpace()
-		if p.eof() || p.peek() == ')' || p.atBinary() {
-			return nil, corpus.QueryErrorf(at, fmt.Sprintf("put a term after %s, or remove it", w),
-				"%s at character %d has nothing after it to combine", w, at+1)
-		}
-		next, err := p.and(depth)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, next)
-	}
+	return p.binary(depth, Or, "OR", "||", p.and)
 }
 
 func (p *parser) and(depth int) (*Node, error) {
+	return p.binary(depth, And, "AND", "&&", p.words)
+}
+
+// binary reads operands of next joined by the operator word or its symbol, as one
+// node of kind k.
+func (p *parser) binary(depth int, k Kind, word, symbol string, next func(int) (*Node, error)) (*Node, error) {
 	start := p.pos
-	first, err := p.words(depth)
+	first, err := next(depth)
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +171,12 @@ func (p *parser) and(depth int) (*Node, error) {
 		p.skipSpace()
 		var w string
 		switch {
-		case p.keyword("AND"):
-			w = "AND"
-		case p.keyword("&&"):
-			w = "&&"
+		case p.keyword(word):
+			w = word
+		case p.keyword(symbol):
+			w = symbol
 		default:
-			return group(And, parts, start), nil
+			return group(k, parts, start), nil
 		}
 		at := p.pos
 		p.pos += len(w)
@@ -208,11 +185,11 @@ func (p *parser) and(depth int) (*Node, error) {
 			return nil, corpus.QueryErrorf(at, fmt.Sprintf("put a term after %s, or remove it", w),
 				"%s at character %d has nothing after it to combine", w, at+1)
 		}
-		next, err := p.words(depth)
+		operand, err := next(depth)
 		if err != nil {
 			return nil, err
 		}
-		parts = append(parts, next)
+		parts = append(parts, operand)
 	}
 }
 
