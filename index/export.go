@@ -25,7 +25,9 @@ func (ix *Index) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 	if err != nil {
 		return err
 	}
-	defer prep.done()
+	// An export may stream for minutes: it takes its turn among the costly
+	// searches for the dictionary lookups only, not for the whole download.
+	prep.done()
 	bq := withFilters(q, prep.text, true)
 	var stories map[string]bool
 	if q.Collapse {
