@@ -133,8 +133,11 @@ func TestAPIErrors(t *testing.T) {
 	}{
 		{"bad date", "/api/v1/search?from=last+week", nil, 400, corpus.EInvalidDate, "2024-11-05"},
 		{"bad page", "/api/v1/search?page=two", nil, 400, corpus.EInvalidRequest, "page=2"},
-		{"page zero", "/api/v1/search?page=0&size=10", nil, 200, "", ""},
+		{"page zero", "/api/v1/search?page=0&size=10", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
+		{"size zero", "/api/v1/search?size=0", nil, 400, corpus.EInvalidRequest, "size must be 1 or more"},
 		{"negative page", "/api/v1/search?page=-3", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
+		{"negative size", "/api/v1/search?size=-1", nil, 400, corpus.EInvalidRequest, "size must be 1 or more"},
+		{"empty page is the default", "/api/v1/search?page=&size=", nil, 200, "", ""},
 		{"bad sort", "/api/v1/search?sort=random", nil, 400, corpus.EInvalidRequest, "relevance, newest or oldest"},
 		{"empty range", "/api/v1/search?from=2025-01-01&to=2024-01-01", nil, 400, corpus.EInvalidDate, "before"},
 		{"malformed query", "/api/v1/search?q=%22open", corpus.Errorf(corpus.EInvalidQuery, "close every quote"), 400, corpus.EInvalidQuery, "close every quote"},
