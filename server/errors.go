@@ -50,13 +50,15 @@ type errorBody struct {
 	Error errorDetail `json:"error"`
 }
 
+// errorDetail is the JSON error envelope's detail. Like every answer of the API
+// (see answers.go) it has all its fields, null where they do not apply.
 type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Offset is the character offset in q of an invalid_query problem.
-	Offset *int `json:"offset,omitempty"`
-	// Hint says how to fix the problem.
-	Hint string `json:"hint,omitempty"`
+	Offset *int `json:"offset"`
+	// Hint says how to fix the problem, where the message alone does not.
+	Hint *string `json:"hint"`
 }
 
 // detail is the JSON error envelope's detail for err, with the code and message
@@ -68,7 +70,7 @@ func detail(err error, code, msg string) errorDetail {
 			off := e.Offset
 			d.Offset = &off
 		}
-		d.Hint = e.Hint
+		d.Hint = nullable(e.Hint)
 	}
 	return d
 }

@@ -59,7 +59,7 @@ func TestFacetValuesAPI(t *testing.T) {
 	if f.gotFacet != "person" || f.gotPrefix != "bid" || f.got.Outlets[0] != "Valley Wire" || f.got.NotPersons[0] != "Eve" {
 		t.Errorf("asked facet %q prefix %q query %+v", f.gotFacet, f.gotPrefix, f.got)
 	}
-	if !strings.Contains(body, `"values":[{"value":"Joe Biden","count":3,"selected":false}]`) {
+	if !strings.Contains(body, `"values":[{"value":"Joe Biden","count":3,"selected":false,"excluded":false}]`) {
 		t.Errorf("body %s", body)
 	}
 	if res, _ := get(t, h, "/api/v1/facets/colour"); res.StatusCode != 404 {

@@ -71,13 +71,7 @@ func (s *Server) apiExport(c *gin.Context) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
-		emit = func(h corpus.Hit) error {
-			row := exportRow{ID: h.ID, Title: h.Title, URL: h.URL, Outlet: h.Outlet, Persons: h.Persons, Story: h.Story, AlsoIn: h.AlsoIn}
-			if !h.Published.IsZero() {
-				row.Published = &h.Published
-			}
-			return enc.Encode(row)
-		}
+		emit = func(h corpus.Hit) error { return enc.Encode(newExportRow(h)) }
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="archive-export.`+format+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -112,18 +106,6 @@ func (s *Server) apiExport(c *gin.Context) {
 		s.log.Error("export cut off", "rows", rows, "query", p.Query.String(), "err", err)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-// exportRow is one NDJSON line of an export.
-type exportRow struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	URL       string     `json:"url,omitempty"`
-	Outlet    string     `json:"outlet,omitempty"`
-	Published *time.Time `json:"published"`
-	Persons   []string   `json:"persons"`
-	Story     string     `json:"story"`
-	AlsoIn    int        `json:"also_in"`
 }
 
 // spreadsheetSafe keeps a spreadsheet from running a cell as a formula: a value

@@ -322,3 +322,51 @@ func TestCollapseByStory(t *testing.T) {
 		t.Errorf("page lacks the switch to every copy")
 	}
 }
+
+// TestAPIEmptyFields checks the API's one rule for empty fields: every field is
+// there, null when unknown, [] for an empty list.
+func TestAPIEmptyFields(t *testing.T) {
+	r := sampleResults()
+	f := &fakeSearcher{results: r}
+	h := server.New(server.Config{Searcher: f})
+	_, body := get(t, h, "/api/v1/search?q=x")
+	for _, want := range []string{
+		`{"id":"a2","title":"Undated","url":null,"outlet":null,"published":null,"persons":[],"story":"","also_in":0,"snippet":""}`,
+		`"url":null,"outlet":"Valley Wire","published":"2024-11-05T00:00:00Z"`,
+		`{"key":"undated","from":null,"to":null,"count":1}`,
+		`{"value":"Valley Wire","count":2,"selected":false,"excluded":false}`,
+		`"next":null,"suggestions":[],"notices":[]`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("search answer lacks %s:\n%s", want, body)
+		}
+	}
+
+	r.Next = "CURSOR"
+	r.Suggestions = []corpus.Suggestion{{Param: "person", Value: "Okafr"}}
+	r.Notices = []string{`"or" was searched as a word`}
+	r.Facets = corpus.Facets{}
+	_, body = get(t, h, "/api/v1/search?q=x")
+	for _, want := range []string{
+		`"next":"CURSOR"`,
+		`"suggestions":[{"param":"person","value":"Okafr","did_you_mean":[]}]`,
+		`"notices":["\"or\" was searched as a word"]`,
+		`"facets":{"person":[],"outlet":[],"published":[],"date_unit":null}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("search answer lacks %s:\n%s", want, body)
+		}
+	}
+
+	_, body = get(t, h, "/api/v1/articles/a1")
+	want := `{"id":"a1","url":"javascript:alert(1)","outlet":"Valley Wire","published":null,"published_source":null,"title":"Port \u003cb\u003edeal\u003c/b\u003e","authors":[],` +
+		`"body":"Line one.\n\nLine \u003ci\u003etwo\u003c/i\u003e.","persons":["Helena Okafor"],"story":null,"source":null,"ingested_at":null,"extractor":null}`
+	if body != want {
+		t.Errorf("article:\n got %s\nwant %s", body, want)
+	}
+
+	_, body = get(t, h, "/api/v1/search?from=never")
+	if !strings.Contains(body, `"offset":null,"hint":null}}`) {
+		t.Errorf("error envelope lacks null offset and hint: %s", body)
+	}
+}
