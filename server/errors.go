@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,6 +35,12 @@ func (s *Server) json(h jsonHandler) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, v)
 	}
+}
+
+// fail answers an API request with err as the JSON error envelope, for handlers
+// that stream their answer and so cannot return it through json.
+func (s *Server) fail(c *gin.Context, err error) {
+	s.json(func(*gin.Context) (any, error) { return nil, err })(c)
 }
 
 // html adapts an htmlHandler: errors become the error page.
@@ -121,17 +128,18 @@ func (s *Server) describe(c *gin.Context, err error) (status int, code, message 
 
 // notFound answers unknown paths: JSON under /api, a page elsewhere.
 func (s *Server) notFound(c *gin.Context) {
-	err := corpus.Errorf(corpus.ENotFound, "there is nothing at %s: the API lives under /api/v1 (search, articles/{id}) and the search page at /", c.Request.URL.Path)
+	err := corpus.Errorf(corpus.ENotFound, "there is nothing at %s: the API lives under /api/v1 (search, articles/{id}; described at /api and /api/v1/openapi.json) and the search page at /", c.Request.URL.Path)
 	if isAPI(c) {
-		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		s.fail(c, err)
 		return
 	}
 	s.html(func(*gin.Context) error { return err })(c)
 }
 
+// isAPI tells the JSON API's paths from the pages' (/api itself is a page: the
+// API's description).
 func isAPI(c *gin.Context) bool {
-	p := c.Request.URL.Path
-	return len(p) >= 4 && p[:4] == "/api"
+	return strings.HasPrefix(c.Request.URL.Path, "/api/")
 }
 
 // recoverPanics turns a panic in a handler into a logged internal error, so that

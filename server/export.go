@@ -22,29 +22,25 @@ const exportFlushEvery = 500
 var exportColumns = []string{"id", "title", "url", "outlet", "published", "persons", "story", "also_in"}
 
 // apiExport answers GET /api/v1/export?format=csv|ndjson with every hit of the
-// search that the other parameters (those of /api/v1/search, less page and size)
-// describe, streamed as it is read, with no cap on the rows. Errors before the
+// search that the other parameters (those of /api/v1/search less page, size and
+// after, which checkParameters turns away) describe, streamed as it is read, with no cap on the rows. Errors before the
 // first row are the JSON error envelope; an error after it cuts the response off,
 // so that a truncated export cannot pass for a complete one.
 func (s *Server) apiExport(c *gin.Context) {
 	v := c.Request.URL.Query()
 	format := v.Get("format")
-	fail := func(err error) { s.json(func(*gin.Context) (any, error) { return nil, err })(c) }
 	if format != "csv" && format != "ndjson" {
-		fail(corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
+		s.fail(c, corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
 		return
 	}
-	v.Del("page")
-	v.Del("size")
-	v.Del("after")
 	p, err := parseSearch(v, false)
 	if err != nil {
-		fail(err)
+		s.fail(c, err)
 		return
 	}
 	ex, err := s.explorer()
 	if err != nil {
-		fail(err)
+		s.fail(c, err)
 		return
 	}
 	w := c.Writer

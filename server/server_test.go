@@ -370,3 +370,35 @@ func TestAPIEmptyFields(t *testing.T) {
 		t.Errorf("error envelope lacks null offset and hint: %s", body)
 	}
 }
+
+// TestUnknownParameters checks that the API turns away a parameter a route does
+// not take, naming those it takes, while the search page ignores it.
+func TestUnknownParameters(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeExplorer{fakeSearcher: fakeSearcher{results: sampleResults()}}})
+	for _, c := range []struct{ target, message string }{
+		{"/api/v1/search?qq=harbor", `"qq" is not a parameter of /api/v1/search: use q, op, person, outlet, not_person, not_outlet, from, to, undated, sort, collapse, page, size, after`},
+		{"/api/v1/search?q=x&sz=2&qq=y", `"qq", "sz" are not parameters of /api/v1/search: use q, op,`},
+		{"/api/v1/search?q=a&q=b", `q is given 2 times: /api/v1/search takes one q`},
+		{"/api/v1/search?person_prefix=a", `"person_prefix" is not a parameter of /api/v1/search`},
+		{"/api/v1/facets/person?page=2", `"page" is not a parameter of /api/v1/facets/{facet}: use prefix, size, q, op,`},
+		{"/api/v1/export?format=csv&size=5", `"size" is not a parameter of /api/v1/export: use format, q,`},
+		{"/api/v1/articles/a1?q=x", `"q" is not a parameter of /api/v1/articles/{id}: it takes none`},
+		{"/api/v1?x=1", `"x" is not a parameter of /api/v1: it takes none`},
+	} {
+		res, body := get(t, h, c.target)
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			t.Fatalf("%s: %v: %s", c.target, err, body)
+		}
+		if res.StatusCode != http.StatusBadRequest || e.Error.Code != corpus.EInvalidRequest || !strings.Contains(e.Error.Message, c.message) {
+			t.Errorf("%s: %d %s\nwant 400 invalid_request saying %s", c.target, res.StatusCode, body, c.message)
+		}
+	}
+	for _, target := range []string{"/api/v1/search?person=A&person=B&q=x", "/api/v1/facets/person?prefix=a&size=3&sort=newest&collapse=none", "/?qq=harbor&utm_source=feed", "/healthz?probe=1"} {
+		if res, body := get(t, h, target); res.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", target, res.StatusCode, body)
+		}
+	}
+}

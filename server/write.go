@@ -188,7 +188,7 @@ func (s *Server) authorize(c *gin.Context) error {
 // apiBackup is POST /api/v1/backup: a consistent copy of the archive as a tar stream.
 func (s *Server) apiBackup(c *gin.Context) {
 	if err := s.authorize(c); err != nil {
-		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Type", "application/x-tar")
