@@ -88,8 +88,37 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		get("/api/v1/search", target, http.StatusBadRequest)
 	}
 	// Query text that may not parse answers one way or the other, as described.
-	for _, q := range []string{`"open`, `(harbor`, `harbor AND`, `person:`} {
+	for _, q := range []string{`(harbor`, `harbor AND`, `person:`, `harb*`, `title:drought^3 rationing`} {
 		call(open, http.MethodGet, "/api/v1/search", "/api/v1/search?"+url.Values{"q": {q}}.Encode(), nil)
+	}
+	var bad struct {
+		Error struct {
+			Code   string
+			Offset *int
+			Hint   *string
+		}
+	}
+	decode(t, get("/api/v1/search", "/api/v1/search?q=%22open", http.StatusBadRequest), &bad)
+	if bad.Error.Code != "invalid_query" || bad.Error.Offset == nil || bad.Error.Hint == nil {
+		t.Errorf(`q="open: %+v, want invalid_query with an offset and a hint`, bad.Error)
+	}
+
+	// A filter that matches nobody is answered with the nearest names; a lower-case
+	// "or" with a notice.
+	var res struct {
+		Suggestions []struct {
+			Param, Value string
+			DidYouMean   []string `json:"did_you_mean"`
+		}
+		Notices []string
+	}
+	decode(t, get("/api/v1/search", "/api/v1/search?person=Helena+Okafr", http.StatusOK), &res)
+	if len(res.Suggestions) != 1 || res.Suggestions[0].Param != "person" || !slices.Contains(res.Suggestions[0].DidYouMean, "Helena Okafor") {
+		t.Errorf("person=Helena Okafr: suggestions %+v, want Helena Okafor", res.Suggestions)
+	}
+	decode(t, get("/api/v1/search", "/api/v1/search?q=harbor+or+quay", http.StatusOK), &res)
+	if len(res.Notices) == 0 {
+		t.Errorf(`q=harbor or quay: no notice that "or" was searched as a word`)
 	}
 
 	// Paging: next is a cursor while pages follow, null on the last.
