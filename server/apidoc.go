@@ -166,9 +166,9 @@ func parseAPIDoc(data []byte) (*apiDoc, error) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("openapi.json: %w", err)
 	}
-	for i, r := range d.Components.Responses {
+	for _, r := range d.Components.Responses {
 		if err := d.checkSchemaRefs(r.Value.schemas()); err != nil {
-			return nil, fmt.Errorf("openapi.json: response %s: %w", d.Components.Responses[i].Name, err)
+			return nil, fmt.Errorf("openapi.json: response %s: %w", r.Name, err)
 		}
 	}
 	for _, s := range d.Components.Schemas {

@@ -125,13 +125,27 @@ func (d *apiDoc) pageView() apiPageView {
 			}
 			continue
 		}
-		sv := schemaView{Name: s.Name, Description: prose(s.Value.Description)}
-		for _, f := range s.Value.Properties {
-			sv.Fields = append(sv.Fields, fieldView{Name: f.Name, Type: d.typeLabel(f.Value), Description: prose(f.Value.Description)})
-		}
-		v.Schemas = append(v.Schemas, sv)
+		v.Schemas = append(v.Schemas, schemaView{Name: s.Name, Description: prose(s.Value.Description), Fields: d.fields("", s.Value)})
 	}
 	return v
+}
+
+// fields lists an object schema's fields, and those of the objects written out
+// inside it (not named schemas, which have their own table) as error.code or
+// routes[].path.
+func (d *apiDoc) fields(prefix string, s *schema) []fieldView {
+	var out []fieldView
+	for _, f := range s.Properties {
+		name := prefix + f.Name
+		out = append(out, fieldView{Name: name, Type: d.typeLabel(f.Value), Description: prose(f.Value.Description)})
+		switch inner := f.Value; {
+		case len(inner.Properties) > 0:
+			out = append(out, d.fields(name+".", inner)...)
+		case inner.Items != nil && len(inner.Items.Properties) > 0:
+			out = append(out, d.fields(name+"[].", inner.Items)...)
+		}
+	}
+	return out
 }
 
 func (d *apiDoc) contentViews(content ordered[*mediaType]) []contentView {
