@@ -16,7 +16,7 @@ import (
 )
 
 // openAPIJSON describes every route of routes.go: its parameters, answers and
-// error codes. It is written by hand and is the one list of each route's
+// error codes. It is kept by hand and is the one list of each route's
 // parameters: the API checks requests against it (checkParameters), the /api page
 // is drawn from it, and the tests hold the real answers to its schemas, so that it
 // cannot drift from what the server does.
