@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,18 +11,18 @@ import (
 
 // searchResponse is the JSON answer of GET /api/v1/search.
 type searchResponse struct {
-	Total  uint64        `json:"total"`
-	TookMS float64       `json:"took_ms"`
-	Page   int           `json:"page"`
-	Size   int           `json:"size"`
-	Hits   []apiHit      `json:"hits"`
-	Facets corpus.Facets `json:"facets"`
-}
-
-// apiHit is a corpus.Hit whose unknown date is an explicit null.
-type apiHit struct {
-	corpus.Hit
-	Published *time.Time `json:"published"`
+	Total  uint64    `json:"total"`
+	TookMS float64   `json:"took_ms"`
+	Page   int       `json:"page"`
+	Size   int       `json:"size"`
+	Hits   []apiHit  `json:"hits"`
+	Facets apiFacets `json:"facets"`
+	// Next is the cursor of the next page, to pass back as after=; null on the
+	// last page. Following it costs the same however deep it goes, where page
+	// numbers stop at corpus.MaxResultWindow results.
+	Next        *string         `json:"next"`
+	Suggestions []apiSuggestion `json:"suggestions"`
+	Notices     []string        `json:"notices"`
 }
 
 func (s *Server) apiSearch(c *gin.Context) (any, error) {
@@ -35,20 +34,16 @@ func (s *Server) apiSearch(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]apiHit, len(res.Hits))
-	for i, h := range res.Hits {
-		hits[i] = apiHit{Hit: h}
-		if !h.Published.IsZero() {
-			hits[i].Published = &res.Hits[i].Published
-		}
-	}
 	return searchResponse{
-		Total:  res.Total,
-		TookMS: float64(res.Took.Microseconds()) / 1000,
-		Page:   p.Query.Page,
-		Size:   p.Query.Size,
-		Hits:   hits,
-		Facets: res.Facets,
+		Total:       res.Total,
+		TookMS:      float64(res.Took.Microseconds()) / 1000,
+		Page:        p.Query.Page,
+		Size:        p.Query.Size,
+		Hits:        apiHits(res.Hits),
+		Facets:      newAPIFacets(res.Facets),
+		Next:        nullable(res.Next),
+		Suggestions: apiSuggestions(res.Suggestions),
+		Notices:     list(res.Notices),
 	}, nil
 }
 
@@ -64,7 +59,7 @@ func (s *Server) apiArticle(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a, nil
+	return newAPIArticle(a), nil
 }
 
 // health is the answer of GET /healthz.

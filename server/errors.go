@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,6 +37,12 @@ func (s *Server) json(h jsonHandler) gin.HandlerFunc {
 	}
 }
 
+// fail answers an API request with err as the JSON error envelope, for handlers
+// that stream their answer and so cannot return it through json.
+func (s *Server) fail(c *gin.Context, err error) {
+	s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+}
+
 // html adapts an htmlHandler: errors become the error page.
 func (s *Server) html(h htmlHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -50,13 +57,15 @@ type errorBody struct {
 	Error errorDetail `json:"error"`
 }
 
+// errorDetail is the JSON error envelope's detail. Like every answer of the API
+// (see answers.go) it has all its fields, null where they do not apply.
 type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Offset is the character offset in q of an invalid_query problem.
-	Offset *int `json:"offset,omitempty"`
-	// Hint says how to fix the problem.
-	Hint string `json:"hint,omitempty"`
+	Offset *int `json:"offset"`
+	// Hint says how to fix the problem, where the message alone does not.
+	Hint *string `json:"hint"`
 }
 
 // detail is the JSON error envelope's detail for err, with the code and message
@@ -68,7 +77,7 @@ func detail(err error, code, msg string) errorDetail {
 			off := e.Offset
 			d.Offset = &off
 		}
-		d.Hint = e.Hint
+		d.Hint = nullable(e.Hint)
 	}
 	return d
 }
@@ -119,17 +128,18 @@ func (s *Server) describe(c *gin.Context, err error) (status int, code, message 
 
 // notFound answers unknown paths: JSON under /api, a page elsewhere.
 func (s *Server) notFound(c *gin.Context) {
-	err := corpus.Errorf(corpus.ENotFound, "there is nothing at %s: the API lives under /api/v1 (search, articles/{id}) and the search page at /", c.Request.URL.Path)
+	err := corpus.Errorf(corpus.ENotFound, "there is nothing at %s: the API lives under /api/v1 (search, articles/{id}; described at /api and /api/v1/openapi.json) and the search page at /", c.Request.URL.Path)
 	if isAPI(c) {
-		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		s.fail(c, err)
 		return
 	}
 	s.html(func(*gin.Context) error { return err })(c)
 }
 
+// isAPI tells the JSON API's paths from the pages' (/api itself is a page: the
+// API's description).
 func isAPI(c *gin.Context) bool {
-	p := c.Request.URL.Path
-	return len(p) >= 4 && p[:4] == "/api"
+	return strings.HasPrefix(c.Request.URL.Path, "/api/")
 }
 
 // MaxURLBytes bounds a request's query string: the longest query text (4,096

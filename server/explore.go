@@ -41,9 +41,9 @@ const (
 
 // facetValuesResponse is the JSON answer of GET /api/v1/facets/{facet}.
 type facetValuesResponse struct {
-	Facet  string              `json:"facet"`
-	Prefix string              `json:"prefix"`
-	Values []corpus.FacetValue `json:"values"`
+	Facet  string          `json:"facet"`
+	Prefix string          `json:"prefix"`
+	Values []apiFacetValue `json:"values"`
 }
 
 // apiFacetValues answers GET /api/v1/facets/{person|outlet}?prefix=bid&size=10 with
@@ -72,7 +72,7 @@ func (s *Server) apiFacetValues(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return facetValuesResponse{Facet: c.Param("facet"), Prefix: prefix, Values: values}, nil
+	return facetValuesResponse{Facet: c.Param("facet"), Prefix: prefix, Values: apiFacetValues(values)}, nil
 }
 
 // relatedSimilar is how many similar articles the article page and the API show.
@@ -87,5 +87,9 @@ func (s *Server) apiRelated(c *gin.Context) (any, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	return ex.Related(ctx, articleID(c), relatedSimilar)
+	r, err := ex.Related(ctx, articleID(c), relatedSimilar)
+	if err != nil {
+		return nil, err
+	}
+	return apiRelated{Copies: apiHits(r.Copies), Similar: apiHits(r.Similar)}, nil
 }

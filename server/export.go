@@ -22,29 +22,25 @@ const exportFlushEvery = 500
 var exportColumns = []string{"id", "title", "url", "outlet", "published", "persons", "story", "also_in"}
 
 // apiExport answers GET /api/v1/export?format=csv|ndjson with every hit of the
-// search that the other parameters (those of /api/v1/search, less page and size)
-// describe, streamed as it is read, with no cap on the rows. Errors before the
+// search that the other parameters (those of /api/v1/search less page, size and
+// after, which checkParameters turns away) describe, streamed as it is read, with no cap on the rows. Errors before the
 // first row are the JSON error envelope; an error after it cuts the response off,
 // so that a truncated export cannot pass for a complete one.
 func (s *Server) apiExport(c *gin.Context) {
 	v := c.Request.URL.Query()
 	format := v.Get("format")
-	fail := func(err error) { s.json(func(*gin.Context) (any, error) { return nil, err })(c) }
 	if format != "csv" && format != "ndjson" {
-		fail(corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
+		s.fail(c, corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
 		return
 	}
-	v.Del("page")
-	v.Del("size")
-	v.Del("after")
 	p, err := parseSearch(v, false)
 	if err != nil {
-		fail(err)
+		s.fail(c, err)
 		return
 	}
 	ex, err := s.explorer()
 	if err != nil {
-		fail(err)
+		s.fail(c, err)
 		return
 	}
 	w := c.Writer
@@ -71,13 +67,7 @@ func (s *Server) apiExport(c *gin.Context) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
-		emit = func(h corpus.Hit) error {
-			row := exportRow{ID: h.ID, Title: h.Title, URL: h.URL, Outlet: h.Outlet, Persons: h.Persons, Story: h.Story, AlsoIn: h.AlsoIn}
-			if !h.Published.IsZero() {
-				row.Published = &h.Published
-			}
-			return enc.Encode(row)
-		}
+		emit = func(h corpus.Hit) error { return enc.Encode(newExportRow(h)) }
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="archive-export.`+format+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -112,18 +102,6 @@ func (s *Server) apiExport(c *gin.Context) {
 		s.log.Error("export cut off", "rows", rows, "query", p.Query.String(), "err", err)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-// exportRow is one NDJSON line of an export.
-type exportRow struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	URL       string     `json:"url,omitempty"`
-	Outlet    string     `json:"outlet,omitempty"`
-	Published *time.Time `json:"published"`
-	Persons   []string   `json:"persons"`
-	Story     string     `json:"story"`
-	AlsoIn    int        `json:"also_in"`
 }
 
 // spreadsheetSafe keeps a spreadsheet from running a cell as a formula: a value

@@ -86,6 +86,10 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 	return p, p.Query.Validate()
 }
 
+// intParam reads a page number or size: 0 when the parameter is absent (or empty,
+// as a form sends it), so that Validate fills in the default. A value written out
+// must be 1 or more: page=0 or size=0 silently becoming the default would hide a
+// caller's off-by-one.
 func intParam(v url.Values, name string) (int, error) {
 	s := strings.TrimSpace(v.Get(name))
 	if s == "" {
@@ -94,6 +98,9 @@ func intParam(v url.Values, name string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		return 0, corpus.Errorf(corpus.EInvalidRequest, "%s=%q is not a whole number: write it as %s=2", name, s, name)
+	}
+	if n < 1 {
+		return 0, corpus.Errorf(corpus.EInvalidRequest, "%s=%d: %s must be 1 or more (leave it out for the default)", name, n, name)
 	}
 	return n, nil
 }

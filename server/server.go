@@ -58,6 +58,8 @@ type Server struct {
 	log     *slog.Logger
 	timeout time.Duration
 	pages   *template.Template
+	// doc is the API's description, which also lists each route's parameters.
+	doc *apiDoc
 
 	writer   Writer
 	token    string
@@ -78,7 +80,12 @@ func New(cfg Config) http.Handler {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
+	doc, err := parseAPIDoc(openAPIJSON)
+	if err != nil {
+		panic(err) // the embedded document is fixed at build time, and tested
+	}
 	s := &Server{
+		doc:     doc,
 		search:  cfg.Searcher,
 		log:     log,
 		timeout: timeout,

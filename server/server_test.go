@@ -133,8 +133,11 @@ func TestAPIErrors(t *testing.T) {
 	}{
 		{"bad date", "/api/v1/search?from=last+week", nil, 400, corpus.EInvalidDate, "2024-11-05"},
 		{"bad page", "/api/v1/search?page=two", nil, 400, corpus.EInvalidRequest, "page=2"},
-		{"page zero", "/api/v1/search?page=0&size=10", nil, 200, "", ""},
+		{"page zero", "/api/v1/search?page=0&size=10", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
+		{"size zero", "/api/v1/search?size=0", nil, 400, corpus.EInvalidRequest, "size must be 1 or more"},
 		{"negative page", "/api/v1/search?page=-3", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
+		{"negative size", "/api/v1/search?size=-1", nil, 400, corpus.EInvalidRequest, "size must be 1 or more"},
+		{"empty page is the default", "/api/v1/search?page=&size=", nil, 200, "", ""},
 		{"bad sort", "/api/v1/search?sort=random", nil, 400, corpus.EInvalidRequest, "relevance, newest or oldest"},
 		{"empty range", "/api/v1/search?from=2025-01-01&to=2024-01-01", nil, 400, corpus.EInvalidDate, "before"},
 		{"malformed query", "/api/v1/search?q=%22open", corpus.Errorf(corpus.EInvalidQuery, "close every quote"), 400, corpus.EInvalidQuery, "close every quote"},
@@ -317,5 +320,85 @@ func TestCollapseByStory(t *testing.T) {
 	}
 	if !strings.Contains(body, "show every copy") {
 		t.Errorf("page lacks the switch to every copy")
+	}
+}
+
+// TestAPIEmptyFields checks the API's one rule for empty fields: every field is
+// there, null when unknown, [] for an empty list.
+func TestAPIEmptyFields(t *testing.T) {
+	r := sampleResults()
+	f := &fakeSearcher{results: r}
+	h := server.New(server.Config{Searcher: f})
+	_, body := get(t, h, "/api/v1/search?q=x")
+	for _, want := range []string{
+		`{"id":"a2","title":"Undated","url":null,"outlet":null,"published":null,"persons":[],"story":"","also_in":0,"snippet":""}`,
+		`"url":null,"outlet":"Valley Wire","published":"2024-11-05T00:00:00Z"`,
+		`{"key":"undated","from":null,"to":null,"count":1}`,
+		`{"value":"Valley Wire","count":2,"selected":false,"excluded":false}`,
+		`"next":null,"suggestions":[],"notices":[]`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("search answer lacks %s:\n%s", want, body)
+		}
+	}
+
+	r.Next = "CURSOR"
+	r.Suggestions = []corpus.Suggestion{{Param: "person", Value: "Okafr"}}
+	r.Notices = []string{`"or" was searched as a word`}
+	r.Facets = corpus.Facets{}
+	_, body = get(t, h, "/api/v1/search?q=x")
+	for _, want := range []string{
+		`"next":"CURSOR"`,
+		`"suggestions":[{"param":"person","value":"Okafr","did_you_mean":[]}]`,
+		`"notices":["\"or\" was searched as a word"]`,
+		`"facets":{"person":[],"outlet":[],"published":[],"date_unit":null}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("search answer lacks %s:\n%s", want, body)
+		}
+	}
+
+	_, body = get(t, h, "/api/v1/articles/a1")
+	want := `{"id":"a1","url":"javascript:alert(1)","outlet":"Valley Wire","published":null,"published_source":null,"title":"Port \u003cb\u003edeal\u003c/b\u003e","authors":[],` +
+		`"body":"Line one.\n\nLine \u003ci\u003etwo\u003c/i\u003e.","persons":["Helena Okafor"],"story":null,"source":null,"ingested_at":null,"extractor":null}`
+	if body != want {
+		t.Errorf("article:\n got %s\nwant %s", body, want)
+	}
+
+	_, body = get(t, h, "/api/v1/search?from=never")
+	if !strings.Contains(body, `"offset":null,"hint":null}}`) {
+		t.Errorf("error envelope lacks null offset and hint: %s", body)
+	}
+}
+
+// TestUnknownParameters checks that the API turns away a parameter a route does
+// not take, naming those it takes, while the search page ignores it.
+func TestUnknownParameters(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeExplorer{fakeSearcher: fakeSearcher{results: sampleResults()}}})
+	for _, c := range []struct{ target, message string }{
+		{"/api/v1/search?qq=harbor", `"qq" is not a parameter of /api/v1/search: use q, op, person, outlet, not_person, not_outlet, from, to, undated, sort, collapse, page, size, after`},
+		{"/api/v1/search?q=x&sz=2&qq=y", `"qq", "sz" are not parameters of /api/v1/search: use q, op,`},
+		{"/api/v1/search?q=a&q=b", `q is given 2 times: /api/v1/search takes one q`},
+		{"/api/v1/search?person_prefix=a", `"person_prefix" is not a parameter of /api/v1/search`},
+		{"/api/v1/facets/person?page=2", `"page" is not a parameter of /api/v1/facets/{facet}: use prefix, size, q, op,`},
+		{"/api/v1/export?format=csv&size=5", `"size" is not a parameter of /api/v1/export: use format, q,`},
+		{"/api/v1/articles/a1?q=x", `"q" is not a parameter of /api/v1/articles/{id}: it takes none`},
+		{"/api/v1?x=1", `"x" is not a parameter of /api/v1: it takes none`},
+	} {
+		res, body := get(t, h, c.target)
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			t.Fatalf("%s: %v: %s", c.target, err, body)
+		}
+		if res.StatusCode != http.StatusBadRequest || e.Error.Code != corpus.EInvalidRequest || !strings.Contains(e.Error.Message, c.message) {
+			t.Errorf("%s: %d %s\nwant 400 invalid_request saying %s", c.target, res.StatusCode, body, c.message)
+		}
+	}
+	for _, target := range []string{"/api/v1/search?person=A&person=B&q=x", "/api/v1/facets/person?prefix=a&size=3&sort=newest&collapse=none", "/?qq=harbor&utm_source=feed", "/healthz?probe=1"} {
+		if res, body := get(t, h, target); res.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", target, res.StatusCode, body)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,7 +47,7 @@ type WriteReport struct {
 	Rejected   int            `json:"rejected"`
 	Results    []RecordResult `json:"results"`
 	// Warnings are records stored with something left out.
-	Warnings []RecordResult `json:"warnings,omitempty"`
+	Warnings []RecordResult `json:"warnings"`
 	TookMS   float64        `json:"took_ms"`
 }
 
@@ -63,12 +64,31 @@ type RecordResult struct {
 	// Source is the record's input as the archive names it: the name, with the
 	// line (JSON Lines) or the element (JSON array, "name[3]").
 	Source string `json:"source"`
-	// Line is the record's line in JSON Lines input, from 1; 0 otherwise.
-	Line int `json:"line,omitempty"`
-	// ID is the stored article's ID; empty for a rejected record.
-	ID     string `json:"id,omitempty"`
+	// Line is the record's line in JSON Lines input, from 1; 0 otherwise (null in
+	// JSON).
+	Line int `json:"line"`
+	// ID is the stored article's ID; empty (null) for a rejected record.
+	ID     string `json:"id"`
 	Status string `json:"status"`
-	Reason string `json:"reason,omitempty"`
+	// Reason says why a record was rejected or warned about; empty (null) otherwise.
+	Reason string `json:"reason"`
+}
+
+// MarshalJSON writes what does not apply to a record as null, by the API's one
+// rule for empty fields (see answers.go); the Go fields stay plain values for the
+// clients that build and read reports (archive ingest --server).
+func (r RecordResult) MarshalJSON() ([]byte, error) {
+	var line *int
+	if r.Line > 0 {
+		line = &r.Line
+	}
+	return json.Marshal(struct {
+		Source string  `json:"source"`
+		Line   *int    `json:"line"`
+		ID     *string `json:"id"`
+		Status string  `json:"status"`
+		Reason *string `json:"reason"`
+	}{r.Source, line, nullable(r.ID), r.Status, nullable(r.Reason)})
 }
 
 // defaultMaxWriteBytes is the largest request body the write API takes unless
@@ -97,6 +117,7 @@ func (s *Server) apiWrite(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	rep.Results, rep.Warnings = list(rep.Results), list(rep.Warnings)
 	return rep, nil
 }
 
@@ -167,7 +188,7 @@ func (s *Server) authorize(c *gin.Context) error {
 // apiBackup is POST /api/v1/backup: a consistent copy of the archive as a tar stream.
 func (s *Server) apiBackup(c *gin.Context) {
 	if err := s.authorize(c); err != nil {
-		s.json(func(*gin.Context) (any, error) { return nil, err })(c)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Type", "application/x-tar")

@@ -74,6 +74,9 @@ func TestWriteAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.Indexed != 1 || rep.Results[0].Status != "indexed" {
 		t.Errorf("report %+v %v", rep, err)
 	}
+	if !strings.Contains(body, `"results":[{"source":"api.jsonl","line":1,"id":"x","status":"indexed","reason":null}],"warnings":[]`) {
+		t.Errorf("report fields not all there: %s", body)
+	}
 	for _, c := range []struct {
 		token, contentType, body string
 		status                   int

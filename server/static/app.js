@@ -53,7 +53,9 @@
     var prefix = input.value.trim();
     if (!list) { return; }
     if (prefix === "") { list.hidden = true; list.textContent = ""; return; }
-    var params = new URLSearchParams(location.search);
+    // The search as the server read it: the form's hidden fields, never a parameter
+    // the page ignored, which the API would turn away.
+    var params = new URLSearchParams(new FormData(input.form));
     ["page", "after", "person_prefix", "size"].forEach(function (k) { params.delete(k); });
     var facetParams = new URLSearchParams(params);
     facetParams.set("prefix", prefix);
