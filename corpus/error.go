@@ -15,7 +15,8 @@ const (
 	ENotFound       = "not_found"         // no such article
 	EInternal       = "internal"          // our fault; details are logged, not shown
 
-	EUnauthorized  = "unauthorized"    // a write without the right Bearer token
+	EUnauthorized  = "unauthorized"    // a request without a key that the archive knows
+	EForbidden     = "forbidden"       // a key whose scope does not allow the request
 	EWritesOff     = "writes_disabled" // the server was started without a write token
 	ETooLarge      = "too_large"       // a request body over the size limit
 	EStorageFull   = "storage_full"    // the disk holding the archive is full

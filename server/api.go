@@ -62,18 +62,22 @@ func (s *Server) apiArticle(c *gin.Context) (any, error) {
 	return newAPIArticle(a), nil
 }
 
-// health is the answer of GET /healthz.
+// health is the answer of GET /healthz. A private archive tells a caller without
+// a read key that it is up, and nothing more (articles is null).
 type health struct {
-	Status   string `json:"status"`
-	Articles uint64 `json:"articles"`
+	Status   string  `json:"status"`
+	Articles *uint64 `json:"articles"`
 }
 
 func (s *Server) healthz(c *gin.Context) (any, error) {
+	if !s.mayRead(c) {
+		return health{Status: "ok"}, nil
+	}
 	n, err := s.search.Count()
 	if err != nil {
 		return nil, err
 	}
-	return health{Status: "ok", Articles: n}, nil
+	return health{Status: "ok", Articles: &n}, nil
 }
 
 // articleID reads the article ID from the path. Records bring their own IDs, which

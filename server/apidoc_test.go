@@ -85,7 +85,7 @@ func TestErrorCodesMatchDescribe(t *testing.T) {
 	// Every code a handler can answer with; "canceled" is left out: its client has
 	// gone and reads no answer.
 	codes := []string{corpus.EInvalidRequest, corpus.EInvalidQuery, corpus.EInvalidDate, corpus.EPageOutOfRange,
-		corpus.EQueryTooCostly, corpus.ENotFound, corpus.EUnauthorized, corpus.EWritesOff, corpus.ETooLarge,
+		corpus.EQueryTooCostly, corpus.ENotFound, corpus.EUnauthorized, corpus.EForbidden, corpus.EWritesOff, corpus.ETooLarge,
 		corpus.EInternal, errTimeout, corpus.EBusy, corpus.EStorageFailed, corpus.EStorageFull}
 	if diff := cmp.Diff(codes, listed); diff != "" {
 		t.Errorf("the codes of ErrorCode in openapi.json (-want +got):\n%s", diff)

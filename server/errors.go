@@ -109,6 +109,8 @@ func (s *Server) describe(c *gin.Context, err error) (status int, code, message 
 		status = http.StatusNotFound
 	case corpus.EUnauthorized:
 		status = http.StatusUnauthorized
+	case corpus.EForbidden:
+		status = http.StatusForbidden
 	case corpus.EWritesOff:
 		status = http.StatusForbidden
 	case corpus.ETooLarge:

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -17,6 +18,9 @@ import (
 // exportFlushEvery is how many rows an export writes between flushes, so that a
 // client sees rows arrive while the archive pages through the results.
 const exportFlushEvery = 500
+
+// exportStall is how long an export waits for a client that reads nothing.
+const exportStall = time.Minute
 
 // exportColumns are the CSV columns, and the NDJSON fields, of an export.
 var exportColumns = []string{"id", "title", "url", "outlet", "published", "persons", "story", "also_in"}
@@ -72,7 +76,15 @@ func (s *Server) apiExport(c *gin.Context) {
 	w.Header().Set("Content-Disposition", `attachment; filename="archive-export.`+format+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
+	// An export streams for as long as it takes, within its own limits: the whole
+	// export ends at s.exportTimeout, and a client that reads nothing for
+	// exportStall is cut off (the server's write timeout is for ordinary answers).
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.exportTimeout)
+	defer cancel()
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(exportStall))
 	flush := func() error {
+		_ = rc.SetWriteDeadline(time.Now().Add(exportStall))
 		if cw != nil {
 			cw.Flush()
 			if err := cw.Error(); err != nil {
@@ -86,7 +98,7 @@ func (s *Server) apiExport(c *gin.Context) {
 		return nil
 	}
 	rows := 0
-	err = ex.Export(c.Request.Context(), p.Query, func(h corpus.Hit) error {
+	err = ex.Export(ctx, p.Query, func(h corpus.Hit) error {
 		if err := emit(h); err != nil {
 			return err
 		}
@@ -107,9 +119,16 @@ func (s *Server) apiExport(c *gin.Context) {
 // spreadsheetSafe keeps a spreadsheet from running a cell as a formula: a value
 // starting with = + - @ or a tab or carriage return gets a leading apostrophe
 // (OWASP's advice on CSV injection). NDJSON is left as it is.
+//
+// Spreadsheets skip leading spaces and control characters before they look for
+// the sign, and read a quote-less "=" after a newline inside a cell, so the guard
+// looks at the first character of every line that is not blank.
 func spreadsheetSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	for _, line := range strings.Split(s, "\n") {
+		trimmed := strings.TrimLeft(line, " \t\r\v\f\x00")
+		if trimmed != "" && strings.ContainsRune("=+-@", rune(trimmed[0])) || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "\r") {
+			return "'" + s
+		}
 	}
 	return s
 }

@@ -44,6 +44,21 @@ type Config struct {
 	Token string
 	// MaxWriteBytes limits a write's request body; zero means 64 MiB.
 	MaxWriteBytes int64
+	// Keys are the archive's API keys; nil: only Token opens writes, and reads
+	// are open unless Private.
+	Keys KeyChecker
+	// Private makes every read need a read key, even before one exists.
+	Private bool
+	// SessionSecret signs sign-in cookies; without it nobody can sign in on the
+	// page (keys still work in the Authorization header).
+	SessionSecret []byte
+	// Audit records writes, backups and sign-ins; nil records nothing.
+	Audit Auditor
+	// ExportTimeout bounds one export; zero means 30 minutes.
+	ExportTimeout time.Duration
+	// TLS says the server is reached over HTTPS: cookies are then Secure and
+	// browsers are told to keep to HTTPS.
+	TLS bool
 }
 
 //go:embed templates/*.html
@@ -64,6 +79,14 @@ type Server struct {
 	writer   Writer
 	token    string
 	maxWrite int64
+
+	keys          KeyChecker
+	privateMode   bool
+	sessionSecret []byte
+	auditor       Auditor
+	tls           bool
+	signIns       signInLimiter
+	exportTimeout time.Duration
 }
 
 // New returns the archive's HTTP handler: the web page, the JSON API and /healthz.
@@ -94,9 +117,16 @@ func New(cfg Config) http.Handler {
 		writer:   cfg.Writer,
 		token:    cfg.Token,
 		maxWrite: cmp.Or(cfg.MaxWriteBytes, defaultMaxWriteBytes),
+
+		keys:          cfg.Keys,
+		privateMode:   cfg.Private,
+		sessionSecret: cfg.SessionSecret,
+		auditor:       cfg.Audit,
+		tls:           cfg.TLS,
+		exportTimeout: cmp.Or(cfg.ExportTimeout, 30*time.Minute),
 	}
 	engine := gin.New()
-	engine.Use(s.logRequests, s.recoverPanics, s.limitURL)
+	engine.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitURL, s.authenticate)
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/article-archive/archive/access"
+	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/server"
@@ -228,6 +231,66 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		if status, body := call(c.h, http.MethodPost, "/api/v1/backup", c.target, nil, c.header...); status != c.want {
 			t.Errorf("backup %s: status %d, want %d: %.300s", c.name, status, c.want, body)
 		}
+	}
+
+	// A private archive: reads need a key or a sign-in; a read key may not write;
+	// signing in sets a cookie, and signing out needs its CSRF token.
+	keys, err := access.OpenKeys(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readKey, _, err := keys.Create(corpus.ScopeRead, "reader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := server.New(server.Config{Searcher: ix, Writer: writer, Token: token, Keys: keys, SessionSecret: []byte("0123456789abcdef0123456789abcdef")})
+	reader := []string{"Authorization", "bearer " + readKey} // the scheme in any case
+	for _, c := range []struct {
+		method, route, target string
+		header                []string
+		want                  int
+	}{
+		{http.MethodGet, "/api/v1/search", "/api/v1/search?q=harbor", nil, http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/search", "/api/v1/search?q=harbor", reader, http.StatusOK},
+		{http.MethodGet, "/api/v1/search", "/api/v1/search?q=harbor", []string{"Authorization", "Bearer aak_0000_nope"}, http.StatusUnauthorized},
+		{http.MethodGet, "/", "/?q=harbor", nil, http.StatusSeeOther},
+		{http.MethodGet, "/healthz", "/healthz", nil, http.StatusOK},
+		{http.MethodGet, "/signin", "/signin?next=/%3Fq%3Dharbor", nil, http.StatusOK},
+		{http.MethodPost, "/api/v1/articles", "/api/v1/articles", reader, http.StatusForbidden},
+	} {
+		if status, body := call(private, c.method, c.route, c.target, strings.NewReader("{}"), c.header...); status != c.want {
+			t.Errorf("private %s %s: status %d, want %d: %.300s", c.method, c.target, status, c.want, body)
+		}
+	}
+	form := func(header ...string) []string {
+		return append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)
+	}
+	if status, _ := call(private, http.MethodPost, "/signin", "/signin", strings.NewReader("key=aak_0000_nope"), form()...); status != http.StatusUnauthorized {
+		t.Errorf("sign in with a wrong key: %d", status)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(url.Values{"key": {readKey}, "next": {"/?q=harbor"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	private.ServeHTTP(rec, req)
+	sp.check(t, http.MethodPost, "/signin", "/signin", rec.Result(), rec.Body.Bytes())
+	cookies := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || rec.Header().Get("Location") != "/?q=harbor" {
+		t.Fatalf("sign in: %d, cookies %v, location %q", rec.Code, cookies, rec.Header().Get("Location"))
+	}
+	session := []string{"Cookie", cookies[0].Name + "=" + cookies[0].Value}
+	if status, _ := call(private, http.MethodGet, "/", "/?q=harbor", nil, session...); status != http.StatusOK {
+		t.Errorf("the search page signed in: %d", status)
+	}
+	if status, _ := call(private, http.MethodPost, "/signout", "/signout", strings.NewReader(""), form(session...)...); status != http.StatusForbidden {
+		t.Errorf("sign out without the CSRF token: %d, want 403", status)
+	}
+	_, signedIn := call(private, http.MethodGet, "/signin", "/signin", nil, session...)
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(signedIn)
+	if m == nil {
+		t.Fatalf("the sign-in page of a signed-in reader has no CSRF token:\n%s", signedIn)
+	}
+	if status, _ := call(private, http.MethodPost, "/signout", "/signout", strings.NewReader("csrf="+url.QueryEscape(html.UnescapeString(string(m[1])))), form(session...)...); status != http.StatusSeeOther {
+		t.Errorf("sign out with the CSRF token: %d, want 303", status)
 	}
 
 	for _, r := range sp.routes() {

@@ -85,6 +85,8 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 		return env.extract(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
+	case "keys":
+		return env.keys(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.stdout, usage)
 		return nil
@@ -97,12 +99,13 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 const usage = `Article Archive: a searchable archive of news articles.
 
 Usage:
-  archive serve  [--data DIR] [--addr HOST:PORT] [--sample] [--token T] [--watch DIR]   serve the web page and the JSON API
+  archive serve  [--data DIR] [--addr HOST:PORT] [--sample] [--token T] [--watch DIR] [--private] [--tls-cert F --tls-key F]   serve the web page and the JSON API
   archive ingest [--data DIR | --server URL --token T] PATH...  add articles from files, directories or - (stdin)
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
   archive reindex [--data DIR] [--re-extract]                 rebuild the index from the stored records
+  archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME   API keys (a read key makes the archive private)
   archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D]  measure against SQLite FTS5 and bare Bleve
   archive help
 

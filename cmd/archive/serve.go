@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
@@ -24,11 +26,15 @@ const shutdownGrace = 10 * time.Second
 
 // serveConfig is what serve was asked to do.
 type serveConfig struct {
-	dataDir, addr string
-	sample        bool
-	token         string
-	watch         string
-	maxPostBytes  int64
+	dataDir, addr   string
+	sample          bool
+	token           string
+	watch           string
+	maxPostBytes    int64
+	private         bool
+	tlsCert, tlsKey string
+	maxConns        int
+	exportTimeout   time.Duration
 }
 
 func (e environment) serve(ctx context.Context, args []string) error {
@@ -47,6 +53,11 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&limits.MaxExpansions, "max-expansions", index.DefaultMaxExpansions, "most words of the archive one wildcard, regular expression or fuzzy term may stand for (more is 400 query_too_costly)")
 	fs.IntVar(&limits.MaxQueryExpansions, "max-query-expansions", index.DefaultMaxQueryExpansions, "most words they may stand for in one query together")
 	fs.IntVar(&limits.CostlySearches, "costly-searches", 0, "searches with wildcards, patterns, fuzzy terms or proximity that run at once; more wait up to 2 s, then get 503 busy (0: one per two processors)")
+	private := fs.Bool("private", false, "every read (page, API, export) needs a key of scope read, even before one exists (a read key from archive keys create turns this on by itself)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
+	maxConns := fs.Int("max-connections", 512, "most connections served at once; more wait to be accepted")
+	exportTimeout := fs.Duration("export-timeout", 30*time.Minute, "longest one export may stream")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -60,7 +71,11 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	log := logger(e.stderr, c.verbose)
-	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+	}
+	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20,
+		private: *private, tlsCert: *tlsCert, tlsKey: *tlsKey, maxConns: *maxConns, exportTimeout: *exportTimeout}
 
 	return withIndexLimits(c.data, log, limits, func(ix *index.Index) error {
 		return e.serveIndex(ctx, ix, cfg, log)
@@ -85,7 +100,17 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
+	ln = netutil.LimitListener(ln, cfg.maxConns)
 	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
+	acc, err := openAccess(cfg.dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer acc.close()
+	var auditor server.Auditor
+	if acc.audit != nil {
+		auditor = acc.audit
+	}
 	// inFlight counts the handlers running, so that the index is closed only after
 	// the last one returns, even when shutdown has to cut requests off.
 	var inFlight sync.WaitGroup
@@ -93,22 +118,35 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		Handler: countRequests(&inFlight, server.New(server.Config{
 			Searcher: ix, Logger: log,
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
+			Keys: acc.keys, Private: cfg.private, SessionSecret: acc.sessionSecret, Audit: auditor,
+			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		// A write may send 64 MiB over a slow link; a client that sends nothing
+		// for this long is cut off. Exports and backups move their own deadline.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
 		// No search needs more: a query is at most 4,096 characters. Go's default,
 		// 1 MiB, lets one request make the server read and parse a megabyte.
 		MaxHeaderBytes: server.MaxURLBytes + 16<<10,
 	}
-	url := "http://" + ln.Addr().String()
+	scheme := "http"
+	if cfg.tlsCert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
 	if err := writeServerFile(cfg.dataDir, url); err != nil {
 		log.Warn("cannot note the server's address in the data directory", "err", err)
 	}
 	defer removeServerFile(cfg.dataDir, url)
 	n, _ := ix.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
+	if acc.keys.HasReadKeys() || cfg.private {
+		fmt.Fprintf(e.stderr, "The archive is private: every read needs a read key (Authorization: Bearer KEY, or sign in at %s/signin).\n", url)
+	}
 	if cfg.token == "" {
-		fmt.Fprintf(e.stderr, "The write API is off; start with --token SECRET (or ARCHIVE_TOKEN) to send articles with 'archive ingest --server %s'.\n", url)
+		fmt.Fprintf(e.stderr, "The write API is off unless a write key exists; start with --token SECRET (or ARCHIVE_TOKEN) to send articles with 'archive ingest --server %s'.\n", url)
 	}
 
 	var watching sync.WaitGroup
@@ -124,7 +162,13 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if cfg.tlsCert != "" {
+			served <- srv.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
+			return
+		}
+		served <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
