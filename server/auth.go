@@ -172,6 +172,35 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
+// dropRefusedBodies closes the connection of a refused request that came with a
+// body, once its answer is sent: otherwise Go's server reads what is left of the
+// body to keep the connection, and a client that trickles it holds the
+// connection until the read timeout.
+func (s *Server) dropRefusedBodies(c *gin.Context) {
+	c.Next()
+	switch c.Writer.Status() {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestEntityTooLarge:
+	default:
+		return
+	}
+	if c.Request.ContentLength == 0 || c.Request.ProtoMajor != 1 {
+		return
+	}
+	c.Writer.Flush()
+	// Gin refuses to hijack once a body is written; the connection underneath
+	// does not.
+	var rw http.ResponseWriter = c.Writer
+	if u, ok := rw.(interface{ Unwrap() http.ResponseWriter }); ok {
+		rw = u.Unwrap()
+	}
+	conn, buf, err := http.NewResponseController(rw).Hijack()
+	if err != nil {
+		return
+	}
+	buf.Flush()
+	conn.Close()
+}
+
 // refuse answers err at once and closes the connection, so that a client does not
 // hold it by sending a body nobody will read.
 func (s *Server) refuse(c *gin.Context, err error) {

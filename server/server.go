@@ -126,7 +126,7 @@ func New(cfg Config) http.Handler {
 		exportTimeout: cmp.Or(cfg.ExportTimeout, 30*time.Minute),
 	}
 	engine := gin.New()
-	engine.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitURL, s.authenticate)
+	engine.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitURL, s.dropRefusedBodies, s.authenticate)
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
