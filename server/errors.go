@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,11 +31,24 @@ func (s *Server) json(h jsonHandler) gin.HandlerFunc {
 		v, err := h(c)
 		if err != nil {
 			status, code, msg := s.describe(c, err)
-			c.JSON(status, errorBody{Error: detail(err, code, msg)})
+			s.writeJSON(c, status, errorBody{Error: detail(err, code, msg)})
 			return
 		}
-		c.JSON(http.StatusOK, v)
+		s.writeJSON(c, http.StatusOK, v)
 	}
+}
+
+// writeJSON encodes v before anything is sent, so that a value that cannot be
+// encoded (a time past year 9999, say) is answered 500 internal and logged, never
+// 200 with an empty body.
+func (s *Server) writeJSON(c *gin.Context, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("internal error: the answer cannot be encoded as JSON", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(errorBody{Error: detail(nil, corpus.EInternal, "internal error: the answer could not be written; it is logged")})
+	}
+	c.Data(status, "application/json; charset=utf-8", body)
 }
 
 // fail answers an API request with err as the JSON error envelope, for handlers
@@ -155,7 +169,7 @@ func (s *Server) limitURL(c *gin.Context) {
 		err := corpus.Errorf(corpus.EQueryTooCostly, "the address is %d bytes long, more than the %d a request may have: search for fewer words", n, MaxURLBytes)
 		c.Abort()
 		if isAPI(c) {
-			c.JSON(http.StatusRequestURITooLong, errorBody{Error: detail(err, corpus.EQueryTooCostly, err.Message)})
+			s.writeJSON(c, http.StatusRequestURITooLong, errorBody{Error: detail(err, corpus.EQueryTooCostly, err.Message)})
 			return
 		}
 		s.render(c, http.StatusRequestURITooLong, "error.html", errorView{Status: http.StatusRequestURITooLong, Title: http.StatusText(http.StatusRequestURITooLong), Message: err.Message})
@@ -176,7 +190,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			status, code, msg := s.describe(c, err)
 			c.Abort()
 			if isAPI(c) {
-				c.JSON(status, errorBody{Error: errorDetail{Code: code, Message: msg}})
+				s.writeJSON(c, status, errorBody{Error: detail(err, code, msg)})
 				return
 			}
 			s.render(c, status, "error.html", errorView{Status: status, Title: http.StatusText(status), Message: msg})
