@@ -82,6 +82,11 @@ type Options struct {
 	Names *NameBook
 	// Now stamps IngestedAt; nil means time.Now.
 	Now func() time.Time
+	// Problems, when set, is given each rejected record and each warning as it
+	// comes, and the summary's lists stay empty (its counts are kept): a caller
+	// that passes them on at once (the write API) holds none of them in memory.
+	// It is called from one goroutine at a time.
+	Problems func(r Rejection, warning bool)
 }
 
 // Progress is how far a run has come.
@@ -103,6 +108,10 @@ type Summary struct {
 	Rejected []Rejection `json:"rejected"`
 	// Warnings lists records that were ingested with something left out.
 	Warnings []Rejection `json:"warnings,omitempty"`
+	// RejectedCount and WarningCount count them, also when Options.Problems took
+	// them instead of the lists.
+	RejectedCount int `json:"-"`
+	WarningCount  int `json:"-"`
 	// Ignored counts files found in directories and archives that are not of a
 	// format the archive reads.
 	Ignored int `json:"ignored"`
@@ -131,6 +140,22 @@ func (r Rejection) String() string {
 	return fmt.Sprintf("%s: %s", r.Source, r.Reason)
 }
 
+// loggedProblems is how many rejections (and as many warnings) a run logs as
+// warnings; the rest go to the debug log, so that a million bad lines do not fill
+// the log (the summary counts them all).
+const loggedProblems = 20
+
+func logProblem(log *slog.Logger, n int, msg string, args ...any) {
+	switch {
+	case n <= loggedProblems:
+		log.Warn(msg, args...)
+	case n == loggedProblems+1:
+		log.Warn(msg+" (the rest of this run's are logged at debug level)", args...)
+	default:
+		log.Debug(msg, args...)
+	}
+}
+
 // Run ingests the files and directories at paths ("-" is standard input) into the
 // sink. Bad files and records are rejected and listed in the summary; the rest of
 // the run goes on. It returns an error only when the sink fails or ctx ends, with
@@ -145,6 +170,7 @@ func Run(ctx context.Context, opts Options, paths ...string) (Summary, error) {
 	inputs, rejected, ignored := listPaths(paths, opts.Stdin)
 	s, err := run(ctx, opts, inputs)
 	s.Rejected = append(rejected, s.Rejected...)
+	s.RejectedCount += len(rejected)
 	s.Ignored += ignored
 	return s, err
 }
@@ -288,16 +314,26 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 			}
 			s.Read++
 			if r.warning != "" {
-				s.Warnings = append(s.Warnings, Rejection{Source: r.source, Line: r.line, Reason: r.warning})
-				log.Warn("ingest warning", "source", r.source, "line", r.line, "warning", r.warning)
+				s.WarningCount++
+				if w := (Rejection{Source: r.source, Line: r.line, Reason: r.warning}); opts.Problems != nil {
+					opts.Problems(w, true)
+				} else {
+					s.Warnings = append(s.Warnings, w)
+				}
+				logProblem(log, s.WarningCount, "ingest warning", "source", r.source, "line", r.line, "warning", r.warning)
 			}
 			if !r.fetched.IsZero() && r.article.Published.IsZero() && r.rejection == "" {
 				log.Debug("undated page: its WARC fetch date is not taken as its publication date",
 					"source", r.source, "fetched", r.fetched.Format(time.RFC3339))
 			}
 			if r.rejection != "" {
-				s.Rejected = append(s.Rejected, Rejection{Source: r.source, Line: r.line, Reason: r.rejection})
-				log.Warn("rejected", "source", r.source, "line", r.line, "reason", r.rejection)
+				s.RejectedCount++
+				if rej := (Rejection{Source: r.source, Line: r.line, Reason: r.rejection}); opts.Problems != nil {
+					opts.Problems(rej, false)
+				} else {
+					s.Rejected = append(s.Rejected, rej)
+				}
+				logProblem(log, s.RejectedCount, "rejected", "source", r.source, "line", r.line, "reason", r.rejection)
 				continue
 			}
 			batch = append(batch, r.article)
@@ -309,7 +345,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 			if time.Since(lastLog) >= 5*time.Second {
 				lastLog = time.Now()
 				log.Info("ingest progress", "read", s.Read, "indexed", s.Indexed, "updated", s.Updated,
-					"duplicates", s.Duplicates, "rejected", len(s.Rejected), "bytes", read.Load(), "of", total.Load())
+					"duplicates", s.Duplicates, "rejected", s.RejectedCount, "bytes", read.Load(), "of", total.Load())
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +10,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,10 +27,12 @@ type Writer interface {
 	// Write ingests the records read from body. name is where they came from, as
 	// the client calls it; its extension gives the format (.json: one object, an
 	// array or one object per line; .jsonl/.ndjson; .html; .txt; any of them .gz).
-	// Bad records are rejected in the report; an error means the archive could not
-	// store what it read (a corpus.EStorageFull or EStorageFailed error), or name is
-	// of no format the archive reads (corpus.EInvalidRequest).
-	Write(ctx context.Context, name string, body io.Reader) (WriteReport, error)
+	// It calls emit with what became of each record as it happens (stored,
+	// rejected, or stored with a warning; from one goroutine at a time), holding
+	// none of them, and returns the counts. An error means the archive could not
+	// store what it read (a corpus.EStorageFull or EStorageFailed error), or name
+	// is of no format the archive reads (corpus.EInvalidRequest).
+	Write(ctx context.Context, name string, body io.Reader, emit func(RecordResult)) (WriteCounts, error)
 	// Backup writes a consistent copy of the archive to w as a tar stream, ending
 	// with BackupCompleteEntry.
 	Backup(ctx context.Context, w io.Writer) error
@@ -36,18 +42,39 @@ type Writer interface {
 // lacks it was cut short.
 const BackupCompleteEntry = "BACKUP-COMPLETE"
 
-// WriteReport is the answer of POST /api/v1/articles: the counts, and a result for
-// every record in the order of the input.
+// WriteCounts count what became of the records of a write.
+type WriteCounts struct {
+	Read       int `json:"read"`
+	Indexed    int `json:"indexed"`
+	Updated    int `json:"updated"`
+	Duplicates int `json:"duplicates"`
+	Rejected   int `json:"rejected"`
+	// Warned counts the records stored with something left out.
+	Warned int `json:"warned"`
+}
+
+// maxProblemsListed is how many rejected and warned records a write's JSON answer
+// lists; the rest are counted. (Asked for as NDJSON, the answer lists every
+// record as it is stored, at no cost in memory.)
+const maxProblemsListed = 1000
+
+// WriteReport is the JSON answer of POST /api/v1/articles: the counts and the
+// first maxProblemsListed problems (rejected records and warnings), in the order
+// of the input.
 type WriteReport struct {
-	Read       int            `json:"read"`
-	Indexed    int            `json:"indexed"`
-	Updated    int            `json:"updated"`
-	Duplicates int            `json:"duplicates"`
-	Rejected   int            `json:"rejected"`
-	Results    []RecordResult `json:"results"`
-	// Warnings are records stored with something left out.
-	Warnings []RecordResult `json:"warnings"`
-	TookMS   float64        `json:"took_ms"`
+	WriteCounts
+	Problems []RecordResult `json:"problems"`
+	// ProblemsOmitted counts the problems past the first maxProblemsListed.
+	ProblemsOmitted int     `json:"problems_omitted"`
+	TookMS          float64 `json:"took_ms"`
+}
+
+// writeSummary is the last line of a write answered as NDJSON.
+type writeSummary struct {
+	Summary struct {
+		WriteCounts
+		TookMS float64 `json:"took_ms"`
+	} `json:"summary"`
 }
 
 // Record statuses in a WriteReport.
@@ -56,6 +83,7 @@ const (
 	StatusUpdated   = "updated"
 	StatusDuplicate = "duplicate"
 	StatusRejected  = "rejected"
+	StatusWarning   = "warning"
 )
 
 // RecordResult is what became of one record.
@@ -94,45 +122,120 @@ func (r RecordResult) MarshalJSON() ([]byte, error) {
 // Config says otherwise.
 const defaultMaxWriteBytes = 64 << 20
 
-// apiWrite is POST /api/v1/articles.
-func (s *Server) apiWrite(c *gin.Context) (any, error) {
+// apiWrite is POST /api/v1/articles. It answers the counts and the first problems
+// as JSON, or, with Accept: application/x-ndjson, a line for every record as it
+// is stored and a last line with the counts; either way its memory does not grow
+// with the number of records.
+func (s *Server) apiWrite(c *gin.Context) {
 	if err := s.authorize(c, corpus.ScopeWrite); err != nil {
-		return nil, err
+		s.fail(c, err)
+		return
 	}
 	if c.Request.ContentLength > s.maxWrite {
-		return nil, s.tooLarge()
+		s.fail(c, s.tooLarge())
+		return
 	}
 	name, err := writeName(c.Request)
 	if err != nil {
-		return nil, err
+		s.fail(c, err)
+		return
 	}
 	body := &limitedBody{r: http.MaxBytesReader(c.Writer, c.Request.Body, s.maxWrite)}
 	start := time.Now()
-	rep, err := s.writer.Write(c.Request.Context(), name, body)
+	if wantsNDJSON(c.Request) {
+		s.streamWrite(c, name, body, start)
+		return
+	}
+	var problems []RecordResult
+	omitted := 0
+	counts, err := s.writer.Write(c.Request.Context(), name, body, func(r RecordResult) {
+		if r.Status != StatusRejected && r.Status != StatusWarning {
+			return
+		}
+		if len(problems) < maxProblemsListed {
+			problems = append(problems, r)
+		} else {
+			omitted++
+		}
+	})
 	if body.exceeded {
-		return nil, s.tooLarge()
+		s.fail(c, s.tooLarge())
+		return
 	}
 	if err != nil {
-		return nil, err
+		s.fail(c, err)
+		return
 	}
-	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	rep.Results, rep.Warnings = list(rep.Results), list(rep.Warnings)
+	slices.SortStableFunc(problems, compareResults)
 	s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, rejected %d",
-		name, rep.Read, rep.Indexed, rep.Updated, rep.Duplicates, rep.Rejected))
-	return rep, nil
+		name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Rejected))
+	s.writeJSON(c, http.StatusOK, WriteReport{WriteCounts: counts, Problems: list(problems), ProblemsOmitted: omitted,
+		TookMS: float64(time.Since(start).Microseconds()) / 1000})
 }
 
-// stallWriter moves the connection's write deadline on with every write, so that
-// a long download (a backup) is cut off only when the client stops reading for
-// exportStall, not by the server's write timeout for ordinary answers.
-type stallWriter struct {
-	w  io.Writer
-	rc *http.ResponseController
+// streamWrite answers a write as NDJSON: each record's result as it is stored,
+// then the counts. Once the first line is out the status is sent: a failure after
+// it is the last line, {"error": …}, in place of the counts.
+func (s *Server) streamWrite(c *gin.Context, name string, body *limitedBody, start time.Time) {
+	c.Header("Content-Type", "application/x-ndjson")
+	c.Status(http.StatusOK)
+	buf := bufio.NewWriterSize(c.Writer, 32<<10)
+	enc := json.NewEncoder(buf)
+	lines := 0
+	counts, err := s.writer.Write(c.Request.Context(), name, body, func(r RecordResult) {
+		enc.Encode(r)
+		if lines++; lines%256 == 0 {
+			buf.Flush()
+			c.Writer.Flush()
+		}
+	})
+	if body.exceeded {
+		err = s.tooLarge()
+	}
+	if err != nil {
+		_, code, msg := s.describe(c, err)
+		enc.Encode(errorBody{Error: detail(err, code, msg)})
+	} else {
+		var sum writeSummary
+		sum.Summary.WriteCounts = counts
+		sum.Summary.TookMS = float64(time.Since(start).Microseconds()) / 1000
+		enc.Encode(sum)
+		s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, rejected %d",
+			name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Rejected))
+	}
+	buf.Flush()
+	c.Writer.Flush()
 }
 
-func (s *stallWriter) Write(p []byte) (int, error) {
-	_ = s.rc.SetWriteDeadline(time.Now().Add(exportStall))
-	return s.w.Write(p)
+// wantsNDJSON tells whether the client asked for the write's answer as NDJSON.
+func wantsNDJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+		if mt == "application/x-ndjson" || mt == "application/jsonl" {
+			return true
+		}
+	}
+	return false
+}
+
+// compareResults orders results as the input had them: by source, then line, then
+// array element ("name[3]").
+func compareResults(a, b RecordResult) int {
+	an, ai := splitElement(a.Source)
+	bn, bi := splitElement(b.Source)
+	return cmp.Or(strings.Compare(an, bn), cmp.Compare(a.Line, b.Line), cmp.Compare(ai, bi))
+}
+
+// splitElement splits "name[3]" into the name and 3; other sources have -1.
+func splitElement(s string) (string, int) {
+	if strings.HasSuffix(s, "]") {
+		if i := strings.LastIndexByte(s, '['); i > 0 {
+			if n, err := strconv.Atoi(s[i+1 : len(s)-1]); err == nil {
+				return s[:i], n
+			}
+		}
+	}
+	return s, -1
 }
 
 func (s *Server) tooLarge() error {
@@ -202,4 +305,17 @@ func (s *Server) apiBackup(c *gin.Context) {
 		// (its copy lacks BackupCompleteEntry).
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// stallWriter moves the connection's write deadline on with every write, so that
+// a long download (a backup) is cut off only when the client stops reading for
+// exportStall, not by the server's write timeout for ordinary answers.
+type stallWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (s *stallWriter) Write(p []byte) (int, error) {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(exportStall))
+	return s.w.Write(p)
 }

@@ -21,17 +21,19 @@ type fakeWriter struct {
 	err  error
 }
 
-func (f *fakeWriter) Write(_ context.Context, name string, body io.Reader) (server.WriteReport, error) {
+func (f *fakeWriter) Write(_ context.Context, name string, body io.Reader, emit func(server.RecordResult)) (server.WriteCounts, error) {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		// As the ingest pipeline does: a read error becomes a rejected input.
-		return server.WriteReport{Read: 1, Rejected: 1}, nil
+		emit(server.RecordResult{Source: name, Status: server.StatusRejected, Reason: err.Error()})
+		return server.WriteCounts{Read: 1, Rejected: 1}, nil
 	}
 	f.name, f.body = name, string(data)
 	if f.err != nil {
-		return server.WriteReport{}, f.err
+		return server.WriteCounts{}, f.err
 	}
-	return server.WriteReport{Read: 1, Indexed: 1, Results: []server.RecordResult{{Source: name, Line: 1, ID: "x", Status: server.StatusIndexed}}}, nil
+	emit(server.RecordResult{Source: name, Line: 1, ID: "x", Status: server.StatusIndexed})
+	return server.WriteCounts{Read: 1, Indexed: 1}, nil
 }
 
 func (f *fakeWriter) Backup(_ context.Context, w io.Writer) error {
@@ -71,11 +73,21 @@ func TestWriteAPI(t *testing.T) {
 		t.Errorf("write: %d %s, writer got %q %q", status, body, w.name, w.body)
 	}
 	var rep server.WriteReport
-	if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.Indexed != 1 || rep.Results[0].Status != "indexed" {
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.Indexed != 1 || len(rep.Problems) != 0 {
 		t.Errorf("report %+v %v", rep, err)
 	}
-	if !strings.Contains(body, `"results":[{"source":"api.jsonl","line":1,"id":"x","status":"indexed","reason":null}],"warnings":[]`) {
+	if !strings.Contains(body, `"problems":[],"problems_omitted":0`) {
 		t.Errorf("report fields not all there: %s", body)
+	}
+	// Asked for NDJSON, the answer has a line a record and the counts last.
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/articles", strings.NewReader(`{"title":"a"}`))
+	req.Header.Set("Authorization", "Bearer s3cret")
+	req.Header.Set("Accept", "application/x-ndjson")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n"); rec.Code != http.StatusOK || len(lines) != 2 ||
+		!strings.Contains(lines[0], `"status":"indexed"`) || !strings.Contains(lines[1], `"summary":{"read":1,"indexed":1`) {
+		t.Errorf("write answered as NDJSON: %d %q", rec.Code, rec.Body)
 	}
 	for _, c := range []struct {
 		token, contentType, body string
@@ -93,10 +105,10 @@ func TestWriteAPI(t *testing.T) {
 		}
 	}
 	// A chunked body over the limit is caught as it is read.
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/articles", io.MultiReader(strings.NewReader(strings.Repeat("x", 2<<10))))
+	req = httptest.NewRequest(http.MethodPost, "/api/v1/articles", io.MultiReader(strings.NewReader(strings.Repeat("x", 2<<10))))
 	req.ContentLength = -1
 	req.Header.Set("Authorization", "Bearer s3cret")
-	rec := httptest.NewRecorder()
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("chunked body over the limit: %d %s", rec.Code, rec.Body)

@@ -97,13 +97,18 @@ func (e environment) ingestRemote(ctx context.Context, r *remoteFlags, paths []s
 		s.Indexed += rep.Indexed
 		s.Updated += rep.Updated
 		s.Duplicates += rep.Duplicates
-		for _, res := range rep.Results {
+		for _, res := range rep.Problems {
+			r := ingest.Rejection{Source: res.Source, Line: res.Line, Reason: res.Reason}
 			if res.Status == server.StatusRejected {
-				s.Rejected = append(s.Rejected, ingest.Rejection{Source: res.Source, Line: res.Line, Reason: res.Reason})
+				s.Rejected = append(s.Rejected, r)
+			} else {
+				s.Warnings = append(s.Warnings, r)
 			}
 		}
-		for _, res := range rep.Warnings {
-			s.Warnings = append(s.Warnings, ingest.Rejection{Source: res.Source, Line: res.Line, Reason: res.Reason})
+		if rep.ProblemsOmitted > 0 {
+			// The server lists the first problems of a write; the rest are counted.
+			s.Rejected = append(s.Rejected, ingest.Rejection{Source: f.path,
+				Reason: fmt.Sprintf("%d more rejected or warned records, not listed by the server (ingest the file locally, or send it asking for NDJSON, to see them all)", rep.ProblemsOmitted)})
 		}
 	}
 	s.Elapsed = time.Since(start)

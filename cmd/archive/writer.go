@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,40 +39,40 @@ var _ server.Writer = (*archiveWriter)(nil)
 // request become searchable batch by batch while it is read.
 const writeBatchSize = 200
 
-func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader) (server.WriteReport, error) {
-	start := time.Now()
+func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, emit func(server.RecordResult)) (server.WriteCounts, error) {
 	// The pipeline reads files from an fs.FS; the body is one file of it, streamed,
 	// under a stand-in name with the real one's extension (which gives the format).
 	// Sources are renamed back before the articles are stored.
 	stand := "body" + formatExt(name)
 	file := &bodyFS{name: stand, r: body}
-	sink := &recordingSink{ix: w.ix, from: stand, to: name}
+	// The sink (storing) and the pipeline (rejecting) report from two goroutines.
+	var mu sync.Mutex
+	report := func(r server.RecordResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(r)
+	}
+	sink := &recordingSink{ix: w.ix, from: stand, to: name, emit: report}
 	s, err := ingest.RunFS(ctx, ingest.Options{
 		Sink:         sink,
 		Logger:       w.log,
 		BatchSize:    writeBatchSize,
 		MaxFileBytes: w.maxFileBytes,
 		Names:        w.names,
+		Problems: func(r ingest.Rejection, warning bool) {
+			src, line := splitSource(sink.rename(r.Source))
+			status := server.StatusRejected
+			if warning {
+				status = server.StatusWarning
+			}
+			report(server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: status, Reason: r.Reason})
+		},
 	}, file)
 	if !file.opened {
-		return server.WriteReport{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
+		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
 	}
-	rep := server.WriteReport{Read: s.Read, Indexed: s.Indexed, Updated: s.Updated, Duplicates: s.Duplicates, Rejected: len(s.Rejected)}
-	rep.Results = sink.results()
-	for _, r := range s.Rejected {
-		src, line := splitSource(sink.rename(r.Source))
-		rep.Results = append(rep.Results, server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: server.StatusRejected, Reason: r.Reason})
-	}
-	for _, r := range s.Warnings {
-		src, line := splitSource(sink.rename(r.Source))
-		rep.Warnings = append(rep.Warnings, server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: "warning", Reason: r.Reason})
-	}
-	slices.SortStableFunc(rep.Results, compareResults)
-	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	if err != nil {
-		return rep, err
-	}
-	return rep, nil
+	return server.WriteCounts{Read: s.Read, Indexed: s.Indexed, Updated: s.Updated, Duplicates: s.Duplicates,
+		Rejected: s.RejectedCount, Warned: s.WarningCount}, err
 }
 
 // formatExt is the extension of name that tells its format: ".jsonl.gz", ".html".
@@ -87,14 +86,6 @@ func formatExt(name string) string {
 	return path.Ext(base) + ext
 }
 
-// compareResults orders results as the input had them: by source, then line, then
-// array element.
-func compareResults(a, b server.RecordResult) int {
-	an, ai := splitElement(a.Source)
-	bn, bi := splitElement(b.Source)
-	return cmp.Or(strings.Compare(an, bn), cmp.Compare(a.Line, b.Line), cmp.Compare(ai, bi))
-}
-
 // splitSource splits an article's source "name:12" into the name and the line.
 func splitSource(s string) (string, int) {
 	if i := strings.LastIndexByte(s, ':'); i > 0 {
@@ -105,25 +96,12 @@ func splitSource(s string) (string, int) {
 	return s, 0
 }
 
-// splitElement splits "name[3]" into the name and the element, -1 for none.
-func splitElement(s string) (string, int) {
-	if strings.HasSuffix(s, "]") {
-		if i := strings.LastIndexByte(s, '['); i > 0 {
-			if n, err := strconv.Atoi(s[i+1 : len(s)-1]); err == nil {
-				return s[:i], n
-			}
-		}
-	}
-	return s, -1
-}
-
-// recordingSink stores into the index, renaming sources, and keeps what became of
-// every article for the report.
+// recordingSink stores into the index, renaming sources, and tells what became of
+// every article as it is stored.
 type recordingSink struct {
 	ix       *index.Index
 	from, to string
-	mu       sync.Mutex
-	got      []server.RecordResult
+	emit     func(server.RecordResult)
 }
 
 func (r *recordingSink) rename(source string) string {
@@ -141,19 +119,11 @@ func (r *recordingSink) Put(ctx context.Context, articles []corpus.Article) ([]c
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	for i, a := range articles {
 		src, line := splitSource(a.Source)
-		r.got = append(r.got, server.RecordResult{Source: src, Line: line, ID: a.ID, Status: outcomes[i].String()})
+		r.emit(server.RecordResult{Source: src, Line: line, ID: a.ID, Status: outcomes[i].String()})
 	}
 	return outcomes, nil
-}
-
-func (r *recordingSink) results() []server.RecordResult {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.got)
 }
 
 // bodyFS is a file system of one file, a request body read once as a stream.
