@@ -275,7 +275,7 @@ Deepened.","datePublished":"2020-03-03T08:00:00-05:00"}</script></head><body><h1
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := ReadHTML(strings.NewReader(tt.html), tt.pageURL)
+			a, _, err := ReadHTML(strings.NewReader(tt.html), tt.pageURL)
 			if err != nil {
 				t.Fatalf("ReadHTML: %v", err)
 			}

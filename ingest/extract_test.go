@@ -269,9 +269,15 @@ func FuzzReadHTML(f *testing.F) {
 	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
 	f.Add("<html><p>unclosed <b>tags")
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
-		if err == nil && strings.TrimSpace(a.Body) == "" {
-			t.Errorf("ReadHTML returned an article without text and no error")
+		a, warning, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
+			t.Errorf("ReadHTML returned an article without text, and without a title or a warning (%q)", warning)
+		}
+		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
+			t.Errorf("ReadHTML dated the page %v, in the future", a.Published)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,9 +31,17 @@ const MaxHTMLSize = 16 << 20
 // is a menu or a caption that the extractor picked up from a page without a story.
 const minArticleWords = 15
 
-// ErrNoArticleText is wrapped by ReadHTML's error when a page holds no article text
-// (an index page, an error page, a page that renders its text with JavaScript).
+// ErrNoArticleText is wrapped by ReadHTML's error when a page is not an article:
+// it holds no article text and says nothing of an article either (an index page,
+// an error page, a bot check).
 var ErrNoArticleText = errors.New("no article text found")
+
+// warnNoPageText and warnNoPageTextSummary are ReadHTML's warnings on a page kept
+// without its text: what a user saved stays findable by its title, outlet and date.
+const (
+	warnNoPageText        = "no article text: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date only"
+	warnNoPageTextSummary = "summary only: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date, and its description as the body"
+)
 
 // ReadHTML extracts one article from a saved web page: the main text without
 // navigation, ads or comments; the title; the authors; the URL (the page's
@@ -41,23 +50,26 @@ var ErrNoArticleText = errors.New("no article text found")
 // PublishedSource saying where it was found (see publishedDate). Persons are left
 // to Enrich.
 //
-// It returns an error wrapping ErrNoArticleText when the page has no extractable
-// text, and a read or parse error otherwise.
-func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
+// A page whose text cannot be extracted is still an article when it says it is
+// one (og:type article, a JSON-LD article, a date of publication in its metadata
+// or header) and has a title of its own: it is returned with its description, if
+// any, as the body and a warning saying so. It returns an error wrapping ErrNoArticleText for a page with neither
+// text nor such metadata, and a read or parse error otherwise.
+func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxHTMLSize+1))
 	if err != nil {
-		return corpus.Article{}, fmt.Errorf("ingest: read html: %w", err)
+		return corpus.Article{}, "", fmt.Errorf("ingest: read html: %w", err)
 	}
 	if len(data) > MaxHTMLSize {
-		return corpus.Article{}, fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
+		return corpus.Article{}, "", fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return corpus.Article{}, fmt.Errorf("ingest: parse html: %w", err)
+		return corpus.Article{}, "", fmt.Errorf("ingest: parse html: %w", err)
 	}
 	meta := readPageMeta(doc)
 
-	a := corpus.Article{URL: firstNonEmpty(absoluteURL(meta.canonical, pageURL), absoluteURL(meta.ogURL, pageURL), absoluteURL(meta.ldURL, pageURL), pageURL)}
+	a.URL = firstNonEmpty(absoluteURL(meta.canonical, pageURL), absoluteURL(meta.ogURL, pageURL), absoluteURL(meta.ldURL, pageURL), pageURL)
 	opts := trafilatura.Options{
 		ExcludeComments: true,
 		EnableFallback:  true,
@@ -68,30 +80,50 @@ func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
 		opts.OriginalURL = u
 	}
 	res, err := extractContent(doc, opts)
-	if err != nil || res == nil || len(strings.Fields(res.ContentText)) < minArticleWords {
-		what := "page"
-		if pageURL != "" {
-			what = pageURL
-		}
-		return corpus.Article{}, fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
-	}
-	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, res.Metadata.Title, meta.ogTitle, meta.title))
-	body := nodeText(res.ContentNode)
-	if len(strings.Fields(body)) < minArticleWords {
-		body = res.ContentText
-	}
-	body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
-	a.Body = strings.TrimSpace(body)
-	a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
-	if len(a.Authors) == 0 {
-		a.Authors = bylined
-	}
+	hasText := err == nil && res != nil && len(strings.Fields(res.ContentText)) >= minArticleWords
 	a.Outlet = firstNonEmpty(meta.siteName, meta.ldPublisher)
 	if a.Outlet == "" {
 		a.Outlet = OutletFromURL(a.URL)
 	}
-	a.Published, a.PublishedSource = publishedDate(doc, meta, a, pageURL, res.Metadata.Language)
-	return a, nil
+	extracted, textLang := "", ""
+	if res != nil {
+		extracted, textLang = res.Metadata.Title, res.Metadata.Language
+	}
+	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, extracted, meta.ogTitle, meta.title))
+	if hasText {
+		body := nodeText(res.ContentNode)
+		if len(strings.Fields(body)) < minArticleWords {
+			body = res.ContentText
+		}
+		body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
+		a.Body = strings.TrimSpace(body)
+		a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
+		if len(a.Authors) == 0 {
+			a.Authors = bylined
+		}
+	} else {
+		a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), meta.author))
+	}
+	a.Published, a.PublishedSource = publishedDate(doc, meta, a, pageURL, textLang)
+	if hasText {
+		return a, "", nil
+	}
+	// No text. A page that names no article of its own (no title, or only the
+	// site's name), or does not itself say it is one (in its metadata, or by a
+	// date it states as the article's), is not kept: an index, an error page at
+	// a removed article's address, a bot check.
+	stated := slices.Contains([]string{corpus.DateFromJSONLD, corpus.DateFromMeta, corpus.DateFromPage}, a.PublishedSource)
+	if a.Title == "" || sameText(a.Title, a.Outlet) || sameText(a.Title, meta.siteName) || !meta.article && !stated {
+		what := "page"
+		if pageURL != "" {
+			what = pageURL
+		}
+		return corpus.Article{}, "", fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
+	}
+	if a.Body = cleanTitle(meta.description); a.Body != "" {
+		return a, warnNoPageTextSummary, nil
+	}
+	return a, warnNoPageText, nil
 }
 
 // sameText reports whether a and b are the same words, ignoring case and
@@ -352,6 +384,12 @@ type pageMeta struct {
 	// links are the links of the page whose URL states a date, for finding the
 	// article's own URL among them (see ownLinks).
 	links []pageLink
+	// description is the page's summary of the article (og:description,
+	// description, JSON-LD description).
+	description string
+	// article is set when the page says it is an article: og:type article, or
+	// a JSON-LD article.
+	article bool
 	// lang is the language the page declares: <html lang>, else og:locale.
 	lang string
 }
@@ -478,6 +516,8 @@ func readPageMeta(doc *html.Node) pageMeta {
 	m.ogTitle = metas["og:title"]
 	m.ogURL = metas["og:url"]
 	m.addLink(metas["twitter:url"], true, false)
+	m.description = firstNonEmpty(metas["og:description"], metas["description"], metas["twitter:description"], m.description)
+	m.article = m.article || strings.EqualFold(metas["og:type"], "article")
 	m.lang = firstNonEmpty(m.lang, metas["og:locale"])
 	m.siteName = firstNonEmpty(metas["og:site_name"], metas["application-name"])
 	m.author = firstNonEmpty(metas["author"], metas["article:author"], metas["byl"], metas["sailthru.author"], metas["parsely-author"], metas["dc.creator"])
@@ -612,11 +652,15 @@ func readJSONLD(src string, m *pageMeta) {
 			} else if !m.ldArticle {
 				m.ldModified = cmp.Or(m.ldModified, parseMetaDate(jsonString(x["dateModified"])))
 			}
+			m.article = true
 			if m.ldHeadline == "" {
 				m.ldHeadline = jsonString(x["headline"])
 			}
 			if m.ldURL == "" {
 				m.ldURL = jsonString(x["url"])
+			}
+			if m.description == "" {
+				m.description = jsonText(x["description"])
 			}
 			if len(m.ldAuthors) == 0 {
 				m.ldAuthors = jsonNames(x["author"])
@@ -629,6 +673,12 @@ func readJSONLD(src string, m *pageMeta) {
 		}
 	}
 	visit(v, 0)
+}
+
+// jsonText returns a JSON-LD value that is text, "" for anything else.
+func jsonText(v any) string {
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
 }
 
 func isArticleType(t any) bool {

@@ -75,7 +75,7 @@ func TestReadHTML(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			got, err := ReadHTML(f, tt.pageURL)
+			got, _, err := ReadHTML(f, tt.pageURL)
 			if err != nil {
 				t.Fatalf("ReadHTML: %v", err)
 			}
@@ -118,10 +118,67 @@ func TestReadHTMLSamplePages(t *testing.T) {
 	}
 }
 
-func TestReadHTMLNoText(t *testing.T) {
-	_, err := ReadHTML(strings.NewReader("<html><head><title>Index</title></head><body><nav><a href=/>Home</a></nav></body></html>"), "https://example.com/")
-	if !errors.Is(err, ErrNoArticleText) {
-		t.Fatalf("ReadHTML(empty page) error = %v, want ErrNoArticleText", err)
+// TestReadHTMLWithoutText checks what becomes of a page whose text cannot be
+// extracted: kept with its metadata and a warning when it says it is an article,
+// rejected when it is nothing.
+func TestReadHTMLWithoutText(t *testing.T) {
+	tests := []struct {
+		name, html string
+		want       corpus.Article // "" URL: rejected
+		warning    string
+	}{
+		{
+			name: "an index page",
+			html: `<html><head><title>Index</title></head><body><nav><a href=/>Home</a></nav></body></html>`,
+		},
+		{
+			name: "a bot check",
+			html: `<html><head><meta name="robots" content="noindex"></head><body><iframe src="/_check"></iframe>Request unsuccessful.</body></html>`,
+		},
+		{
+			name: "a page titled with the site's name only",
+			html: `<html><head><title>Harbor Gazette</title><meta property="og:site_name" content="Harbor Gazette">
+				<meta property="og:type" content="article"></head><body><div id="app"></div></body></html>`,
+		},
+		{
+			name: "an article drawn by JavaScript, with a description",
+			html: `<html><head><title>Council approves dredging plan | Harbor Gazette</title>
+				<meta property="og:site_name" content="Harbor Gazette"><meta property="og:type" content="article">
+				<meta property="og:description" content="The commission voted to deepen the channel &amp;amp; the quay.">
+				<meta property="article:published_time" content="2025-03-03T14:30:00Z"></head>
+				<body><div id="app"></div><script src="/app.js"></script></body></html>`,
+			want: corpus.Article{URL: "https://harborgazette.example/2025/03/03/council-vote", Outlet: "Harbor Gazette",
+				Title: "Council approves dredging plan", Body: "The commission voted to deepen the channel &amp; the quay.",
+				Published: time.Date(2025, 3, 3, 14, 30, 0, 0, time.UTC), PublishedSource: corpus.DateFromMeta},
+			warning: warnNoPageTextSummary,
+		},
+		{
+			name: "a JSON-LD article behind a paywall, without a description",
+			html: `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Council approves dredging plan",
+				"author":{"@type":"Person","name":"Ana Ruiz"},"publisher":{"@type":"Organization","name":"Harbor Gazette"}}</script>
+				</head><body><div class="paywall">Subscribe to read.</div></body></html>`,
+			want: corpus.Article{URL: "https://harborgazette.example/2025/03/03/council-vote", Outlet: "Harbor Gazette",
+				Title: "Council approves dredging plan", Authors: []string{"Ana Ruiz"},
+				Published: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), PublishedSource: corpus.DateFromURL},
+			warning: warnNoPageText,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, warning, err := ReadHTML(strings.NewReader(tt.html), "https://harborgazette.example/2025/03/03/council-vote")
+			if tt.want.URL == "" {
+				if !errors.Is(err, ErrNoArticleText) {
+					t.Fatalf("ReadHTML error = %v, want ErrNoArticleText", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ReadHTML: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" || warning != tt.warning {
+				t.Errorf("ReadHTML mismatch (-want +got):\n%s\nwarning %q, want %q", diff, warning, tt.warning)
+			}
+		})
 	}
 }
 
@@ -253,7 +310,7 @@ func TestPublishedDateFixtures(t *testing.T) {
 		gold, ok := golds[p.name]
 		if !ok {
 			// Readability and Zyte: the day in the article's URL.
-			a, err := ReadHTML(bytes.NewReader(p.data), p.url)
+			a, _, err := ReadHTML(bytes.NewReader(p.data), p.url)
 			if d := urlDate(a.URL); err == nil && !d.IsZero() {
 				silver.add(t, p.name, d.Format(time.DateOnly), withoutMetadata(p.data), "")
 			}
@@ -328,7 +385,7 @@ type dateScore struct{ n, ours, oursWrong, alone, aloneWrong int }
 // add scores one page and returns the source of ReadHTML's date.
 func (s *dateScore) add(t *testing.T, name, gold string, data []byte, pageURL string) string {
 	s.n++
-	a, err := ReadHTML(bytes.NewReader(data), pageURL)
+	a, _, err := ReadHTML(bytes.NewReader(data), pageURL)
 	ours := ""
 	if err == nil && !a.Published.IsZero() {
 		ours = a.Published.Format(time.DateOnly)
@@ -409,7 +466,8 @@ func readHTMLFile(path, pageURL string) (corpus.Article, error) {
 		}
 		r = zr
 	}
-	return ReadHTML(r, pageURL)
+	a, _, err := ReadHTML(r, pageURL)
+	return a, err
 }
 
 func eachJSONL(t *testing.T, path string, fn func([]byte)) {
@@ -481,7 +539,7 @@ func BenchmarkReadHTML(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, p := range pages {
-			_, _ = ReadHTML(bytes.NewReader(p.data), p.url)
+			_, _, _ = ReadHTML(bytes.NewReader(p.data), p.url)
 		}
 	}
 }
