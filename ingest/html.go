@@ -44,9 +44,9 @@ const (
 )
 
 // ReadHTML extracts one article from a saved web page: the main text without
-// navigation, ads or comments; the title; the authors; the URL (the page's
-// canonical or og:url, else pageURL); the outlet (og:site_name, JSON-LD
-// publisher.name, else the URL's host); and the published date, with
+// navigation, ads or comments; the title (its HTML entities decoded, the site's
+// name around it dropped); the authors; the URL (the page's canonical or og:url,
+// else pageURL); the outlet (see pageOutlet); and the published date, with
 // PublishedSource saying where it was found (see publishedDate). Persons are left
 // to Enrich.
 //
@@ -81,15 +81,12 @@ func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, er
 	}
 	res, err := extractContent(doc, opts)
 	hasText := err == nil && res != nil && len(strings.Fields(res.ContentText)) >= minArticleWords
-	a.Outlet = firstNonEmpty(meta.siteName, meta.ldPublisher)
-	if a.Outlet == "" {
-		a.Outlet = OutletFromURL(a.URL)
-	}
+	a.Outlet = pageOutlet(meta.siteName, meta.ldPublisher, a.URL, pageURL)
 	extracted, textLang := "", ""
 	if res != nil {
 		extracted, textLang = res.Metadata.Title, res.Metadata.Language
 	}
-	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, extracted, meta.ogTitle, meta.title))
+	a.Title = pageTitle(firstNonEmpty(meta.ldHeadline, extracted, meta.ogTitle, meta.title), []string{a.Outlet, meta.siteName, meta.ldPublisher}, a.URL, pageURL)
 	if hasText {
 		body := nodeText(res.ContentNode)
 		if len(strings.Fields(body)) < minArticleWords {
@@ -97,12 +94,12 @@ func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, er
 		}
 		body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
 		a.Body = strings.TrimSpace(body)
-		a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
+		a.Authors = splitAuthors(decodeEntities(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author)))
 		if len(a.Authors) == 0 {
 			a.Authors = bylined
 		}
 	} else {
-		a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), meta.author))
+		a.Authors = splitAuthors(decodeEntities(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), meta.author)))
 	}
 	a.Published, a.PublishedSource = publishedDate(doc, meta, a, pageURL, textLang)
 	if hasText {
@@ -120,7 +117,7 @@ func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, er
 		}
 		return corpus.Article{}, "", fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
 	}
-	if a.Body = cleanTitle(meta.description); a.Body != "" {
+	if a.Body = cleanTitle(decodeEntities(meta.description)); a.Body != "" {
 		return a, warnNoPageTextSummary, nil
 	}
 	return a, warnNoPageText, nil
@@ -798,6 +795,67 @@ func foldAccents(s string) string {
 var unaccented = map[rune]string{
 	'ł': "l", 'Ł': "L", 'ø': "o", 'Ø': "O", 'đ': "d", 'Đ': "D", 'ı': "i", 'ß': "ss",
 	'æ': "ae", 'Æ': "AE", 'œ': "oe", 'Œ': "OE", 'þ': "th", 'ð': "d", 'ħ': "h",
+}
+
+// pageTitle cleans the title a page states: HTML entities decoded (publishers
+// often encode them twice: &amp;quot;), white space collapsed, and the site's name
+// dropped from its end ("Title | Aktuálně.cz", "Title - NZZ") or start ("Noticiero
+// Digital - Title"). The site's name is any of sites (the outlet, the site name
+// and publisher the page states, with their taglines), or at the end the name of
+// one of the urls' domains.
+func pageTitle(title string, sites []string, urls ...string) string {
+	title = cleanTitle(decodeEntities(title))
+	parts := splitTagline(title)
+	if len(parts) < 2 {
+		return title
+	}
+	whole := title
+	var names []string
+	for _, n := range sites {
+		if sameText(n, title) {
+			return title // the page's title is the site's name: there is none else
+		}
+		names = append(names, n)
+		names = append(names, splitTagline(n)...)
+	}
+	isSite := func(part string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return sameText(n, part) })
+	}
+	var hosts []hostNames
+	for _, u := range urls {
+		hosts = append(hosts, siteHost(u))
+	}
+	last, first := parts[len(parts)-1], parts[0]
+	switch {
+	case isSite(last) || namesDomain(hosts, last):
+		title = strings.TrimSpace(title[:strings.LastIndex(title, last)])
+	case isSite(first):
+		title = strings.TrimSpace(title[len(first):])
+	default:
+		return title
+	}
+	title = strings.Trim(title, " |-–—:·•~")
+	if len(strings.Fields(title)) < 2 {
+		return whole
+	}
+	return title
+}
+
+// entityRE finds a character reference: &quot; &#8220; &#x201C;. One without its
+// semicolon is left alone: "&not" in "Smith &notes" is no reference.
+var entityRE = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// decodeEntities decodes the character references left in text the HTML parser
+// already decoded once: pages that encode a title twice (&amp;quot;) or put
+// references in JSON-LD, which is not HTML, show them as they are.
+func decodeEntities(s string) string {
+	for range 2 {
+		if !strings.Contains(s, "&") {
+			break
+		}
+		s = entityRE.ReplaceAllStringFunc(s, html.UnescapeString)
+	}
+	return s
 }
 
 // splitAuthors splits a "; "-joined author string into names, dropping empty and

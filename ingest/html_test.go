@@ -148,7 +148,7 @@ func TestReadHTMLWithoutText(t *testing.T) {
 				<meta property="article:published_time" content="2025-03-03T14:30:00Z"></head>
 				<body><div id="app"></div><script src="/app.js"></script></body></html>`,
 			want: corpus.Article{URL: "https://harborgazette.example/2025/03/03/council-vote", Outlet: "Harbor Gazette",
-				Title: "Council approves dredging plan", Body: "The commission voted to deepen the channel &amp; the quay.",
+				Title: "Council approves dredging plan", Body: "The commission voted to deepen the channel & the quay.",
 				Published: time.Date(2025, 3, 3, 14, 30, 0, 0, time.UTC), PublishedSource: corpus.DateFromMeta},
 			warning: warnNoPageTextSummary,
 		},
@@ -177,6 +177,64 @@ func TestReadHTMLWithoutText(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" || warning != tt.warning {
 				t.Errorf("ReadHTML mismatch (-want +got):\n%s\nwarning %q, want %q", diff, warning, tt.warning)
+			}
+		})
+	}
+}
+
+func TestPageOutlet(t *testing.T) {
+	tests := []struct {
+		name, siteName, publisher string
+		urls                      []string
+		want                      string
+	}{
+		{"the site's name", "The Harbor Gazette", "", []string{"https://www.harborgazette.example/a"}, "The Harbor Gazette"},
+		{"a tagline after the name", "Aktuálně.cz - Víte, co se právě děje", "", []string{"https://sport.aktualne.cz/a"}, "Aktuálně.cz"},
+		{"a tagline after the name, no URL", "Valley News - Latest News & Headlines", "", nil, "Valley News"},
+		{"a place after the name", "Monroe Ledger - Monroe, Michigan", "", []string{"https://www.monroeledger.example/a"}, "Monroe Ledger"},
+		{"a slogan is no name: the publisher's", "Информационное агентство Украинские Национальные Новости (УНН). Все онлайн новости дня в Украине за сегодня - самые свежие, последние.",
+			`Информационное агентство "УНН"`, []string{"https://www.unn.com.ua/ru/news/1"}, `Информационное агентство "УНН"`},
+		{"a slogan is no name: the host's", strings.Repeat("Everything that matters, ", 5) + "all day long", "", []string{"https://www.valleywire.example/a"}, "Valleywire.example"},
+		{"a section of the site is not the outlet: the publisher is", "Economia", "IG", []string{"https://economia.ig.com.br/a"}, "IG"},
+		{"a section of the site is not the outlet: its domain is", "Hosted", "", []string{"https://hosted.ap.org/citizensvoice/a"}, "Ap.org"},
+		{"a common word that is not the site's name", "Experience", "", []string{"https://www.expapp.com/blog/a"}, "Expapp.com"},
+		{"a section of another site: the publisher is", "U.S.", "Reuters", []string{"http://feeds.reuters.com/~r/a"}, "Reuters"},
+		{"a coined name of a subdomain", "ProFootballTalk", "", []string{"https://profootballtalk.nbcsports.com/a"}, "ProFootballTalk"},
+		{"a name of several words on another domain", "Folha de S.Paulo", "", []string{"https://www1.folha.uol.com.br/a"}, "Folha de S.Paulo"},
+		{"the initials of the name", "Neue Zürcher Zeitung", "", []string{"https://www.nzz.ch/a"}, "Neue Zürcher Zeitung"},
+		{"the name of the site the page was saved from", "MSN", "", []string{"https://www.cnn.com/2019/a", "https://www.msn.com/en-us/a"}, "MSN"},
+		{"entities decoded", "Smith &amp;amp; Sons Daily", "", []string{"https://smithsons.example/a"}, "Smith & Sons Daily"},
+		{"nothing stated", "", "", []string{"https://www.nytimes.com/2024/11/15/world/iran.html"}, "The New York Times"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pageOutlet(tt.siteName, tt.publisher, tt.urls...); got != tt.want {
+				t.Errorf("pageOutlet(%q, %q, %q) = %q, want %q", tt.siteName, tt.publisher, tt.urls, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPageTitle(t *testing.T) {
+	tests := []struct {
+		name, title string
+		sites       []string
+		url, want   string
+	}{
+		{"entities left encoded", "Anthony Lynn: &#8220;We needed to win this&nbsp;game&#8221;", nil, "", "Anthony Lynn: “We needed to win this game”"},
+		{"entities encoded twice", "Moldova&#39;s parliament, &amp;quot;at Dodon&#39;s behest&amp;quot;", nil, "", `Moldova's parliament, "at Dodon's behest"`},
+		{"an ampersand that is no reference", "AT&T and Smith &notes", nil, "", "AT&T and Smith &notes"},
+		{"the site's name after the title", "West Ham threatens the giants | Aktuálně.cz", []string{"Aktuálně.cz", "Aktuálně.cz - Víte, co se právě děje"}, "", "West Ham threatens the giants"},
+		{"the site's name before the title", "Noticiero Digital - Borrell: no delay", []string{"Noticiero Digital"}, "", "Borrell: no delay"},
+		{"the domain's name after the title", "New sanctions shake the economy - NZZ", []string{"Neue Zürcher Zeitung"}, "https://www.nzz.ch/a", "New sanctions shake the economy"},
+		{"a section after the title stays", "Ghersini to referee Cagliari-Juve - Calcio", []string{"Agenzia ANSA"}, "https://www.ansa.it/a", "Ghersini to referee Cagliari-Juve - Calcio"},
+		{"a title that is the site's name stays whole", "Valley News - Latest News & Headlines", []string{"Valley News", "Valley News - Latest News & Headlines"}, "", "Valley News - Latest News & Headlines"},
+		{"too little left stays whole", "Weather | Valley News", []string{"Valley News"}, "", "Weather | Valley News"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pageTitle(tt.title, tt.sites, tt.url); got != tt.want {
+				t.Errorf("pageTitle(%q) = %q, want %q", tt.title, got, tt.want)
 			}
 		})
 	}
