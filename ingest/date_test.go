@@ -1,9 +1,13 @@
 package ingest
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -290,6 +294,51 @@ Deepened.","datePublished":"2020-03-03T08:00:00-05:00"}</script></head><body><h1
 				t.Errorf("published %q from %q, want %q from %q", got, a.PublishedSource, tt.want, tt.source)
 			}
 		})
+	}
+}
+
+// TestHTMLDateBounds checks that a page full of dates (a list, or a hostile page)
+// is read in go-htmldate's fast mode: in extensive mode each of them would cost a
+// call of go-dateparser, seconds in all.
+func TestHTMLDateBounds(t *testing.T) {
+	page := func(n int) *html.Node {
+		var b strings.Builder
+		b.WriteString(`<html lang="fr"><body><h1>Les dates</h1>`)
+		for i := range n {
+			fmt.Fprintf(&b, `<p>le %d mars de l'année dernière, à 10h</p>`, 10+i%18)
+		}
+		doc, err := html.Parse(strings.NewReader(b.String() + `</body></html>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	if _, dates := pageSize(page(20)); dates != 20 {
+		t.Errorf("a page of 20 dates counts %d", dates)
+	}
+	if _, dates := pageSize(page(5000)); dates <= htmlDateMaxCandidates {
+		t.Errorf("a page of 5000 dates counts %d, not more than %d: it would be read in extensive mode", dates, htmlDateMaxCandidates)
+	}
+	start := time.Now()
+	htmlDate(page(5000), "", dateLanguages("fr"))
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("go-htmldate took %v on a page of 5000 dates", d)
+	}
+}
+
+func TestDateLanguages(t *testing.T) {
+	for _, tt := range []struct {
+		tags []string
+		want []string
+	}{
+		{[]string{"pt-BR", "pt"}, []string{"en", "pt"}},
+		{[]string{"fr_FR", ""}, []string{"en", "fr"}},
+		{[]string{"xx-YY", "EN"}, []string{"en"}},
+		{nil, []string{"en"}},
+	} {
+		if got := dateLanguages(tt.tags...); !slices.Equal(got, tt.want) {
+			t.Errorf("dateLanguages(%q) = %q, want %q", tt.tags, got, tt.want)
+		}
 	}
 }
 
