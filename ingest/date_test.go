@@ -334,6 +334,7 @@ func TestDateLanguages(t *testing.T) {
 		{[]string{"pt-BR", "pt"}, []string{"en", "pt"}},
 		{[]string{"fr_FR", ""}, []string{"en", "fr"}},
 		{[]string{"xx-YY", "EN"}, []string{"en"}},
+		{[]string{"french", "f", "c4"}, []string{"en"}},
 		{nil, []string{"en"}},
 	} {
 		if got := dateLanguages(tt.tags...); !slices.Equal(got, tt.want) {

@@ -272,11 +272,25 @@ func dateLanguages(tags ...string) []string {
 	for _, tag := range tags {
 		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
 		base, _, _ = strings.Cut(base, "_")
-		if base != "" && !slices.Contains(langs, base) && dateparserKnows(base) {
+		if isLanguageCode(base) && !slices.Contains(langs, base) && dateparserKnows(base) {
 			langs = append(langs, base)
 		}
 	}
 	return langs
+}
+
+// isLanguageCode reports whether s is an ISO 639 code, two or three letters; a
+// page's tag is taken no further, which also bounds dateparserLanguages.
+func isLanguageCode(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // dateparserLanguages caches which languages go-dateparser knows.
