@@ -19,10 +19,19 @@ const (
 	DateFromRecord   = "record"   // a field of the input record (JSON, front matter)
 	DateFromMeta     = "meta"     // the page's <meta> tags
 	DateFromJSONLD   = "jsonld"   // the page's JSON-LD
-	DateFromURL      = "url"      // a date in the article's URL
+	DateFromURL      = "url"      // a date in the article's URL: its address, canonical URL, or a link on the page to itself
 	DateFromDateline = "dateline" // the article's own dateline
-	DateFromPage     = "page"     // shown on the page: in an element marked as the date, or under the headline
+	DateFromPage     = "page"     // shown on the page: in an element marked as the date, a <time> in the article, or under the headline
+	// DateFromHTMLDate: found by go-htmldate's heuristics (extensive mode) in the
+	// page's markup or text, when the page states no date in its metadata, its URL
+	// or its header. The least certain source of a page's date.
+	DateFromHTMLDate = "htmldate"
 )
+
+// TitleDerived in Article.TitleSource says that the article states no title and
+// that Title is its first words, for the page to show as such. An empty
+// TitleSource means the record or page gave the title.
+const TitleDerived = "derived"
 
 // Article is one news article as the archive keeps it.
 type Article struct {
@@ -36,8 +45,11 @@ type Article struct {
 	Published       time.Time `json:"published,omitzero"`
 	PublishedSource string    `json:"published_source,omitempty"`
 	Title           string    `json:"title,omitempty"`
-	Authors         []string  `json:"authors,omitempty"`
-	Body            string    `json:"body,omitempty"`
+	// TitleSource is TitleDerived when Title stands in for a title the article
+	// does not have; empty otherwise.
+	TitleSource string   `json:"title_source,omitempty"`
+	Authors     []string `json:"authors,omitempty"`
+	Body        string   `json:"body,omitempty"`
 	// Persons are canonical full names, one per person, in order of first mention.
 	Persons []string `json:"persons,omitempty"`
 	// Story groups the copies of one story run by several outlets (near-duplicates:
@@ -82,6 +94,12 @@ func (a *Article) Fingerprint() string {
 		a.PublishedSource, a.Title, strings.Join(a.Authors, "\x1f"), a.Body,
 		strings.Join(a.Persons, "\x1f")} {
 		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	// Appended only when set, so that the fingerprints of articles stored before
+	// titles were derived stay what they were.
+	if a.TitleSource != "" {
+		b.WriteString(a.TitleSource)
 		b.WriteByte(0)
 	}
 	return digest(b.String())

@@ -1,9 +1,13 @@
 package ingest
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -144,6 +148,9 @@ func TestReadHTMLDates(t *testing.T) {
 		name, html, pageURL string
 		want                string // the day, "" for none
 		source              string
+		// orGuess: the page states no date, so that htmldate's finding, marked
+		// as such, may stand in for the want of one.
+		orGuess bool
 	}{
 		{
 			name: "date line under the headline",
@@ -168,17 +175,78 @@ func TestReadHTMLDates(t *testing.T) {
 			want: "2020-03-03", source: corpus.DateFromPage,
 		},
 		{
-			name: "a date in the story is never taken",
-			html: articlePage(title, `<p>By Ana Ruiz</p>`, `<p>The vote came on March 3, 2020.</p>`+storyText+`<p>March 4, 2020</p>`),
+			name:    "a date in the story is not a date the page states",
+			html:    articlePage(title, `<p>By Ana Ruiz</p>`, `<p>The vote came on March 3, 2020.</p>`+storyText+`<p>March 4, 2020</p>`),
+			orGuess: true,
 		},
 		{
-			name: "a date in a sentence under the headline is not a date line",
-			html: articlePage(title, `<p class="standfirst">The plan was filed on March 3, 2020.</p>`, storyText),
+			name: "the date line wins over a date in the story",
+			html: articlePage(title, `<p>By Ana Ruiz</p><p>August 06, 2019</p>`, `<p>The vote came on March 3, 2020.</p>`+storyText),
+			want: "2019-08-06", source: corpus.DateFromPage,
+		},
+		{
+			name:    "a date in a sentence under the headline is not a date line",
+			html:    articlePage(title, `<p class="standfirst">The plan was filed on March 3, 2020.</p>`, storyText),
+			orGuess: true,
 		},
 		{
 			name: "the date under the site's name is the day the page was fetched",
 			html: `<html><head><title>Harbor Gazette</title><meta property="og:site_name" content="Harbor Gazette"></head><body>
 				<h1>Harbor Gazette</h1><div class="today">Wednesday, August 19, 2020</div>` + storyText + `</body></html>`,
+			orGuess: true,
+		},
+		{
+			name: "htmldate's finding when the page states no date",
+			html: articlePage(title, `<p>By Ana Ruiz</p>`, storyText+`<div class="entry-meta"><span class="date">03/03/2020</span></div>`),
+			want: "2020-03-03", source: corpus.DateFromHTMLDate,
+		},
+		{
+			name: "a <time datetime> in the header wins over a date line and the story",
+			html: articlePage(title, `<p>By Ana Ruiz <time datetime="2020-03-03T08:00:00-05:00">Tuesday</time></p><p>March 5, 2020</p>`,
+				`<p>The vote came on March 4, 2020.</p>`+storyText),
+			want: "2020-03-03", source: corpus.DateFromPage,
+		},
+		{
+			name: "a <time> marked as the update is passed over",
+			html: articlePage(title, `<p>Updated: <time datetime="2020-03-05T09:30:00Z">5 March</time></p>
+				<p><time class="dateline" datetime="2020-03-03T08:00:00Z">3 March</time></p>`, storyText),
+			want: "2020-03-03", source: corpus.DateFromPage,
+		},
+		{
+			name: "JSON-LD with a raw line break in a string wins over the story",
+			html: `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"` + title + `",
+				"description":"The plan.
+Deepened.","datePublished":"2020-03-03T08:00:00-05:00"}</script></head><body><h1>` + title + `</h1>
+				<p>March 5, 2020</p><p>The vote came on March 4, 2020.</p>` + storyText + `</body></html>`,
+			want: "2020-03-03", source: corpus.DateFromJSONLD,
+		},
+		{
+			name: "the article as a web page's main entity",
+			html: `<html><head><script type="application/ld+json">{"@type":"ItemPage","mainEntity":{"@type":"NewsArticle",
+				"headline":"` + title + `","datePublished":"2020-03-03T08:00:00-05:00"}}</script></head><body><h1>` + title + `</h1>` + storyText + `</body></html>`,
+			want: "2020-03-03", source: corpus.DateFromJSONLD,
+		},
+		{
+			name: "the article's own URL in the page's links: its AMP version",
+			html: strings.Replace(articlePage(title, `<p>By Ana Ruiz</p>`, storyText), "</head>",
+				`<link rel="amphtml" href="https://harborgazette.example/amp/2020/03/03/dredging-plan"></head>`, 1),
+			want: "2020-03-03", source: corpus.DateFromURL,
+		},
+		{
+			name: "the article's own URL in the page's links: a share button's target spells the headline",
+			html: articlePage(title, `<p>By Ana Ruiz</p><a href="https://www.facebook.com/sharer.php?u=https%3A%2F%2Fharborgazette.example%2F2020%2F03%2F03%2Fcommission-approves-harbor-dredging-plan">Share</a>`, storyText),
+			want: "2020-03-03", source: corpus.DateFromURL,
+		},
+		{
+			name:    "a link to another story is not the article's own",
+			html:    articlePage(title, `<p>By Ana Ruiz</p>`, storyText+`<p>See also <a href="/2019/05/01/commission-rejects-ferry-fares">the fares vote</a>.</p>`),
+			orGuess: true,
+		},
+		{
+			name: "two links spelling the headline with different days: neither is the article's own",
+			html: articlePage(title, `<p>By Ana Ruiz</p>`, storyText+`<p><a href="/2020/03/03/commission-approves-harbor-dredging-plan">a</a>
+				<a href="/2021/03/03/commission-approves-harbor-dredging-plan">b</a></p>`),
+			orGuess: true,
 		},
 		{
 			name:    "the URL before the date line",
@@ -211,7 +279,7 @@ func TestReadHTMLDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := ReadHTML(strings.NewReader(tt.html), tt.pageURL)
+			a, _, err := ReadHTML(strings.NewReader(tt.html), tt.pageURL)
 			if err != nil {
 				t.Fatalf("ReadHTML: %v", err)
 			}
@@ -219,10 +287,59 @@ func TestReadHTMLDates(t *testing.T) {
 			if !a.Published.IsZero() {
 				got = a.Published.Format("2006-01-02")
 			}
+			if tt.orGuess && a.PublishedSource == corpus.DateFromHTMLDate {
+				got, a.PublishedSource = "", ""
+			}
 			if got != tt.want || a.PublishedSource != tt.source {
 				t.Errorf("published %q from %q, want %q from %q", got, a.PublishedSource, tt.want, tt.source)
 			}
 		})
+	}
+}
+
+// TestHTMLDateBounds checks that a page full of dates (a list, or a hostile page)
+// is read in go-htmldate's fast mode: in extensive mode each of them would cost a
+// call of go-dateparser, seconds in all.
+func TestHTMLDateBounds(t *testing.T) {
+	page := func(n int) *html.Node {
+		var b strings.Builder
+		b.WriteString(`<html lang="fr"><body><h1>Les dates</h1>`)
+		for i := range n {
+			fmt.Fprintf(&b, `<p>le %d mars de l'année dernière, à 10h</p>`, 10+i%18)
+		}
+		doc, err := html.Parse(strings.NewReader(b.String() + `</body></html>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	if _, dates := pageSize(page(20)); dates != 20 {
+		t.Errorf("a page of 20 dates counts %d", dates)
+	}
+	if _, dates := pageSize(page(5000)); dates <= htmlDateMaxCandidates {
+		t.Errorf("a page of 5000 dates counts %d, not more than %d: it would be read in extensive mode", dates, htmlDateMaxCandidates)
+	}
+	start := time.Now()
+	htmlDate(page(5000), "", dateLanguages("fr"))
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("go-htmldate took %v on a page of 5000 dates", d)
+	}
+}
+
+func TestDateLanguages(t *testing.T) {
+	for _, tt := range []struct {
+		tags []string
+		want []string
+	}{
+		{[]string{"pt-BR", "pt"}, []string{"en", "pt"}},
+		{[]string{"fr_FR", ""}, []string{"en", "fr"}},
+		{[]string{"xx-YY", "EN"}, []string{"en"}},
+		{[]string{"french", "f", "c4"}, []string{"en"}},
+		{nil, []string{"en"}},
+	} {
+		if got := dateLanguages(tt.tags...); !slices.Equal(got, tt.want) {
+			t.Errorf("dateLanguages(%q) = %q, want %q", tt.tags, got, tt.want)
+		}
 	}
 }
 

@@ -1,6 +1,10 @@
 package ingest
 
 import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/article-archive/archive/corpus"
 )
 
@@ -17,10 +21,13 @@ import (
 //     bylines and credit lines: a reporter or photographer credited there is
 //     not a person the article mentions, unless the story names them too.
 //     Persons the record carries are normalized (see NormalizePersons) and kept
-//     instead.
+//     instead;
+//   - Title, when there is none, from the body's first words (see leadWords),
+//     with TitleSource set to corpus.TitleDerived.
 //
 // Enrich does no I/O and cannot fail.
 func Enrich(a *corpus.Article) {
+	defer deriveTitle(a)
 	if a.Outlet == "" {
 		a.Outlet = ExtractOutlet(a)
 	}
@@ -43,4 +50,83 @@ func Enrich(a *corpus.Article) {
 		text = a.Title + "\n" + text
 	}
 	a.Persons = ExtractPersons(text)
+}
+
+// deriveTitle gives an untitled article its first words as its title, marked as
+// derived, so that a list of results shows what it is about.
+func deriveTitle(a *corpus.Article) {
+	if strings.TrimSpace(a.Title) != "" {
+		return
+	}
+	if t := leadWords(a.Body); t != "" {
+		a.Title, a.TitleSource = t, corpus.TitleDerived
+	}
+}
+
+// Bounds of a title made of an article's first words.
+const (
+	leadMaxWords = 12
+	leadMaxRunes = 90
+)
+
+// leadWords returns the first words of an article's text to stand in for its
+// title: the first sentence of its first paragraph when it is short, else as many
+// words as fit with "…" after them. A dateline ("WASHINGTON, March 3 -") and
+// bylines before the story are left out. It returns "" when the text has no words.
+func leadWords(body string) string {
+	var para []string
+	for line := range strings.Lines(body) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			if len(para) > 0 {
+				break
+			}
+			continue
+		}
+		if len(para) == 0 && isBylineLine(line) {
+			continue
+		}
+		if para = append(para, line); len(para) > 3 {
+			break
+		}
+	}
+	text := strings.Join(para, " ")
+	if loc := datelineRE.FindStringIndex(text); loc != nil {
+		text = text[loc[1]:]
+	} else if loc := placeOutletRE.FindStringIndex(text); loc != nil {
+		text = text[loc[1]:]
+	}
+	words := strings.Fields(text)
+	var b strings.Builder
+	for i, w := range words {
+		if i == leadMaxWords || utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(w) > leadMaxRunes {
+			return strings.TrimRight(b.String(), ",;:—–-") + "…"
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+		if i >= 3 && endsSentence(w) && !endsAbbreviation(w) && (i+1 == len(words) || !startsLower(words[i+1])) {
+			return strings.TrimRight(b.String(), ".")
+		}
+	}
+	return b.String()
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
+
+// endsAbbreviation reports whether a word ending in a period is an abbreviation
+// rather than a sentence's last word: "Mr.", "U.S.", "St.".
+func endsAbbreviation(w string) bool {
+	w = strings.TrimSuffix(w, ".")
+	return len(w) <= 3 && startsUpper(w) || strings.Contains(w, ".")
+}
+
+// isBylineLine reports whether a line before the story is a byline or a credit.
+func isBylineLine(line string) bool {
+	_, ok := parseByline(line, true)
+	return ok
 }

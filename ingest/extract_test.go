@@ -51,12 +51,15 @@ func TestSeeds(t *testing.T) {
 				t.Skipf("seed article not available (%v); the seeds live in ../shared/seeds beside the checkout", err)
 			}
 			title, body := SplitTitle(string(b))
+			if title != "" {
+				t.Errorf("title = %q, want none: the seeds open with a sentence", title)
+			}
 			got := corpus.Article{Title: title, Body: body}
 			Enrich(&got)
-			if got.Title != "" {
-				t.Errorf("title = %q, want none: the seeds open with a sentence", got.Title)
+			if got.TitleSource != corpus.TitleDerived || !strings.HasPrefix(body, strings.TrimSuffix(got.Title, "…")) {
+				t.Errorf("title %q from %q, want the first words of the text, derived", got.Title, got.TitleSource)
 			}
-			got.Body = ""
+			got.Body, got.Title, got.TitleSource = "", "", ""
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Enrich(%s) mismatch (-want +got):\n%s", tt.file, diff)
 			}
@@ -120,6 +123,16 @@ func TestEnrich(t *testing.T) {
 			want: corpus.Article{Outlet: "The New York Times"},
 		},
 		{
+			name: "an untitled article gets its first words as its title, marked as derived",
+			in:   corpus.Article{Body: "WASHINGTON, March 3 - Sterling fell on Tuesday as dealers sold it. Nothing else moved."},
+			want: corpus.Article{Title: "Sterling fell on Tuesday as dealers sold it", TitleSource: corpus.TitleDerived},
+		},
+		{
+			name: "a stated title is kept",
+			in:   corpus.Article{Title: "Sterling falls", Body: "Sterling fell on Tuesday as dealers sold it."},
+			want: corpus.Article{Title: "Sterling falls"},
+		},
+		{
 			name: "record fields are kept and its persons normalized",
 			in: corpus.Article{Outlet: "Reuters", Published: recorded, PublishedSource: corpus.DateFromRecord,
 				Body:    "WASHINGTON, March 3, 2025 (AP) — Mr. Baker met Ronald Reagan.",
@@ -133,8 +146,36 @@ func TestEnrich(t *testing.T) {
 			got := tt.in
 			Enrich(&got)
 			got.Body, got.URL = "", ""
+			if tt.want.TitleSource == "" && got.TitleSource == corpus.TitleDerived {
+				// Titles derived from the text are TestLeadWords's business.
+				got.Title, got.TitleSource = tt.in.Title, ""
+			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Enrich mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLeadWords(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"a short first sentence", "The ferry ran late on Monday. The council met.", "The ferry ran late on Monday"},
+		{"a question stays one", "Who pays for the new quay? The council will decide.", "Who pays for the new quay?"},
+		{"a long sentence is cut with an ellipsis",
+			"Federal Reserve Board Chairman Paul Volcker said on Tuesday that the bank would hold rates steady.",
+			"Federal Reserve Board Chairman Paul Volcker said on Tuesday that the bank…"},
+		{"an abbreviation does not end the sentence", "Officials in the U.S. said on Tuesday that talks went well.", "Officials in the U.S. said on Tuesday that talks went well"},
+		{"hard-wrapped lines of one paragraph are joined", "Sterling fell\nagainst the dollar.\n\nDealers said.", "Sterling fell against the dollar"},
+		{"the dateline is left out", "PORT ELLIS, March 3, 2025 (Valley Wire) — The harbor reopened on Monday.", "The harbor reopened on Monday"},
+		{"a byline before the story is left out", "By Ana Ruiz\nThe harbor reopened on Monday.", "The harbor reopened on Monday"},
+		{"nothing to take", " \n\n ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := leadWords(tt.body); got != tt.want {
+				t.Errorf("leadWords(%q) = %q, want %q", tt.body, got, tt.want)
 			}
 		})
 	}
@@ -269,9 +310,15 @@ func FuzzReadHTML(f *testing.F) {
 	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
 	f.Add("<html><p>unclosed <b>tags")
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
-		if err == nil && strings.TrimSpace(a.Body) == "" {
-			t.Errorf("ReadHTML returned an article without text and no error")
+		a, warning, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
+			t.Errorf("ReadHTML returned an article without text, and without a title or a warning (%q)", warning)
+		}
+		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
+			t.Errorf("ReadHTML dated the page %v, in the future", a.Published)
 		}
 	})
 }

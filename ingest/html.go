@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -29,133 +31,96 @@ const MaxHTMLSize = 16 << 20
 // is a menu or a caption that the extractor picked up from a page without a story.
 const minArticleWords = 15
 
-// ErrNoArticleText is wrapped by ReadHTML's error when a page holds no article text
-// (an index page, an error page, a page that renders its text with JavaScript).
+// ErrNoArticleText is wrapped by ReadHTML's error when a page is not an article:
+// it holds no article text and says nothing of an article either (an index page,
+// an error page, a bot check).
 var ErrNoArticleText = errors.New("no article text found")
 
+// warnNoPageText and warnNoPageTextSummary are ReadHTML's warnings on a page kept
+// without its text: what a user saved stays findable by its title, outlet and date.
+const (
+	warnNoPageText        = "no article text: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date only"
+	warnNoPageTextSummary = "summary only: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date, and its description as the body"
+)
+
 // ReadHTML extracts one article from a saved web page: the main text without
-// navigation, ads or comments; the title; the authors; the URL (the page's
-// canonical or og:url, else pageURL); the outlet (og:site_name, JSON-LD
-// publisher.name, else the URL's host); and the published date, taken only from
-// JSON-LD datePublished, from <meta> tags such as article:published_time, from an
-// element marked as the date of publication, from a date in the URL, or from the
-// date line printed under the headline, with PublishedSource saying which (see
-// publishedDate). A date merely mentioned in the text is never taken. Persons are
-// left to Enrich.
+// navigation, ads or comments; the title (its HTML entities decoded, the site's
+// name around it dropped); the authors; the URL (the page's canonical or og:url,
+// else pageURL); the outlet (see pageOutlet); and the published date, with
+// PublishedSource saying where it was found (see publishedDate). Persons are left
+// to Enrich.
 //
-// It returns an error wrapping ErrNoArticleText when the page has no extractable
-// text, and a read or parse error otherwise.
-func ReadHTML(r io.Reader, pageURL string) (corpus.Article, error) {
+// A page whose text cannot be extracted is still an article when it says it is
+// one (og:type article, a JSON-LD article, a date of publication in its metadata
+// or header) and has a title of its own: it is returned with its description, if
+// any, as the body and a warning saying so. It returns an error wrapping ErrNoArticleText for a page with neither
+// text nor such metadata, and a read or parse error otherwise.
+func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxHTMLSize+1))
 	if err != nil {
-		return corpus.Article{}, fmt.Errorf("ingest: read html: %w", err)
+		return corpus.Article{}, "", fmt.Errorf("ingest: read html: %w", err)
 	}
 	if len(data) > MaxHTMLSize {
-		return corpus.Article{}, fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
+		return corpus.Article{}, "", fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return corpus.Article{}, fmt.Errorf("ingest: parse html: %w", err)
+		return corpus.Article{}, "", fmt.Errorf("ingest: parse html: %w", err)
 	}
 	meta := readPageMeta(doc)
 
-	a := corpus.Article{URL: firstNonEmpty(absoluteURL(meta.canonical, pageURL), absoluteURL(meta.ogURL, pageURL), absoluteURL(meta.ldURL, pageURL), pageURL)}
+	a.URL = firstNonEmpty(absoluteURL(meta.canonical, pageURL), absoluteURL(meta.ogURL, pageURL), absoluteURL(meta.ldURL, pageURL), pageURL)
 	opts := trafilatura.Options{
 		ExcludeComments: true,
 		EnableFallback:  true,
-		// Dates come from metadata only (below): htmldate would also take a date
-		// mentioned in the text.
+		// Dates are chosen below, metadata first (see publishedDate).
 		HtmlDateMode: trafilatura.Disabled,
 	}
 	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
 		opts.OriginalURL = u
 	}
 	res, err := extractContent(doc, opts)
-	if err != nil || res == nil || len(strings.Fields(res.ContentText)) < minArticleWords {
+	hasText := err == nil && res != nil && len(strings.Fields(res.ContentText)) >= minArticleWords
+	a.Outlet = pageOutlet(meta.siteName, meta.ldPublisher, a.URL, pageURL)
+	extracted, textLang := "", ""
+	if res != nil {
+		extracted, textLang = res.Metadata.Title, res.Metadata.Language
+	}
+	a.Title = pageTitle(firstNonEmpty(meta.ldHeadline, extracted, meta.ogTitle, meta.title), []string{a.Outlet, meta.siteName, meta.ldPublisher}, a.URL, pageURL)
+	if hasText {
+		body := nodeText(res.ContentNode)
+		if len(strings.Fields(body)) < minArticleWords {
+			body = res.ContentText
+		}
+		body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
+		a.Body = strings.TrimSpace(body)
+		a.Authors = splitAuthors(decodeEntities(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author)))
+		if len(a.Authors) == 0 {
+			a.Authors = bylined
+		}
+	} else {
+		a.Authors = splitAuthors(decodeEntities(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), meta.author)))
+	}
+	a.Published, a.PublishedSource = publishedDate(doc, meta, a, pageURL, textLang)
+	if hasText {
+		return a, "", nil
+	}
+	// No text. A page that names no article of its own (no title, or only the
+	// site's name), or does not itself say it is one (in its metadata, or by a
+	// date it states as the article's), is not kept: an index, an error page at
+	// a removed article's address, a bot check.
+	stated := slices.Contains([]string{corpus.DateFromJSONLD, corpus.DateFromMeta, corpus.DateFromPage}, a.PublishedSource)
+	if a.Title == "" || sameText(a.Title, a.Outlet) || sameText(a.Title, meta.siteName) || !meta.article && !stated {
 		what := "page"
 		if pageURL != "" {
 			what = pageURL
 		}
-		return corpus.Article{}, fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
+		return corpus.Article{}, "", fmt.Errorf("ingest: html %s: %w", what, ErrNoArticleText)
 	}
-	a.Title = cleanTitle(firstNonEmpty(meta.ldHeadline, res.Metadata.Title, meta.ogTitle, meta.title))
-	body := nodeText(res.ContentNode)
-	if len(strings.Fields(body)) < minArticleWords {
-		body = res.ContentText
+	if a.Body = cleanTitle(decodeEntities(meta.description)); a.Body != "" {
+		return a, warnNoPageTextSummary, nil
 	}
-	body, bylined := trimPageHeader(body, a.Title, meta.ogTitle, meta.title)
-	a.Body = strings.TrimSpace(body)
-	a.Authors = splitAuthors(firstNonEmpty(strings.Join(meta.ldAuthors, "; "), res.Metadata.Author, meta.author))
-	if len(a.Authors) == 0 {
-		a.Authors = bylined
-	}
-	a.Outlet = firstNonEmpty(meta.siteName, meta.ldPublisher)
-	if a.Outlet == "" {
-		a.Outlet = OutletFromURL(a.URL)
-	}
-	a.Published, a.PublishedSource = publishedDate(meta, a, pageURL)
-	return a, nil
-}
-
-// publishedDate chooses the date of publication among what the page states, most
-// reliable first: JSON-LD, <meta> tags, an element marked as the date of
-// publication, the URL, and the date printed under the headline (see headerDate).
-// A timestamp keeps the offset the page gives it, so that its day is the
-// publisher's. A page that is one revision of a wiki page (see isRevisionURL) was
-// published when it was last changed. It returns the zero time when the page
-// states no date.
-//
-// A date from an element or the header line is recorded as corpus.DateFromPage:
-// the page shows it as the article's date; it is not a date its text mentions.
-func publishedDate(meta pageMeta, a corpus.Article, pageURL string) (time.Time, string) {
-	urls := []string{a.URL, pageURL}
-	if slices.ContainsFunc(urls, isRevisionURL) {
-		switch {
-		case !meta.ldModified.IsZero():
-			return meta.ldModified, corpus.DateFromJSONLD
-		case !meta.modified.IsZero():
-			return meta.modified, corpus.DateFromMeta
-		}
-	}
-	var d time.Time
-	var source string
-	switch {
-	case !meta.ldPublished.IsZero():
-		d, source = meta.ldPublished, corpus.DateFromJSONLD
-	case !meta.published.IsZero():
-		d, source = meta.published, corpus.DateFromMeta
-	case !meta.shown.IsZero():
-		d, source = meta.shown, corpus.DateFromPage
-	}
-	// A timestamp in UTC may fall on the next or the previous day from the
-	// publisher's: when the URL states a date within a day of it, the URL's is the
-	// local date of publication.
-	for _, u := range urls {
-		ud := urlDate(u)
-		if ud.IsZero() {
-			continue
-		}
-		_, off := d.Zone()
-		if d.IsZero() || off == 0 && !sameDay(ud, d) && absDuration(d.Sub(ud)) < 48*time.Hour {
-			return ud, corpus.DateFromURL
-		}
-		break
-	}
-	if !d.IsZero() {
-		return d, source
-	}
-	// A title that is the site's name is not a headline: under the masthead is
-	// the date of the day the page was fetched.
-	var titles []string
-	for _, t := range []string{a.Title, meta.ogTitle, meta.ldHeadline, meta.title} {
-		if !slices.ContainsFunc([]string{a.Outlet, meta.siteName, meta.ldPublisher}, func(site string) bool { return sameText(site, t) }) {
-			titles = append(titles, t)
-		}
-	}
-	if d := headerDate(meta.lines, titles...); !d.IsZero() {
-		return d, corpus.DateFromPage
-	}
-	return time.Time{}, ""
+	return a, warnNoPageText, nil
 }
 
 // sameText reports whether a and b are the same words, ignoring case and
@@ -303,22 +268,7 @@ var updatedLabelRE = regexp.MustCompile(`(?i)updat|modif|edited|actuali[zs]|atua
 // stops where the story begins or a few lines on. A line dated as the last update
 // is passed over.
 func headerDate(lines []pageLine, titles ...string) time.Time {
-	headline := -1
-	for i, l := range lines {
-		if !l.heading || !isTitleLine(l.text, titles) {
-			continue
-		}
-		headline = i
-		break
-	}
-	if headline < 0 {
-		for i, l := range lines {
-			if titleSized(l.text, titles) && isTitleLine(l.text, titles) {
-				headline = i
-				break
-			}
-		}
-	}
+	headline := headlineLine(lines, titles)
 	if headline < 0 {
 		return time.Time{}
 	}
@@ -345,6 +295,23 @@ func headerDate(lines []pageLine, titles ...string) time.Time {
 		return d
 	}
 	return time.Time{}
+}
+
+// headlineLine returns the index of the page's headline among lines: the first
+// heading that is one of the titles, else the first line that is; -1 when there is
+// none.
+func headlineLine(lines []pageLine, titles []string) int {
+	for i, l := range lines {
+		if l.heading && isTitleLine(l.text, titles) {
+			return i
+		}
+	}
+	for i, l := range lines {
+		if titleSized(l.text, titles) && isTitleLine(l.text, titles) {
+			return i
+		}
+	}
+	return -1
 }
 
 // endsSentence reports whether line ends as a sentence does, not as a date line
@@ -400,6 +367,8 @@ type pageMeta struct {
 	author                     string
 	ldAuthors                  []string
 	ldPublished, published     time.Time
+	// ldArticle is set once a JSON-LD article (not a WebPage) gave its date.
+	ldArticle bool
 	// ldModified and modified are when the page was last changed, which is when a
 	// page that is one revision of a wiki page was published.
 	ldModified, modified time.Time
@@ -409,13 +378,30 @@ type pageMeta struct {
 	// (navigation, sidebars, footers, comments), for finding the date printed
 	// under the headline.
 	lines []pageLine
+	// links are the links of the page whose URL states a date, for finding the
+	// article's own URL among them (see ownLinks).
+	links []pageLink
+	// description is the page's summary of the article (og:description,
+	// description, JSON-LD description).
+	description string
+	// article is set when the page says it is an article: og:type article, or
+	// a JSON-LD article.
+	article bool
+	// lang is the language the page declares: <html lang>, else og:locale.
+	lang string
 }
 
 // pageLine is one piece of a page's visible text: a heading whole, else one text
-// node, or the date an inline script writes where it stands.
+// node, or the date an inline script writes where it stands; or a <time>
+// element's datetime.
 type pageLine struct {
 	text    string
 	heading bool
+	// datetime is the value of a <time datetime> element, whose text (if any)
+	// follows as a line of its own; updated is set when the element is marked
+	// as the time of the last update.
+	datetime time.Time
+	updated  bool
 }
 
 // publishedMetaKeys are the <meta> names and properties publishers use for the
@@ -467,6 +453,8 @@ func readPageMeta(doc *html.Node) pageMeta {
 				}
 			case atom.Style, atom.Noscript, atom.Template, atom.Textarea, atom.Select:
 				text = false
+			case atom.Html:
+				m.lang = attr(n, "lang")
 			case atom.Title:
 				if m.title == "" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
 					m.title = strings.TrimSpace(n.FirstChild.Data)
@@ -480,15 +468,30 @@ func readPageMeta(doc *html.Node) pageMeta {
 					}
 				}
 			case atom.Link:
-				if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {
-					m.canonical = attr(n, "href")
+				switch rel := strings.ToLower(attr(n, "rel")); rel {
+				case "canonical":
+					if m.canonical == "" {
+						m.canonical = attr(n, "href")
+					}
+				case "amphtml", "alternate", "shortlink":
+					// The same article in another form or language; a feed is not.
+					if !strings.Contains(strings.ToLower(attr(n, "type")), "xml") {
+						m.addLink(attr(n, "href"), true, false)
+					}
 				}
+			case atom.A:
+				// Lists of other stories are not searched for the article's own
+				// link, but a share button's target may stand in one.
+				m.addLink(attr(n, "href"), false, aside)
 			case atom.Time:
 				// <time itemprop="datePublished" datetime="..."> is metadata, not text.
 				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
 					if _, ok := metas["datepublished"]; !ok {
 						metas["datepublished"] = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
 					}
+				}
+				if d := parseMetaDate(attr(n, "datetime")); text && !d.IsZero() {
+					m.lines = append(m.lines, pageLine{datetime: d, updated: isUpdateTime(n)})
 				}
 			case atom.Script:
 				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
@@ -509,6 +512,10 @@ func readPageMeta(doc *html.Node) pageMeta {
 	walk(doc, false, false)
 	m.ogTitle = metas["og:title"]
 	m.ogURL = metas["og:url"]
+	m.addLink(metas["twitter:url"], true, false)
+	m.description = firstNonEmpty(metas["og:description"], metas["description"], metas["twitter:description"], m.description)
+	m.article = m.article || strings.EqualFold(metas["og:type"], "article")
+	m.lang = firstNonEmpty(m.lang, metas["og:locale"])
 	m.siteName = firstNonEmpty(metas["og:site_name"], metas["application-name"])
 	m.author = firstNonEmpty(metas["author"], metas["article:author"], metas["byl"], metas["sailthru.author"], metas["parsely-author"], metas["dc.creator"])
 	if strings.Contains(m.author, "://") {
@@ -529,6 +536,57 @@ func readPageMeta(doc *html.Node) pageMeta {
 	return m
 }
 
+// addLink keeps href among m.links when its URL states a date, or else the URLs
+// a share button's link carries in its query (…/sharer.php?u=https://…); only
+// those when sharesOnly is set.
+func (m *pageMeta) addLink(href string, self, sharesOnly bool) {
+	if !hasYear(href) {
+		return
+	}
+	if sharesOnly || urlDate(href).IsZero() {
+		u, err := url.Parse(href)
+		if err != nil {
+			return
+		}
+		for _, vs := range u.Query() {
+			for _, v := range vs {
+				if strings.HasPrefix(v, "http") && !urlDate(v).IsZero() {
+					m.links = append(m.links, pageLink{url: v, self: self})
+				}
+			}
+		}
+		return
+	}
+	m.links = append(m.links, pageLink{url: href, self: self})
+}
+
+// hasYear reports whether s holds four digits in a row starting 19 or 20, which
+// a date in a URL needs: it spares parsing most links of a page.
+func hasYear(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		century := s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0'
+		if century && '0' <= s[i+2] && s[i+2] <= '9' && '0' <= s[i+3] && s[i+3] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// isUpdateTime reports whether a <time> element is marked as the time of the
+// last update, by its itemprop or class or its own words ("Updated 5 March"). One
+// marked as the publication too (WordPress's "entry-date published updated") is
+// not.
+func isUpdateTime(n *html.Node) bool {
+	label := attr(n, "itemprop") + " " + attr(n, "class")
+	if strings.Contains(strings.ToLower(label), "publish") {
+		return false
+	}
+	if t := nodeText(n); len(t) < 80 {
+		label += " " + t
+	}
+	return updatedLabelRE.MatchString(label)
+}
+
 // articleTypes are the JSON-LD @types that describe the article itself rather than
 // the site or a breadcrumb.
 var articleTypes = map[string]bool{
@@ -538,12 +596,23 @@ var articleTypes = map[string]bool{
 	"scholarlyarticle": true, "techarticle": true, "report": true,
 }
 
-// readJSONLD fills m from a JSON-LD script; broken JSON, common on real pages, is
-// ignored.
+// readJSONLD fills m from a JSON-LD script. The first article described wins,
+// and an article wins over a WebPage. JSON broken by raw line breaks or tabs in
+// its strings, common on real pages, is read once they are made spaces; JSON
+// broken otherwise is ignored.
 func readJSONLD(src string, m *pageMeta) {
 	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
-		return
+	src = strings.TrimSpace(src)
+	if err := json.Unmarshal([]byte(src), &v); err != nil {
+		src = strings.TrimRight(strings.Map(func(r rune) rune {
+			if r < 0x20 {
+				return ' '
+			}
+			return r
+		}, src), "; ")
+		if json.Unmarshal([]byte(src), &v) != nil {
+			return
+		}
 	}
 	var visit func(v any, depth int)
 	visit = func(v any, depth int) {
@@ -560,23 +629,35 @@ func readJSONLD(src string, m *pageMeta) {
 				visit(g, depth+1)
 			}
 			if !isArticleType(x["@type"]) {
+				// A page whose main entity is the article: ItemPage, AboutPage…
+				visit(x["mainEntity"], depth+1)
 				return
 			}
 			webPage := strings.EqualFold(jsonString(x["@type"]), "WebPage")
-			if d := parseMetaDate(jsonString(x["datePublished"])); !d.IsZero() && (m.ldPublished.IsZero() || !webPage) {
-				m.ldPublished = d
-			}
-			if d := parseMetaDate(jsonString(x["dateModified"])); !d.IsZero() && (m.ldModified.IsZero() || !webPage) {
-				m.ldModified = d
-			}
 			if webPage {
+				visit(x["mainEntity"], depth+1)
+				// Its dates only when no article states any.
+				if !m.ldArticle {
+					m.ldPublished = cmp.Or(m.ldPublished, parseMetaDate(jsonString(x["datePublished"])))
+					m.ldModified = cmp.Or(m.ldModified, parseMetaDate(jsonString(x["dateModified"])))
+				}
 				return // a WebPage's headline and author are the site's, not the article's
 			}
+			if d := parseMetaDate(jsonString(x["datePublished"])); !d.IsZero() && !m.ldArticle {
+				m.ldPublished, m.ldArticle = d, true
+				m.ldModified = cmp.Or(parseMetaDate(jsonString(x["dateModified"])), m.ldModified)
+			} else if !m.ldArticle {
+				m.ldModified = cmp.Or(m.ldModified, parseMetaDate(jsonString(x["dateModified"])))
+			}
+			m.article = true
 			if m.ldHeadline == "" {
 				m.ldHeadline = jsonString(x["headline"])
 			}
 			if m.ldURL == "" {
 				m.ldURL = jsonString(x["url"])
+			}
+			if m.description == "" {
+				m.description = jsonText(x["description"])
 			}
 			if len(m.ldAuthors) == 0 {
 				m.ldAuthors = jsonNames(x["author"])
@@ -589,6 +670,12 @@ func readJSONLD(src string, m *pageMeta) {
 		}
 	}
 	visit(v, 0)
+}
+
+// jsonText returns a JSON-LD value that is text, "" for anything else.
+func jsonText(v any) string {
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
 }
 
 func isArticleType(t any) bool {
@@ -675,6 +762,101 @@ func absoluteURL(ref, base string) string {
 
 // cleanTitle collapses white space in a title.
 func cleanTitle(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// foldAccents removes the accents of Latin letters (é is e, ł is l), as slugs and
+// domain names do.
+func foldAccents(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if f, ok := unaccented[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// unaccented spells the Latin letters that do not decompose into a letter and an
+// accent.
+var unaccented = map[rune]string{
+	'ł': "l", 'Ł': "L", 'ø': "o", 'Ø': "O", 'đ': "d", 'Đ': "D", 'ı': "i", 'ß': "ss",
+	'æ': "ae", 'Æ': "AE", 'œ': "oe", 'Œ': "OE", 'þ': "th", 'ð': "d", 'ħ': "h",
+}
+
+// pageTitle cleans the title a page states: HTML entities decoded (publishers
+// often encode them twice: &amp;quot;), white space collapsed, and the site's name
+// dropped from its end ("Title | Aktuálně.cz", "Title - NZZ") or start ("Noticiero
+// Digital - Title"). The site's name is any of sites (the outlet, the site name
+// and publisher the page states, with their taglines), or at the end the name of
+// one of the urls' domains.
+func pageTitle(title string, sites []string, urls ...string) string {
+	title = cleanTitle(decodeEntities(title))
+	parts := splitTagline(title)
+	if len(parts) < 2 {
+		return title
+	}
+	whole := title
+	var names []string
+	for _, n := range sites {
+		if sameText(n, title) {
+			return title // the page's title is the site's name: there is none else
+		}
+		names = append(names, n)
+		names = append(names, splitTagline(n)...)
+	}
+	isSite := func(part string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return sameText(n, part) })
+	}
+	var hosts []hostNames
+	for _, u := range urls {
+		hosts = append(hosts, siteHost(u))
+	}
+	last, first := parts[len(parts)-1], parts[0]
+	switch {
+	case isSite(last) || namesDomain(hosts, last):
+		title = strings.TrimSpace(title[:strings.LastIndex(title, last)])
+	case isSite(first):
+		title = strings.TrimSpace(title[len(first):])
+	default:
+		return title
+	}
+	title = strings.Trim(title, " |-–—:·•~")
+	if len(strings.Fields(title)) < 2 {
+		return whole
+	}
+	return title
+}
+
+// entityRE finds a character reference: &quot; &#8220; &#x201C;. One without its
+// semicolon is left alone: "&not" in "Smith &notes" is no reference.
+var entityRE = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// decodeEntities decodes the character references left in text the HTML parser
+// already decoded once: pages that encode a title twice (&amp;quot;) or put
+// references in JSON-LD, which is not HTML, show them as they are.
+func decodeEntities(s string) string {
+	for range 2 {
+		if !strings.Contains(s, "&") {
+			break
+		}
+		s = entityRE.ReplaceAllStringFunc(s, html.UnescapeString)
+	}
+	return s
+}
 
 // splitAuthors splits a "; "-joined author string into names, dropping empty and
 // duplicate entries.

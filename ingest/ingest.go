@@ -580,7 +580,9 @@ func (ex extractor) extract(it item) result {
 		a, w, err = parseRecord(data, ex.fields)
 		warn(w)
 	case formatHTML:
-		a, err = ReadHTML(bytes.NewReader(data), it.pageURL)
+		var w string
+		a, w, err = ReadHTML(bytes.NewReader(data), it.pageURL)
+		warn(w)
 		if errors.Is(err, ErrNoArticleText) {
 			err = errors.New(reasonNoHTMLText)
 		}
@@ -619,7 +621,7 @@ func (ex extractor) extract(it item) result {
 }
 
 // reasonNoHTMLText is why a page without article text is rejected.
-const reasonNoHTMLText = "has no article text: the page holds no story (an index, error or consent page, or text drawn by JavaScript)"
+const reasonNoHTMLText = "has no article text: the page holds no story and does not say it is an article (an index, error, consent or bot-check page)"
 
 // writer stores batches on a goroutine of its own, so that reading and extraction
 // go on while the sink writes.

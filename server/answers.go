@@ -80,6 +80,7 @@ type apiArticle struct {
 	Published       *time.Time `json:"published"`
 	PublishedSource *string    `json:"published_source"`
 	Title           *string    `json:"title"`
+	TitleSource     *string    `json:"title_source"`
 	Authors         []string   `json:"authors"`
 	Body            *string    `json:"body"`
 	Persons         []string   `json:"persons"`
@@ -91,7 +92,7 @@ type apiArticle struct {
 
 func newAPIArticle(a corpus.Article) apiArticle {
 	return apiArticle{ID: a.ID, URL: nullable(a.URL), Outlet: nullable(a.Outlet), Published: nullableTime(a.Published),
-		PublishedSource: nullable(a.PublishedSource), Title: nullable(a.Title), Authors: list(a.Authors),
+		PublishedSource: nullable(a.PublishedSource), Title: nullable(a.Title), TitleSource: nullable(a.TitleSource), Authors: list(a.Authors),
 		Body: nullable(a.Body), Persons: list(a.Persons), Story: nullable(a.Story), Source: nullable(a.Source),
 		IngestedAt: nullableTime(a.IngestedAt), Extractor: nullable(a.Extractor)}
 }

@@ -361,6 +361,7 @@ var dateSources = map[string]string{
 	corpus.DateFromURL:      "the article's URL",
 	corpus.DateFromDateline: "the article's dateline",
 	corpus.DateFromPage:     "the date shown on the page with the article",
+	corpus.DateFromHTMLDate: "go-htmldate's reading of the page (the least certain source: the page states no date anywhere)",
 }
 
 func (s *Server) articlePage(c *gin.Context) error {

@@ -359,7 +359,7 @@ func TestAPIEmptyFields(t *testing.T) {
 	}
 
 	_, body = get(t, h, "/api/v1/articles/a1")
-	want := `{"id":"a1","url":"javascript:alert(1)","outlet":"Valley Wire","published":null,"published_source":null,"title":"Port \u003cb\u003edeal\u003c/b\u003e","authors":[],` +
+	want := `{"id":"a1","url":"javascript:alert(1)","outlet":"Valley Wire","published":null,"published_source":null,"title":"Port \u003cb\u003edeal\u003c/b\u003e","title_source":null,"authors":[],` +
 		`"body":"Line one.\n\nLine \u003ci\u003etwo\u003c/i\u003e.","persons":["Helena Okafor"],"story":null,"source":null,"ingested_at":null,"extractor":null}`
 	if body != want {
 		t.Errorf("article:\n got %s\nwant %s", body, want)

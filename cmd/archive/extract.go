@@ -24,7 +24,7 @@ func (e environment) extract(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stderr, "Usage: archive extract [--json] PATH...   (PATH: a file, a directory, or - for stdin)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	asJSON := fs.Bool("json", false, "print one JSON object per article and line (id, url, outlet, published, published_source, title, authors, persons, body)")
+	asJSON := fs.Bool("json", false, "print one JSON object per article and line (id, url, outlet, published, published_source, title, title_source, authors, persons, body)")
 	maxMiB := fs.Int64("max-file-mib", 64, "reject files (and JSON lines) larger than this many MiB")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -57,6 +57,7 @@ type extracted struct {
 	Published       *string  `json:"published"` // RFC 3339, or null when unknown
 	PublishedSource string   `json:"published_source"`
 	Title           string   `json:"title"`
+	TitleSource     string   `json:"title_source"` // "derived" when Title is the first words
 	Authors         []string `json:"authors"`
 	Persons         []string `json:"persons"`
 	Body            string   `json:"body"`
@@ -64,7 +65,7 @@ type extracted struct {
 
 func newExtracted(a corpus.Article) extracted {
 	x := extracted{ID: a.ID, URL: a.URL, Outlet: a.Outlet, PublishedSource: a.PublishedSource,
-		Title: a.Title, Authors: a.Authors, Persons: a.Persons, Body: a.Body}
+		Title: a.Title, TitleSource: a.TitleSource, Authors: a.Authors, Persons: a.Persons, Body: a.Body}
 	if !a.Published.IsZero() {
 		p := a.Published.Format(time.RFC3339)
 		x.Published = &p
@@ -105,12 +106,16 @@ func (p *printSink) Put(_ context.Context, articles []corpus.Article) ([]corpus.
 		if x.Published != nil {
 			published = *x.Published + " (from " + x.PublishedSource + ")"
 		}
+		title := x.Title
+		if x.TitleSource != "" {
+			title += " (" + x.TitleSource + ")"
+		}
 		body := strings.Join(strings.Fields(x.Body), " ")
 		if r := []rune(body); len(r) > 200 {
 			body = string(r[:200]) + "…"
 		}
 		if _, err := fmt.Fprintf(p.w, "%s\n  url:       %s\n  outlet:    %s\n  published: %s\n  title:     %s\n  authors:   %s\n  persons:   %s\n  body:      %s\n\n",
-			x.ID, x.URL, x.Outlet, published, x.Title, strings.Join(x.Authors, "; "), strings.Join(x.Persons, "; "), body); err != nil {
+			x.ID, x.URL, x.Outlet, published, title, strings.Join(x.Authors, "; "), strings.Join(x.Persons, "; "), body); err != nil {
 			return nil, fmt.Errorf("extract: write: %w", err)
 		}
 	}

@@ -32,7 +32,7 @@ func TestExtractJSON(t *testing.T) {
 	delete(got, "body")
 	want := map[string]any{
 		"url": "", "outlet": "Coastline Daily", "published": "2025-03-03T00:00:00Z", "published_source": "dateline",
-		"title": "Port Ellis council backs harbor expansion", "authors": []any{}, "persons": []any{"Helena Okafor"},
+		"title": "Port Ellis council backs harbor expansion", "title_source": "", "authors": []any{}, "persons": []any{"Helena Okafor"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("extract --json mismatch (-want +got):\n%s", diff)
@@ -57,7 +57,7 @@ func TestExtractTestdata(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
-		for _, k := range []string{"id", "url", "outlet", "published", "published_source", "title", "authors", "persons", "body"} {
+		for _, k := range []string{"id", "url", "outlet", "published", "published_source", "title", "title_source", "authors", "persons", "body"} {
 			if _, ok := a[k]; !ok {
 				t.Errorf("line %q lacks %q", sc.Text(), k)
 			}

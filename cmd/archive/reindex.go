@@ -16,7 +16,7 @@ import (
 func (e environment) reindex(ctx context.Context, args []string) error {
 	var c commonFlags
 	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract]", &c)
-	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates) of records made by another extractor version than "+ingest.ExtractorVersion)
+	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates, titles made of the first words) of records made by another extractor version than "+ingest.ExtractorVersion)
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -44,13 +44,16 @@ func (e environment) reindex(ctx context.Context, args []string) error {
 }
 
 // reExtract redoes what extraction found in a record's text rather than read from
-// its fields: the people, and a date taken from the dateline. The outlet and
-// authors are kept, because the record does not say whether they were stated or
-// found.
+// its fields: the people, a date taken from the dateline, and a title made of the
+// first words. The outlet and authors are kept, because the record does not say
+// whether they were stated or found.
 func reExtract(a *corpus.Article) {
 	a.Persons = nil
 	if a.PublishedSource == corpus.DateFromDateline {
 		a.Published, a.PublishedSource = time.Time{}, ""
+	}
+	if a.TitleSource == corpus.TitleDerived {
+		a.Title, a.TitleSource = "", ""
 	}
 	ingest.Enrich(a)
 }
