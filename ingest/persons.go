@@ -68,6 +68,7 @@ type personExtractor struct {
 	// start of a sentence or in a name of a thing, not a person's name.
 	lowerSeen [1 << 14 / 64]uint64
 	toks      []token
+	lines     []lineInfo
 	classes   []uint32
 	mentions  []mention
 	buf       [64]byte
@@ -103,7 +104,7 @@ type mention struct {
 const maxNameWords = 4
 
 func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
-	pe.toks = tokenize(text, pe.toks[:0])
+	pe.toks, pe.lines = tokenize(text, pe.toks[:0], pe.lines)
 	toks := pe.toks
 	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
 	for i := range toks {
