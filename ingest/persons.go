@@ -160,6 +160,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		i = j
 	}
 	pe.orgs = orgs
+	pe.mentions = dropNameless(pe.mentions)
 	people, who := resolvePersons(pe.mentions, orgs)
 	return people, pe.mentions, who
 }
@@ -1049,6 +1050,33 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		}
 	}
 	return people, who
+}
+
+// dropNameless removes the mentions that are a single letter or initials alone
+// ("C" of a ticker, "J.R."): they name no one.
+func dropNameless(mentions []mention) []mention {
+	return slices.DeleteFunc(mentions, func(m mention) bool { return !hasNameWord(m.parts) })
+}
+
+// hasNameWord reports whether a name has a word of two letters or more that is
+// not an initial: "C" (a ticker), "J." and "F.W." are no one's name alone.
+func hasNameWord(parts []string) bool {
+	for _, p := range parts {
+		letters := 0
+		for _, r := range p {
+			if r == '.' {
+				letters = 0
+				break
+			}
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // singleKey is the word by which a one-word mention is matched: the name itself,

@@ -154,6 +154,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "At Trent Bridge : Notts 300 .\nThe daily Le Monde reported that Alain Berard resigned.",
 			want: []string{"Alain Berard"},
 		},
+		{
+			name: "a ticker letter or initials alone name no one",
+			text: "Verran Motors Corp <C> said it would export cars. J.R. said nothing, C said more.",
+			want: nil,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
