@@ -72,7 +72,7 @@ type personExtractor struct {
 	classes   []uint32
 	mentions  []mention
 	buf       [64]byte
-	orgs      map[string]bool // surnames seen in company names (Merrill Lynch & Co)
+	orgs      organizations // what the text shows to be companies and places
 	teams     [][2]int        // capitalized runs that a results line shows to be teams, by token
 
 	// The tagger's buffers (see tagger.go).
@@ -131,7 +131,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	}
 	pe.mentions = pe.mentions[:0]
 	pe.teams = pe.teams[:0]
-	orgs := pe.scanLines()
+	pe.orgs = organizations{places: pe.scanLines()}
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
 			i++
@@ -146,23 +146,74 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 			continue
 		}
 		if a, b := pe.span(i, j); b > a {
-			if orgs == nil {
-				orgs = map[string]bool{}
-			}
-			// Every word of a company's name but a given name: "Zenith" of
-			// "Zenith Electronics Corp" is the company wherever it stands alone.
-			for k := a; k < b; k++ {
-				if c := pe.classes[k]; c&wFirst == 0 || c&wAmbiguous != 0 || k == b-1 {
-					orgs[strings.ToLower(toks[k].text)] = true
-				}
-			}
+			pe.addOrg(a, b)
 		}
 		i = j
 	}
-	pe.orgs = orgs
 	pe.mentions = dropNameless(pe.mentions)
-	people, who := resolvePersons(pe.mentions, orgs)
+	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
+}
+
+// organizations is what a text shows to be the names of organizations and
+// places rather than people's.
+type organizations struct {
+	// places are the words of a dateline: never part of a person's name.
+	places map[string]bool
+	// words never stand alone for a person in the text: "Zenith" of "Zenith
+	// Electronics Corp".
+	words map[string]bool
+	// names are the companies' names, lower case, hyphenated words split: "Dean
+	// Witter" of "Dean Witter Reynolds Inc" is the firm.
+	names [][]string
+}
+
+// addOrg records the company named by toks[a:b].
+func (pe *personExtractor) addOrg(a, b int) {
+	if pe.orgs.words == nil {
+		pe.orgs.words = map[string]bool{}
+	}
+	name := make([]string, 0, b-a)
+	for k := a; k < b; k++ {
+		if !pe.toks[k].upper {
+			continue // the punctuation and "and" of "Goldman, Sachs and Co"
+		}
+		w := strings.ToLower(pe.toks[k].text)
+		name = append(name, strings.Split(w, "-")...)
+		// Every word of a company's name but a given name: "Zenith" of "Zenith
+		// Electronics Corp" is the company wherever it stands alone.
+		if c := pe.classes[k]; c&wFirst == 0 || c&wAmbiguous != 0 || k == b-1 {
+			pe.orgs.words[w] = true
+		}
+	}
+	pe.orgs.names = append(pe.orgs.names, name)
+}
+
+// covers reports whether a person of these lower-case name parts is one of the
+// organizations or places: a word of one standing alone, a name ending in a
+// dateline's place, words of a company's name in its order ("Dean Witter"), or
+// a name ending in a company's word whose first word is no given name ("SoCal
+// Edison" of "Southern California Edison Co"). "Henry Ford" is not "Ford Motor
+// Co".
+func (o *organizations) covers(parts []string) bool {
+	if o == nil {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if len(parts) == 1 {
+		return o.words[last] || o.places[last]
+	}
+	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 {
+		return true
+	}
+	for _, n := range o.names {
+		for k := 0; k+len(parts) <= len(n); k++ {
+			if slices.Equal(n[k:k+len(parts)], parts) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scanLines reads the lines of the text for names that the layout shows not to be
@@ -459,6 +510,21 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		(toks[next].text == "and" && next+1 < len(toks) && toks[next+1].upper && cls[next+1]&wOrgSuffix != 0)) {
 		return k, end
 	}
+	// A company's suffix inside the run ("Nomura International Ltd", "Ford Motor
+	// Co") or before it ("NV Philips").
+	for m := i; m < end; m++ {
+		if pe.orgSuffix(m) {
+			if m < k {
+				return k, end
+			}
+			if m > k {
+				return k, m
+			}
+		}
+	}
+	if b := pe.firmChain(end); b > end || !titled && pe.firmCue(i, end) {
+		return k, max(b, end)
+	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
 	for m := k + 1; m < end-1; m++ {
@@ -492,7 +558,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for m := k; m < end; m++ {
 		c := cls[m]
 		switch {
-		case c&wOrgSuffix != 0:
+		case pe.orgSuffix(m):
 			return k, max(m, k+1)
 		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
 			return 0, 0
@@ -546,6 +612,137 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// orgSuffix reports whether toks[k] is a company's suffix: Inc, Corp, Co, Ltd,
+// or one of two letters in capitals or with periods (SA, N.V.), since "Sa" and
+// "Ag" are also words of people's names.
+func (pe *personExtractor) orgSuffix(k int) bool {
+	t := &pe.toks[k]
+	return pe.classes[k]&wOrgSuffix != 0 && t.upper && (len(t.text) > 2 || t.allCaps || t.text == "Co")
+}
+
+// firmChain returns the end of the partners' names that follow the run ending
+// at end when they end in a company's suffix: "Goldman[, Sachs and Co]",
+// "Merrill Lynch[, Pierce, Fenner and Smith Inc]", "Kidder[, Peabody and Co
+// Inc]"; else end.
+func (pe *personExtractor) firmChain(end int) int {
+	toks, cls := pe.toks, pe.classes
+	k := end
+	for n := 0; n < 4 && k+1 < len(toks) && !toks[k-1].poss; n++ {
+		switch {
+		case toks[k].text == "," || toks[k].text == "and" || toks[k].text == "&":
+			and := toks[k].text != ","
+			k++
+			if k < len(toks) && toks[k].text == "and" && !and {
+				k, and = k+1, true // ", and"
+			}
+			m := k
+			for m < len(toks) && toks[m].kind == tokWord && toks[m].upper && cls[m]&(wTitle|wStop) == 0 {
+				if pe.orgSuffix(m) {
+					return m
+				}
+				m++
+				if toks[m-1].poss {
+					break
+				}
+			}
+			if m == k || and {
+				return end // a partner names must follow; "and" ends the list
+			}
+			k = m
+		default:
+			return end
+		}
+	}
+	return end
+}
+
+// firmCue reports whether the context shows the capitalized run toks[i:end] to
+// name a company: a possessive that is no one's, as the name of a firm is
+// ("Moody's said", "rated by Standard and Poor's and"); a
+// financial occupation after it ("Merrill Lynch analyst") or before it with
+// "with" or "at" ("an economist with Smith Barney"); the manager of a bond
+// issue ("lead manager Nomura"); "X said its" and "X, which", where a person
+// would be "his" or "who".
+func (pe *personExtractor) firmCue(i, end int) bool {
+	toks, cls := pe.toks, pe.classes
+	var next, next2 *token
+	if end < len(toks) {
+		next = &toks[end]
+	}
+	if end+1 < len(toks) {
+		next2 = &toks[end+1]
+	}
+	if toks[end-1].poss {
+		if end-i > 1 {
+			return false // "Rupert Murdoch's": a person's
+		}
+		switch {
+		case next == nil:
+			return true
+		case next.kind == tokPunct:
+			// Not ")": "his (Reagan's) recollection".
+			switch next.text {
+			case ",", ".", ";":
+				return true
+			}
+		case next.kind == tokWord && !next.upper:
+			if cls[end]&wSpeech != 0 {
+				return true
+			}
+			switch next.text {
+			case "and", "or":
+				// "Moody's and Standard and Poor's", but not "Makinen's and
+				// Mitsubishi's positions".
+				return next2 == nil || !(end+2 < len(toks) && toks[end+1].upper && toks[end+1].poss)
+			case "is", "was", "has", "had", "will", "would", "also", "did", "does":
+				return true
+			}
+		}
+		return false
+	}
+	if next != nil && next.kind == tokWord && !next.upper && firmRoles[next.text] {
+		return true
+	}
+	if next != nil && next2 != nil && next2.text == "its" && (next.text == "said" || next.text == "says") {
+		return true
+	}
+	if next != nil && next2 != nil && next.text == "," && next2.text == "which" {
+		return true
+	}
+	if i >= 2 && (toks[i-1].text == "with" || toks[i-1].text == "at") && firmStaff[toks[i-2].text] {
+		return true
+	}
+	if i >= 1 && bondManagers[strings.ToLower(toks[i-1].text)] {
+		return true
+	}
+	return i >= 2 && (toks[i-1].text == "manager" || toks[i-1].text == "managers") &&
+		(toks[i-2].text == "lead" || toks[i-2].text == "sole" || toks[i-2].text == "joint")
+}
+
+// firmRoles follow the name of a firm, not of a person: "Merrill Lynch
+// analyst", "the Salomon unit", "Chrysler shares".
+var firmRoles = map[string]bool{
+	"analyst": true, "analysts": true, "economist": true, "economists": true, "strategist": true,
+	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
+	"brokers": true, "unit": true, "units": true, "subsidiary": true, "subsidiaries": true, "affiliate": true,
+	"shares": true, "stock": true, "stockholders": true, "shareholders": true,
+}
+
+// firmStaff work "with" or "at" a firm: "an analyst with Smith Barney".
+var firmStaff = map[string]bool{
+	"analyst": true, "analysts": true, "economist": true, "economists": true, "strategist": true,
+	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
+	"brokers": true, "partner": true, "partners": true, "director": true, "executive": true, "executives": true,
+	"official": true, "officials": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"vice-president": true, "president": true, "chairman": true, "manager": true, "managers": true,
+	"banker": true, "bankers": true, "specialist": true, "consultant": true, "consultants": true,
+}
+
+// bondManagers come before the name of the bank that leads a bond issue.
+var bondManagers = map[string]bool{
+	"co-manager": true, "co-managers": true, "co-lead": true, "underwriter": true, "underwriters": true,
 }
 
 // sentenceOpener reports whether toks[i], capitalized only because it opens a
@@ -901,7 +1098,7 @@ func (p *person) last() string  { return p.parts[len(p.parts)-1] }
 // given name) it is, and stands alone only with evidence of its own. It returns
 // the people in order of first mention and, for each mention, the index of its
 // person, or -1 for a mention that is no one's.
-func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person, who []int) {
+func resolvePersons(mentions []mention, orgs *organizations) (people []*person, who []int) {
 	of := make([]*person, len(mentions))
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
@@ -1036,7 +1233,7 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 			of[i] = p
 		}
 	}
-	people = slices.DeleteFunc(people, func(p *person) bool { return orgs[p.last()] })
+	people = slices.DeleteFunc(people, func(p *person) bool { return orgs.covers(p.parts) })
 	slices.SortStableFunc(people, func(a, b *person) int { return a.pos - b.pos })
 	index := make(map[*person]int, len(people))
 	for i, p := range people {

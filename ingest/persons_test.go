@@ -159,6 +159,26 @@ func TestExtractPersons(t *testing.T) {
 			text: "Verran Motors Corp <C> said it would export cars. J.R. said nothing, C said more.",
 			want: nil,
 		},
+		{
+			name: "firms named after partners: a suffix after a chain of names, in the run, or on the next line",
+			text: "Shares fell, said Lena Moss, an analyst with Brandt, Keller and Co.\nOstrander International Ltd and Vogel\nMotor Co agreed. Brandt said its clients sold; Ostrander and Vogel declined comment.",
+			want: []string{"Lena Moss"},
+		},
+		{
+			name: "a possessive that is no one's names a firm",
+			text: "The bonds were rated by Moody's and Standard and Poor's. Moody's said the outlook was stable.\nMedia owner Rupert Halloway's Halloway Corp Ltd reported a loss, and his (Halloway's) aides said little.",
+			want: []string{"Rupert Halloway"},
+		},
+		{
+			name: "firm cues: an analyst after, a lead manager before, its and which",
+			text: "Westerby analyst Carl Jansson said lead manager Fennick would price the issue. Fennick said its book was full. Ruddle, which advised, agreed.",
+			want: []string{"Carl Jansson"},
+		},
+		{
+			name: "a title overrules the cues, Sa is a name's word",
+			text: "Midfielders - Tomas Barreto, Ricardo Sa Pinto.\nThe firm is controlled by a son of President Marwoto, which plans to expand.",
+			want: []string{"Tomas Barreto", "Ricardo Sa Pinto", "Marwoto"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

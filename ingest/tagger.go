@@ -414,7 +414,7 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 	}
 	slices.SortStableFunc(combined, func(a, b mention) int { return a.pos - b.pos })
 	pe.tagged = dropNameless(combined)
-	people, whoTagged := resolvePersons(pe.tagged, pe.orgs)
+	people, whoTagged := resolvePersons(pe.tagged, &pe.orgs)
 	return people, pe.tagged, whoTagged
 }
 
