@@ -200,15 +200,15 @@ const (
 	islamabad karachi delhi mumbai bombay calcutta kolkata dhaka bangkok hanoi manila jakarta seoul
 	pyongyang taipei shanghai hong kong singapore sydney melbourne canberra ottawa toronto montreal
 	vancouver chicago boston houston dallas atlanta miami seattle denver phoenix detroit philadelphia
-	baltimore brooklyn manhattan bronx york angeles francisco diego vegas orleans jersey hampshire
-	mexico bogota lima santiago caracas havana brasilia rio janeiro paulo buenos aires nairobi lagos
+	baltimore brooklyn manhattan bronx york angeles vegas orleans jersey hampshire
+	mexico bogota lima caracas havana brasilia rio janeiro buenos aires nairobi lagos
 	johannesburg pretoria kinshasa khartoum tripoli tunis algiers rabat kiev kyiv minsk tbilisi
 	baku yerevan tashkent almaty belgrade zagreb sarajevo pristina tirana nicosia valletta dublin
 	edinburgh glasgow manchester liverpool birmingham leeds frankfurt munich hamburg milan naples
 	barcelona seville lyon marseille geneva strasbourg tehran pentagon kremlin wellington auckland
 	hollywood silicon wall westminster whitehall downing capitol tel aviv west east north south
 	northeast northwest southeast southwest middle central san santa st st. saint sao los las fort port mount
-	cape puerto rio ciudad abu addis kuala`
+	cape puerto rio ciudad addis kuala dhabi`
 	orgWords = `department ministry house office service services force forces party council committee
 	journal times post news herald tribune gazette chronicle telegraph guardian observer independent
 	daily weekly monthly magazine press wire radio television tv network channel media
@@ -233,7 +233,35 @@ const (
 	cross crescent peace spring revolution war wars battle operation rangers united city athletic
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
-	invitational tournament grand slam athletics income land`
+	invitational tournament grand slam athletics income land
+	agreement agreements accords pact pacts protocol charter product products average averages
+	departments ministries agencies committees councils commissions`
+	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong
+	// Kong Dollar"; the ones that are also common names (Mark, Rand, Yuan,
+	// Pound, Sterling, Lira) are left out.
+	currencyWords = `dlr dlrs dollar dollars yen francs stg peseta pesetas guilder
+	guilders kronor kroner krona krone rupee rupees ringgit baht pesos rouble roubles ruble rubles
+	escudo escudos schilling schillings riyal riyals dinar dinars dirham dirhams cruzado cruzados
+	cruzeiro cruzeiros australs shekel shekels drachma drachmas ecu ecus euro euros zloty zlotys
+	forint forints rupiah naira cedi shilling shillings`
+	// cityWords add capitals and large cities that the place list above lacks,
+	// but not those that are also common given names or surnames (San Jose,
+	// Austin, Perth, Medina).
+	cityWords = `bonn bern berne hague rotterdam antwerp zurich basle basel turin genoa venice naples palermo
+	lyon toulouse bordeaux lille cologne dusseldorf stuttgart dresden leipzig hanover bremen
+	nuremberg gdansk krakow cracow lodz st petersburg leningrad kiev odessa riga tallinn vilnius
+	reykjavik bratislava ljubljana skopje podgorica chisinau thessaloniki izmir smyrna alexandria
+	casablanca marrakesh dakar abidjan accra lagos abuja harare lusaka luanda maputo kampala kigali
+	dodoma mogadishu asmara djibouti sanaa muscat manama jeddah mecca basra mosul tabriz isfahan
+	shiraz mashhad herat kandahar peshawar lahore rawalpindi quetta colombo kathmandu thimphu madras
+	chennai bangalore hyderabad ahmedabad rangoon yangon mandalay phnom penh vientiane saigon
+	haiphong kuala lumpur penang surabaya bandung medan cebu davao osaka kobe kyoto yokohama nagoya
+	sapporo fukuoka hiroshima nagasaki okinawa pusan busan inchon incheon taegu daegu guangzhou
+	shenzhen tianjin chongqing wuhan nanjing nanking xian harbin dalian macao macau ulan bator
+	ulaanbaatar brisbane christchurch calgary edmonton winnipeg anchorage honolulu 
+	oakland louisville cincinnati cleveland pittsburgh milwaukee minneapolis omaha tulsa albuquerque
+	tucson guadalajara monterrey tijuana managua tegucigalpa nassau port-au-prince medellin quito
+	guayaquil asuncion montevideo recife fortaleza manaus curitiba`
 )
 
 type lexicon struct {
@@ -279,6 +307,8 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(nationalityWords, wNationality)
 	add(placeWords, wPlace)
 	add(orgWords, wOrg)
+	add(currencyWords, wHead)
+	add(cityWords, wPlace)
 	eachEmbedded("names/outlets.tsv.gz", func(line string) {
 		if domain, name, ok := strings.Cut(line, "\t"); ok {
 			lx.outlets[domain] = name

@@ -180,11 +180,10 @@ func (pe *personExtractor) addOrg(a, b int) {
 		}
 		w := strings.ToLower(pe.toks[k].text)
 		name = append(name, strings.Split(w, "-")...)
-		// Every word of a company's name but a given name: "Zenith" of "Zenith
-		// Electronics Corp" is the company wherever it stands alone.
-		if c := pe.classes[k]; c&wFirst == 0 || c&wAmbiguous != 0 || k == b-1 {
-			pe.orgs.words[w] = true
-		}
+		// Every word of a company's name: "Zenith" of "Zenith Electronics Corp",
+		// "Salomon" of "Salomon Brothers Inc" is the company wherever it stands
+		// alone.
+		pe.orgs.words[w] = true
 	}
 	pe.orgs.names = append(pe.orgs.names, name)
 }
@@ -660,7 +659,7 @@ func (pe *personExtractor) firmChain(end int) int {
 
 // firmCue reports whether the context shows the capitalized run toks[i:end] to
 // name a company: a possessive that is no one's, as the name of a firm is
-// ("Moody's said", "rated by Standard and Poor's and"); a
+// ("Moody's said", "rated by Standard and Poor's and", "Poor's Corp"); a
 // financial occupation after it ("Merrill Lynch analyst") or before it with
 // "with" or "at" ("an economist with Smith Barney"); the manager of a bond
 // issue ("lead manager Nomura"); "X said its" and "X, which", where a person
@@ -687,6 +686,8 @@ func (pe *personExtractor) firmCue(i, end int) bool {
 			case ",", ".", ";":
 				return true
 			}
+		case next.kind == tokWord && next.upper:
+			return pe.orgSuffix(end) // "Standard and Poor's Corp"
 		case next.kind == tokWord && !next.upper:
 			if cls[end]&wSpeech != 0 {
 				return true
@@ -951,12 +952,25 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 			titled = true
 		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
 			titled = titled && c&wTitleMod != 0
+			if c&wPlace != 0 && k+1 < j && placePrefix(pe.toks[k].text) {
+				k++ // "San Diego Padres", "Santa Cruz": the next word is the place's too
+			}
 		case c&wOrg != 0 && pe.titleAfter(k+1, j) >= 0:
 		default:
 			return k, titled
 		}
 	}
 	return k, titled
+}
+
+// placePrefix reports whether w opens the name of a place whose next word is
+// often a given name: San Francisco, Santa Clara, Sao Paulo, Los Angeles.
+func placePrefix(w string) bool {
+	switch strings.ToLower(w) {
+	case "san", "santa", "sao", "são", "los", "las", "st", "st.", "saint", "puerto", "ciudad":
+		return true
+	}
+	return false
 }
 
 // titleAfter returns the index of the last title in toks[from:to-1] that is
