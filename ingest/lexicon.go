@@ -116,7 +116,7 @@ const (
 	division movement faction militia ministry department council committee commission court valley
 	island islands peninsula mountains desert lake sea gulf bay basin coast border highway motorway
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
-	centre tower building plant factory mine refinery oilfield accord`
+	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames

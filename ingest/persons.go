@@ -504,7 +504,17 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if k >= end {
 		return 0, 0
 	}
-	if next := end; next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
+	next := end
+	if next+2 < len(toks) && toks[next].text == "(" && !toks[end-1].poss {
+		// "James Capel (Far East) Ltd": a suffix after a parenthesis.
+		for m := next + 1; m < len(toks) && m < next+5; m++ {
+			if toks[m].text == ")" {
+				next = m + 1
+				break
+			}
+		}
+	}
+	if next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
 		(toks[next].upper && cls[next]&wOrgSuffix != 0) ||
 		(toks[next].text == "and" && next+1 < len(toks) && toks[next+1].upper && cls[next+1]&wOrgSuffix != 0)) {
 		return k, end
@@ -661,9 +671,13 @@ func (pe *personExtractor) firmChain(end int) int {
 // name a company: a possessive that is no one's, as the name of a firm is
 // ("Moody's said", "rated by Standard and Poor's and", "Poor's Corp"); a
 // financial occupation after it ("Merrill Lynch analyst") or before it with
-// "with" or "at" ("an economist with Smith Barney"); the manager of a bond
-// issue ("lead manager Nomura"); "X said its" and "X, which", where a person
-// would be "his" or "who".
+// "with", "at" or "by" ("an economist with Smith Barney", "co-managed by
+// Salomon"); the manager of a bond issue ("lead manager Nomura"); "X said its"
+// and "X, which", where a person would be "his" or "who"; a noun for a firm or
+// a thing before it ("the brokerage firm Morgan Stanley") or after it ("the
+// Tanjug news agency"); a company joined to it by a slash ("Royal Dutch/Shell
+// Group"); a person before it with "of" ("Caroline Levy of E.F. Hutton"); a word
+// built as a company's (Citicorp).
 func (pe *personExtractor) firmCue(i, end int) bool {
 	toks, cls := pe.toks, pe.classes
 	var next, next2 *token
@@ -706,6 +720,10 @@ func (pe *personExtractor) firmCue(i, end int) bool {
 	if next != nil && next.kind == tokWord && !next.upper && firmRoles[next.text] {
 		return true
 	}
+	if next != nil && next2 != nil && next.kind == tokWord && !next.upper && next2.kind == tokWord && !next2.upper &&
+		cls[end]&(wStop|wSpeech) == 0 && cls[end+1]&wThing != 0 {
+		return true // "the official Tanjug news agency"
+	}
 	if next != nil && next2 != nil && next2.text == "its" && (next.text == "said" || next.text == "says") {
 		return true
 	}
@@ -714,6 +732,30 @@ func (pe *personExtractor) firmCue(i, end int) bool {
 	}
 	if i >= 2 && (toks[i-1].text == "with" || toks[i-1].text == "at") && firmStaff[toks[i-2].text] {
 		return true
+	}
+	if i >= 2 && toks[i-1].text == "by" && firmStaff[toks[i-2].text] && !toks[i-2].upper {
+		return true // "co-managed by", "underwritten by"
+	}
+	if i >= 1 && toks[i-1].kind == tokWord && firmNouns[strings.ToLower(toks[i-1].text)] &&
+		(!toks[i-1].upper || pe.sentenceStart(i-1)) {
+		return true // "the brokerage firm Merrill Lynch", "Stockbrokers James Capel said"
+	}
+	if next != nil && next2 != nil && next.text == "/" && next2.upper {
+		// "Royal Dutch/Shell Group": a name joined to a company's.
+		for m := end + 1; m < len(toks) && m < end+5 && toks[m].kind == tokWord && toks[m].upper; m++ {
+			if pe.orgSuffix(m) || companyHeads[strings.ToLower(toks[m].text)] {
+				return true
+			}
+		}
+	}
+	if i >= 3 && toks[i-1].text == "of" && len(pe.mentions) > 0 {
+		// "Caroline Levy of E.F. Hutton": a person's affiliation.
+		if m := pe.mentions[len(pe.mentions)-1]; m.multi && m.person && m.end == toks[i-2].end() {
+			return true
+		}
+	}
+	if end-i == 1 && corporateWord(toks[i].text) {
+		return true // Citicorp, Bancorp, Citibank
 	}
 	if i >= 1 && bondManagers[strings.ToLower(toks[i-1].text)] {
 		return true
@@ -728,7 +770,8 @@ var firmRoles = map[string]bool{
 	"analyst": true, "analysts": true, "economist": true, "economists": true, "strategist": true,
 	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
 	"brokers": true, "unit": true, "units": true, "subsidiary": true, "subsidiaries": true, "affiliate": true,
-	"shares": true, "stock": true, "stockholders": true, "shareholders": true,
+	"shares": true, "stock": true, "stockholders": true, "shareholders": true, "co-managed": true,
+	"co-manage": true, "co-manages": true, "lead-managed": true, "lead-manages": true,
 }
 
 // firmStaff work "with" or "at" a firm: "an analyst with Smith Barney".
@@ -739,11 +782,47 @@ var firmStaff = map[string]bool{
 	"official": true, "officials": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
 	"vice-president": true, "president": true, "chairman": true, "manager": true, "managers": true,
 	"banker": true, "bankers": true, "specialist": true, "consultant": true, "consultants": true,
+	"co-managed": true, "lead-managed": true, "underwritten": true, "solely": true,
 }
 
 // bondManagers come before the name of the bank that leads a bond issue.
 var bondManagers = map[string]bool{
 	"co-manager": true, "co-managers": true, "co-lead": true, "underwriter": true, "underwriters": true,
+	"lead-manager": true, "lead-managers": true,
+}
+
+// firmNouns come before the name of a firm, not of a person: "the investment
+// firm Morgan Stanley", "brokers James Capel". (A broker, an insurer or a centre
+// in the singular may be a person's occupation.)
+var firmNouns = map[string]bool{
+	"firm": true, "firms": true, "company": true, "brokerage": true, "brokerages": true, "brokers": true,
+	"stockbrokers": true, "bank": true, "banks": true, "conglomerate": true, "consortium": true,
+	"concern": true, "insurers": true, "underwriters": true, "partnership": true, "carrier": true,
+	"airline": true, "newspaper": true, "daily": true, "weekly": true, "magazine": true, "broadcaster": true,
+}
+
+// companyHeads end the names of companies (but not of parliaments or
+// councils): "Royal Dutch/Shell Group", not "the Gingrich/Dole Congress".
+var companyHeads = map[string]bool{
+	"group": true, "holdings": true, "industries": true, "corporation": true, "company": true,
+	"companies": true, "enterprises": true, "partners": true, "bancorp": true,
+}
+
+// corporateWord reports whether a single word is built as a company's name
+// is: Citicorp, Bancorp, Citibank.
+func corporateWord(w string) bool {
+	w = strings.ToLower(w)
+	for _, e := range []string{"corp", "bank"} {
+		if len(w) > len(e)+2 && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceStart reports whether toks[i] opens a sentence or a line.
+func (pe *personExtractor) sentenceStart(i int) bool {
+	return i == 0 || pe.toks[i].newline || sentenceBoundary(pe.toks[i-1].text)
 }
 
 // sentenceOpener reports whether toks[i], capitalized only because it opens a

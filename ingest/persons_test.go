@@ -179,6 +179,16 @@ func TestExtractPersons(t *testing.T) {
 			text: "Midfielders - Tomas Barreto, Ricardo Sa Pinto.\nThe firm is controlled by a son of President Marwoto, which plans to expand.",
 			want: []string{"Tomas Barreto", "Ricardo Sa Pinto", "Marwoto"},
 		},
+		{
+			name: "more firm cues: a firm noun before, an affiliation, a slash, a company's word, a parenthesis",
+			text: "The investment firm Halvard Pryce advised. Said Ana Weiss of Brenner Hollis: \"No.\"\nBrokers Tobias Renn (Far East) Ltd said Tobias Renn expects gains. Marlow Dutch/Shell Group and Verracorp said the official Pelco news agency erred. Halvard Pryce, Brenner Hollis and Pelco said nothing.",
+			want: []string{"Ana Weiss"},
+		},
+		{
+			name: "not a firm: a name before a congress, in a singular occupation",
+			text: "The Gingrich/Dole Congress met. Speaker Newt Gingrich spoke. The other was insurer Thierry Dehaan.",
+			want: []string{"Newt Gingrich", "Thierry Dehaan"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
