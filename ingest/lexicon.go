@@ -16,7 +16,7 @@ import (
 // lists; names/README.md says where each file comes from, and names/NOTICE, embedded
 // with them so that it travels with every binary, carries the MIT notices.
 //
-//go:embed names/first.txt.gz names/last.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
+//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
 var names embed.FS
 
 // Word classes. One map lookup per token gives every class a word belongs to, which
@@ -39,6 +39,7 @@ const (
 	wSpeech                         // said, told: a person speaks
 	wThing                          // a lower-case noun after a name of a thing: airport, rebels
 	wHead                           // ends the name of a place or organization: Street, Falls, Works
+	wGiven                          // a given name and rarely a surname: Paul, James, Kiichi
 )
 
 // wNotName marks the classes that rule a capitalized word out as a person's name.
@@ -281,6 +282,12 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	}
 	eachEmbedded("names/first.txt.gz", func(w string) { lx.words[w] |= wFirst })
 	eachEmbedded("names/last.txt.gz", func(w string) { lx.words[w] |= wLast })
+	eachEmbedded("names/given.txt.gz", func(w string) { lx.words[w] |= wGiven })
+	for w, c := range lx.words {
+		if c&(wFirst|wLast) == wFirst {
+			lx.words[w] = c | wGiven
+		}
+	}
 	eachEmbedded("names/ambiguous.txt", func(w string) { lx.words[w] |= wAmbiguous })
 	eachEmbedded("names/titles.txt", func(w string) {
 		if !strings.Contains(w, " ") {

@@ -97,6 +97,7 @@ type mention struct {
 	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
 	person, evidence bool
 	caps             bool    // set in capitals (a headline): only matched, never a person alone
+	titled           bool    // a title comes before a single word: "Mr. Sharon", "Senator Kerry"
 	notName          bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
 	score            float32 // the tagger's margin for a mention it found, else 0
 }
@@ -618,6 +619,13 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		}
 		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
+		mn.titled = titled
+		if titled && k > i && firstClass&wGiven != 0 && royalTitle(toks[k-1].text) {
+			// "King Fahd", "Prince Charles", "Mullah Omar": a given name is the
+			// name of a monarch or a cleric with the title.
+			mn.parts = []string{toks[k-1].text, toks[k].text}
+			mn.multi, mn.person = true, true
+		}
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
@@ -909,7 +917,7 @@ func (pe *personExtractor) nameShaped(k, end int, needLexicon bool) bool {
 		if c&wParticle != 0 && !pe.toks[m].upper {
 			continue
 		}
-		if c&^(wFirst|wLast|wAmbiguous) != 0 || !plainWord(pe.toks[m].text) || pe.seenLower(pe.toks[m].text) ||
+		if c&^(wFirst|wLast|wAmbiguous|wGiven) != 0 || !plainWord(pe.toks[m].text) || pe.seenLower(pe.toks[m].text) ||
 			lowerTail(pe.toks[m].text) {
 			return false
 		}
@@ -1040,6 +1048,17 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 		}
 	}
 	return k, titled
+}
+
+// royalTitle reports whether w is the title of a monarch or a cleric, which
+// stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar.
+func royalTitle(w string) bool {
+	switch strings.ToLower(w) {
+	case "king", "queen", "prince", "princess", "emperor", "empress", "pope", "sultan", "emir", "sheikh",
+		"sheik", "mullah", "grand duke", "archduke", "tsar", "czar", "shah":
+		return true
+	}
+	return false
 }
 
 // placePrefix reports whether w opens the name of a place whose next word is
@@ -1181,6 +1200,9 @@ type person struct {
 	parts []string // lower case, particles included
 	pos   int
 	count int
+	// titled: a title came before a mention of the name alone; a given name
+	// alone names a person only so ("Mr. Sharon").
+	titled bool
 }
 
 func (p *person) first() string { return p.parts[0] }
@@ -1326,7 +1348,17 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 			of[i] = p
 		}
 	}
-	people = slices.DeleteFunc(people, func(p *person) bool { return orgs.covers(p.parts) })
+	for i, p := range of {
+		if p != nil && mentions[i].titled {
+			p.titled = true
+		}
+	}
+	lx := loadLexicon()
+	people = slices.DeleteFunc(people, func(p *person) bool {
+		// A given name alone is no one's name ("Alex" of "Alex. Brown and Sons"),
+		// unless a title shows it to be used as a surname.
+		return orgs.covers(p.parts) || len(p.parts) == 1 && !p.titled && lx.words[p.parts[0]]&wGiven != 0
+	})
 	slices.SortStableFunc(people, func(a, b *person) int { return a.pos - b.pos })
 	index := make(map[*person]int, len(people))
 	for i, p := range people {

@@ -189,6 +189,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "The Gingrich/Dole Congress met. Speaker Newt Gingrich spoke. The other was insurer Thierry Dehaan.",
 			want: []string{"Newt Gingrich", "Thierry Dehaan"},
 		},
+		{
+			name: "a given name alone is no one, unless a title makes it a surname or a monarch's name",
+			text: "The fund is run by Alex. Brown and Sons Inc, Paul said. Mr. Sharon met King Fahd and Prince Charles; Fahd said Charles would return.",
+			want: []string{"Sharon", "King Fahd", "Prince Charles"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
