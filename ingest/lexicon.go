@@ -59,7 +59,7 @@ const (
 	chairman chairwoman chairperson ceo speaker envoy commissioner director superintendent sheriff
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
-	taoiseach hon hon. esq mme mlle messrs sister`
+	taoiseach hon hon. esq mme mlle messrs sister mother`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
@@ -236,7 +236,11 @@ const (
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
 	invitational tournament grand slam athletics income land
 	agreement agreements accords pact pacts protocol charter product products average averages
-	departments ministries agencies committees councils commissions`
+	departments ministries agencies committees councils commissions
+	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
+	compania compañía companhia gesellschaft verlag werke nationale generale générale`
+	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
+	// and German companies' names (Credit Lyonnais, Airbus Industrie).
 	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong
 	// Kong Dollar"; the ones that are also common names (Mark, Rand, Yuan,
 	// Pound, Sterling, Lira) are left out.

@@ -560,6 +560,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 {
 		return 0, 0
 	}
+	for end-k >= 3 && !titled && pe.ordinaryFirst(k) {
+		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
+	}
 	firstClass := cls[k]
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
@@ -595,6 +598,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		mn.parts = append(mn.parts, toks[m].text)
 	}
 	lastClass := cls[end-1]
+	if words >= 2 && !titled && !role && pe.ordinaryFirst(k) {
+		return 0, 0 // "Credit Lyonnais" where the text speaks of credit
+	}
 	if words >= 2 {
 		mn.multi = true
 		switch {
@@ -625,6 +631,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			// name of a monarch or a cleric with the title.
 			mn.parts = []string{toks[k-1].text, toks[k].text}
 			mn.multi, mn.person = true, true
+			mn.pos = toks[k-1].start
 		}
 	}
 	pe.mentions = append(pe.mentions, mn)
@@ -1050,12 +1057,21 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 	return k, titled
 }
 
+// ordinaryFirst reports whether the word at toks[k], the first of a name of two
+// words or more, is an ordinary word rather than a given name: no lexicon
+// knows it as a given name and the text also writes it in lower case ("Credit
+// Lyonnais" in a story about credit, "Gross Domestic Product").
+func (pe *personExtractor) ordinaryFirst(k int) bool {
+	return pe.classes[k]&wFirst == 0 && !pe.toks[k].initial && pe.seenLower(pe.toks[k].text)
+}
+
 // royalTitle reports whether w is the title of a monarch or a cleric, which
-// stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar.
+// stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar, Mother
+// Teresa.
 func royalTitle(w string) bool {
 	switch strings.ToLower(w) {
 	case "king", "queen", "prince", "princess", "emperor", "empress", "pope", "sultan", "emir", "sheikh",
-		"sheik", "mullah", "grand duke", "archduke", "tsar", "czar", "shah":
+		"sheik", "mullah", "archduke", "tsar", "czar", "shah", "mother":
 		return true
 	}
 	return false

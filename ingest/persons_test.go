@@ -194,6 +194,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "The fund is run by Alex. Brown and Sons Inc, Paul said. Mr. Sharon met King Fahd and Prince Charles; Fahd said Charles would return.",
 			want: []string{"Sharon", "King Fahd", "Prince Charles"},
 		},
+		{
+			name: "an ordinary word opens no name; foreign companies' words",
+			text: "Credit Holt eased credit terms, a broker said. Broker Khurshid Alam said banks lend. Banque Veraud and Airbus Industrie agreed, Mother Teresa said.",
+			want: []string{"Khurshid Alam", "Mother Teresa"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

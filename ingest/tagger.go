@@ -498,6 +498,9 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	if last&wTitle != 0 && !toks[j-1].initial || !m.multi && last&(wNotName|wTitle) != 0 {
 		m.notName = true
 	}
+	if m.multi && pe.ordinaryFirst(i) {
+		m.notName = true
+	}
 	return m
 }
 
