@@ -21,6 +21,12 @@ import (
 //
 // Enrich does no I/O and cannot fail.
 func Enrich(a *corpus.Article) {
+	enrich(a)
+}
+
+// enrich is Enrich, and returns the companies the text names (see
+// extractPeople), for the archive's NameBook.
+func enrich(a *corpus.Article) (firms []string) {
 	if a.Outlet == "" {
 		a.Outlet = ExtractOutlet(a)
 	}
@@ -36,11 +42,12 @@ func Enrich(a *corpus.Article) {
 	}
 	if len(a.Persons) > 0 {
 		a.Persons = NormalizePersons(a.Persons)
-		return
+		return nil
 	}
 	text := maskSpans(a.Body, credits.Spans)
 	if a.Title != "" {
 		text = a.Title + "\n" + text
 	}
-	a.Persons = ExtractPersons(text)
+	a.Persons, firms = extractPeople(text)
+	return firms
 }

@@ -559,10 +559,14 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
-	Enrich(&a)
+	firms := enrich(&a)
 	if ex.names != nil {
-		a.Persons = ex.names.ResolveAll(a.Persons)
-		ex.names.Add(a.Persons)
+		// The book learns the names as the text writes them, and the article
+		// gets the names the archive shows.
+		extracted := a.Persons
+		ex.names.AddFirms(firms)
+		a.Persons = ex.names.ResolveAll(extracted)
+		ex.names.Learn(extracted, a.Persons)
 	}
 	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"

@@ -238,7 +238,7 @@ const (
 	agreement agreements accords pact pacts protocol charter product products average averages
 	departments ministries agencies committees councils commissions
 	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
-	compania compañía companhia gesellschaft verlag werke nationale generale générale`
+	compania compañía companhia gesellschaft verlag werke usines nationale generale générale`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
 	// and German companies' names (Credit Lyonnais, Airbus Industrie).
 	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong

@@ -19,10 +19,23 @@ import (
 // nouns, speech verbs) in one pass; it never returns organizations, places or
 // pronouns on purpose, but a rule-based tagger does make mistakes.
 func ExtractPersons(text string) []string {
+	persons, _ := extractPeople(text)
+	return persons
+}
+
+// extractPeople is ExtractPersons, and also returns the names of the companies
+// the text shows ("merrill lynch" of "Merrill Lynch and Co Inc"), lower case,
+// for the archive to learn which names are companies' where no text says so.
+func extractPeople(text string) (persons, firms []string) {
 	pe := personsPool.Get().(*personExtractor)
 	defer personsPool.Put(pe)
 	people, _, _ := pe.extractTagged(text)
-	return personNames(people)
+	for _, n := range pe.orgs.names {
+		if len(n) > 0 {
+			firms = append(firms, strings.Join(n, " "))
+		}
+	}
+	return personNames(people), firms
 }
 
 // Mention is one place where text names a person: the byte span [Start, End) of
