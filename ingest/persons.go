@@ -86,7 +86,7 @@ type personExtractor struct {
 	mentions  []mention
 	buf       [64]byte
 	orgs      organizations // what the text shows to be companies and places
-	teams     [][2]int        // capitalized runs that a results line shows to be teams, by token
+	teams     [][2]int      // capitalized runs that a results line shows to be teams, by token
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
