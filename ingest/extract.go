@@ -24,9 +24,9 @@ func Enrich(a *corpus.Article) {
 	enrich(a)
 }
 
-// enrich is Enrich, and returns the companies the text names (see
-// extractPeople), for the archive's NameBook.
-func enrich(a *corpus.Article) (firms []string) {
+// enrich is Enrich, and returns the companies and the weak names the text
+// shows (see extractPeople), for the archive's NameBook.
+func enrich(a *corpus.Article) (firms, weak []string) {
 	if a.Outlet == "" {
 		a.Outlet = ExtractOutlet(a)
 	}
@@ -42,12 +42,12 @@ func enrich(a *corpus.Article) (firms []string) {
 	}
 	if len(a.Persons) > 0 {
 		a.Persons = NormalizePersons(a.Persons)
-		return nil
+		return nil, nil
 	}
 	text := maskSpans(a.Body, credits.Spans)
 	if a.Title != "" {
 		text = a.Title + "\n" + text
 	}
-	a.Persons, firms = extractPeople(text)
-	return firms
+	a.Persons, firms, weak = extractPeople(text)
+	return firms, weak
 }

@@ -559,14 +559,9 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
-	firms := enrich(&a)
+	firms, weak := enrich(&a)
 	if ex.names != nil {
-		// The book learns the names as the text writes them, and the article
-		// gets the names the archive shows.
-		extracted := a.Persons
-		ex.names.AddFirms(firms)
-		a.Persons = ex.names.ResolveAll(extracted)
-		ex.names.Learn(extracted, a.Persons)
+		ex.names.apply(&a, firms, weak)
 	}
 	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"

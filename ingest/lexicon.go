@@ -235,7 +235,7 @@ const (
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
 	invitational tournament grand slam athletics income land
-	agreement agreements accords pact pacts protocol charter product products average averages
+	agreement agreements accords pact pacts protocol charter product products average averages marketing
 	departments ministries agencies committees councils commissions
 	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
 	compania compañía companhia gesellschaft verlag werke usines nationale generale générale`

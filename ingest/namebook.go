@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/article-archive/archive/corpus"
 )
 
 // NameBook carries person names across the articles of an archive, so that the
@@ -275,6 +277,45 @@ func (b *NameBook) ResolveAll(persons []string) []string {
 		}
 	}
 	return out
+}
+
+// ResolveWeak returns the canonical names (see Canonical) of the weak names
+// the book knows: words a headline gives as someone's surname ("Volcker" of
+// "VOLCKER SAYS") that resolve to a full name. Names it does not know are
+// dropped: it takes the archive to tell Volcker from Texaco.
+func (b *NameBook) ResolveWeak(names []string) []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || strings.ContainsAny(n, " \t") {
+			continue
+		}
+		r := b.resolve(n)
+		if r == n {
+			continue
+		}
+		if c := b.canonical(r); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// apply gives an article the names the archive shows for its persons, adds
+// the weak names the archive knows (see ResolveWeak), and learns from it: its
+// companies, and its names as extracted and as shown (see Learn).
+func (b *NameBook) apply(a *corpus.Article, firms, weak []string) {
+	extracted := a.Persons
+	b.AddFirms(firms)
+	a.Persons = b.ResolveAll(extracted)
+	for _, w := range b.ResolveWeak(weak) {
+		if !slices.Contains(a.Persons, w) {
+			a.Persons = append(a.Persons, w)
+		}
+	}
+	b.Learn(extracted, a.Persons)
 }
 
 // Aliases returns every person name the book knows whose canonical name (see

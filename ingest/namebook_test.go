@@ -153,3 +153,14 @@ func TestNameBookLearn(t *testing.T) {
 		t.Errorf("Resolve(Yeutter) = %q, want Clayton Yeutter", got)
 	}
 }
+
+func TestNameBookResolveWeak(t *testing.T) {
+	var b NameBook
+	for range 3 {
+		b.Add([]string{"Paul Volcker", "Rilwanu Lukman", "Loan Marketing"})
+	}
+	got := b.ResolveWeak([]string{"Volcker", "Usx", "Rilwanu Lukman", "Loan Marketing", "Helena Okafor"})
+	if diff := cmp.Diff([]string{"Paul Volcker"}, got); diff != "" {
+		t.Errorf("ResolveWeak mismatch (-want +got):\n%s", diff)
+	}
+}

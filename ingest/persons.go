@@ -19,23 +19,48 @@ import (
 // nouns, speech verbs) in one pass; it never returns organizations, places or
 // pronouns on purpose, but a rule-based tagger does make mistakes.
 func ExtractPersons(text string) []string {
-	persons, _ := extractPeople(text)
+	persons, _, _ := extractPeople(text)
 	return persons
 }
 
 // extractPeople is ExtractPersons, and also returns the names of the companies
 // the text shows ("merrill lynch" of "Merrill Lynch and Co Inc"), lower case,
-// for the archive to learn which names are companies' where no text says so.
-func extractPeople(text string) (persons, firms []string) {
+// for the archive to learn which names are companies' where no text says so,
+// and the weak names: words a headline or a speech verb shows to be someone's
+// name that the text names no one by ("VOLCKER SAYS" in a story of one line),
+// for the archive to resolve if it knows whom they mean.
+func extractPeople(text string) (persons, firms, weak []string) {
 	pe := personsPool.Get().(*personExtractor)
 	defer personsPool.Put(pe)
-	people, _, _ := pe.extractTagged(text)
+	people, mentions, who := pe.extractTagged(text)
 	for _, n := range pe.orgs.names {
 		if len(n) > 0 {
 			firms = append(firms, strings.Join(n, " "))
 		}
 	}
-	return personNames(people), firms
+	for i, m := range mentions {
+		if !m.weak || who[i] >= 0 {
+			continue
+		}
+		parts := make([]string, len(m.parts))
+		for k, p := range m.parts {
+			parts[k] = strings.ToLower(p)
+		}
+		if pe.orgs.covers(parts) {
+			continue
+		}
+		name := strings.Join(m.parts, " ")
+		if m.caps {
+			for k, p := range parts {
+				parts[k] = capitalize(p)
+			}
+			name = strings.Join(parts, " ")
+		}
+		if !slices.Contains(weak, name) {
+			weak = append(weak, name)
+		}
+	}
+	return personNames(people), firms, weak
 }
 
 // Mention is one place where text names a person: the byte span [Start, End) of
@@ -109,10 +134,15 @@ type mention struct {
 	// person: the words alone show a person (a known given name, a title, a role);
 	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
 	person, evidence bool
-	caps             bool    // set in capitals (a headline): only matched, never a person alone
-	titled           bool    // a title comes before a single word: "Mr. Sharon", "Senator Kerry"
-	notName          bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
-	score            float32 // the tagger's margin for a mention it found, else 0
+	caps             bool // set in capitals (a headline): only matched, never a person alone
+	// weak: a headline or a speech verb shows the words to be someone's name, but
+	// no lexicon knows them ("VOLCKER SAYS", "Sumita says"): unless the text
+	// names the person, only the archive can tell whom they mean (see
+	// NameBook.ResolveWeak).
+	weak    bool
+	titled  bool    // a title comes before a single word: "Mr. Sharon", "Senator Kerry"
+	notName bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
+	score   float32 // the tagger's margin for a mention it found, else 0
 }
 
 const maxNameWords = 4
@@ -386,8 +416,9 @@ func (pe *personExtractor) classify(w string) uint32 {
 		}
 	}
 	if i := bytes.IndexByte(b, '-'); i > 0 {
-		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(b[bytes.LastIndexByte(b, '-')+1:])]
-		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+		tailWord := b[bytes.LastIndexByte(b, '-')+1:]
+		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(tailWord)]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, string(tailWord))
 	}
 	return 0
 }
@@ -402,8 +433,19 @@ func classifyLower(lx *lexicon, lower string) uint32 {
 		}
 	}
 	if i := strings.IndexByte(lower, '-'); i > 0 {
-		head, tail := lx.words[lower[:i]], lx.words[lower[strings.LastIndexByte(lower, '-')+1:]]
-		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+		tailWord := lower[strings.LastIndexByte(lower, '-')+1:]
+		head, tail := lx.words[lower[:i]], lx.words[tailWord]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, tailWord)
+	}
+	return 0
+}
+
+// titleSuffix returns wTitle for a title with a suffix that keeps it one
+// (Minister-designate, Governor-elect), else 0.
+func titleSuffix(head uint32, tail string) uint32 {
+	switch tail {
+	case "designate", "elect", "general":
+		return head & wTitle
 	}
 	return 0
 }
@@ -479,9 +521,13 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	if allCaps {
 		// A headline in capitals: its words may repeat a name the body spells out.
+		// Those a headline shows as someone's ("VOLCKER SAYS", "TREASURY'S BAKER
+		// SEES", "... - SUBROTO") are weak: the archive may know whom they mean.
+		ws, we := pe.headlineName(i, j)
 		for k := i; k < j; k++ {
 			if toks[k].allCaps && cls[k]&wNotName == 0 {
-				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true})
+				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true,
+					weak: ws == k && we == k+1})
 			}
 		}
 		// "DAVEY JOHNSON": two or three words that may spell out a full name.
@@ -490,7 +536,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 				if cls[k]&wNotName != 0 || cls[k+n-1]&wNotName != 0 {
 					continue
 				}
-				mn := mention{pos: toks[k].start, end: toks[k+n-1].end(), parts: make([]string, n), multi: true, caps: true}
+				mn := mention{pos: toks[k].start, end: toks[k+n-1].end(), parts: make([]string, n), multi: true, caps: true,
+					weak: ws == k && we == k+n}
 				for m := range n {
 					mn.parts[m] = toks[k+m].text
 				}
@@ -602,6 +649,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
 	}
+	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps {
+		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
+	}
 
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
@@ -638,6 +688,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		}
 		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
+		mn.weak = !mn.evidence && speech && firstClass == 0 && plainWord(toks[k].text) && !pe.seenLower(toks[k].text)
 		mn.titled = titled
 		if titled && k > i && firstClass&wGiven != 0 && royalTitle(toks[k-1].text) {
 			// "King Fahd", "Prince Charles", "Mullah Omar": a given name is the
@@ -905,9 +956,14 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 	}
 	// "the Harbor Workers", but not "the Tom Cruise film", where a person's name
 	// modifies the noun after it.
-	if k > 0 && toks[k-1].kind == tokWord && (toks[k-1].text == "the" || toks[k-1].text == "The") &&
-		!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
-		return true
+	for _, b := range []int{k, i} {
+		if b > 0 && toks[b-1].kind == tokWord && (toks[b-1].text == "the" || toks[b-1].text == "The") &&
+			!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
+			return true
+		}
+		if strongFirst {
+			break // "the Exchequer Nigel Lawson", but "The Student Loan Marketing"
+		}
 	}
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && toks[i-2].upper &&
 		cls[i-2]&(wOrg|wHead|wPlace) != 0 && cls[i-2]&wTitle == 0 {
@@ -1068,6 +1124,64 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 		}
 	}
 	return k, titled
+}
+
+// headlineName returns the tokens [s, e) of the name a headline in capitals,
+// the run toks[i:j], shows as someone's: one to three words before a verb of
+// headlines ("VOLCKER SAYS", "TREASURY'S BAKER SEES", "PRESIDENT REAGAN VOWS"),
+// or after a dash at the end of the line ("... PRICES - SUBROTO"); else 0, 0.
+func (pe *personExtractor) headlineName(i, j int) (s, e int) {
+	toks := pe.toks
+	for v := i + 1; v < j; v++ {
+		if !headlineVerbs[strings.ToLower(toks[v].text)] {
+			continue
+		}
+		s := v
+		for s > i && v-s < 3 && pe.capsNameWord(s-1) {
+			s--
+		}
+		if s < v && (s == i || !pe.capsNameWord(s-1)) {
+			return s, v
+		}
+	}
+	if i > 0 && toks[i-1].text == "-" && j-i <= 3 && (j == len(toks) || toks[j].newline) {
+		s := i
+		for s < j && !pe.capsNameWord(s) {
+			s++
+		}
+		for k := s; k < j; k++ {
+			if !pe.capsNameWord(k) {
+				return 0, 0
+			}
+		}
+		if s < j {
+			return s, j
+		}
+	}
+	return 0, 0
+}
+
+// capsNameWord reports whether toks[k], in capitals, may be a word of a
+// person's name: a plain word of three letters or more (not an acronym such
+// as USX), known as nothing else, not possessive (TREASURY'S names who speaks
+// for it).
+func (pe *personExtractor) capsNameWord(k int) bool {
+	t := &pe.toks[k]
+	return t.allCaps && !t.initial && !t.poss && len(t.text) >= 3 && plainWord(t.text) &&
+		pe.classes[k]&(wNotName|wTitle|wTitleMod|wRole|wSpeech|wThing|wHead) == 0 &&
+		strings.ContainsAny(t.text, "AEIOUY")
+}
+
+// headlineVerbs follow the name of whoever a headline quotes or reports on.
+var headlineVerbs = map[string]bool{
+	"says": true, "said": true, "sees": true, "urges": true, "warns": true, "forecasts": true,
+	"calls": true, "tells": true, "expects": true, "predicts": true, "denies": true,
+	"reiterates": true, "declines": true, "opposes": true, "rejects": true, "backs": true,
+	"plans": true, "wants": true, "vows": true, "blasts": true, "asks": true, "confirms": true,
+	"proposes": true, "favours": true, "favors": true, "defends": true, "doubts": true,
+	"hints": true, "repeats": true, "stresses": true, "agrees": true, "meets": true, "hopes": true,
+	"criticises": true, "criticizes": true, "welcomes": true, "seeks": true, "resigns": true,
+	"quits": true, "fears": true, "insists": true, "admits": true, "attacks": true,
 }
 
 // ordinaryFirst reports whether the word at toks[k], the first of a name of two

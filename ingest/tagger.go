@@ -501,6 +501,13 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	if m.multi && pe.ordinaryFirst(i) {
 		m.notName = true
 	}
+	// The end of a longer capitalized run that the rules took for a thing: "Jones
+	// Industrial Average" of "Dow Jones Industrial Average", "Loan Marketing" of
+	// "The Student Loan Marketing Association".
+	if p := i - 1; p >= 0 && !toks[i].newline && toks[p].kind == tokWord && toks[p].upper && !toks[p].poss &&
+		!toks[p].allCaps && !toks[p].initial && pe.classes[p]&(wTitle|wTitleMod|wNationality|wPlace|wStop|wRole|wFirst) == 0 {
+		m.notName = true
+	}
 	return m
 }
 
