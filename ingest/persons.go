@@ -194,9 +194,56 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		}
 		i = j
 	}
+	pe.partners()
 	pe.mentions = dropNameless(pe.mentions)
 	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
+}
+
+// partners records as a firm two words that the text writes (headlines in
+// capitals aside) only as a pair joined by "and", at least twice, neither a
+// given name: "Duff and Phelps", "Procter and Gamble". People paired so
+// ("Reagan and Gorbachev") are named apart too.
+func (pe *personExtractor) partners() {
+	toks := pe.toks
+	single := func(k int) bool {
+		t := &toks[k]
+		return t.kind == tokWord && t.upper && !t.allCaps && !t.initial && pe.classes[k]&(wFirst|wNotName|wTitle) == 0 &&
+			(k == 0 || toks[k-1].kind != tokWord || !toks[k-1].upper || t.newline || toks[k-1].poss)
+	}
+	var pairs map[[2]string]int
+	for k := 0; k+2 < len(toks); k++ {
+		if toks[k+1].text != "and" || toks[k].poss || !single(k) || !single(k+2) {
+			continue
+		}
+		if k+3 < len(toks) && toks[k+3].kind == tokWord && toks[k+3].upper && !toks[k+2].poss && !toks[k+3].newline {
+			continue // "Duff and Phelps Corp" is counted by its suffix; "and Phelps Dodge" is no pair
+		}
+		if pairs == nil {
+			pairs = map[[2]string]int{}
+		}
+		pairs[[2]string{strings.ToLower(toks[k].text), strings.ToLower(toks[k+2].text)}]++
+	}
+	for p, n := range pairs {
+		if n < 2 {
+			continue
+		}
+		seen := 0
+		for k := range toks {
+			if toks[k].kind == tokWord && toks[k].upper && !toks[k].allCaps &&
+				(strings.EqualFold(toks[k].text, p[0]) || strings.EqualFold(toks[k].text, p[1])) {
+				seen++
+			}
+		}
+		if seen > 2*n {
+			continue // one of them also stands alone: two people
+		}
+		if pe.orgs.words == nil {
+			pe.orgs.words = map[string]bool{}
+		}
+		pe.orgs.words[p[0]], pe.orgs.words[p[1]] = true, true
+		pe.orgs.names = append(pe.orgs.names, []string{p[0], p[1]})
+	}
 }
 
 // organizations is what a text shows to be the names of organizations and
@@ -648,6 +695,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
+	}
+	if end-k >= 2 && end == j && pe.quoted(i, j) {
+		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
 	}
 	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
@@ -1199,6 +1249,24 @@ func royalTitle(w string) bool {
 	switch strings.ToLower(w) {
 	case "king", "queen", "prince", "princess", "emperor", "empress", "pope", "sultan", "emir", "sheikh",
 		"sheik", "mullah", "archduke", "tsar", "czar", "shah", "mother":
+		return true
+	}
+	return false
+}
+
+// quoted reports whether the run toks[i:j] is all a quotation holds: the title
+// of a film, a book or a song, a slogan.
+func (pe *personExtractor) quoted(i, j int) bool {
+	if i == 0 || j >= len(pe.toks) {
+		return false
+	}
+	switch pe.toks[i-1].text {
+	case "\"", "“", "‘", "'", "«":
+	default:
+		return false
+	}
+	switch pe.toks[j].text {
+	case "\"", "”", "’", "'", "»":
 		return true
 	}
 	return false

@@ -204,6 +204,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "Holders of Canada Savings Bonds gained. The Student Loan Marketing\nAssociation said so, as did the Exchequer Nigel Lawson.",
 			want: []string{"Nigel Lawson"},
 		},
+		{
+			name: "partners written only as a pair are a firm; a quoted title is a work",
+			text: "Brannock and Vale cut the rating. Brannock and Vale said margins fell. Keller and Ostrow met; Keller and Ostrow agreed, said Keller, who told Ostrow. Mr. Ostrow praised \"Harbor Lights\" and the film \"Morgan Cole\".",
+			want: []string{"Keller", "Ostrow"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
