@@ -236,6 +236,7 @@ const (
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
 	invitational tournament grand slam athletics income land
 	agreement agreements accords pact pacts protocol charter product products average averages marketing
+	rights watch hurricane typhoon cyclone storm tropical
 	departments ministries agencies committees councils commissions
 	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
 	compania compañía companhia gesellschaft verlag werke usines nationale generale générale`
@@ -249,6 +250,12 @@ const (
 	escudo escudos schilling schillings riyal riyals dinar dinars dirham dirhams cruzado cruzados
 	cruzeiro cruzeiros australs shekel shekels drachma drachmas ecu ecus euro euros zloty zlotys
 	forint forints rupiah naira cedi shilling shillings`
+	// placePairs are places of two words whose words are also people's names:
+	// "Sierra Leone" is no Ms. Leone.
+	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso
+	cape-verde new-zealand hong-kong saudi-arabia south-africa north-korea south-korea east-timor
+	papua-guinea buenos-aires rio-janeiro sao-paulo los-angeles las-vegas santa-fe san-diego
+	san-jose san-francisco santo-domingo addis-ababa kuala-lumpur tel-aviv abu-dhabi`
 	// cityWords add capitals and large cities that the place list above lacks,
 	// but not those that are also common given names or surnames (San Jose,
 	// Austin, Perth, Medina).
@@ -271,6 +278,8 @@ const (
 
 type lexicon struct {
 	words map[string]uint32
+	// placePairs holds the places of two words, as "sierra leone".
+	placePairs map[string]bool
 	// outlets maps a web domain (no "www.") to the outlet's name.
 	outlets map[string]string
 }
@@ -320,6 +329,10 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(orgWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
+	lx.placePairs = map[string]bool{}
+	for _, w := range strings.Fields(placePairs) {
+		lx.placePairs[strings.ReplaceAll(w, "-", " ")] = true
+	}
 	eachEmbedded("names/outlets.tsv.gz", func(line string) {
 		if domain, name, ok := strings.Cut(line, "\t"); ok {
 			lx.outlets[domain] = name

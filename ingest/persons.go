@@ -141,6 +141,7 @@ type mention struct {
 	// NameBook.ResolveWeak).
 	weak    bool
 	titled  bool    // a title comes before a single word: "Mr. Sharon", "Senator Kerry"
+	royal   string  // the title of a monarch or a cleric before a single word: "King" of "King Fahd"
 	notName bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
 	score   float32 // the tagger's margin for a mention it found, else 0
 }
@@ -699,6 +700,11 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if end-k >= 2 && end == j && pe.quoted(i, j) {
 		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
 	}
+	for m := i; m+1 < j; m++ {
+		if pe.lx.placePairs[strings.ToLower(toks[m].text+" "+toks[m+1].text)] {
+			return 0, 0 // "Sierra Leone", "Costa Rica"
+		}
+	}
 	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
@@ -732,6 +738,11 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		}
 		mn.evidence = speech || sports && mn.person
+		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) {
+			// "Pope John Paul", "Crown Prince Abdullah bin Abdul": given names
+			// alone name a monarch or a cleric with the title.
+			mn.parts = append([]string{toks[k-1].text}, mn.parts...)
+		}
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
@@ -740,12 +751,11 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
 		mn.weak = !mn.evidence && speech && firstClass == 0 && plainWord(toks[k].text) && !pe.seenLower(toks[k].text)
 		mn.titled = titled
-		if titled && k > i && firstClass&wGiven != 0 && royalTitle(toks[k-1].text) {
-			// "King Fahd", "Prince Charles", "Mullah Omar": a given name is the
-			// name of a monarch or a cleric with the title.
-			mn.parts = []string{toks[k-1].text, toks[k].text}
-			mn.multi, mn.person = true, true
-			mn.pos = toks[k-1].start
+		if titled && k > i && royalTitle(toks[k-1].text) {
+			// "King Fahd", "Prince Charles", "Mullah Omar": the name of a monarch
+			// or a cleric known by one name is the title and the name, unless
+			// the text gives the name in full.
+			mn.royal = toks[k-1].text
 		}
 	}
 	pe.mentions = append(pe.mentions, mn)
@@ -1242,6 +1252,16 @@ func (pe *personExtractor) ordinaryFirst(k int) bool {
 	return pe.classes[k]&wFirst == 0 && !pe.toks[k].initial && pe.seenLower(pe.toks[k].text)
 }
 
+// allGiven reports whether every word of toks[k:end] is a given name.
+func (pe *personExtractor) allGiven(k, end int) bool {
+	for m := k; m < end; m++ {
+		if pe.classes[m]&wFirst == 0 && pe.classes[m]&wParticle == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // royalTitle reports whether w is the title of a monarch or a cleric, which
 // stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar, Mother
 // Teresa.
@@ -1414,6 +1434,9 @@ type person struct {
 	// titled: a title came before a mention of the name alone; a given name
 	// alone names a person only so ("Mr. Sharon").
 	titled bool
+	// royal: the title of a monarch or a cleric came before the name alone; a
+	// person known by one name is shown with it ("King Fahd").
+	royal string
 }
 
 func (p *person) first() string { return p.parts[0] }
@@ -1562,6 +1585,14 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 	for i, p := range of {
 		if p != nil && mentions[i].titled {
 			p.titled = true
+		}
+		if p != nil && mentions[i].royal != "" && p.royal == "" {
+			p.royal = mentions[i].royal
+		}
+	}
+	for _, p := range people {
+		if len(p.parts) == 1 && p.royal != "" {
+			p.name = p.royal + " " + p.name
 		}
 	}
 	lx := loadLexicon()

@@ -209,6 +209,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "Brannock and Vale cut the rating. Brannock and Vale said margins fell. Keller and Ostrow met; Keller and Ostrow agreed, said Keller, who told Ostrow. Mr. Ostrow praised \"Harbor Lights\" and the film \"Morgan Cole\".",
 			want: []string{"Keller", "Ostrow"},
 		},
+		{
+			name: "monarchs and clerics known by one name keep the title; storms and two-word places are no one",
+			text: "King Gyanendra met Pope John Paul in Sierra Leone as Hurricane Katrina neared. Gyanendra said the Pope was tired.",
+			want: []string{"King Gyanendra", "Pope John Paul"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
