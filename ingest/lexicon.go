@@ -59,7 +59,8 @@ const (
 	chairman chairwoman chairperson ceo speaker envoy commissioner director superintendent sheriff
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
-	taoiseach hon hon. esq mme mlle messrs sister mother`
+	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
+	secretaries chancellors premiers ambassadors generals kings queens princes sens reps`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney

@@ -22,9 +22,10 @@ import (
 //     only left out), and no other full name with that surname may be known
 //     (seen in MinCount articles and a tenth as many as the first). "Bush"
 //     stays "Bush" in an archive with both George Bush and George W. Bush;
-//   - names that differ only in case or accents ("REAGAN", "Jose Sarney") and
+//   - names that differ only in case or accents ("REAGAN", "Jose Sarney"),
 //     full names whose given names are one name and its familiar form ("Jim
-//     Wright", "James Wright") become the form the archive uses most;
+//     Wright", "James Wright") become the form the archive uses most, and an
+//     initial with a surname the one full name it stands for ("R. Croft");
 //   - a name the archive's stories show to be a company's more often than a
 //     person's ("Merrill Lynch" of "Merrill Lynch and Co Inc") is no one.
 //
@@ -116,12 +117,30 @@ func (b *NameBook) addSurname(name string, n int) {
 	if b.bySurname == nil {
 		b.bySurname = map[string]map[string]int{}
 	}
-	names := b.bySurname[surname]
-	if names == nil {
-		names = map[string]int{}
-		b.bySurname[surname] = names
+	keys := []string{surname}
+	// "Nouri al-Maliki" is "Maliki" alone too.
+	for _, article := range []string{"al-", "el-"} {
+		if rest, ok := strings.CutPrefix(surname, article); ok && rest != "" {
+			keys = append(keys, rest)
+		}
 	}
-	names[name] += n
+	// "Hu Jintao", "Chen Shui-bian": a family name that comes first, as Chinese
+	// and Korean names have it, is a surname that no lexicon knows as a given
+	// name before a word that no lexicon knows as a name.
+	if w := strings.Fields(strings.ToLower(name)); len(w) == 2 {
+		lx := loadLexicon()
+		if lx.words[w[0]]&(wLast|wFirst) == wLast && (lx.words[w[1]]&(wFirst|wLast) == 0 || strings.Contains(w[1], "-")) {
+			keys = append(keys, w[0])
+		}
+	}
+	for _, k := range keys {
+		names := b.bySurname[k]
+		if names == nil {
+			names = map[string]int{}
+			b.bySurname[k] = names
+		}
+		names[name] += n
+	}
 }
 
 // AddFirms records the companies the text of one article shows ("Merrill Lynch
@@ -229,6 +248,8 @@ func (b *NameBook) canonical(name string) string {
 		if r := b.resolve(name); r != name {
 			name = r
 		}
+	} else if r := b.fromInitial(name); r != "" {
+		name = r
 	}
 	key := foldName(name)
 	best, bestCount := name, 0
@@ -241,6 +262,40 @@ func (b *NameBook) canonical(name string) string {
 		return ""
 	}
 	return best
+}
+
+// fromInitial returns the full name an initial and a surname stand for ("R.
+// Croft" for Robert Croft, as scorecards write him): the only full name known
+// with that surname and a given name of that initial, seen in MinCount
+// articles; else "".
+func (b *NameBook) fromInitial(name string) string {
+	w := strings.Fields(name)
+	if len(w) != 2 || !isInitial(w[0]) {
+		return ""
+	}
+	surname, _ := bookSurname(name)
+	best, bestCount, second := "", 0, 0
+	for n, c := range b.bySurname[surname] {
+		first, _, _ := strings.Cut(n, " ")
+		if isInitial(first) || !strings.EqualFold(first[:1], w[0][:1]) {
+			continue
+		}
+		if c > bestCount || c == bestCount && n < best {
+			best, bestCount, second = n, c, max(second, bestCount)
+		} else {
+			second = max(second, c)
+		}
+	}
+	// As for surnames, a name seen in one article is no rival.
+	if bestCount < cmpOr(b.MinCount, 3) || second >= 2 && second*10 >= bestCount {
+		return ""
+	}
+	return best
+}
+
+// isInitial reports whether w is an initial: "R.", "J.R.".
+func isInitial(w string) bool {
+	return len(w) >= 2 && w[len(w)-1] == '.' && len(strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ.")) == 0
 }
 
 // firm reports whether the archive names a company beginning with the words of

@@ -164,3 +164,26 @@ func TestNameBookResolveWeak(t *testing.T) {
 		t.Errorf("ResolveWeak mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestNameBookSurnameForms(t *testing.T) {
+	var b NameBook
+	for range 4 {
+		b.Add([]string{"Nouri al-Maliki", "Hu Jintao", "Robert Croft", "Mark Waugh", "Steve Waugh"})
+	}
+	b.Add([]string{"Rita Croft"}) // once: no rival
+	tests := []struct{ in, want string }{
+		{"Maliki", "Nouri al-Maliki"},    // the surname without its article
+		{"Hu", "Hu Jintao"},              // a family name that comes first
+		{"R. Croft", "Robert Croft"},     // an initial stands for the one known name
+		{"M. Waugh", "Mark Waugh"},       // one Waugh of that initial
+		{"S. Waugh", "Steve Waugh"},      //
+		{"J. Waugh", "J. Waugh"},         // none
+		{"Waugh", "Waugh"},               // two known Waughs
+		{"Paul Volcker", "Paul Volcker"}, // nothing known
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
