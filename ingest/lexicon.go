@@ -150,7 +150,7 @@ const (
 	house hotel inn restaurant cafe market markets festival fair carnival show expo
 	championship championships cup games olympics open marathon derby prix trophy awards
 	prize gazette herald times post journal tribune chronicle courier ledger wire review
-	daily weekly magazine press radio television tv channel news report`
+	daily weekly magazine press radio television tv channel news report pro plus mini ultra`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
@@ -256,7 +256,8 @@ const (
 	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso
 	cape-verde new-zealand hong-kong saudi-arabia south-africa north-korea south-korea east-timor
 	papua-guinea buenos-aires rio-janeiro sao-paulo los-angeles las-vegas santa-fe san-diego
-	san-jose san-francisco santo-domingo addis-ababa kuala-lumpur tel-aviv abu-dhabi`
+	san-jose san-francisco santo-domingo addis-ababa kuala-lumpur tel-aviv abu-dhabi sierra-nevada
+	sierra-madre rocky-mountains`
 	// cityWords add capitals and large cities that the place list above lacks,
 	// but not those that are also common given names or surnames (San Jose,
 	// Austin, Perth, Medina).

@@ -700,6 +700,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if end-k >= 2 && end == j && pe.quoted(i, j) {
 		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
 	}
+	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && ordinaryEnding(toks[k].text) && pe.sentenceStart(k) &&
+		end < len(toks) && toks[end].text == "," {
+		return 0, 0 // "Personally, I": no name
+	}
 	for m := i; m+1 < j; m++ {
 		if pe.lx.placePairs[strings.ToLower(toks[m].text+" "+toks[m+1].text)] {
 			return 0, 0 // "Sierra Leone", "Costa Rica"
@@ -859,6 +863,11 @@ func (pe *personExtractor) firmCue(i, end int) bool {
 	if next != nil && next.kind == tokWord && !next.upper && firmRoles[next.text] {
 		return true
 	}
+	if next != nil && next2 != nil && next.kind == tokWord && !next.upper && cls[end]&(wStop|wSpeech|wRole) == 0 &&
+		!strings.HasSuffix(next.text, "ed") && !strings.HasSuffix(next.text, "s") &&
+		next2.kind == tokWord && !next2.upper && firmRoles[next2.text] {
+		return true // "Goddard planetary scientist Avi Mandell", not "Reagan nominated economist Alan Greenspan"
+	}
 	if next != nil && next2 != nil && next.kind == tokWord && !next.upper && next2.kind == tokWord && !next2.upper &&
 		cls[end]&(wStop|wSpeech) == 0 && cls[end+1]&wThing != 0 {
 		return true // "the official Tanjug news agency"
@@ -910,6 +919,8 @@ var firmRoles = map[string]bool{
 	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
 	"brokers": true, "unit": true, "units": true, "subsidiary": true, "subsidiaries": true, "affiliate": true,
 	"shares": true, "stock": true, "stockholders": true, "shareholders": true, "co-managed": true,
+	"scientist": true, "scientists": true, "researcher": true, "researchers": true, "engineer": true,
+	"engineers": true, "professor": true, "professors": true,
 	"co-manage": true, "co-manages": true, "lead-managed": true, "lead-manages": true,
 }
 
@@ -921,7 +932,9 @@ var firmStaff = map[string]bool{
 	"official": true, "officials": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
 	"vice-president": true, "president": true, "chairman": true, "manager": true, "managers": true,
 	"banker": true, "bankers": true, "specialist": true, "consultant": true, "consultants": true,
-	"co-managed": true, "lead-managed": true, "underwritten": true, "solely": true,
+	"co-managed": true, "lead-managed": true, "underwritten": true, "solely": true, "professor": true,
+	"researcher": true, "researchers": true, "scientist": true, "scientists": true, "fellow": true,
+	"lecturer": true, "student": true, "students": true, "engineer": true, "engineers": true,
 }
 
 // bondManagers come before the name of the bank that leads a bond issue.
@@ -1270,6 +1283,23 @@ func royalTitle(w string) bool {
 	case "king", "queen", "prince", "princess", "emperor", "empress", "pope", "sultan", "emir", "sheikh",
 		"sheik", "mullah", "archduke", "tsar", "czar", "shah", "mother":
 		return true
+	}
+	return false
+}
+
+// ordinaryEnding reports whether w ends as English adverbs and abstract nouns
+// do (-ly, -ness, -ment, -tion): "Personally", "Unfortunately". Surnames end
+// so too (Desailly), so it only rules out a word that opens a sentence alone
+// before a comma.
+func ordinaryEnding(w string) bool {
+	w = strings.ToLower(w)
+	if len(w) < 5 {
+		return false
+	}
+	for _, e := range []string{"ly", "ness", "ment", "tion", "sion"} {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
 	}
 	return false
 }

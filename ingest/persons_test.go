@@ -214,6 +214,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "King Gyanendra met Pope John Paul in Sierra Leone as Hurricane Katrina neared. Gyanendra said the Pope was tired.",
 			want: []string{"King Gyanendra", "Pope John Paul"},
 		},
+		{
+			name: "web news: a university after a professor, a lab before a scientist, an adverb, a product, mountains",
+			text: "Personally, said Ana Reyes, a professor at Cornell. \"It is wet,\" Goddard planetary scientist Avi Mandell said of the Sierra Nevada. President Reagan\nnominated economist Alan Greenspan. Buyers chose the Vesta Pro.",
+			want: []string{"Ana Reyes", "Avi Mandell", "Reagan", "Alan Greenspan"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
