@@ -912,29 +912,33 @@ func (pe *personExtractor) firmCue(i, end int) bool {
 		(toks[i-2].text == "lead" || toks[i-2].text == "sole" || toks[i-2].text == "joint")
 }
 
+// firmOccupations are the people a firm employs, named with it: "Merrill
+// Lynch analyst", "an analyst with Smith Barney".
+const firmOccupations = `analyst analysts economist economists strategist strategists trader traders
+	dealer dealers broker brokers scientist scientists researcher researchers engineer engineers
+	professor professors`
+
 // firmRoles follow the name of a firm, not of a person: "Merrill Lynch
 // analyst", "the Salomon unit", "Chrysler shares".
-var firmRoles = map[string]bool{
-	"analyst": true, "analysts": true, "economist": true, "economists": true, "strategist": true,
-	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
-	"brokers": true, "unit": true, "units": true, "subsidiary": true, "subsidiaries": true, "affiliate": true,
-	"shares": true, "stock": true, "stockholders": true, "shareholders": true, "co-managed": true,
-	"scientist": true, "scientists": true, "researcher": true, "researchers": true, "engineer": true,
-	"engineers": true, "professor": true, "professors": true,
-	"co-manage": true, "co-manages": true, "lead-managed": true, "lead-manages": true,
-}
+var firmRoles = wordSet(firmOccupations, `unit units subsidiary subsidiaries affiliate shares stock
+	stockholders shareholders co-managed co-manage co-manages lead-managed lead-manages`)
 
-// firmStaff work "with" or "at" a firm: "an analyst with Smith Barney".
-var firmStaff = map[string]bool{
-	"analyst": true, "analysts": true, "economist": true, "economists": true, "strategist": true,
-	"strategists": true, "trader": true, "traders": true, "dealer": true, "dealers": true, "broker": true,
-	"brokers": true, "partner": true, "partners": true, "director": true, "executive": true, "executives": true,
-	"official": true, "officials": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
-	"vice-president": true, "president": true, "chairman": true, "manager": true, "managers": true,
-	"banker": true, "bankers": true, "specialist": true, "consultant": true, "consultants": true,
-	"co-managed": true, "lead-managed": true, "underwritten": true, "solely": true, "professor": true,
-	"researcher": true, "researchers": true, "scientist": true, "scientists": true, "fellow": true,
-	"lecturer": true, "student": true, "students": true, "engineer": true, "engineers": true,
+// firmStaff work "with" or "at" a firm, or manage an issue "by" it: "an analyst
+// with Smith Barney", "a professor at Cornell", "co-managed by Salomon".
+var firmStaff = wordSet(firmOccupations, `partner partners director executive executives official
+	officials spokesman spokeswoman spokesperson vice-president president chairman manager managers
+	banker bankers specialist consultant consultants fellow lecturer student students co-managed
+	lead-managed underwritten solely`)
+
+// wordSet returns the set of the words of the lists.
+func wordSet(lists ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lists {
+		for _, w := range strings.Fields(l) {
+			out[w] = true
+		}
+	}
+	return out
 }
 
 // bondManagers come before the name of the bank that leads a bond issue.
