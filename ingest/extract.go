@@ -27,6 +27,12 @@ import (
 //
 // Enrich does no I/O and cannot fail.
 func Enrich(a *corpus.Article) {
+	enrich(a)
+}
+
+// enrich is Enrich, and returns the companies and the weak names the text
+// shows (see extractPeople), for the archive's NameBook.
+func enrich(a *corpus.Article) (firms, weak []string) {
 	defer deriveTitle(a)
 	if a.Outlet == "" {
 		a.Outlet = ExtractOutlet(a)
@@ -43,13 +49,14 @@ func Enrich(a *corpus.Article) {
 	}
 	if len(a.Persons) > 0 {
 		a.Persons = NormalizePersons(a.Persons)
-		return
+		return nil, nil
 	}
 	text := maskSpans(a.Body, credits.Spans)
 	if a.Title != "" {
 		text = a.Title + "\n" + text
 	}
-	a.Persons = ExtractPersons(text)
+	a.Persons, firms, weak = extractPeople(text)
+	return firms, weak
 }
 
 // deriveTitle gives an untitled article its first words as its title, marked as

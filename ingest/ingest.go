@@ -597,10 +597,9 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
-	Enrich(&a)
+	firms, weak := enrich(&a)
 	if ex.names != nil {
-		a.Persons = ex.names.ResolveAll(a.Persons)
-		ex.names.Add(a.Persons)
+		ex.names.apply(&a, firms, weak)
 	}
 	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"

@@ -16,7 +16,7 @@ import (
 // lists; names/README.md says where each file comes from, and names/NOTICE, embedded
 // with them so that it travels with every binary, carries the MIT notices.
 //
-//go:embed names/first.txt.gz names/last.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
+//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
 var names embed.FS
 
 // Word classes. One map lookup per token gives every class a word belongs to, which
@@ -39,6 +39,7 @@ const (
 	wSpeech                         // said, told: a person speaks
 	wThing                          // a lower-case noun after a name of a thing: airport, rebels
 	wHead                           // ends the name of a place or organization: Street, Falls, Works
+	wGiven                          // a given name and rarely a surname: Paul, James, Kiichi
 )
 
 // wNotName marks the classes that rule a capitalized word out as a person's name.
@@ -58,7 +59,8 @@ const (
 	chairman chairwoman chairperson ceo speaker envoy commissioner director superintendent sheriff
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
-	taoiseach hon hon. esq mme mlle messrs sister`
+	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
+	secretaries chancellors premiers ambassadors generals kings queens princes sens reps`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
@@ -116,7 +118,7 @@ const (
 	division movement faction militia ministry department council committee commission court valley
 	island islands peninsula mountains desert lake sea gulf bay basin coast border highway motorway
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
-	centre tower building plant factory mine refinery oilfield accord`
+	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
@@ -148,7 +150,7 @@ const (
 	house hotel inn restaurant cafe market markets festival fair carnival show expo
 	championship championships cup games olympics open marathon derby prix trophy awards
 	prize gazette herald times post journal tribune chronicle courier ledger wire review
-	daily weekly magazine press radio television tv channel news report`
+	daily weekly magazine press radio television tv channel news report pro plus mini ultra`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
@@ -200,15 +202,15 @@ const (
 	islamabad karachi delhi mumbai bombay calcutta kolkata dhaka bangkok hanoi manila jakarta seoul
 	pyongyang taipei shanghai hong kong singapore sydney melbourne canberra ottawa toronto montreal
 	vancouver chicago boston houston dallas atlanta miami seattle denver phoenix detroit philadelphia
-	baltimore brooklyn manhattan bronx york angeles francisco diego vegas orleans jersey hampshire
-	mexico bogota lima santiago caracas havana brasilia rio janeiro paulo buenos aires nairobi lagos
+	baltimore brooklyn manhattan bronx york angeles vegas orleans jersey hampshire
+	mexico bogota lima caracas havana brasilia rio janeiro buenos aires nairobi lagos
 	johannesburg pretoria kinshasa khartoum tripoli tunis algiers rabat kiev kyiv minsk tbilisi
 	baku yerevan tashkent almaty belgrade zagreb sarajevo pristina tirana nicosia valletta dublin
 	edinburgh glasgow manchester liverpool birmingham leeds frankfurt munich hamburg milan naples
 	barcelona seville lyon marseille geneva strasbourg tehran pentagon kremlin wellington auckland
 	hollywood silicon wall westminster whitehall downing capitol tel aviv west east north south
 	northeast northwest southeast southwest middle central san santa st st. saint sao los las fort port mount
-	cape puerto rio ciudad abu addis kuala`
+	cape puerto rio ciudad addis kuala dhabi`
 	orgWords = `department ministry house office service services force forces party council committee
 	journal times post news herald tribune gazette chronicle telegraph guardian observer independent
 	daily weekly monthly magazine press wire radio television tv network channel media
@@ -233,11 +235,53 @@ const (
 	cross crescent peace spring revolution war wars battle operation rangers united city athletic
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
-	invitational tournament grand slam athletics income land`
+	invitational tournament grand slam athletics income land
+	agreement agreements accords pact pacts protocol charter product products average averages marketing
+	rights watch hurricane typhoon cyclone storm tropical
+	departments ministries agencies committees councils commissions
+	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
+	compania compañía companhia gesellschaft verlag werke usines nationale generale générale`
+	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
+	// and German companies' names (Credit Lyonnais, Airbus Industrie).
+	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong
+	// Kong Dollar"; the ones that are also common names (Mark, Rand, Yuan,
+	// Pound, Sterling, Lira) are left out.
+	currencyWords = `dlr dlrs dollar dollars yen francs stg peseta pesetas guilder
+	guilders kronor kroner krona krone rupee rupees ringgit baht pesos rouble roubles ruble rubles
+	escudo escudos schilling schillings riyal riyals dinar dinars dirham dirhams cruzado cruzados
+	cruzeiro cruzeiros australs shekel shekels drachma drachmas ecu ecus euro euros zloty zlotys
+	forint forints rupiah naira cedi shilling shillings`
+	// placePairs are places of two words whose words are also people's names:
+	// "Sierra Leone" is no Ms. Leone.
+	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso
+	cape-verde new-zealand hong-kong saudi-arabia south-africa north-korea south-korea east-timor
+	papua-guinea buenos-aires rio-janeiro sao-paulo los-angeles las-vegas santa-fe san-diego
+	san-jose san-francisco santo-domingo addis-ababa kuala-lumpur tel-aviv abu-dhabi sierra-nevada
+	sierra-madre rocky-mountains`
+	// cityWords add capitals and large cities that the place list above lacks,
+	// but not those that are also common given names or surnames (San Jose,
+	// Austin, Perth, Medina).
+	cityWords = `bonn bern berne hague rotterdam antwerp zurich basle basel turin genoa venice naples palermo
+	lyon toulouse bordeaux lille cologne dusseldorf stuttgart dresden leipzig hanover bremen
+	nuremberg gdansk krakow cracow lodz st petersburg leningrad kiev odessa riga tallinn vilnius
+	reykjavik bratislava ljubljana skopje podgorica chisinau thessaloniki izmir smyrna alexandria
+	casablanca marrakesh dakar abidjan accra lagos abuja harare lusaka luanda maputo kampala kigali
+	dodoma mogadishu asmara djibouti sanaa muscat manama jeddah mecca basra mosul tabriz isfahan
+	shiraz mashhad herat kandahar peshawar lahore rawalpindi quetta colombo kathmandu thimphu madras
+	chennai bangalore hyderabad ahmedabad rangoon yangon mandalay phnom penh vientiane saigon
+	haiphong kuala lumpur penang surabaya bandung medan cebu davao osaka kobe kyoto yokohama nagoya
+	sapporo fukuoka hiroshima nagasaki okinawa pusan busan inchon incheon taegu daegu guangzhou
+	shenzhen tianjin chongqing wuhan nanjing nanking xian harbin dalian macao macau ulan bator
+	ulaanbaatar brisbane christchurch calgary edmonton winnipeg anchorage honolulu 
+	oakland louisville cincinnati cleveland pittsburgh milwaukee minneapolis omaha tulsa albuquerque
+	tucson guadalajara monterrey tijuana managua tegucigalpa nassau port-au-prince medellin quito
+	guayaquil asuncion montevideo recife fortaleza manaus curitiba`
 )
 
 type lexicon struct {
 	words map[string]uint32
+	// placePairs holds the places of two words, as "sierra leone".
+	placePairs map[string]bool
 	// outlets maps a web domain (no "www.") to the outlet's name.
 	outlets map[string]string
 }
@@ -253,6 +297,12 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	}
 	eachEmbedded("names/first.txt.gz", func(w string) { lx.words[w] |= wFirst })
 	eachEmbedded("names/last.txt.gz", func(w string) { lx.words[w] |= wLast })
+	eachEmbedded("names/given.txt.gz", func(w string) { lx.words[w] |= wGiven })
+	for w, c := range lx.words {
+		if c&(wFirst|wLast) == wFirst {
+			lx.words[w] = c | wGiven
+		}
+	}
 	eachEmbedded("names/ambiguous.txt", func(w string) { lx.words[w] |= wAmbiguous })
 	eachEmbedded("names/titles.txt", func(w string) {
 		if !strings.Contains(w, " ") {
@@ -279,6 +329,12 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(nationalityWords, wNationality)
 	add(placeWords, wPlace)
 	add(orgWords, wOrg)
+	add(currencyWords, wHead)
+	add(cityWords, wPlace)
+	lx.placePairs = map[string]bool{}
+	for _, w := range strings.Fields(placePairs) {
+		lx.placePairs[strings.ReplaceAll(w, "-", " ")] = true
+	}
 	eachEmbedded("names/outlets.tsv.gz", func(line string) {
 		if domain, name, ok := strings.Cut(line, "\t"); ok {
 			lx.outlets[domain] = name

@@ -4,22 +4,41 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/article-archive/archive/corpus"
 )
 
-// NameBook carries person names across the articles of an archive, so that a
-// surname-only person in one story ("Baker") gets the full name the archive uses
-// for them elsewhere ("James Baker") — but only where the evidence supports it:
-// the full name must have been seen in at least MinCount articles and account
-// for at least Dominance of the articles naming anyone in full with that surname.
-// "Bush" stays "Bush" in an archive with both George Bush and George W. Bush
-// in comparable numbers.
+// NameBook carries person names across the articles of an archive, so that the
+// archive shows one person under one name:
 //
-// A NameBook needs nothing but a name → count table: feed it the persons of each
-// article with Add, or a table kept elsewhere (the person facet's counts) with
-// AddCount. It is safe for concurrent use.
+//   - a surname-only person in one story ("Baker") gets the full name the
+//     archive uses for them elsewhere ("James Baker"), but only where the
+//     evidence supports it: the full name must have been seen in at least
+//     MinCount articles and account for at least Dominance of the articles
+//     naming anyone in full with that surname (names seen in one article
+//     only left out), and no other full name with that surname may be known
+//     (seen in MinCount articles and a tenth as many as the first). "Bush"
+//     stays "Bush" in an archive with both George Bush and George W. Bush;
+//   - names that differ only in case or accents ("REAGAN", "Jose Sarney"),
+//     full names whose given names are one name and its familiar form ("Jim
+//     Wright", "James Wright") become the form the archive uses most, and an
+//     initial with a surname the one full name it stands for ("R. Croft");
+//   - a name the archive's stories show to be a company's more often than a
+//     person's ("Merrill Lynch" of "Merrill Lynch and Co Inc") is no one.
+//
+// A NameBook needs nothing but two name → count tables: feed it the persons and
+// the companies of each article with Learn (or Add) and AddFirms, or tables kept elsewhere
+// (the person facet's counts) with AddCount and AddFirmCount. Canonical gives
+// the name the archive shows for a name; Aliases lists every name it changes,
+// which an index can apply to articles stored before the book knew better. It
+// is safe for concurrent use.
 type NameBook struct {
 	// MinCount is the least number of articles that must name a person in full
-	// before a surname resolves to them; zero means 3.
+	// before a surname resolves to them, or name a company before a person of
+	// its name is dropped; zero means 3.
 	MinCount int
 	// Dominance is the least share of the full-name mentions of a surname that
 	// the chosen full name must have; zero means 0.8.
@@ -29,37 +48,142 @@ type NameBook struct {
 	// bySurname maps a lower-case surname to the full names seen with it and
 	// their counts.
 	bySurname map[string]map[string]int
+	// forms maps the folded form of a name (lower case, no accents, familiar
+	// given names made formal) to the forms seen and their counts.
+	forms map[string]map[string]int
+	// firms counts the articles whose text shows a company whose name begins
+	// with these words (folded): "merrill", "merrill lynch".
+	firms map[string]int
 }
 
-// Add records the persons of one article: each full name counts once.
+// Add records the persons of one article: each name counts once.
 func (b *NameBook) Add(persons []string) {
-	seen := make(map[string]bool, len(persons))
-	for _, p := range persons {
-		if !seen[p] {
+	b.Learn(persons, persons)
+}
+
+// Learn records the persons of one article: extracted as the text writes them,
+// which count for the forms of the names, and shown as ResolveAll gave them to
+// the article, whose full names count as the people the archive names ("Baker"
+// resolved to "James Baker" counts for James Baker). Each name counts once.
+func (b *NameBook) Learn(extracted, shown []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	seen := map[string]bool{}
+	for _, p := range extracted {
+		if p = strings.Join(strings.Fields(p), " "); p != "" && !seen[p] {
 			seen[p] = true
-			b.AddCount(p, 1)
+			b.addForm(p, 1)
+		}
+	}
+	clear(seen)
+	for _, p := range shown {
+		if p = strings.Join(strings.Fields(p), " "); p != "" && !seen[p] {
+			seen[p] = true
+			b.addSurname(p, 1)
 		}
 	}
 }
 
-// AddCount records that n articles name the person name. Single words are
-// ignored: they are what the book resolves, not evidence for it.
+// AddCount records that n articles name the person name. A single word counts
+// for the forms of the name but is no evidence for a surname: it is what the
+// book resolves.
 func (b *NameBook) AddCount(name string, n int) {
-	surname, ok := bookSurname(name)
-	if !ok || n <= 0 {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" || n <= 0 {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.addForm(name, n)
+	b.addSurname(name, n)
+}
+
+func (b *NameBook) addForm(name string, n int) {
+	if b.forms == nil {
+		b.forms = map[string]map[string]int{}
+	}
+	key := foldName(name)
+	if b.forms[key] == nil {
+		b.forms[key] = map[string]int{}
+	}
+	b.forms[key][name] += n
+}
+
+func (b *NameBook) addSurname(name string, n int) {
+	surname, ok := bookSurname(name)
+	if !ok {
+		return
+	}
 	if b.bySurname == nil {
 		b.bySurname = map[string]map[string]int{}
 	}
-	names := b.bySurname[surname]
-	if names == nil {
-		names = map[string]int{}
-		b.bySurname[surname] = names
+	keys := []string{surname}
+	// "Nouri al-Maliki" is "Maliki" alone too.
+	for _, article := range []string{"al-", "el-"} {
+		if rest, ok := strings.CutPrefix(surname, article); ok && rest != "" {
+			keys = append(keys, rest)
+		}
 	}
-	names[strings.Join(strings.Fields(name), " ")] += n
+	// "Hu Jintao", "Chen Shui-bian": a family name that comes first, as Chinese
+	// and Korean names have it, is a surname that no lexicon knows as a given
+	// name before a word that no lexicon knows as a name.
+	if w := strings.Fields(strings.ToLower(name)); len(w) == 2 {
+		lx := loadLexicon()
+		if lx.words[w[0]]&(wLast|wFirst) == wLast && (lx.words[w[1]]&(wFirst|wLast) == 0 || strings.Contains(w[1], "-")) {
+			keys = append(keys, w[0])
+		}
+	}
+	for _, k := range keys {
+		names := b.bySurname[k]
+		if names == nil {
+			names = map[string]int{}
+			b.bySurname[k] = names
+		}
+		names[name] += n
+	}
+}
+
+// AddFirms records the companies the text of one article shows ("Merrill Lynch
+// and Co Inc", "an analyst with Smith Barney"): each counts once.
+func (b *NameBook) AddFirms(firms []string) {
+	seen := map[string]bool{}
+	for _, f := range firms {
+		words := strings.Fields(foldName(f))
+		for n := 1; n <= len(words) && n <= 3; n++ {
+			if p := strings.Join(words[:n], " "); !seen[p] {
+				seen[p] = true
+				b.AddFirmCount(p, 1)
+			}
+		}
+	}
+}
+
+// AddFirmCount records that n articles name a company whose name begins with
+// the words of prefix.
+func (b *NameBook) AddFirmCount(prefix string, n int) {
+	key := foldName(prefix)
+	if key == "" || n <= 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.firms == nil {
+		b.firms = map[string]int{}
+	}
+	b.firms[key] += n
+}
+
+// FirmCounts returns a copy of the company table that AddFirmCount fills: the
+// part of the book that a person facet cannot rebuild, to be kept with the
+// archive.
+func (b *NameBook) FirmCounts() map[string]int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := make(map[string]int, len(b.firms))
+	for k, v := range b.firms {
+		out[k] = v
+	}
+	return out
 }
 
 // Resolve returns the full name a surname-only name stands for, or name itself
@@ -69,19 +193,35 @@ func (b *NameBook) Resolve(name string) string {
 	if name == "" || strings.ContainsAny(name, " \t") {
 		return name
 	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.resolve(name)
+}
+
+func (b *NameBook) resolve(name string) string {
 	minCount, dominance := cmpOr(b.MinCount, 3), b.Dominance
 	if dominance == 0 {
 		dominance = 0.8
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
 	names := b.bySurname[strings.ToLower(name)]
-	best, bestCount, total := "", 0, 0
+	best, bestCount := "", 0
 	for n, c := range names {
-		total += c
 		if c > bestCount || c == bestCount && n < best {
 			best, bestCount = n, c
 		}
+	}
+	total := bestCount
+	for n, c := range names {
+		// A name seen in one article (a typo, a relative in one story) is no
+		// rival; one seen in MinCount articles and a tenth as many as the first
+		// is: "Baker" stays with both James and Howard Baker known.
+		if n == best || c < 2 {
+			continue
+		}
+		if c >= max(minCount, 2) && c*10 >= bestCount {
+			return name
+		}
+		total += c
 	}
 	if bestCount < minCount || float64(bestCount) < dominance*float64(total) {
 		return name
@@ -89,13 +229,164 @@ func (b *NameBook) Resolve(name string) string {
 	return best
 }
 
-// ResolveAll resolves each of an article's persons (see Resolve) and drops a
-// surname that resolves to a full name the article already lists. Order is kept.
+// Canonical returns the name the archive shows for the person name: the full
+// name a surname stands for (see Resolve), the form of the name the archive
+// uses most (case, accents, "Jim" for "James"), or "" when the archive shows
+// the name to be a company's rather than a person's.
+func (b *NameBook) Canonical(name string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		return ""
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.canonical(name)
+}
+
+func (b *NameBook) canonical(name string) string {
+	if !strings.Contains(name, " ") {
+		if r := b.resolve(name); r != name {
+			name = r
+		}
+	} else if r := b.fromInitial(name); r != "" {
+		name = r
+	}
+	key := foldName(name)
+	best, bestCount := name, 0
+	for form, c := range b.forms[key] {
+		if c > bestCount || c == bestCount && form < best {
+			best, bestCount = form, c
+		}
+	}
+	if b.firm(key, name) {
+		return ""
+	}
+	return best
+}
+
+// fromInitial returns the full name an initial and a surname stand for ("R.
+// Croft" for Robert Croft, as scorecards write him): the only full name known
+// with that surname and a given name of that initial, seen in MinCount
+// articles; else "".
+func (b *NameBook) fromInitial(name string) string {
+	w := strings.Fields(name)
+	if len(w) != 2 || !isInitial(w[0]) {
+		return ""
+	}
+	surname, _ := bookSurname(name)
+	best, bestCount, second := "", 0, 0
+	for n, c := range b.bySurname[surname] {
+		first, _, _ := strings.Cut(n, " ")
+		if isInitial(first) || !strings.EqualFold(first[:1], w[0][:1]) {
+			continue
+		}
+		if c > bestCount || c == bestCount && n < best {
+			best, bestCount, second = n, c, max(second, bestCount)
+		} else {
+			second = max(second, c)
+		}
+	}
+	// As for surnames, a name seen in one article is no rival.
+	if bestCount < cmpOr(b.MinCount, 3) || second >= 2 && second*10 >= bestCount {
+		return ""
+	}
+	return best
+}
+
+// isInitial reports whether w is an initial: "R.", "J.R.".
+func isInitial(w string) bool {
+	return len(w) >= 2 && w[len(w)-1] == '.' && len(strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ.")) == 0
+}
+
+// firm reports whether the archive names a company beginning with the words of
+// key in at least MinCount articles and in more than twice as many articles as
+// it names the person. A person the archive knows in full ("Reagan" resolved to
+// "Ronald Reagan") never is.
+func (b *NameBook) firm(key, name string) bool {
+	n := b.firms[key]
+	if n < cmpOr(b.MinCount, 3) {
+		return false
+	}
+	persons := 0
+	for _, c := range b.forms[key] {
+		persons += c
+	}
+	return n > 2*persons
+}
+
+// ResolveAll returns the canonical names of an article's persons (see
+// Canonical), without the ones that are companies' and without a name twice
+// (a surname that resolves to a full name the article already lists). Order
+// is kept.
 func (b *NameBook) ResolveAll(persons []string) []string {
 	out := make([]string, 0, len(persons))
+	b.mu.RLock()
+	defer b.mu.RUnlock()
 	for _, p := range persons {
-		if r := b.Resolve(p); !slices.Contains(out, r) {
+		p = strings.Join(strings.Fields(p), " ")
+		if p == "" {
+			continue
+		}
+		if r := b.canonical(p); r != "" && !slices.Contains(out, r) {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ResolveWeak returns the canonical names (see Canonical) of the weak names
+// the book knows: words a headline gives as someone's surname ("Volcker" of
+// "VOLCKER SAYS") that resolve to a full name. Names it does not know are
+// dropped: it takes the archive to tell Volcker from Texaco.
+func (b *NameBook) ResolveWeak(names []string) []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || strings.ContainsAny(n, " \t") {
+			continue
+		}
+		r := b.resolve(n)
+		if r == n {
+			continue
+		}
+		if c := b.canonical(r); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// apply gives an article the names the archive shows for its persons, adds
+// the weak names the archive knows (see ResolveWeak), and learns from it: its
+// companies, and its names as extracted and as shown (see Learn).
+func (b *NameBook) apply(a *corpus.Article, firms, weak []string) {
+	extracted := a.Persons
+	b.AddFirms(firms)
+	a.Persons = b.ResolveAll(extracted)
+	for _, w := range b.ResolveWeak(weak) {
+		if !slices.Contains(a.Persons, w) {
+			a.Persons = append(a.Persons, w)
+		}
+	}
+	b.Learn(extracted, a.Persons)
+}
+
+// Aliases returns every person name the book knows whose canonical name (see
+// Canonical) differs from it, mapped to that name, or to "" for a name that is
+// a company's. Articles stored before the book knew better still carry the
+// names on the left: an index shows, searches and exports them as the names on
+// the right.
+func (b *NameBook) Aliases() map[string]string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := map[string]string{}
+	for _, forms := range b.forms {
+		for form := range forms {
+			if c := b.canonical(form); c != form {
+				out[form] = c
+			}
 		}
 	}
 	return out
@@ -117,4 +408,40 @@ func bookSurname(name string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSuffix(w[len(w)-1], "."), true
+}
+
+// foldName is the form under which names that differ only in case, accents or
+// a familiar given name are one: "José Sarney" and "JOSE SARNEY" are "jose
+// sarney", "Jim Wright" is "james wright".
+func foldName(name string) string {
+	var sb strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(name)) {
+		if !unicode.Is(unicode.Mn, r) {
+			sb.WriteRune(r)
+		}
+	}
+	words := strings.Fields(sb.String())
+	if len(words) >= 2 {
+		if formal, ok := formalGiven[words[0]]; ok {
+			words[0] = formal
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// formalGiven maps familiar forms of English given names to the formal name
+// they stand for, where that name is nearly always the one: Jim is James, Bob
+// is Robert. (Al, Frank and Harry stand for several names and are left out.)
+var formalGiven = map[string]string{
+	"jim": "james", "jimmy": "james", "bob": "robert", "bobby": "robert", "rob": "robert",
+	"bill": "william", "billy": "william", "will": "william", "dick": "richard", "rick": "richard",
+	"mike": "michael", "tom": "thomas", "tommy": "thomas", "tony": "anthony", "joe": "joseph",
+	"dan": "daniel", "danny": "daniel", "dave": "david", "ed": "edward", "eddie": "edward",
+	"ted": "edward", "chuck": "charles", "charlie": "charles", "pat": "patrick", "pete": "peter",
+	"ron": "ronald", "ronnie": "ronald", "don": "donald", "larry": "lawrence", "andy": "andrew",
+	"ben": "benjamin", "sam": "samuel", "steve": "steven", "chris": "christopher", "nick": "nicholas",
+	"tim": "timothy", "greg": "gregory", "jeff": "jeffrey", "ken": "kenneth", "fred": "frederick",
+	"jack": "john", "johnny": "john", "newt": "newton", "liz": "elizabeth", "beth": "elizabeth",
+	"kathy": "katherine", "kate": "katherine", "peggy": "margaret", "maggie": "margaret", "sue": "susan",
+	"jenny": "jennifer", "matt": "matthew", "phil": "philip", "doug": "douglas", "jerry": "gerald",
 }

@@ -71,3 +71,119 @@ func TestNameBookConcurrent(t *testing.T) {
 		t.Errorf("Resolve = %q", got)
 	}
 }
+
+func TestNameBookKnownRivals(t *testing.T) {
+	var b NameBook
+	for range 20 {
+		b.Add([]string{"James Baker"})
+	}
+	for range 3 {
+		b.Add([]string{"Howard Baker"})
+		b.Add([]string{"Ronald Reagan"})
+	}
+	b.Add([]string{"Nancy Reagan"}) // seen once: no rival
+	b.Add([]string{"Althogh Reagan"})
+	if got := b.Resolve("Baker"); got != "Baker" {
+		t.Errorf("Resolve(Baker) with two known Bakers = %q, want Baker", got)
+	}
+	if got := b.Resolve("Reagan"); got != "Ronald Reagan" {
+		t.Errorf("Resolve(Reagan) = %q, want Ronald Reagan", got)
+	}
+}
+
+func TestNameBookCanonical(t *testing.T) {
+	var b NameBook
+	for range 5 {
+		b.Add([]string{"Ronald Reagan", "Jim Wright", "José Sarney", "Helena Okafor"})
+	}
+	b.Add([]string{"James Wright", "Jose Sarney", "JOSÉ SARNEY", "Reagan", "Brandt Keller"})
+	for range 10 {
+		b.AddFirms([]string{"brandt keller and co", "westerby"})
+	}
+	b.AddFirms([]string{"helena okafor foundation"})
+	tests := []struct{ in, want string }{
+		{"Reagan", "Ronald Reagan"},
+		{"REAGAN", "Ronald Reagan"},
+		{"James Wright", "Jim Wright"}, // a familiar given name is the same name
+		{"Jose Sarney", "José Sarney"}, // accents and case
+		{"JOSÉ SARNEY", "José Sarney"},
+		{"Brandt Keller", ""},              // the archive knows a firm of that name
+		{"Westerby", ""},                   // a company's name alone
+		{"Helena Okafor", "Helena Okafor"}, // one foundation does not make a person a firm
+		{"Nora Green", "Nora Green"},       // unknown names stay
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	got := b.ResolveAll([]string{"Reagan", "Ronald Reagan", "Brandt Keller", "James Wright"})
+	if diff := cmp.Diff([]string{"Ronald Reagan", "Jim Wright"}, got); diff != "" {
+		t.Errorf("ResolveAll mismatch (-want +got):\n%s", diff)
+	}
+	want := map[string]string{"Reagan": "Ronald Reagan", "James Wright": "Jim Wright", "Jose Sarney": "José Sarney",
+		"JOSÉ SARNEY": "José Sarney", "Brandt Keller": ""}
+	if diff := cmp.Diff(want, b.Aliases()); diff != "" {
+		t.Errorf("Aliases mismatch (-want +got):\n%s", diff)
+	}
+	firms := b.FirmCounts()
+	if firms["brandt keller"] != 10 || firms["brandt"] != 10 || firms["helena okafor"] != 1 {
+		t.Errorf("FirmCounts = %v, want the first one to three words of each firm counted", firms)
+	}
+}
+
+func TestNameBookLearn(t *testing.T) {
+	var b NameBook
+	// The text wrote "Willy De Clercq" in two stories, "Willy de Clercq" in
+	// three: the book learns the forms as written, not as shown.
+	for range 2 {
+		b.Learn([]string{"Willy De Clercq"}, []string{"Willy De Clercq"})
+	}
+	for range 3 {
+		b.Learn([]string{"Willy de Clercq"}, []string{"Willy De Clercq"})
+	}
+	if got := b.Canonical("Willy De Clercq"); got != "Willy de Clercq" {
+		t.Errorf("Canonical = %q, want the form written most", got)
+	}
+	// A surname resolved to a full name counts for that full name.
+	for range 3 {
+		b.Learn([]string{"Yeutter"}, []string{"Clayton Yeutter"})
+	}
+	if got := b.Resolve("Yeutter"); got != "Clayton Yeutter" {
+		t.Errorf("Resolve(Yeutter) = %q, want Clayton Yeutter", got)
+	}
+}
+
+func TestNameBookResolveWeak(t *testing.T) {
+	var b NameBook
+	for range 3 {
+		b.Add([]string{"Paul Volcker", "Rilwanu Lukman", "Loan Marketing"})
+	}
+	got := b.ResolveWeak([]string{"Volcker", "Usx", "Rilwanu Lukman", "Loan Marketing", "Helena Okafor"})
+	if diff := cmp.Diff([]string{"Paul Volcker"}, got); diff != "" {
+		t.Errorf("ResolveWeak mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestNameBookSurnameForms(t *testing.T) {
+	var b NameBook
+	for range 4 {
+		b.Add([]string{"Nouri al-Maliki", "Hu Jintao", "Robert Croft", "Mark Waugh", "Steve Waugh"})
+	}
+	b.Add([]string{"Rita Croft"}) // once: no rival
+	tests := []struct{ in, want string }{
+		{"Maliki", "Nouri al-Maliki"},    // the surname without its article
+		{"Hu", "Hu Jintao"},              // a family name that comes first
+		{"R. Croft", "Robert Croft"},     // an initial stands for the one known name
+		{"M. Waugh", "Mark Waugh"},       // one Waugh of that initial
+		{"S. Waugh", "Steve Waugh"},      //
+		{"J. Waugh", "J. Waugh"},         // none
+		{"Waugh", "Waugh"},               // two known Waughs
+		{"Paul Volcker", "Paul Volcker"}, // nothing known
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -325,12 +325,12 @@ func siteHost(rawURL string) hostNames {
 	}
 	h := hostNames{domain: domain}
 	label, _, _ := strings.Cut(domain, ".")
-	h.label = foldName(label)
+	h.label = foldOutletName(label)
 	for _, s := range strings.Split(strings.TrimSuffix(host, domain), ".") {
 		if s == "" || s == "m" || s == "amp" || s == "mobile" || strings.TrimRight(s, "0123456789") == "www" {
 			continue
 		}
-		h.subs = append(h.subs, foldName(s))
+		h.subs = append(h.subs, foldOutletName(s))
 	}
 	return h
 }
@@ -344,7 +344,7 @@ const (
 
 // match says whether name is the host's domain's name, a subdomain's, or neither.
 func (h hostNames) match(name string) int {
-	n := foldName(name)
+	n := foldOutletName(name)
 	if n == "" {
 		return matchNone
 	}
@@ -388,10 +388,10 @@ func labelNames(label, name string) bool {
 	return i == len(label)
 }
 
-// foldName reduces a name to its letters and digits, in lower case and without
+// foldOutletName reduces a name to its letters and digits, in lower case and without
 // accents, and without a leading "the": "The Times-Picayune" is timespicayune,
 // "Aktuálně.cz" aktualnecz.
-func foldName(s string) string {
+func foldOutletName(s string) string {
 	s = strings.ToLower(foldAccents(s))
 	s = strings.TrimPrefix(s, "the ")
 	var b strings.Builder

@@ -118,7 +118,7 @@ type pageLink struct {
 func ownLinks(links []pageLink, titles []string) []string {
 	var titleWords []map[string]bool
 	for _, t := range titles {
-		titleWords = append(titleWords, wordSet(foldAccents(t)))
+		titleWords = append(titleWords, titleWordSet(foldAccents(t)))
 	}
 	var own []string
 	var day time.Time
@@ -152,7 +152,7 @@ func slugSpellsTitle(rawURL string, titleWords []map[string]bool) bool {
 		rest := strings.TrimSuffix(path, "/"+seg)
 		seg = rest[strings.LastIndexByte(rest, '/')+1:]
 	}
-	slug := wordSet(foldAccents(seg))
+	slug := titleWordSet(foldAccents(seg))
 	if len(slug) < 3 {
 		return false
 	}
@@ -170,9 +170,9 @@ func slugSpellsTitle(rawURL string, titleWords []map[string]bool) bool {
 	return false
 }
 
-// wordSet returns the words of s of three letters or more, in lower case, without
+// titleWordSet returns the words of s of three letters or more, in lower case, without
 // digits: a slug's article number and date are not words of the title.
-func wordSet(s string) map[string]bool {
+func titleWordSet(s string) map[string]bool {
 	set := map[string]bool{}
 	for _, w := range strings.Fields(corpus.NormalizeText(s)) {
 		if len(w) >= 3 && strings.Trim(w, "0123456789") == w {

@@ -19,10 +19,48 @@ import (
 // nouns, speech verbs) in one pass; it never returns organizations, places or
 // pronouns on purpose, but a rule-based tagger does make mistakes.
 func ExtractPersons(text string) []string {
+	persons, _, _ := extractPeople(text)
+	return persons
+}
+
+// extractPeople is ExtractPersons, and also returns the names of the companies
+// the text shows ("merrill lynch" of "Merrill Lynch and Co Inc"), lower case,
+// for the archive to learn which names are companies' where no text says so,
+// and the weak names: words a headline or a speech verb shows to be someone's
+// name that the text names no one by ("VOLCKER SAYS" in a story of one line),
+// for the archive to resolve if it knows whom they mean.
+func extractPeople(text string) (persons, firms, weak []string) {
 	pe := personsPool.Get().(*personExtractor)
 	defer personsPool.Put(pe)
-	people, _, _ := pe.extractTagged(text)
-	return personNames(people)
+	people, mentions, who := pe.extractTagged(text)
+	for _, n := range pe.orgs.names {
+		if len(n) > 0 {
+			firms = append(firms, strings.Join(n, " "))
+		}
+	}
+	for i, m := range mentions {
+		if !m.weak || who[i] >= 0 {
+			continue
+		}
+		parts := make([]string, len(m.parts))
+		for k, p := range m.parts {
+			parts[k] = strings.ToLower(p)
+		}
+		if pe.orgs.covers(parts) {
+			continue
+		}
+		name := strings.Join(m.parts, " ")
+		if m.caps {
+			for k, p := range parts {
+				parts[k] = capitalize(p)
+			}
+			name = strings.Join(parts, " ")
+		}
+		if !slices.Contains(weak, name) {
+			weak = append(weak, name)
+		}
+	}
+	return personNames(people), firms, weak
 }
 
 // Mention is one place where text names a person: the byte span [Start, End) of
@@ -68,11 +106,12 @@ type personExtractor struct {
 	// start of a sentence or in a name of a thing, not a person's name.
 	lowerSeen [1 << 14 / 64]uint64
 	toks      []token
+	lines     []lineInfo
 	classes   []uint32
 	mentions  []mention
 	buf       [64]byte
-	orgs      map[string]bool // surnames seen in company names (Merrill Lynch & Co)
-	teams     [][2]int        // capitalized runs that a results line shows to be teams, by token
+	orgs      organizations // what the text shows to be companies and places
+	teams     [][2]int      // capitalized runs that a results line shows to be teams, by token
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
@@ -95,15 +134,22 @@ type mention struct {
 	// person: the words alone show a person (a known given name, a title, a role);
 	// evidence: the context does (said, Mr., an age), for words the lexicons lack.
 	person, evidence bool
-	caps             bool    // set in capitals (a headline): only matched, never a person alone
-	notName          bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
-	score            float32 // the tagger's margin for a mention it found, else 0
+	caps             bool // set in capitals (a headline): only matched, never a person alone
+	// weak: a headline or a speech verb shows the words to be someone's name, but
+	// no lexicon knows them ("VOLCKER SAYS", "Sumita says"): unless the text
+	// names the person, only the archive can tell whom they mean (see
+	// NameBook.ResolveWeak).
+	weak    bool
+	titled  bool    // a title comes before a single word: "Mr. Sharon", "Senator Kerry"
+	royal   string  // the title of a monarch or a cleric before a single word: "King" of "King Fahd"
+	notName bool    // a tagger's span the lexicons rule out (Symantec Corp., Jordan)
+	score   float32 // the tagger's margin for a mention it found, else 0
 }
 
 const maxNameWords = 4
 
 func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
-	pe.toks = tokenize(text, pe.toks[:0])
+	pe.toks, pe.lines = tokenize(text, pe.toks[:0], pe.lines)
 	toks := pe.toks
 	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
 	for i := range toks {
@@ -130,7 +176,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	}
 	pe.mentions = pe.mentions[:0]
 	pe.teams = pe.teams[:0]
-	orgs := pe.scanLines()
+	pe.orgs = organizations{places: pe.scanLines()}
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
 			i++
@@ -145,22 +191,120 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 			continue
 		}
 		if a, b := pe.span(i, j); b > a {
-			if orgs == nil {
-				orgs = map[string]bool{}
-			}
-			// Every word of a company's name but a given name: "Zenith" of
-			// "Zenith Electronics Corp" is the company wherever it stands alone.
-			for k := a; k < b; k++ {
-				if c := pe.classes[k]; c&wFirst == 0 || c&wAmbiguous != 0 || k == b-1 {
-					orgs[strings.ToLower(toks[k].text)] = true
-				}
-			}
+			pe.addOrg(a, b)
 		}
 		i = j
 	}
-	pe.orgs = orgs
-	people, who := resolvePersons(pe.mentions, orgs)
+	pe.partners()
+	pe.mentions = dropNameless(pe.mentions)
+	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
+}
+
+// partners records as a firm two words that the text writes (headlines in
+// capitals aside) only as a pair joined by "and", at least twice, neither a
+// given name: "Duff and Phelps", "Procter and Gamble". People paired so
+// ("Reagan and Gorbachev") are named apart too.
+func (pe *personExtractor) partners() {
+	toks := pe.toks
+	single := func(k int) bool {
+		t := &toks[k]
+		return t.kind == tokWord && t.upper && !t.allCaps && !t.initial && pe.classes[k]&(wFirst|wNotName|wTitle) == 0 &&
+			(k == 0 || toks[k-1].kind != tokWord || !toks[k-1].upper || t.newline || toks[k-1].poss)
+	}
+	var pairs map[[2]string]int
+	for k := 0; k+2 < len(toks); k++ {
+		if toks[k+1].text != "and" || toks[k].poss || !single(k) || !single(k+2) {
+			continue
+		}
+		if k+3 < len(toks) && toks[k+3].kind == tokWord && toks[k+3].upper && !toks[k+2].poss && !toks[k+3].newline {
+			continue // "Duff and Phelps Corp" is counted by its suffix; "and Phelps Dodge" is no pair
+		}
+		if pairs == nil {
+			pairs = map[[2]string]int{}
+		}
+		pairs[[2]string{strings.ToLower(toks[k].text), strings.ToLower(toks[k+2].text)}]++
+	}
+	for p, n := range pairs {
+		if n < 2 {
+			continue
+		}
+		seen := 0
+		for k := range toks {
+			if toks[k].kind == tokWord && toks[k].upper && !toks[k].allCaps &&
+				(strings.EqualFold(toks[k].text, p[0]) || strings.EqualFold(toks[k].text, p[1])) {
+				seen++
+			}
+		}
+		if seen > 2*n {
+			continue // one of them also stands alone: two people
+		}
+		if pe.orgs.words == nil {
+			pe.orgs.words = map[string]bool{}
+		}
+		pe.orgs.words[p[0]], pe.orgs.words[p[1]] = true, true
+		pe.orgs.names = append(pe.orgs.names, []string{p[0], p[1]})
+	}
+}
+
+// organizations is what a text shows to be the names of organizations and
+// places rather than people's.
+type organizations struct {
+	// places are the words of a dateline: never part of a person's name.
+	places map[string]bool
+	// words never stand alone for a person in the text: "Zenith" of "Zenith
+	// Electronics Corp".
+	words map[string]bool
+	// names are the companies' names, lower case, hyphenated words split: "Dean
+	// Witter" of "Dean Witter Reynolds Inc" is the firm.
+	names [][]string
+}
+
+// addOrg records the company named by toks[a:b].
+func (pe *personExtractor) addOrg(a, b int) {
+	if pe.orgs.words == nil {
+		pe.orgs.words = map[string]bool{}
+	}
+	name := make([]string, 0, b-a)
+	for k := a; k < b; k++ {
+		if !pe.toks[k].upper {
+			continue // the punctuation and "and" of "Goldman, Sachs and Co"
+		}
+		w := strings.ToLower(pe.toks[k].text)
+		name = append(name, strings.Split(w, "-")...)
+		// Every word of a company's name: "Zenith" of "Zenith Electronics Corp",
+		// "Salomon" of "Salomon Brothers Inc" is the company wherever it stands
+		// alone.
+		pe.orgs.words[w] = true
+	}
+	pe.orgs.names = append(pe.orgs.names, name)
+}
+
+// covers reports whether a person of these lower-case name parts is one of the
+// organizations or places: a word of one standing alone, a name ending in a
+// dateline's place, words of a company's name in its order ("Dean Witter"), or
+// a name ending in a company's word whose first word is no given name ("SoCal
+// Edison" of "Southern California Edison Co"). "Henry Ford" is not "Ford Motor
+// Co".
+func (o *organizations) covers(parts []string) bool {
+	if o == nil {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if len(parts) == 1 {
+		return o.words[last] || o.places[last]
+	}
+	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 {
+		return true
+	}
+	for _, n := range o.names {
+		for k := 0; k+len(parts) <= len(n); k++ {
+			if slices.Equal(n[k:k+len(parts)], parts) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scanLines reads the lines of the text for names that the layout shows not to be
@@ -320,8 +464,9 @@ func (pe *personExtractor) classify(w string) uint32 {
 		}
 	}
 	if i := bytes.IndexByte(b, '-'); i > 0 {
-		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(b[bytes.LastIndexByte(b, '-')+1:])]
-		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+		tailWord := b[bytes.LastIndexByte(b, '-')+1:]
+		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(tailWord)]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, string(tailWord))
 	}
 	return 0
 }
@@ -336,8 +481,19 @@ func classifyLower(lx *lexicon, lower string) uint32 {
 		}
 	}
 	if i := strings.IndexByte(lower, '-'); i > 0 {
-		head, tail := lx.words[lower[:i]], lx.words[lower[strings.LastIndexByte(lower, '-')+1:]]
-		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg)
+		tailWord := lower[strings.LastIndexByte(lower, '-')+1:]
+		head, tail := lx.words[lower[:i]], lx.words[tailWord]
+		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, tailWord)
+	}
+	return 0
+}
+
+// titleSuffix returns wTitle for a title with a suffix that keeps it one
+// (Minister-designate, Governor-elect), else 0.
+func titleSuffix(head uint32, tail string) uint32 {
+	switch tail {
+	case "designate", "elect", "general":
+		return head & wTitle
 	}
 	return 0
 }
@@ -413,9 +569,13 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	if allCaps {
 		// A headline in capitals: its words may repeat a name the body spells out.
+		// Those a headline shows as someone's ("VOLCKER SAYS", "TREASURY'S BAKER
+		// SEES", "... - SUBROTO") are weak: the archive may know whom they mean.
+		ws, we := pe.headlineName(i, j)
 		for k := i; k < j; k++ {
 			if toks[k].allCaps && cls[k]&wNotName == 0 {
-				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true})
+				pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[k].end(), parts: []string{toks[k].text}, caps: true,
+					weak: ws == k && we == k+1})
 			}
 		}
 		// "DAVEY JOHNSON": two or three words that may spell out a full name.
@@ -424,7 +584,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 				if cls[k]&wNotName != 0 || cls[k+n-1]&wNotName != 0 {
 					continue
 				}
-				mn := mention{pos: toks[k].start, end: toks[k+n-1].end(), parts: make([]string, n), multi: true, caps: true}
+				mn := mention{pos: toks[k].start, end: toks[k+n-1].end(), parts: make([]string, n), multi: true, caps: true,
+					weak: ws == k && we == k+n}
 				for m := range n {
 					mn.parts[m] = toks[k+m].text
 				}
@@ -452,10 +613,35 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if k >= end {
 		return 0, 0
 	}
-	if next := end; next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
+	next := end
+	if next+2 < len(toks) && toks[next].text == "(" && !toks[end-1].poss {
+		// "James Capel (Far East) Ltd": a suffix after a parenthesis.
+		for m := next + 1; m < len(toks) && m < next+5; m++ {
+			if toks[m].text == ")" {
+				next = m + 1
+				break
+			}
+		}
+	}
+	if next < len(toks) && !toks[end-1].poss && (toks[next].text == "&" ||
 		(toks[next].upper && cls[next]&wOrgSuffix != 0) ||
 		(toks[next].text == "and" && next+1 < len(toks) && toks[next+1].upper && cls[next+1]&wOrgSuffix != 0)) {
 		return k, end
+	}
+	// A company's suffix inside the run ("Nomura International Ltd", "Ford Motor
+	// Co") or before it ("NV Philips").
+	for m := i; m < end; m++ {
+		if pe.orgSuffix(m) {
+			if m < k {
+				return k, end
+			}
+			if m > k {
+				return k, m
+			}
+		}
+	}
+	if b := pe.firmChain(end); b > end || !titled && pe.firmCue(i, end) {
+		return k, max(b, end)
 	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
@@ -482,6 +668,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 {
 		return 0, 0
 	}
+	for end-k >= 3 && !titled && pe.ordinaryFirst(k) {
+		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
+	}
 	firstClass := cls[k]
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
@@ -490,7 +679,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for m := k; m < end; m++ {
 		c := cls[m]
 		switch {
-		case c&wOrgSuffix != 0:
+		case pe.orgSuffix(m):
 			return k, max(m, k+1)
 		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
 			return 0, 0
@@ -508,6 +697,21 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
 	}
+	if end-k >= 2 && end == j && pe.quoted(i, j) {
+		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
+	}
+	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && ordinaryEnding(toks[k].text) && pe.sentenceStart(k) &&
+		end < len(toks) && toks[end].text == "," {
+		return 0, 0 // "Personally, I": no name
+	}
+	for m := i; m+1 < j; m++ {
+		if pe.lx.placePairs[strings.ToLower(toks[m].text+" "+toks[m+1].text)] {
+			return 0, 0 // "Sierra Leone", "Costa Rica"
+		}
+	}
+	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps {
+		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
+	}
 
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
@@ -517,6 +721,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		mn.parts = append(mn.parts, toks[m].text)
 	}
 	lastClass := cls[end-1]
+	if words >= 2 && !titled && !role && pe.ordinaryFirst(k) {
+		return 0, 0 // "Credit Lyonnais" where the text speaks of credit
+	}
 	if words >= 2 {
 		mn.multi = true
 		switch {
@@ -535,15 +742,243 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		}
 		mn.evidence = speech || sports && mn.person
+		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) {
+			// "Pope John Paul", "Crown Prince Abdullah bin Abdul": given names
+			// alone name a monarch or a cleric with the title.
+			mn.parts = append([]string{toks[k-1].text}, mn.parts...)
+		}
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
 		}
 		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
+		mn.weak = !mn.evidence && speech && firstClass == 0 && plainWord(toks[k].text) && !pe.seenLower(toks[k].text)
+		mn.titled = titled
+		if titled && k > i && royalTitle(toks[k-1].text) {
+			// "King Fahd", "Prince Charles", "Mullah Omar": the name of a monarch
+			// or a cleric known by one name is the title and the name, unless
+			// the text gives the name in full.
+			mn.royal = toks[k-1].text
+		}
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// orgSuffix reports whether toks[k] is a company's suffix: Inc, Corp, Co, Ltd,
+// or one of two letters in capitals or with periods (SA, N.V.), since "Sa" and
+// "Ag" are also words of people's names.
+func (pe *personExtractor) orgSuffix(k int) bool {
+	t := &pe.toks[k]
+	return pe.classes[k]&wOrgSuffix != 0 && t.upper && (len(t.text) > 2 || t.allCaps || t.text == "Co")
+}
+
+// firmChain returns the end of the partners' names that follow the run ending
+// at end when they end in a company's suffix: "Goldman[, Sachs and Co]",
+// "Merrill Lynch[, Pierce, Fenner and Smith Inc]", "Kidder[, Peabody and Co
+// Inc]"; else end.
+func (pe *personExtractor) firmChain(end int) int {
+	toks, cls := pe.toks, pe.classes
+	k := end
+	for n := 0; n < 4 && k+1 < len(toks) && !toks[k-1].poss; n++ {
+		switch {
+		case toks[k].text == "," || toks[k].text == "and" || toks[k].text == "&":
+			and := toks[k].text != ","
+			k++
+			if k < len(toks) && toks[k].text == "and" && !and {
+				k, and = k+1, true // ", and"
+			}
+			m := k
+			for m < len(toks) && toks[m].kind == tokWord && toks[m].upper && cls[m]&(wTitle|wStop) == 0 {
+				if pe.orgSuffix(m) {
+					return m
+				}
+				m++
+				if toks[m-1].poss {
+					break
+				}
+			}
+			if m == k || and {
+				return end // a partner names must follow; "and" ends the list
+			}
+			k = m
+		default:
+			return end
+		}
+	}
+	return end
+}
+
+// firmCue reports whether the context shows the capitalized run toks[i:end] to
+// name a company: a possessive that is no one's, as the name of a firm is
+// ("Moody's said", "rated by Standard and Poor's and", "Poor's Corp"); a
+// financial occupation after it ("Merrill Lynch analyst") or before it with
+// "with", "at" or "by" ("an economist with Smith Barney", "co-managed by
+// Salomon"); the manager of a bond issue ("lead manager Nomura"); "X said its"
+// and "X, which", where a person would be "his" or "who"; a noun for a firm or
+// a thing before it ("the brokerage firm Morgan Stanley") or after it ("the
+// Tanjug news agency"); a company joined to it by a slash ("Royal Dutch/Shell
+// Group"); a person before it with "of" ("Caroline Levy of E.F. Hutton"); a word
+// built as a company's (Citicorp).
+func (pe *personExtractor) firmCue(i, end int) bool {
+	toks, cls := pe.toks, pe.classes
+	var next, next2 *token
+	if end < len(toks) {
+		next = &toks[end]
+	}
+	if end+1 < len(toks) {
+		next2 = &toks[end+1]
+	}
+	if toks[end-1].poss {
+		if end-i > 1 {
+			return false // "Rupert Murdoch's": a person's
+		}
+		switch {
+		case next == nil:
+			return true
+		case next.kind == tokPunct:
+			// Not ")": "his (Reagan's) recollection".
+			switch next.text {
+			case ",", ".", ";":
+				return true
+			}
+		case next.kind == tokWord && next.upper:
+			return pe.orgSuffix(end) // "Standard and Poor's Corp"
+		case next.kind == tokWord && !next.upper:
+			if cls[end]&wSpeech != 0 {
+				return true
+			}
+			switch next.text {
+			case "and", "or":
+				// "Moody's and Standard and Poor's", but not "Makinen's and
+				// Mitsubishi's positions".
+				return next2 == nil || !(end+2 < len(toks) && toks[end+1].upper && toks[end+1].poss)
+			case "is", "was", "has", "had", "will", "would", "also", "did", "does":
+				return true
+			}
+		}
+		return false
+	}
+	if next != nil && next.kind == tokWord && !next.upper && firmRoles[next.text] {
+		return true
+	}
+	if next != nil && next2 != nil && next.kind == tokWord && !next.upper && cls[end]&(wStop|wSpeech|wRole) == 0 &&
+		!strings.HasSuffix(next.text, "ed") && !strings.HasSuffix(next.text, "s") &&
+		next2.kind == tokWord && !next2.upper && firmRoles[next2.text] {
+		return true // "Goddard planetary scientist Avi Mandell", not "Reagan nominated economist Alan Greenspan"
+	}
+	if next != nil && next2 != nil && next.kind == tokWord && !next.upper && next2.kind == tokWord && !next2.upper &&
+		cls[end]&(wStop|wSpeech) == 0 && cls[end+1]&wThing != 0 {
+		return true // "the official Tanjug news agency"
+	}
+	if next != nil && next2 != nil && next2.text == "its" && (next.text == "said" || next.text == "says") {
+		return true
+	}
+	if next != nil && next2 != nil && next.text == "," && next2.text == "which" {
+		return true
+	}
+	if i >= 2 && (toks[i-1].text == "with" || toks[i-1].text == "at") && firmStaff[toks[i-2].text] {
+		return true
+	}
+	if i >= 2 && toks[i-1].text == "by" && firmStaff[toks[i-2].text] && !toks[i-2].upper {
+		return true // "co-managed by", "underwritten by"
+	}
+	if i >= 1 && toks[i-1].kind == tokWord && firmNouns[strings.ToLower(toks[i-1].text)] &&
+		(!toks[i-1].upper || pe.sentenceStart(i-1)) {
+		return true // "the brokerage firm Merrill Lynch", "Stockbrokers James Capel said"
+	}
+	if next != nil && next2 != nil && next.text == "/" && next2.upper {
+		// "Royal Dutch/Shell Group": a name joined to a company's.
+		for m := end + 1; m < len(toks) && m < end+5 && toks[m].kind == tokWord && toks[m].upper; m++ {
+			if pe.orgSuffix(m) || companyHeads[strings.ToLower(toks[m].text)] {
+				return true
+			}
+		}
+	}
+	if i >= 3 && toks[i-1].text == "of" && len(pe.mentions) > 0 {
+		// "Caroline Levy of E.F. Hutton": a person's affiliation.
+		if m := pe.mentions[len(pe.mentions)-1]; m.multi && m.person && m.end == toks[i-2].end() {
+			return true
+		}
+	}
+	if end-i == 1 && corporateWord(toks[i].text) {
+		return true // Citicorp, Bancorp, Citibank
+	}
+	if i >= 1 && bondManagers[strings.ToLower(toks[i-1].text)] {
+		return true
+	}
+	return i >= 2 && (toks[i-1].text == "manager" || toks[i-1].text == "managers") &&
+		(toks[i-2].text == "lead" || toks[i-2].text == "sole" || toks[i-2].text == "joint")
+}
+
+// firmOccupations are the people a firm employs, named with it: "Merrill
+// Lynch analyst", "an analyst with Smith Barney".
+const firmOccupations = `analyst analysts economist economists strategist strategists trader traders
+	dealer dealers broker brokers scientist scientists researcher researchers engineer engineers
+	professor professors`
+
+// firmRoles follow the name of a firm, not of a person: "Merrill Lynch
+// analyst", "the Salomon unit", "Chrysler shares".
+var firmRoles = wordSet(firmOccupations, `unit units subsidiary subsidiaries affiliate shares stock
+	stockholders shareholders co-managed co-manage co-manages lead-managed lead-manages`)
+
+// firmStaff work "with" or "at" a firm, or manage an issue "by" it: "an analyst
+// with Smith Barney", "a professor at Cornell", "co-managed by Salomon".
+var firmStaff = wordSet(firmOccupations, `partner partners director executive executives official
+	officials spokesman spokeswoman spokesperson vice-president president chairman manager managers
+	banker bankers specialist consultant consultants fellow lecturer student students co-managed
+	lead-managed underwritten solely`)
+
+// wordSet returns the set of the words of the lists.
+func wordSet(lists ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lists {
+		for _, w := range strings.Fields(l) {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// bondManagers come before the name of the bank that leads a bond issue.
+var bondManagers = map[string]bool{
+	"co-manager": true, "co-managers": true, "co-lead": true, "underwriter": true, "underwriters": true,
+	"lead-manager": true, "lead-managers": true,
+}
+
+// firmNouns come before the name of a firm, not of a person: "the investment
+// firm Morgan Stanley", "brokers James Capel". (A broker, an insurer or a centre
+// in the singular may be a person's occupation.)
+var firmNouns = map[string]bool{
+	"firm": true, "firms": true, "company": true, "brokerage": true, "brokerages": true, "brokers": true,
+	"stockbrokers": true, "bank": true, "banks": true, "conglomerate": true, "consortium": true,
+	"concern": true, "insurers": true, "underwriters": true, "partnership": true, "carrier": true,
+	"airline": true, "newspaper": true, "daily": true, "weekly": true, "magazine": true, "broadcaster": true,
+}
+
+// companyHeads end the names of companies (but not of parliaments or
+// councils): "Royal Dutch/Shell Group", not "the Gingrich/Dole Congress".
+var companyHeads = map[string]bool{
+	"group": true, "holdings": true, "industries": true, "corporation": true, "company": true,
+	"companies": true, "enterprises": true, "partners": true, "bancorp": true,
+}
+
+// corporateWord reports whether a single word is built as a company's name
+// is: Citicorp, Bancorp, Citibank.
+func corporateWord(w string) bool {
+	w = strings.ToLower(w)
+	for _, e := range []string{"corp", "bank"} {
+		if len(w) > len(e)+2 && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceStart reports whether toks[i] opens a sentence or a line.
+func (pe *personExtractor) sentenceStart(i int) bool {
+	return i == 0 || pe.toks[i].newline || sentenceBoundary(pe.toks[i-1].text)
 }
 
 // sentenceOpener reports whether toks[i], capitalized only because it opens a
@@ -598,9 +1033,14 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 	}
 	// "the Harbor Workers", but not "the Tom Cruise film", where a person's name
 	// modifies the noun after it.
-	if k > 0 && toks[k-1].kind == tokWord && (toks[k-1].text == "the" || toks[k-1].text == "The") &&
-		!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
-		return true
+	for _, b := range []int{k, i} {
+		if b > 0 && toks[b-1].kind == tokWord && (toks[b-1].text == "the" || toks[b-1].text == "The") &&
+			!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
+			return true
+		}
+		if strongFirst {
+			break // "the Exchequer Nigel Lawson", but "The Student Loan Marketing"
+		}
 	}
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && toks[i-2].upper &&
 		cls[i-2]&(wOrg|wHead|wPlace) != 0 && cls[i-2]&wTitle == 0 {
@@ -630,7 +1070,7 @@ func (pe *personExtractor) nameShaped(k, end int, needLexicon bool) bool {
 		if c&wParticle != 0 && !pe.toks[m].upper {
 			continue
 		}
-		if c&^(wFirst|wLast|wAmbiguous) != 0 || !plainWord(pe.toks[m].text) || pe.seenLower(pe.toks[m].text) ||
+		if c&^(wFirst|wLast|wAmbiguous|wGiven) != 0 || !plainWord(pe.toks[m].text) || pe.seenLower(pe.toks[m].text) ||
 			lowerTail(pe.toks[m].text) {
 			return false
 		}
@@ -752,12 +1192,148 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 			titled = true
 		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
 			titled = titled && c&wTitleMod != 0
+			if c&wPlace != 0 && k+1 < j && placePrefix(pe.toks[k].text) {
+				k++ // "San Diego Padres", "Santa Cruz": the next word is the place's too
+			}
 		case c&wOrg != 0 && pe.titleAfter(k+1, j) >= 0:
 		default:
 			return k, titled
 		}
 	}
 	return k, titled
+}
+
+// headlineName returns the tokens [s, e) of the name a headline in capitals,
+// the run toks[i:j], shows as someone's: one to three words before a verb of
+// headlines ("VOLCKER SAYS", "TREASURY'S BAKER SEES", "PRESIDENT REAGAN VOWS"),
+// or after a dash at the end of the line ("... PRICES - SUBROTO"); else 0, 0.
+func (pe *personExtractor) headlineName(i, j int) (s, e int) {
+	toks := pe.toks
+	for v := i + 1; v < j; v++ {
+		if !headlineVerbs[strings.ToLower(toks[v].text)] {
+			continue
+		}
+		s := v
+		for s > i && v-s < 3 && pe.capsNameWord(s-1) {
+			s--
+		}
+		if s < v && (s == i || !pe.capsNameWord(s-1)) {
+			return s, v
+		}
+	}
+	if i > 0 && toks[i-1].text == "-" && j-i <= 3 && (j == len(toks) || toks[j].newline) {
+		s := i
+		for s < j && !pe.capsNameWord(s) {
+			s++
+		}
+		for k := s; k < j; k++ {
+			if !pe.capsNameWord(k) {
+				return 0, 0
+			}
+		}
+		if s < j {
+			return s, j
+		}
+	}
+	return 0, 0
+}
+
+// capsNameWord reports whether toks[k], in capitals, may be a word of a
+// person's name: a plain word of three letters or more (not an acronym such
+// as USX), known as nothing else, not possessive (TREASURY'S names who speaks
+// for it).
+func (pe *personExtractor) capsNameWord(k int) bool {
+	t := &pe.toks[k]
+	return t.allCaps && !t.initial && !t.poss && len(t.text) >= 3 && plainWord(t.text) &&
+		pe.classes[k]&(wNotName|wTitle|wTitleMod|wRole|wSpeech|wThing|wHead) == 0 &&
+		strings.ContainsAny(t.text, "AEIOUY")
+}
+
+// headlineVerbs follow the name of whoever a headline quotes or reports on.
+var headlineVerbs = map[string]bool{
+	"says": true, "said": true, "sees": true, "urges": true, "warns": true, "forecasts": true,
+	"calls": true, "tells": true, "expects": true, "predicts": true, "denies": true,
+	"reiterates": true, "declines": true, "opposes": true, "rejects": true, "backs": true,
+	"plans": true, "wants": true, "vows": true, "blasts": true, "asks": true, "confirms": true,
+	"proposes": true, "favours": true, "favors": true, "defends": true, "doubts": true,
+	"hints": true, "repeats": true, "stresses": true, "agrees": true, "meets": true, "hopes": true,
+	"criticises": true, "criticizes": true, "welcomes": true, "seeks": true, "resigns": true,
+	"quits": true, "fears": true, "insists": true, "admits": true, "attacks": true,
+}
+
+// ordinaryFirst reports whether the word at toks[k], the first of a name of two
+// words or more, is an ordinary word rather than a given name: no lexicon
+// knows it as a given name and the text also writes it in lower case ("Credit
+// Lyonnais" in a story about credit, "Gross Domestic Product").
+func (pe *personExtractor) ordinaryFirst(k int) bool {
+	return pe.classes[k]&wFirst == 0 && !pe.toks[k].initial && pe.seenLower(pe.toks[k].text)
+}
+
+// allGiven reports whether every word of toks[k:end] is a given name.
+func (pe *personExtractor) allGiven(k, end int) bool {
+	for m := k; m < end; m++ {
+		if pe.classes[m]&wFirst == 0 && pe.classes[m]&wParticle == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// royalTitle reports whether w is the title of a monarch or a cleric, which
+// stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar, Mother
+// Teresa.
+func royalTitle(w string) bool {
+	switch strings.ToLower(w) {
+	case "king", "queen", "prince", "princess", "emperor", "empress", "pope", "sultan", "emir", "sheikh",
+		"sheik", "mullah", "archduke", "tsar", "czar", "shah", "mother":
+		return true
+	}
+	return false
+}
+
+// ordinaryEnding reports whether w ends as English adverbs and abstract nouns
+// do (-ly, -ness, -ment, -tion): "Personally", "Unfortunately". Surnames end
+// so too (Desailly), so it only rules out a word that opens a sentence alone
+// before a comma.
+func ordinaryEnding(w string) bool {
+	w = strings.ToLower(w)
+	if len(w) < 5 {
+		return false
+	}
+	for _, e := range []string{"ly", "ness", "ment", "tion", "sion"} {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// quoted reports whether the run toks[i:j] is all a quotation holds: the title
+// of a film, a book or a song, a slogan.
+func (pe *personExtractor) quoted(i, j int) bool {
+	if i == 0 || j >= len(pe.toks) {
+		return false
+	}
+	switch pe.toks[i-1].text {
+	case "\"", "“", "‘", "'", "«":
+	default:
+		return false
+	}
+	switch pe.toks[j].text {
+	case "\"", "”", "’", "'", "»":
+		return true
+	}
+	return false
+}
+
+// placePrefix reports whether w opens the name of a place whose next word is
+// often a given name: San Francisco, Santa Clara, Sao Paulo, Los Angeles.
+func placePrefix(w string) bool {
+	switch strings.ToLower(w) {
+	case "san", "santa", "sao", "são", "los", "las", "st", "st.", "saint", "puerto", "ciudad":
+		return true
+	}
+	return false
 }
 
 // titleAfter returns the index of the last title in toks[from:to-1] that is
@@ -889,6 +1465,12 @@ type person struct {
 	parts []string // lower case, particles included
 	pos   int
 	count int
+	// titled: a title came before a mention of the name alone; a given name
+	// alone names a person only so ("Mr. Sharon").
+	titled bool
+	// royal: the title of a monarch or a cleric came before the name alone; a
+	// person known by one name is shown with it ("King Fahd").
+	royal string
 }
 
 func (p *person) first() string { return p.parts[0] }
@@ -899,7 +1481,7 @@ func (p *person) last() string  { return p.parts[len(p.parts)-1] }
 // given name) it is, and stands alone only with evidence of its own. It returns
 // the people in order of first mention and, for each mention, the index of its
 // person, or -1 for a mention that is no one's.
-func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person, who []int) {
+func resolvePersons(mentions []mention, orgs *organizations) (people []*person, who []int) {
 	of := make([]*person, len(mentions))
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
@@ -1034,7 +1616,25 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 			of[i] = p
 		}
 	}
-	people = slices.DeleteFunc(people, func(p *person) bool { return orgs[p.last()] })
+	for i, p := range of {
+		if p != nil && mentions[i].titled {
+			p.titled = true
+		}
+		if p != nil && mentions[i].royal != "" && p.royal == "" {
+			p.royal = mentions[i].royal
+		}
+	}
+	for _, p := range people {
+		if len(p.parts) == 1 && p.royal != "" {
+			p.name = p.royal + " " + p.name
+		}
+	}
+	lx := loadLexicon()
+	people = slices.DeleteFunc(people, func(p *person) bool {
+		// A given name alone is no one's name ("Alex" of "Alex. Brown and Sons"),
+		// unless a title shows it to be used as a surname.
+		return orgs.covers(p.parts) || len(p.parts) == 1 && !p.titled && lx.words[p.parts[0]]&wGiven != 0
+	})
 	slices.SortStableFunc(people, func(a, b *person) int { return a.pos - b.pos })
 	index := make(map[*person]int, len(people))
 	for i, p := range people {
@@ -1048,6 +1648,33 @@ func resolvePersons(mentions []mention, orgs map[string]bool) (people []*person,
 		}
 	}
 	return people, who
+}
+
+// dropNameless removes the mentions that are a single letter or initials alone
+// ("C" of a ticker, "J.R."): they name no one.
+func dropNameless(mentions []mention) []mention {
+	return slices.DeleteFunc(mentions, func(m mention) bool { return !hasNameWord(m.parts) })
+}
+
+// hasNameWord reports whether a name has a word of two letters or more that is
+// not an initial: "C" (a ticker), "J." and "F.W." are no one's name alone.
+func hasNameWord(parts []string) bool {
+	for _, p := range parts {
+		letters := 0
+		for _, r := range p {
+			if r == '.' {
+				letters = 0
+				break
+			}
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // singleKey is the word by which a one-word mention is matched: the name itself,

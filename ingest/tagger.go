@@ -413,8 +413,8 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 		}
 	}
 	slices.SortStableFunc(combined, func(a, b mention) int { return a.pos - b.pos })
-	pe.tagged = combined
-	people, whoTagged := resolvePersons(pe.tagged, pe.orgs)
+	pe.tagged = dropNameless(combined)
+	people, whoTagged := resolvePersons(pe.tagged, &pe.orgs)
 	return people, pe.tagged, whoTagged
 }
 
@@ -496,6 +496,16 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 		}
 	}
 	if last&wTitle != 0 && !toks[j-1].initial || !m.multi && last&(wNotName|wTitle) != 0 {
+		m.notName = true
+	}
+	if m.multi && pe.ordinaryFirst(i) {
+		m.notName = true
+	}
+	// The end of a longer capitalized run that the rules took for a thing: "Jones
+	// Industrial Average" of "Dow Jones Industrial Average", "Loan Marketing" of
+	// "The Student Loan Marketing Association".
+	if p := i - 1; p >= 0 && !toks[i].newline && toks[p].kind == tokWord && toks[p].upper && !toks[p].poss &&
+		!toks[p].allCaps && !toks[p].initial && pe.classes[p]&(wTitle|wTitleMod|wNationality|wPlace|wStop|wRole|wFirst) == 0 {
 		m.notName = true
 	}
 	return m

@@ -47,9 +47,15 @@ var abbreviations = map[string]bool{
 }
 
 // tokenize splits text into tokens in one pass over the bytes, without regular
-// expressions, because it runs on every article.
-func tokenize(s string, toks []token) []token {
+// expressions, because it runs on every article. A line break that only wraps a
+// paragraph of hard-wrapped text (see wrapWidth) does not mark the token after
+// it as starting a line, so that "Chairman Paul\nVolcker" is one name. lines is
+// a buffer for the shapes of the lines, returned for reuse.
+func tokenize(s string, toks []token, lines []lineInfo) ([]token, []lineInfo) {
 	newline := false
+	lines = measureLines(s, lines[:0])
+	width := wrapWidth(lines)
+	line := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		var r rune = rune(c)
@@ -59,7 +65,12 @@ func tokenize(s string, toks []token) []token {
 		}
 		switch {
 		case r == '\n' || r == '\u2028' || r == '\u2029':
-			newline = true
+			if r != '\n' || width == 0 || !softBreak(lines[line], lines[line+1], line == 0, width) {
+				newline = true
+			}
+			if r == '\n' {
+				line++
+			}
 			i += size
 		case r == ' ' || r == '\t' || r == '\r' || (r >= utf8.RuneSelf && unicode.IsSpace(r)):
 			i += size
@@ -89,7 +100,168 @@ func tokenize(s string, toks []token) []token {
 			i += size
 		}
 	}
-	return toks
+	return toks, lines
+}
+
+// lineKind sorts the lines of a text by layout.
+type lineKind uint8
+
+const (
+	lineBlank lineKind = iota
+	lineProse          // words in upper and lower case
+	lineCaps           // no lower-case letter: a headline, a dateline, a heading
+	lineTable          // columns, dot leaders or mostly numbers: a table or a market report
+)
+
+// lineShape measures one line (without its line break): its indentation and
+// length in characters, the length of its first word, and its kind.
+func lineShape(line string) (indent, length, first int, kind lineKind) {
+	line = strings.TrimRight(line, " \t\r")
+	for indent < len(line) && (line[indent] == ' ' || line[indent] == '\t') {
+		indent++
+	}
+	if indent == len(line) {
+		return indent, 0, 0, lineBlank
+	}
+	length = utf8.RuneCountInString(line)
+	words, numbers, lower, upper := 0, 0, 0, 0
+	inWord, wordDigits, wordLetters := false, false, false
+	endWord := func() {
+		if inWord {
+			words++
+			if wordDigits && !wordLetters {
+				numbers++
+			}
+		}
+		inWord, wordDigits, wordLetters = false, false, false
+	}
+	spaces := 0
+	var prev rune
+	for k, r := range line[indent:] {
+		switch {
+		case r == ' ' || r == '\t':
+			if r == '\t' {
+				spaces = 2
+			}
+			spaces++
+			// Two spaces apart columns, unless they follow the end of a sentence
+			// as typists write it.
+			if spaces >= 2 && !(spaces == 2 && r == ' ' && (prev == '.' || prev == '?' || prev == '!' || prev == ':')) {
+				return indent, length, first, lineTable
+			}
+			if first == 0 {
+				first = utf8.RuneCountInString(line[indent : indent+k])
+			}
+			endWord()
+			continue
+		case r == '.' && k+2 < len(line)-indent && line[indent+k+1] == '.' && line[indent+k+2] == '.':
+			return indent, length, first, lineTable // dot leaders
+		case r >= '0' && r <= '9':
+			wordDigits = true
+		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r):
+			lower++
+			wordLetters = true
+		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r):
+			upper++
+			wordLetters = true
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+			wordLetters = true
+		}
+		spaces = 0
+		inWord = true
+		prev = r
+	}
+	endWord()
+	if first == 0 {
+		first = length - indent
+	}
+	switch {
+	case words > 0 && numbers*3 >= words:
+		kind = lineTable
+	case lower == 0 && upper >= 2:
+		kind = lineCaps
+	default:
+		kind = lineProse
+	}
+	return indent, length, first, kind
+}
+
+// lineInfo is the shape of one line of a text (see lineShape).
+type lineInfo struct {
+	indent, length, first int
+	kind                  lineKind
+}
+
+// measureLines appends the shape of each line of s, split at '\n', to lines.
+func measureLines(s string, lines []lineInfo) []lineInfo {
+	for {
+		j := strings.IndexByte(s, '\n')
+		line := s
+		if j >= 0 {
+			line = s[:j]
+		}
+		var l lineInfo
+		l.indent, l.length, l.first, l.kind = lineShape(line)
+		lines = append(lines, l)
+		if j < 0 {
+			return lines
+		}
+		s = s[j+1:]
+	}
+}
+
+// wrapWidth returns the width at which a text of the given lines is
+// hard-wrapped, as wire copy and plain-text mail are (lines of at most some 60
+// to 80 characters, a paragraph running over several of them), or 0 when it is
+// not. The width is the length of the longest line of prose but the first; the
+// text counts as wrapped when most breaks between two lines of a paragraph fall
+// where the next word would (nearly) not have fitted on the line. Sentences one
+// to a line, tables and results lists fail that test.
+func wrapWidth(lines []lineInfo) int {
+	if len(lines) < 4 {
+		return 0
+	}
+	width := 0
+	for _, l := range lines[1:] {
+		if l.kind == lineProse {
+			width = max(width, l.length)
+		}
+	}
+	if width < 40 || width > 120 {
+		return 0
+	}
+	inner, full := 0, 0
+	for k := 1; k < len(lines); k++ {
+		p, n := lines[k-1], lines[k]
+		if p.kind != lineProse || n.kind != lineProse || n.indent > p.indent {
+			continue
+		}
+		inner++
+		if fills(p, n, width) {
+			full++
+		}
+	}
+	if inner < 3 || full*2 < inner {
+		return 0
+	}
+	return width
+}
+
+// fills reports whether the first word of next would (nearly) not have fitted
+// on line, in text wrapped at width: whether line is full.
+func fills(line, next lineInfo, width int) bool {
+	return line.length+1+next.first > width-width/8
+}
+
+// softBreak reports whether the line break between line and next, in text
+// hard-wrapped at width, only wraps a paragraph: both lines are prose and the
+// next is not indented further (which starts a paragraph). The first line of a
+// text is often its title: it runs on only when it is full.
+func softBreak(line, next lineInfo, firstLine bool, width int) bool {
+	if line.kind != lineProse || next.kind != lineProse || next.indent > line.indent {
+		return false
+	}
+	return !firstLine || fills(line, next, width)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -26,6 +26,9 @@ const (
 	// maxSurnameRank keeps the Census surnames that cover almost all of the US
 	// population; the tail is mostly one-family spellings.
 	maxSurnameRank = 50000
+	// givenDominance is how many times more common as a given name than as a
+	// surname a name must be to count as a given name only.
+	givenDominance = 5
 )
 
 func main() {
@@ -66,10 +69,16 @@ func run(src, out string) error {
 			first[name] = true
 		}
 	}
+	// firstShare is a name's share of the 1990 population as a given name: the
+	// mean of its shares among men and among women, in percent.
+	firstShare := map[string]float64{}
 	for _, f := range []string{"dist.female.first", "dist.male.first"} {
 		if err := eachLine(filepath.Join(src, "names/census1990", f), func(_ int, line string) error {
-			if fs := strings.Fields(line); len(fs) > 0 {
+			if fs := strings.Fields(line); len(fs) > 1 {
 				first[strings.ToLower(fs[0])] = true
+				if pct, err := strconv.ParseFloat(fs[1], 64); err == nil {
+					firstShare[strings.ToLower(fs[0])] += pct / 2
+				}
 			}
 			return nil
 		}); err != nil {
@@ -83,13 +92,22 @@ func run(src, out string) error {
 	}
 
 	last := map[string]bool{}
+	// given holds the names that are both given names and surnames in the
+	// Census lists but at least givenDominance times as common as given names
+	// (Paul, James, Richard; not Howard, Thomas or Reagan).
+	given := map[string]bool{}
 	if err := eachLine(filepath.Join(src, "names/census1990/dist.all.last"), func(_ int, line string) error {
 		fs := strings.Fields(line)
 		if len(fs) < 4 {
 			return nil
 		}
 		if rank, err := strconv.Atoi(fs[3]); err == nil && rank <= maxSurnameRank {
-			last[strings.ToLower(fs[0])] = true
+			w := strings.ToLower(fs[0])
+			last[w] = true
+			// The file rounds shares to 0.001 percent: a rarer surname counts as 0.0005.
+			if pct, err := strconv.ParseFloat(fs[1], 64); err == nil && firstShare[w] > 0 && firstShare[w] >= givenDominance*max(pct, 0.0005) {
+				given[w] = true
+			}
 		}
 		return nil
 	}); err != nil {
@@ -130,7 +148,7 @@ func run(src, out string) error {
 	}
 
 	for name, set := range map[string]map[string]bool{
-		"first.txt.gz": first, "last.txt.gz": last,
+		"first.txt.gz": first, "last.txt.gz": last, "given.txt.gz": given,
 	} {
 		if err := writeGzip(filepath.Join(out, name), sortedKeys(set)); err != nil {
 			return err
