@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/article-archive/archive/corpus"
@@ -87,22 +88,40 @@ func dateValue(f bleveindex.Field) time.Time {
 }
 
 // PersonCounts returns every person in the index with the number of articles that
-// name them, read from the person field's term dictionary (no search).
+// name them. (The term dictionary cannot say: across segments its counts are not
+// the articles', so the counts are a facet over every article.)
 func (ix *Index) PersonCounts() (map[string]int, error) {
 	dict, err := ix.bleve.FieldDict(fieldPersons)
 	if err != nil {
 		return nil, fmt.Errorf("index: list persons: %w", err)
 	}
-	defer dict.Close()
-	out := map[string]int{}
+	distinct := 0
 	for {
 		e, err := dict.Next()
 		if err != nil {
+			dict.Close()
 			return nil, fmt.Errorf("index: list persons: %w", err)
 		}
 		if e == nil {
-			return out, nil
+			break
 		}
-		out[e.Term] = int(e.Count)
+		distinct++
 	}
+	dict.Close()
+	out := map[string]int{}
+	if distinct == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
+	req.AddFacet(facetPerson, bleve.NewFacetRequest(fieldPersons, distinct))
+	res, err := ix.search(context.Background(), req)
+	if err != nil {
+		return nil, fmt.Errorf("index: count persons: %w", err)
+	}
+	if fr := res.Facets[facetPerson]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out[t.Term] = t.Count
+		}
+	}
+	return out, nil
 }

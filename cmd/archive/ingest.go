@@ -56,6 +56,9 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 			opts.Logger = log // counts in the log every few seconds instead
 		}
 		s, err := ingest.Run(ctx, opts, paths...)
+		if err == nil {
+			err = followNames(ctx, ix, names, log)
+		}
 		printSummary(e.stdout, s)
 		if err != nil {
 			return err

@@ -315,6 +315,9 @@ func loadSample(ctx context.Context, ix *index.Index, names *ingest.NameBook, lo
 	if len(s.Rejected) > 0 {
 		return fmt.Errorf("load the sample: %d articles rejected, first: %s", len(s.Rejected), s.Rejected[0])
 	}
+	if err := followNames(ctx, ix, names, log); err != nil {
+		return err
+	}
 	log.Info("loaded the sample articles", "indexed", s.Indexed)
 	return nil
 }

@@ -55,6 +55,9 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *
 		last = seen
 		if len(ready) > 0 {
 			s, err := ingest.Run(ctx, ingest.Options{Sink: ix, Logger: log, Names: names}, ready...)
+			if err == nil {
+				err = followNames(ctx, ix, names, log)
+			}
 			log.Info("watch: ingested new files", "files", len(ready), "read", s.Read, "indexed", s.Indexed,
 				"updated", s.Updated, "duplicates", s.Duplicates, "rejected", len(s.Rejected))
 			for _, r := range s.Rejected {

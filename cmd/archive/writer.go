@@ -68,6 +68,9 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 			report(server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: status, Reason: r.Reason})
 		},
 	}, file)
+	if err == nil {
+		err = followNames(ctx, w.ix, w.names, w.log)
+	}
 	if !file.opened {
 		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
 	}
