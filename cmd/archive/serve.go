@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,9 @@ import (
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/server"
 )
+
+// defaultMaxConns is how many connections a server serves at once unless told.
+const defaultMaxConns = 512
 
 // shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
@@ -56,7 +60,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	private := fs.Bool("private", false, "every read (page, API, export) needs a key of scope read, even before one exists (a read key from archive keys create turns this on by itself)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
 	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
-	maxConns := fs.Int("max-connections", 512, "most connections served at once; more wait to be accepted")
+	maxConns := fs.Int("max-connections", defaultMaxConns, "most connections served at once; more wait to be accepted")
 	exportTimeout := fs.Duration("export-timeout", 30*time.Minute, "longest one export may stream")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -100,7 +104,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
-	ln = netutil.LimitListener(ln, cfg.maxConns)
+	ln = netutil.LimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
 	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
 	acc, err := openAccess(cfg.dataDir, log)
 	if err != nil {
