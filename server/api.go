@@ -67,9 +67,10 @@ func (s *Server) apiArticle(c *gin.Context) (any, error) {
 	return a, nil
 }
 
-// health is the answer of GET /healthz.
+// health is the answer of GET /healthz: "ok", or "degraded" with what is missing
+// (corpus.Health), and the count of articles.
 type health struct {
-	Status   string `json:"status"`
+	corpus.Health
 	Articles uint64 `json:"articles"`
 }
 
@@ -78,7 +79,7 @@ func (s *Server) healthz(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return health{Status: "ok", Articles: n}, nil
+	return health{Health: archiveHealth(s.search), Articles: n}, nil
 }
 
 // articleID reads the article ID from the path. Records bring their own IDs, which
