@@ -29,6 +29,8 @@ type serveConfig struct {
 	token         string
 	watch         string
 	maxPostBytes  int64
+	// verify reads every record against the index after start-up.
+	verify bool
 }
 
 func (e environment) serve(ctx context.Context, args []string) error {
@@ -43,6 +45,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	token := fs.String("token", e.getenv("ARCHIVE_TOKEN"), "turn on the write API (POST /api/v1/articles, /api/v1/backup) for requests with 'Authorization: Bearer TOKEN' (env ARCHIVE_TOKEN)")
 	watch := fs.String("watch", "", "ingest new and changed files in this directory as they appear (checked every second)")
 	maxPostMiB := fs.Int64("max-post-mib", 64, "reject write requests with larger bodies (413)")
+	verify := fs.Bool("verify", true, "after start-up, read every record against the index in the background; lost or unreadable records make the archive degraded (/healthz)")
 	var limits index.Limits
 	fs.IntVar(&limits.MaxExpansions, "max-expansions", index.DefaultMaxExpansions, "most words of the archive one wildcard, regular expression or fuzzy term may stand for (more is 400 query_too_costly)")
 	fs.IntVar(&limits.MaxQueryExpansions, "max-query-expansions", index.DefaultMaxQueryExpansions, "most words they may stand for in one query together")
@@ -60,7 +63,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	log := logger(e.stderr, c.verbose)
-	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20}
+	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20, verify: *verify}
 
 	return withIndexLimits(c.data, log, limits, func(ix *index.Index) error {
 		return e.serveIndex(ctx, ix, cfg, log)
@@ -71,6 +74,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 // flight (writes too) and the watcher finish before the index is closed.
 func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {
 	ix.WarmUp()
+	if cfg.verify {
+		ix.VerifyInBackground()
+	}
 	names, err := archiveNames(ix)
 	if err != nil {
 		return err
@@ -107,6 +113,12 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	defer removeServerFile(cfg.dataDir, url)
 	n, _ := ix.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
+	if h := ix.Health(); h.Degraded() {
+		fmt.Fprintf(e.stderr, "THE ARCHIVE IS DAMAGED: searches are answered read-only, writes refused (details at %s/healthz):\n", url)
+		for _, p := range h.Problems {
+			fmt.Fprintf(e.stderr, "  - %s\n", p)
+		}
+	}
 	if cfg.token == "" {
 		fmt.Fprintf(e.stderr, "The write API is off; start with --token SECRET (or ARCHIVE_TOKEN) to send articles with 'archive ingest --server %s'.\n", url)
 	}
