@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -138,6 +139,16 @@ func readState(b bleve.Index) (indexState, error) {
 // damaged index comes back with damage set; err is for the failures that are not
 // damage (another process holds it, permissions).
 func inspectIndex(path string, timeout time.Duration) (st indexState, err error) {
+	if why, err := os.ReadFile(filepath.Join(path, damagedMarker)); err == nil {
+		st.damage = "it was marked damaged while in use: " + strings.TrimSpace(string(why))
+		return st, nil
+	}
+	// Bleve's background work reads root.bolt where a fault cannot be caught:
+	// its pages are checked first.
+	if err := checkBoltFile(filepath.Join(path, "store", "root.bolt")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		st.damage = "store/root.bolt: " + err.Error()
+		return st, nil
+	}
 	err = safely("open the index", func() error {
 		b, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": timeout.String()})
 		if err != nil {
@@ -441,4 +452,50 @@ func (ix *Index) recordGone(id string, cause error) error {
 		return errors.Join(e, cause)
 	}
 	return e
+}
+
+// Bleve's persister and merger run in goroutines of their own that recover
+// their panics (on a damaged root.bolt, say), report them through a callback
+// named in the index's config, and stop: the index then keeps batches in memory
+// and writes nothing more. engineFailed hears of it, marks the index damaged on
+// disk (damagedMarker) so that the next start rebuilds it, and says so.
+const (
+	asyncErrorCallback = "article-archive"
+	damagedMarker      = "DAMAGED"
+)
+
+// engines routes Bleve's background errors to the Index whose store path they name.
+var engines sync.Map // store path -> *Index
+
+var registerAsyncErrors = sync.OnceFunc(func() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
+		if ix, ok := engines.Load(filepath.Clean(path)); ok {
+			ix.(*Index).engineFailed(err)
+		}
+	}
+})
+
+// watchEngine routes the background errors of ix's Bleve index to ix.
+func (ix *Index) watchEngine() {
+	engines.Store(filepath.Join(ix.path, "store"), ix)
+}
+
+func (ix *Index) unwatchEngine() {
+	engines.CompareAndDelete(filepath.Join(ix.path, "store"), ix)
+}
+
+// engineFailed takes an error from Bleve's background work.
+func (ix *Index) engineFailed(err error) {
+	if !errors.Is(err, scorch.ErrAsyncPanic) {
+		ix.log.Error("the index reports an error in its background work", "err", err)
+		return
+	}
+	if !ix.engineBroken.CompareAndSwap(false, true) {
+		return
+	}
+	ix.log.Error("the index is damaged: it stopped writing to disk; searches go on from memory and new articles are kept in the record store; the next start rebuilds it from the records", "err", err)
+	if werr := os.WriteFile(filepath.Join(ix.path, damagedMarker), []byte(err.Error()+"\n"), 0o600); werr != nil {
+		ix.log.Error("cannot mark the index damaged on disk", "err", werr)
+	}
+	ix.note(fmt.Sprintf("the index is damaged (%v): searches go on from memory and new articles are kept in the record store; restart the server to rebuild it from the records", err))
 }

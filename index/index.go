@@ -138,6 +138,8 @@ type Index struct {
 	healthMu sync.Mutex
 	health   corpus.Health
 	goneSeen atomic.Bool
+	// engineBroken is set once Bleve's background work stopped on a panic.
+	engineBroken atomic.Bool
 
 	limits Limits
 	// costly holds a token for each costly search running (Limits.CostlySearches).
@@ -207,7 +209,7 @@ func recordsDamagedError(err error) error {
 	if !errors.Is(err, ErrDamaged) {
 		return err
 	}
-	return fmt.Errorf("the record store (%s) is damaged and cannot be read: the archive is not opened. Restore the data directory from a backup ('archive backup' makes one); 'archive check' says more: %w", RecordsFile, err)
+	return fmt.Errorf("the record store (%s) is damaged and cannot be read safely: the archive is not opened. Restore the data directory from a backup ('archive backup' makes one), or run 'archive repair' to copy what can be read into a new store ('archive check' says what is lost): %w", RecordsFile, err)
 }
 
 // open is Open with the record store open: it compares the store with the index
@@ -267,12 +269,24 @@ func open(dataDir string, recs *records, timeout time.Duration, log *slog.Logger
 		}
 	}
 	ix, err := openWritable(dataDir, recs, timeout, log, opts)
+	if errors.Is(err, ErrDamaged) && held > 0 {
+		// What a read-only open does not read (bbolt's list of free pages) failed.
+		log.Warn("the index is damaged, rebuilding from the records", "damage", err.Error())
+		if _, err := setAside(dataDir); err != nil {
+			return nil, err
+		}
+		if err := rebuild(dataDir, recs, log); err != nil {
+			return nil, err
+		}
+		ix, err = openWritable(dataDir, recs, timeout, log, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
 	// Caught up, the index holds every record; fewer means it lost some.
 	if docs, err := ix.bleve.DocCount(); err == nil && docs < uint64(held) {
 		log.Warn("the index is damaged, rebuilding from the records", "damage", fmt.Sprintf("it holds %d articles of the %d records", docs, held))
+		ix.unwatchEngine()
 		if err := ix.bleve.Close(); err != nil {
 			return nil, fmt.Errorf("index: close %s: %w", path, err)
 		}
@@ -309,7 +323,9 @@ func openWritable(dataDir string, recs *records, timeout time.Duration, log *slo
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
 	ix.setLimits(opts.Limits)
+	ix.watchEngine()
 	if err := ix.recover(); err != nil {
+		ix.unwatchEngine()
 		b.Close()
 		return nil, err
 	}
@@ -447,7 +463,8 @@ func indexExists(path string) bool {
 // searchable as soon as Batch returns and reaches the disk in the background: the
 // record store, committed first, is what makes it durable.
 func openBleve(path string, exists bool, timeout time.Duration, unsafeBatch bool) (bleve.Index, error) {
-	config := map[string]any{"bolt_timeout": timeout.String(), "unsafe_batch": unsafeBatch}
+	registerAsyncErrors()
+	config := map[string]any{"bolt_timeout": timeout.String(), "unsafe_batch": unsafeBatch, "asyncErrorCallbackName": asyncErrorCallback}
 	var b bleve.Index
 	var err error
 	if exists {
@@ -585,7 +602,7 @@ func (ix *Index) Close() error {
 	if err := ix.settle(); err != nil {
 		ix.log.Warn("indexing the last batch failed; the next open indexes it from the records", "err", err)
 	}
-	for deadline := time.Now().Add(closeWait); !ix.readOnly && ix.persisted.Load() < ix.applied; {
+	for deadline := time.Now().Add(closeWait); !ix.readOnly && !ix.engineBroken.Load() && ix.persisted.Load() < ix.applied; {
 		if time.Now().After(deadline) {
 			ix.log.Warn("the index did not reach the disk in time; the next open indexes the rest from the records",
 				"persisted", ix.persisted.Load(), "applied", ix.applied)
@@ -594,7 +611,12 @@ func (ix *Index) Close() error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	var errs []error
-	if err := ix.bleve.Close(); err != nil {
+	ix.unwatchEngine()
+	if ix.engineBroken.Load() {
+		// Bleve's persister stopped on a panic, maybe inside a transaction whose
+		// lock its Close would wait for forever; the next open rebuilds the index.
+		ix.log.Warn("the damaged index is left as it is; the next start rebuilds it from the records")
+	} else if err := ix.bleve.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("index: close %s: %w", ix.path, err))
 	}
 	if err := ix.records.close(); err != nil {

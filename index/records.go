@@ -91,6 +91,11 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
+	// bbolt would walk a damaged page, maybe forever: the pages are read first.
+	if err := checkBoltFile(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: open %s: its pages: %w: %w", path, err, ErrDamaged)
+	}
 	codec, err := newRecordCodec()
 	if err != nil {
 		db.Close()
@@ -118,6 +123,10 @@ func (r *records) prepare() error {
 	})
 	if err == nil {
 		err = r.migrate()
+	}
+	if errors.Is(err, berrors.ErrIncompatibleValue) {
+		// A table's name that bbolt no longer takes for a table.
+		err = fmt.Errorf("%w: %w", err, ErrDamaged)
 	}
 	if err != nil {
 		return fmt.Errorf("index: prepare %s: %w", r.db.Path(), err)
