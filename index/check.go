@@ -104,6 +104,14 @@ func Check(ctx context.Context, dataDir string, opts CheckOptions) (CheckReport,
 			return rep, fmt.Errorf("index: check %s: %w: stop the server first (while it runs, its /healthz reports what its own check after start-up found)", dataDir, err)
 		case errors.Is(err, ErrDamaged):
 			rep.RecordsDamage = append(rep.RecordsDamage, fmt.Sprintf("the record store cannot be opened: %v", err))
+			// What can still be read is copied aside and compared with the index.
+			tmp := recordsPath + ".check"
+			if _, err := salvageInto(ctx, recordsPath, tmp, timeout, opts.Progress, 0); err == nil {
+				defer os.Remove(tmp)
+				if recs, err = openRecordsAt(tmp, timeout); err == nil {
+					rep.RecordsDamage = append(rep.RecordsDamage, "what can still be read of it is compared with the index below")
+				}
+			}
 		case err != nil:
 			return rep, err
 		}
@@ -269,7 +277,19 @@ func walkArchive(ctx context.Context, recs *records, b bleve.Index, unindexed bo
 				w.ids++
 				rec, ok = stored.next()
 			case !ok || indexed < rec:
-				lose(&w.lost, indexed, "indexed, but the record store has no record")
+				switch {
+				case stored.err == nil:
+					lose(&w.lost, indexed, "indexed, but the record store has no record")
+				case !recordHeld(tx, indexed):
+					// The table of IDs cannot be walked on; each ID is looked up.
+					lose(&w.lost, indexed, "indexed, but the record store has no record it can find")
+				default:
+					if problem := readRecord(tx, recs, &recordIDs{}, indexed); problem != "" {
+						lose(&w.unreadable, indexed, problem)
+					} else {
+						w.read++
+					}
+				}
 				if indexed, err = nextIndexed(); err != nil {
 					return err
 				}
@@ -354,6 +374,18 @@ func (s *recordIDs) next() (string, bool) {
 		return "", false
 	}
 	return id, id != "" || s.idK != nil || s.legacyK != nil
+}
+
+// recordHeld tells whether the table of IDs, or the legacy one, holds id.
+func recordHeld(tx *bolt.Tx, id string) bool {
+	found := false
+	safely("look up a record", func() error {
+		if b := tx.Bucket(bucketIDs); b != nil && b.Get([]byte(id)) != nil {
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // readRecord reads and decodes the record of id, which stored just returned, and

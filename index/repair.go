@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -141,89 +142,17 @@ const salvageBatch = 1000
 
 // salvage copies every record of the store in dataDir that can still be read
 // into a new store and puts it in the old one's place; the old file is kept
-// beside it. Records are read by number, each on its own, so that a damaged page
-// costs the records on it and no others. The last write's sequence is kept.
+// beside it. The old file's pages are read by the archive's own means
+// (boltcheck.go), never by bbolt, which could loop on a damaged one, and a
+// damaged page costs the records below it and no others. The last write's
+// sequence is kept.
 func salvage(ctx context.Context, dataDir string, timeout time.Duration, progress func(done, total int), total int) (copied int, kept string, err error) {
 	path := filepath.Join(dataDir, RecordsFile)
-	old, err := openRecords(dataDir, timeout, false)
-	if errors.Is(err, ErrDamaged) {
-		// bbolt cannot open it for writing (its list of free pages, say); reading
-		// may still work.
-		old, err = openRecords(dataDir, timeout, true)
-	}
-	if err != nil {
-		return 0, "", fmt.Errorf("index: salvage: the record store cannot be opened at all: %w", err)
-	}
-	defer func() {
-		if old != nil {
-			old.close()
-		}
-	}()
 	newPath := path + ".salvage"
-	if err := os.Remove(newPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return 0, "", fmt.Errorf("index: salvage: %w", err)
-	}
-	dst, err := openRecordsAt(newPath, timeout)
+	copied, err = salvageInto(ctx, path, newPath, timeout, progress, total)
 	if err != nil {
-		return 0, "", fmt.Errorf("index: salvage: %w", err)
+		return copied, "", err
 	}
-	defer func() {
-		if dst != nil {
-			dst.close()
-			os.Remove(newPath)
-		}
-	}()
-	if err := dst.prepare(); err != nil {
-		return 0, "", fmt.Errorf("index: salvage: %w", err)
-	}
-	last, _ := old.lastSeq()
-	var batch []corpus.Article
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		encoded, err := dst.encode(batch, nil)
-		if err != nil {
-			return err
-		}
-		err = dst.update(func(tx *bolt.Tx) error {
-			if err := putRecords(tx, batch, encoded, signaturesOf(batch)); err != nil {
-				return err
-			}
-			if err := putDuplicateKeys(tx, batch, encoded); err != nil {
-				return err
-			}
-			return tx.Bucket(bucketMeta).Put(keyLastSeq, seqKey(last))
-		})
-		copied += len(batch)
-		batch = batch[:0]
-		return err
-	}
-	err = old.readEach(ctx, func(a corpus.Article) error {
-		batch = append(batch, a)
-		if len(batch) < salvageBatch {
-			return nil
-		}
-		if progress != nil {
-			progress(copied+len(batch), total)
-		}
-		return flush()
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err == nil {
-		// An empty store keeps the sequence too.
-		err = dst.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyLastSeq, seqKey(last)) })
-	}
-	if err != nil {
-		return copied, "", fmt.Errorf("index: salvage: %w", err)
-	}
-	if err := dst.db.Sync(); err != nil {
-		return copied, "", fmt.Errorf("index: salvage: %w", err)
-	}
-	dst.close()
-	dst = nil
 	kept = path + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := os.Rename(path, kept); err != nil {
 		os.Remove(newPath)
@@ -238,6 +167,104 @@ func salvage(ctx context.Context, dataDir string, timeout time.Duration, progres
 	return copied, kept, nil
 }
 
+// salvageInto copies the records of the store at path that can be read into a
+// new store at newPath.
+func salvageInto(ctx context.Context, path, newPath string, timeout time.Duration, progress func(done, total int), total int) (copied int, err error) {
+	// The old store's lock keeps a server out while it is read.
+	lock, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, OpenFile: openNoCreate})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return 0, fmt.Errorf("index: salvage %s: %w", path, ErrLocked)
+	}
+	if err == nil {
+		defer lock.Close()
+	} // a file bbolt cannot open at all is read all the same
+	old, err := openRawBolt(path)
+	if err != nil {
+		return 0, fmt.Errorf("index: salvage: the record store cannot be read at all (%v): %w", err, ErrDamaged)
+	}
+	defer old.close()
+	if err := os.Remove(newPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return 0, fmt.Errorf("index: salvage: %w", err)
+	}
+	dst, err := openRecordsAt(newPath, timeout)
+	if err != nil {
+		return 0, fmt.Errorf("index: salvage: %w", err)
+	}
+	defer func() {
+		dst.close()
+		if err != nil {
+			os.Remove(newPath)
+		}
+	}()
+	if err := dst.prepare(); err != nil {
+		return 0, fmt.Errorf("index: salvage: %w", err)
+	}
+	var last uint64
+	old.each(string(bucketMeta), func(k, v []byte) error {
+		if string(k) == string(keyLastSeq) && len(v) == 8 {
+			last = binary.BigEndian.Uint64(v)
+		}
+		return nil
+	})
+	var batch []corpus.Article
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		encoded, err := dst.encode(batch, nil)
+		if err != nil {
+			return err
+		}
+		err = dst.update(func(tx *bolt.Tx) error {
+			if err := putRecords(tx, batch, encoded, signaturesOf(batch)); err != nil {
+				return err
+			}
+			return putDuplicateKeys(tx, batch, encoded)
+		})
+		copied += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(copied, total)
+		}
+		return err
+	}
+	take := func(_, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a, err := dst.codec.decode(v)
+		if err != nil || a.ID == "" {
+			return nil // unreadable: lost
+		}
+		batch = append(batch, a)
+		if len(batch) < salvageBatch {
+			return nil
+		}
+		return flush()
+	}
+	for _, name := range [][]byte{bucketRecords, bucketLegacyArticles} {
+		if _, err := old.each(string(name), take); err != nil {
+			return copied, fmt.Errorf("index: salvage: %w", err)
+		}
+	}
+	if err := flush(); err != nil {
+		return copied, fmt.Errorf("index: salvage: %w", err)
+	}
+	err = dst.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyLastSeq, seqKey(last)) })
+	if err == nil {
+		err = dst.db.Sync()
+	}
+	if err != nil {
+		return copied, fmt.Errorf("index: salvage: %w", err)
+	}
+	return copied, nil
+}
+
+// openNoCreate opens a file for bbolt without creating it.
+func openNoCreate(path string, _ int, mode os.FileMode) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY, mode)
+}
+
 // openRecordsAt opens (creating) a record store at path.
 func openRecordsAt(path string, timeout time.Duration) (*records, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
@@ -250,64 +277,4 @@ func openRecordsAt(path string, timeout time.Duration) (*records, error) {
 		return nil, err
 	}
 	return &records{db: db, codec: codec}, nil
-}
-
-// readEach calls f with every record that can be read, by number (then the legacy
-// layout's, by ID), each read on its own so that a damaged page costs only the
-// records on it.
-func (r *records) readEach(ctx context.Context, f func(corpus.Article) error) error {
-	var last uint64
-	r.view(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketRecords); b != nil {
-			if k, _ := b.Cursor().Last(); len(k) == 8 {
-				last = binary.BigEndian.Uint64(k)
-			}
-		}
-		return nil
-	})
-	// The last number may itself be on a damaged page: go on past it while
-	// records are found.
-	for ref, misses := uint64(1), 0; ref <= last || misses < 1000; ref++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var a corpus.Article
-		var found bool
-		r.view(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketRecords)
-			if b == nil {
-				return nil
-			}
-			v := b.Get(refKey(ref))
-			if v == nil {
-				return nil
-			}
-			var err error
-			a, err = r.codec.decode(v)
-			found = err == nil && a.ID != ""
-			return nil
-		})
-		if !found {
-			if ref > last {
-				misses++
-			}
-			continue
-		}
-		misses = 0
-		if err := f(a); err != nil {
-			return err
-		}
-	}
-	return r.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketLegacyArticles)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			if a, err := r.codec.decode(v); err == nil && a.ID != "" {
-				return f(a)
-			}
-			return nil
-		})
-	})
 }
