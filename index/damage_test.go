@@ -321,6 +321,15 @@ func damageCases(t testing.TB, all bool) []damageCase {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A sample, or every page with more bytes in each.
+	pageStep, inPage := int64(12), []int64{10, 300}
+	segmentOffsets := func(size int64) []int64 { return []int64{-1, -20, -60, 100, size / 2} }
+	if all {
+		pageStep, inPage = 1, []int64{8, 10, 16, 300, 2000}
+		segmentOffsets = func(size int64) []int64 {
+			return []int64{-1, -5, -9, -13, -20, -28, -36, -44, -52, -60, -100, -1000, 0, 10, 100, size / 3, size / 2, 2 * size / 3}
+		}
+	}
 	var cases []damageCase
 	for _, off := range []int64{16, 20, 24, 40, 64, 72, 4096 + 16, 4096 + 20, 4096 + 64, 4096 + 72} {
 		cases = append(cases, damageCase{RecordsFile, off})
@@ -330,12 +339,8 @@ func damageCases(t testing.TB, all bool) []damageCase {
 		t.Fatal(err)
 	}
 	pages := info.Size() / 4096
-	step := int64(1)
-	if !all {
-		step = max(1, pages/24)
-	}
-	for p := int64(2); p < pages; p += step {
-		for _, in := range []int64{8, 10, 16, 300, 2000} {
+	for p := int64(2); p < pages; p += max(1, min(pageStep, pages/pageStep)) {
+		for _, in := range inPage {
 			cases = append(cases, damageCase{RecordsFile, p*4096 + in})
 		}
 	}
@@ -344,28 +349,24 @@ func damageCases(t testing.TB, all bool) []damageCase {
 	for _, seg := range segments {
 		rel, _ := filepath.Rel(src, seg)
 		info, _ := os.Stat(seg)
-		for _, off := range []int64{-1, -5, -9, -13, -20, -28, -36, -44, -52, -60, -100, -1000, 0, 10, 100, info.Size() / 3, info.Size() / 2, 2 * info.Size() / 3} {
+		for _, off := range segmentOffsets(info.Size()) {
 			cases = append(cases, damageCase{rel, off})
 		}
 	}
-	for _, off := range []int64{0, 5, 12, 20, 40, -3} {
+	for _, off := range []int64{5, 20, -3} {
 		cases = append(cases, damageCase{filepath.Join(Dir, "index_meta.json"), off})
 	}
-	root := filepath.Join(src, Dir, "store", "root.bolt")
-	info, err = os.Stat(root)
+	root := filepath.Join(Dir, "store", "root.bolt")
+	info, err = os.Stat(filepath.Join(src, root))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, off := range []int64{16, 20, 72, 4096 + 20, 4096 + 72} {
-		cases = append(cases, damageCase{filepath.Join(Dir, "store", "root.bolt"), off})
+	for _, off := range []int64{20, 72, 4096 + 20, 4096 + 72} {
+		cases = append(cases, damageCase{root, off})
 	}
-	step = 1
-	if !all {
-		step = 3
-	}
-	for p := int64(2); p < info.Size()/4096; p += step {
-		for _, in := range []int64{8, 10, 16, 100, 1000} {
-			cases = append(cases, damageCase{filepath.Join(Dir, "store", "root.bolt"), p*4096 + in})
+	for p := int64(2); p < info.Size()/4096; p += max(1, pageStep/2) {
+		for _, in := range inPage {
+			cases = append(cases, damageCase{root, p*4096 + in})
 		}
 	}
 	return cases

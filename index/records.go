@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -76,12 +77,7 @@ type records struct {
 // wrapping ErrDamaged.
 func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records, error) {
 	path := filepath.Join(dataDir, RecordsFile)
-	var db *bolt.DB
-	err := safely("open the record store", func() error {
-		var err error
-		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
-		return err
-	})
+	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("index: open %s: %w", path, ErrLocked)
 	}
@@ -102,6 +98,32 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
 	return &records{db: db, codec: codec}, nil
+}
+
+// openBolt is bolt.Open, with a panic (on a damaged list of free pages, say)
+// turned into an error wrapping ErrDamaged, and the file it had opened, and
+// locked, unlocked and closed then: a lock left behind would keep out every
+// later open.
+func openBolt(path string, opts *bolt.Options) (*bolt.DB, error) {
+	var file *os.File
+	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	var db *bolt.DB
+	err := safely("open the record store", func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, opts)
+		return err
+	})
+	if errors.Is(err, ErrDamaged) && file != nil {
+		// bbolt's memory map of the file outlives the descriptor, and with it
+		// the lock: it is released first.
+		syscall.Flock(int(file.Fd()), syscall.LOCK_UN)
+		file.Close()
+	}
+	return db, err
 }
 
 // isBoltDamage tells whether bbolt refused a file for what is in it.

@@ -170,8 +170,11 @@ func salvage(ctx context.Context, dataDir string, timeout time.Duration, progres
 // salvageInto copies the records of the store at path that can be read into a
 // new store at newPath.
 func salvageInto(ctx context.Context, path, newPath string, timeout time.Duration, progress func(done, total int), total int) (copied int, err error) {
+	if _, err := os.Stat(path); err != nil {
+		return 0, fmt.Errorf("index: salvage: %w", err)
+	}
 	// The old store's lock keeps a server out while it is read.
-	lock, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, OpenFile: openNoCreate})
+	lock, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: true})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return 0, fmt.Errorf("index: salvage %s: %w", path, ErrLocked)
 	}
@@ -258,11 +261,6 @@ func salvageInto(ctx context.Context, path, newPath string, timeout time.Duratio
 		return copied, fmt.Errorf("index: salvage: %w", err)
 	}
 	return copied, nil
-}
-
-// openNoCreate opens a file for bbolt without creating it.
-func openNoCreate(path string, _ int, mode os.FileMode) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDONLY, mode)
 }
 
 // openRecordsAt opens (creating) a record store at path.

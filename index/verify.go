@@ -35,13 +35,14 @@ func (ix *Index) VerifyInBackground() {
 			ix.log.Error("the check of every record stopped", "err", err)
 			return
 		}
-		ix.setChecked(&corpus.CheckProgress{Records: w.ids, Of: max(total, w.ids), Done: true})
+		// What it found is told before it says it is done.
+		defer ix.setChecked(&corpus.CheckProgress{Records: w.ids, Of: max(total, w.ids), Done: true})
 		ix.log.Info("checked every record against the index", "records", w.ids, "took", time.Since(start).Round(time.Millisecond),
 			"lost", w.lost.n, "unreadable", w.unreadable.n)
 		if len(w.damage) > 0 {
 			ix.degrade(fmt.Sprintf("the record store's file is damaged (%s): restore the archive from a backup, or run 'archive repair' (server stopped) to copy what can be read", strings.Join(w.damage, "; ")), nil)
 		}
-		if n := w.lost.n + w.unreadable.n; n > 0 {
+		if n := w.lost.n + w.unreadable.n; n > 0 && !ix.knownMissing(n) {
 			ids := append(append([]string(nil), w.lost.ids...), w.unreadable.ids...)
 			problem := fmt.Sprintf("%d acknowledged articles the index lists have lost their records", n)
 			if w.unreadable.n > 0 {
@@ -51,6 +52,15 @@ func (ix *Index) VerifyInBackground() {
 				problem, someIDs(IDCount{N: n, IDs: ids})), &corpus.MissingArticles{Articles: n, IDs: ids[:min(len(ids), maxListed)]})
 		}
 	}()
+}
+
+// knownMissing tells whether the archive already reports n articles missing
+// (Open found them), so that the check after start-up says it again in no other
+// words.
+func (ix *Index) knownMissing(n int) bool {
+	ix.healthMu.Lock()
+	defer ix.healthMu.Unlock()
+	return ix.health.Missing != nil && ix.health.Missing.Articles == n
 }
 
 func (ix *Index) setChecked(p *corpus.CheckProgress) {
