@@ -128,41 +128,52 @@ type element struct {
 	bucket     bool
 }
 
-// elements parses the element table of page p, a branch or a leaf.
-func elements(p []byte) (branch bool, els []element, err error) {
+// elements calls f with each element of page p, a branch or a leaf, in order,
+// after checking that it lies inside the page and its key follows the one
+// before. It allocates nothing: a walk parses every page of the file.
+func elements(p []byte, f func(branch bool, el element) error) error {
 	e := binary.NativeEndian
 	flags, count := e.Uint16(p[8:]), int(e.Uint16(p[10:]))
 	if flags != boltBranchPage && flags != boltLeafPage {
-		return false, nil, fmt.Errorf("it has type %#x, not a branch or a leaf", flags)
+		return fmt.Errorf("it has type %#x, not a branch or a leaf", flags)
 	}
-	branch = flags == boltBranchPage
+	branch := flags == boltBranchPage
 	if boltPageHeader+count*boltElementSize > len(p) {
-		return branch, nil, fmt.Errorf("it says %d elements, more than fit", count)
+		return fmt.Errorf("it says %d elements, more than fit", count)
 	}
-	els = make([]element, count)
 	var prev []byte
 	for i := range count {
 		at := boltPageHeader + i*boltElementSize
 		el := p[at : at+boltElementSize]
 		var pos, ksize, vsize uint64
+		var x element
 		if branch {
-			pos, ksize, els[i].child = uint64(e.Uint32(el)), uint64(e.Uint32(el[4:])), e.Uint64(el[8:])
+			pos, ksize, x.child = uint64(e.Uint32(el)), uint64(e.Uint32(el[4:])), e.Uint64(el[8:])
 		} else {
-			els[i].bucket = e.Uint32(el)&boltBucketLeaf != 0
+			x.bucket = e.Uint32(el)&boltBucketLeaf != 0
 			pos, ksize, vsize = uint64(e.Uint32(el[4:])), uint64(e.Uint32(el[8:])), uint64(e.Uint32(el[12:]))
 		}
 		start := uint64(at) + pos
 		if start+ksize+vsize > uint64(len(p)) {
-			return branch, nil, fmt.Errorf("element %d lies past the page's end", i)
+			return fmt.Errorf("element %d lies past the page's end", i)
 		}
-		els[i].key, els[i].value = p[start:start+ksize], p[start+ksize:start+ksize+vsize]
-		if prev != nil && bytes.Compare(prev, els[i].key) >= 0 {
-			return branch, nil, fmt.Errorf("its keys are out of order at element %d", i)
+		x.key, x.value = p[start:start+ksize], p[start+ksize:start+ksize+vsize]
+		if prev != nil && bytes.Compare(prev, x.key) >= 0 {
+			return fmt.Errorf("its keys are out of order at element %d", i)
 		}
-		prev = els[i].key
+		prev = x.key
+		if err := f(branch, x); err != nil {
+			return walkAbort{err}
+		}
 	}
-	return branch, els, nil
+	return nil
 }
+
+// walkAbort carries an error of a walk's caller up through the pages.
+type walkAbort struct{ err error }
+
+func (a walkAbort) Error() string { return a.err.Error() }
+func (a walkAbort) Unwrap() error { return a.err }
 
 // bucketRoot reads the header of a bucket's value: its root page, or, for an
 // inline bucket, the page inside the value.
@@ -192,41 +203,35 @@ type walker struct {
 }
 
 func (w *walker) tree(id uint64, inline []byte, path []string, depth int) error {
-	what := strings.Join(path, "/")
-	if what == "" {
-		what = "the root"
+	what := func() string {
+		if len(path) == 0 {
+			return "the root"
+		}
+		return strings.Join(path, "/")
 	}
 	if depth > boltMaxDepth {
-		w.bad(what, fmt.Errorf("more than %d levels deep", boltMaxDepth))
+		w.bad(what(), fmt.Errorf("more than %d levels deep", boltMaxDepth))
 		return nil
 	}
 	p := inline
 	if p == nil {
 		var err error
 		if p, err = w.r.page(id); err != nil {
-			w.bad(what, err)
+			w.bad(what(), err)
 			return nil
 		}
 		n := uint64(len(p)) / uint64(w.r.pageSize)
 		for q := id; q < id+max(n, 1); q++ {
 			if w.seen[q] {
-				w.bad(what, fmt.Errorf("page %d is used twice", q))
+				w.bad(what(), fmt.Errorf("page %d is used twice", q))
 				return nil
 			}
 			w.seen[q] = true
 		}
 	}
-	branch, els, err := elements(p)
-	if err != nil {
-		w.bad(what, fmt.Errorf("page %d: %w", id, err))
-		return nil
-	}
-	for _, el := range els {
+	err := elements(p, func(branch bool, el element) error {
 		if branch {
-			if err := w.tree(el.child, nil, path, depth+1); err != nil {
-				return err
-			}
-			continue
+			return w.tree(el.child, nil, path, depth+1)
 		}
 		if w.visit != nil {
 			if err := w.visit(path, el); err != nil {
@@ -234,16 +239,20 @@ func (w *walker) tree(id uint64, inline []byte, path []string, depth int) error 
 			}
 		}
 		if !el.bucket || (w.descend != nil && !w.descend(path, el.key)) {
-			continue
+			return nil
 		}
 		root, in, err := bucketRoot(el.value)
 		if err != nil {
-			w.bad(what, fmt.Errorf("bucket %q: %w", el.key, err))
-			continue
+			w.bad(what(), fmt.Errorf("bucket %q: %w", el.key, err))
+			return nil
 		}
-		if err := w.tree(root, in, append(path[:len(path):len(path)], string(el.key)), depth+1); err != nil {
-			return err
-		}
+		return w.tree(root, in, append(path[:len(path):len(path)], string(el.key)), depth+1)
+	})
+	if a, ok := errors.AsType[walkAbort](err); ok {
+		return a
+	}
+	if err != nil {
+		w.bad(what(), fmt.Errorf("page %d: %w", id, err))
 	}
 	return nil
 }
@@ -344,5 +353,8 @@ func (r *rawBolt) each(name string, f func(k, v []byte) error) (skipped int, err
 		return nil
 	}
 	err = safely("read the file's pages", func() error { return w.tree(r.root, nil, nil, 0) })
+	if a, ok := errors.AsType[walkAbort](err); ok {
+		err = a.err
+	}
 	return skipped, err
 }
