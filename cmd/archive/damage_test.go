@@ -134,42 +134,14 @@ func checkedHealth(t *testing.T, base string) healthz {
 }
 
 // startOrRefuse starts "archive serve" on data and returns the running server, or
-// nil and its output when it exits instead.
+// nil, its output and how it stopped when it stops instead.
 func startOrRefuse(t *testing.T, bin, data string) (*proc, string, error) {
 	t.Helper()
-	p := &proc{stderr: &syncBuffer{}, done: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--token", testToken)
-	p.cmd.Stderr = p.stderr
-	p.cmd.Env = append(os.Environ(), "ARCHIVE_TOKEN=")
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
+	p := launch(t, bin, "--data", data, "--token", testToken)
+	if err := p.waitServing(t); err != nil {
+		return nil, p.stderr.String(), err
 	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.done
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-p.done:
-			p.done <- err
-			return nil, p.stderr.String(), err
-		default:
-		}
-		if m := servingLine.FindStringSubmatch(p.stderr.String()); m != nil {
-			if res, err := http.Get(m[1] + "/healthz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == http.StatusOK {
-					p.url = m[1]
-					return p, "", nil
-				}
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("serve neither came up nor stopped:\n%s", p.stderr)
-	return nil, "", nil
+	return p, "", nil
 }
 
 // archiveCmd runs the archive binary and returns its output and exit status.
