@@ -12,13 +12,18 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
-// Article returns the stored article with the given ID, or a corpus.ENotFound error.
+// Article returns the stored article with the given ID, or a corpus.ENotFound error:
+// one that says the record store is damaged when the index lists the article but
+// its record is gone or cannot be read (then the archive is degraded: Health).
 func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return corpus.Article{}, err
 	}
 	rec, ok, err := ix.records.get(id)
 	if err != nil {
+		if ix.indexed(id) {
+			return corpus.Article{}, ix.recordGone(id, err)
+		}
 		return corpus.Article{}, fmt.Errorf("index: load %s: %w", id, err)
 	}
 	if ok {
@@ -26,7 +31,16 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 		a.ID, a.Story = id, cmp.Or(a.Story, id)
 		return a, nil
 	}
-	return ix.legacyArticle(id)
+	if ix.indexed(id) {
+		return corpus.Article{}, ix.recordGone(id, nil)
+	}
+	return corpus.Article{}, corpus.Errorf(corpus.ENotFound, "there is no article with id %q: search for it instead", id)
+}
+
+// indexed tells whether the index holds a document with id.
+func (ix *Index) indexed(id string) bool {
+	doc, err := ix.bleve.Document(id)
+	return err == nil && doc != nil
 }
 
 // Fields that indexes made before the record store stored, and only they.

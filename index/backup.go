@@ -38,7 +38,7 @@ func (ix *Index) Backup(ctx context.Context, dir string) error {
 	if err := ix.settle(); err != nil {
 		return fmt.Errorf("index: backup: %w", err)
 	}
-	err := ix.records.db.View(func(tx *bolt.Tx) error {
+	err := ix.records.view(func(tx *bolt.Tx) error {
 		return tx.CopyFile(filepath.Join(dir, RecordsFile), 0o600)
 	})
 	if err != nil {

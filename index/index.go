@@ -10,7 +10,6 @@ package index
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -18,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -129,8 +129,17 @@ type Index struct {
 	path      string
 	log       *slog.Logger
 	extractor string
-	// readOnly is set when the data directory cannot be written: searches only.
+	// readOnly is set when the data directory cannot be written, or the archive is
+	// degraded: searches only.
 	readOnly bool
+
+	// health is what the archive knows of its own damage (damage.go; held by
+	// healthMu); goneSeen is set once a read found a record missing.
+	healthMu sync.Mutex
+	health   corpus.Health
+	goneSeen atomic.Bool
+	// engineBroken is set once Bleve's background work stopped on a panic.
+	engineBroken atomic.Bool
 
 	limits Limits
 	// costly holds a token for each costly search running (Limits.CostlySearches).
@@ -138,8 +147,10 @@ type Index struct {
 
 	// mu orders writes: a sequence number is taken and applied by one Put at a time.
 	mu sync.Mutex
-	// applied is the last sequence whose articles are in the Bleve index (held by mu).
+	// applied is the last sequence whose articles are in the Bleve index, and held
+	// the number of records the store held then (both held by mu).
 	applied uint64
+	held    int
 	// indexing is the batch of the last PutDeferred while Bleve indexes it (held by
 	// mu; see settle).
 	indexing *indexing
@@ -152,15 +163,23 @@ type Index struct {
 	// stopWarm ends the column warmer; warmed is closed when it has ended.
 	stopWarm, warmed chan struct{}
 	warmNow          chan struct{} // WarmUp asks the warmer to start at once
+	// stopVerify stops the check of every record (verify.go) and waits for it.
+	stopVerify func()
 }
 
 // Open opens the index in dataDir, creating it (and dataDir) when there is none. It
-// returns an error wrapping ErrLocked when another process has the archive open.
+// returns an error wrapping ErrLocked when another process has the archive open,
+// and one wrapping ErrDamaged when the record store cannot be read.
 //
 // Open repairs what a crash left: articles whose records were committed but whose
 // index batch did not reach the disk are indexed again. An archive whose index
-// directory is missing (deleted because it was damaged, say) is rebuilt from the
-// records; an index from before the record store is copied into one.
+// directory is missing is rebuilt from the records, and so is one whose index is
+// damaged (moved aside first, to DATA/index.damaged-TIME); an index from before the
+// record store is copied into one.
+//
+// An archive whose record store lost articles the index holds opens read-only and
+// degraded (Health says what is missing): searches are answered, writes fail, and
+// nothing is written that could cover the damage up.
 func Open(dataDir string, opts Options) (*Index, error) {
 	log, timeout := opts.defaults()
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
@@ -173,41 +192,211 @@ func Open(dataDir string, opts Options) (*Index, error) {
 		return openReadOnly(dataDir, timeout, log, opts)
 	}
 	if err != nil {
-		return nil, err
+		return nil, recordsDamagedError(err)
 	}
-	if err := recoverSwap(dataDir); err != nil {
-		recs.close()
-		return nil, err
-	}
-	path := filepath.Join(dataDir, Dir)
-	exists := indexExists(path)
-	if !exists {
-		if n, err := recs.count(); err != nil {
-			recs.close()
-			return nil, fmt.Errorf("index: count records: %w", err)
-		} else if n > 0 {
-			log.Warn("the index is missing: rebuilding it from the records", "records", n)
-			if err := rebuild(dataDir, recs, log); err != nil {
-				recs.close()
-				return nil, err
-			}
-			exists = true
-		}
-	}
-	b, err := openBleve(path, exists, timeout, true)
+	ix, err := open(dataDir, recs, timeout, log, opts)
 	if err != nil {
 		recs.close()
 		return nil, err
 	}
-	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
-	ix.setLimits(opts.Limits)
-	if err := ix.recover(); err != nil {
-		ix.Close()
+	ix.startWarmer()
+	log.Debug("index opened", "path", ix.path, "applied", ix.applied)
+	return ix, nil
+}
+
+// recordsDamagedError explains a record store that cannot be opened or read.
+func recordsDamagedError(err error) error {
+	if !errors.Is(err, ErrDamaged) {
+		return err
+	}
+	return fmt.Errorf("the record store (%s) is damaged and cannot be read safely: the archive is not opened. Restore the data directory from a backup ('archive backup' makes one), or run 'archive repair' to copy what can be read into a new store ('archive check' says what is lost): %w", RecordsFile, err)
+}
+
+// open is Open with the record store open: it compares the store with the index
+// before either is written (damage.go), then opens the index for writing, or
+// read-only when the store lost what the index holds.
+func open(dataDir string, recs *records, timeout time.Duration, log *slog.Logger, opts Options) (*Index, error) {
+	if err := recoverSwap(dataDir); err != nil {
 		return nil, err
 	}
-	ix.startWarmer()
-	log.Debug("index opened", "path", path, "applied", ix.applied)
+	lastSeq, err := recs.lastSeq()
+	if err != nil {
+		return nil, recordsDamagedError(fmt.Errorf("index: read record sequence: %w", err))
+	}
+	held, err := recs.count()
+	if err != nil {
+		return nil, recordsDamagedError(fmt.Errorf("index: count records: %w", err))
+	}
+	metaProblem, newestLost := metaDamage(filepath.Join(dataDir, RecordsFile))
+	if metaProblem != "" {
+		log.Warn("the record store's file is damaged; the index is compared with it", "damage", metaProblem)
+	}
+	path := filepath.Join(dataDir, Dir)
+	var unconfirmed string // the damage no one can tell the cost of, once the index is rebuilt
+	rebuildWhy := "the index is missing: rebuilding it from the records"
+	if indexExists(path) {
+		st, err := inspectIndex(path, timeout)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case st.damage != "":
+			if held == 0 {
+				return nil, fmt.Errorf("index: the index is damaged (%s) and the record store holds nothing to rebuild it from: restore the data directory from a backup: %w", st.damage, ErrDamaged)
+			}
+			moved, err := setAside(dataDir)
+			if err != nil {
+				return nil, err
+			}
+			log.Warn("the index is damaged, rebuilding from the records", "damage", st.damage, "records", held, "damaged_index_kept_in", moved)
+			rebuildWhy = ""
+			if newestLost {
+				unconfirmed = fmt.Sprintf("the record store's newest write may be lost (%s), and the damaged index that could tell was rebuilt from it: compare with a backup", metaProblem)
+			}
+		case st.hasApplied && (st.applied > lastSeq || st.docs > uint64(held) || (st.hasHeld && st.held > held)):
+			return openDegraded(dataDir, recs, st, lastSeq, held, metaProblem, timeout, log, opts)
+		}
+	}
+	if err := recs.prepare(); err != nil {
+		return nil, recordsDamagedError(err)
+	}
+	if !indexExists(path) && held > 0 {
+		if rebuildWhy != "" {
+			log.Warn(rebuildWhy, "records", held)
+		}
+		if err := rebuild(dataDir, recs, log); err != nil {
+			return nil, err
+		}
+	}
+	ix, err := openWritable(dataDir, recs, timeout, log, opts)
+	if errors.Is(err, ErrDamaged) && held > 0 {
+		// What a read-only open does not read (bbolt's list of free pages) failed.
+		log.Warn("the index is damaged, rebuilding from the records", "damage", err.Error())
+		if _, err := setAside(dataDir); err != nil {
+			return nil, err
+		}
+		if err := rebuild(dataDir, recs, log); err != nil {
+			return nil, err
+		}
+		ix, err = openWritable(dataDir, recs, timeout, log, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Caught up, the index holds every record; fewer means it lost some.
+	if docs, err := ix.bleve.DocCount(); err == nil && docs < uint64(held) {
+		log.Warn("the index is damaged, rebuilding from the records", "damage", fmt.Sprintf("it holds %d articles of the %d records", docs, held))
+		ix.unwatchEngine()
+		if err := ix.bleve.Close(); err != nil {
+			return nil, fmt.Errorf("index: close %s: %w", path, err)
+		}
+		if _, err := setAside(dataDir); err != nil {
+			return nil, err
+		}
+		if err := rebuild(dataDir, recs, log); err != nil {
+			return nil, err
+		}
+		if ix, err = openWritable(dataDir, recs, timeout, log, opts); err != nil {
+			return nil, err
+		}
+	}
+	if unconfirmed != "" {
+		ix.note(unconfirmed)
+	}
+	if metaProblem != "" {
+		ix.note(fmt.Sprintf("the record store's file was damaged (%s); the index confirms that it holds every acknowledged article, and the next write repairs the file", metaProblem))
+	}
 	return ix, nil
+}
+
+// openWritable opens the index for writing and brings it up to the records.
+func openWritable(dataDir string, recs *records, timeout time.Duration, log *slog.Logger, opts Options) (*Index, error) {
+	path := filepath.Join(dataDir, Dir)
+	var b bleve.Index
+	err := safely("open the index", func() error {
+		var err error
+		b, err = openBleve(path, indexExists(path), timeout, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
+	ix.setLimits(opts.Limits)
+	ix.watchEngine()
+	if err := ix.recover(); err != nil {
+		ix.unwatchEngine()
+		b.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openDegraded opens an archive whose record store lost articles the index holds
+// (st says what the index holds): read-only, naming what is missing.
+func openDegraded(dataDir string, recs *records, st indexState, lastSeq uint64, held int, metaProblem string, timeout time.Duration, log *slog.Logger, opts Options) (*Index, error) {
+	path := filepath.Join(dataDir, Dir)
+	var b bleve.Index
+	err := safely("open the index", func() error {
+		var err error
+		b, err = bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": timeout.String()})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s read-only: %w", path, err)
+	}
+	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, applied: st.applied, columns: newColumnCache()}
+	ix.setLimits(opts.Limits)
+	ix.persisted.Store(st.applied)
+	lost, err := missingRecords(b, recs)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	ix.degrade(lossProblem(lost, st, lastSeq, held, metaProblem), lossAccount(lost, st, lastSeq))
+	return ix, nil
+}
+
+// lossAccount is what the record store lost of what the index holds.
+func lossAccount(lost idList, st indexState, lastSeq uint64) *corpus.MissingArticles {
+	m := &corpus.MissingArticles{Articles: lost.n, IDs: lost.ids}
+	if st.applied > lastSeq {
+		m.FromSeq, m.ToSeq = lastSeq+1, st.applied
+	}
+	return m
+}
+
+// lossProblem says in a sentence what the record store lost and what to do.
+func lossProblem(lost idList, st indexState, lastSeq uint64, held int, metaProblem string) string {
+	var b strings.Builder
+	switch {
+	case lost.n > 0:
+		fmt.Fprintf(&b, "the record store has lost %d acknowledged articles that the index lists", lost.n)
+		if len(lost.ids) > 0 {
+			fmt.Fprintf(&b, " (%s", strings.Join(lost.ids[:min(5, len(lost.ids))], ", "))
+			if lost.n > 5 {
+				b.WriteString(", …")
+			}
+			b.WriteString(")")
+		}
+	default:
+		fmt.Fprintf(&b, "the record store holds %d records, and the index %d articles", held, st.docs)
+	}
+	if st.applied > lastSeq {
+		if st.applied == lastSeq+1 {
+			fmt.Fprintf(&b, "; it lost write %d", st.applied)
+		} else {
+			fmt.Fprintf(&b, "; it lost writes %d to %d", lastSeq+1, st.applied)
+		}
+		if lost.n == 0 {
+			b.WriteString(" (changes to articles it holds in an older version)")
+		}
+	}
+	if metaProblem != "" {
+		fmt.Fprintf(&b, ": %s, so it fell back to an older transaction", metaProblem)
+	}
+	b.WriteString(". Searches are answered read-only and writes refused. Restore the archive from a backup, or run 'archive repair' (server stopped) to see what can be recovered")
+	return b.String()
 }
 
 // openReadOnly opens an archive on a read-only file system for searching: every
@@ -215,20 +404,49 @@ func Open(dataDir string, opts Options) (*Index, error) {
 func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger, opts Options) (*Index, error) {
 	recs, err := openRecords(dataDir, timeout, true)
 	if err != nil {
-		return nil, err
+		return nil, recordsDamagedError(err)
 	}
 	path := filepath.Join(dataDir, Dir)
-	b, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": timeout.String()})
+	var b bleve.Index
+	err = safely("open the index", func() error {
+		var err error
+		b, err = bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": timeout.String()})
+		return err
+	})
 	if err != nil {
 		recs.close()
-		return nil, fmt.Errorf("index: open %s read-only: %w", path, err)
+		return nil, fmt.Errorf("index: open %s read-only (the data directory cannot be written, so a damaged index cannot be rebuilt): %w", path, err)
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, columns: newColumnCache()}
 	ix.setLimits(opts.Limits)
-	if v, err := b.GetInternal(keyApplied); err == nil && len(v) == 8 {
-		ix.applied = binary.BigEndian.Uint64(v)
+	st, err := readState(b)
+	if err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("index: open %s read-only: %w", path, err)
 	}
-	if last, err := recs.lastSeq(); err == nil && last > ix.applied {
+	ix.applied = st.applied
+	last, err := recs.lastSeq()
+	if err != nil {
+		ix.Close()
+		return nil, recordsDamagedError(err)
+	}
+	held, err := recs.count()
+	if err != nil {
+		ix.Close()
+		return nil, recordsDamagedError(err)
+	}
+	switch {
+	case st.damage != "":
+		ix.degrade(fmt.Sprintf("the index is damaged (%s) and the data directory is read-only, so it cannot be rebuilt: make the directory writable and start again", st.damage), nil)
+	case st.hasApplied && (st.applied > last || st.docs > uint64(held)):
+		lost, err := missingRecords(b, recs)
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		problem, _ := metaDamage(filepath.Join(dataDir, RecordsFile))
+		ix.degrade(lossProblem(lost, st, last, held, problem), lossAccount(lost, st, last))
+	case last > ix.applied:
 		log.Warn("some stored articles are not in the index; they are indexed when the archive is writable again", "writes", last-ix.applied)
 	}
 	log.Warn("the data directory is read-only: serving searches, refusing writes", "dir", dataDir)
@@ -245,7 +463,8 @@ func indexExists(path string) bool {
 // searchable as soon as Batch returns and reaches the disk in the background: the
 // record store, committed first, is what makes it durable.
 func openBleve(path string, exists bool, timeout time.Duration, unsafeBatch bool) (bleve.Index, error) {
-	config := map[string]any{"bolt_timeout": timeout.String(), "unsafe_batch": unsafeBatch}
+	registerAsyncErrors()
+	config := map[string]any{"bolt_timeout": timeout.String(), "unsafe_batch": unsafeBatch, "asyncErrorCallbackName": asyncErrorCallback}
 	var b bleve.Index
 	var err error
 	if exists {
@@ -266,15 +485,14 @@ func openBleve(path string, exists bool, timeout time.Duration, unsafeBatch bool
 // the index does not hold, or, for an index made before the record store (it has
 // articles but no applied sequence), copies its articles into the store.
 func (ix *Index) recover() error {
-	v, err := ix.bleve.GetInternal(keyApplied)
+	st, err := readState(ix.bleve)
 	if err != nil {
 		return fmt.Errorf("index: read applied sequence: %w", err)
 	}
-	if len(v) == 8 {
-		ix.applied = binary.BigEndian.Uint64(v)
-	} else if n, _ := ix.bleve.DocCount(); n > 0 {
+	if !st.hasApplied && st.docs > 0 {
 		return ix.migrate()
 	}
+	ix.applied, ix.held = st.applied, st.held
 	ix.persisted.Store(ix.applied)
 	return ix.catchUp()
 }
@@ -293,18 +511,24 @@ func (ix *Index) catchUp() error {
 	if err != nil {
 		return fmt.Errorf("index: read pending records: %w", err)
 	}
+	held, err := ix.records.count()
+	if err != nil {
+		return fmt.Errorf("index: count records: %w", err)
+	}
 	ix.log.Info("indexing records stored but not yet indexed (after a crash or a failed write)", "records", len(pending), "from", ix.applied+1, "to", last)
 	for start := 0; start < len(pending); start += 1000 {
 		end := min(start+1000, len(pending))
-		seq := ix.applied
+		// The sequence moves on with the last batch only: a catch-up cut short
+		// starts again.
+		seq, n := ix.applied, ix.held
 		if end == len(pending) {
-			seq = last
+			seq, n = last, held
 		}
-		if err := ix.indexBatch(pending[start:end], seq); err != nil {
+		if err := ix.indexBatch(pending[start:end], seq, n); err != nil {
 			return err
 		}
 	}
-	ix.applied = last
+	ix.applied, ix.held = last, held
 	return nil
 }
 
@@ -320,7 +544,7 @@ func (ix *Index) migrate() error {
 	for start := 0; start < len(ids); start += 1000 {
 		batch := make([]corpus.Article, 0, 1000)
 		for _, id := range ids[start:min(start+1000, len(ids))] {
-			a, err := ix.Article(context.Background(), id)
+			a, err := ix.legacyArticle(id)
 			if err != nil {
 				return fmt.Errorf("index: migrate %s: %w", id, err)
 			}
@@ -330,14 +554,19 @@ func (ix *Index) migrate() error {
 			return fmt.Errorf("index: migrate: %w", err)
 		}
 	}
+	held, err := ix.records.count()
+	if err != nil {
+		return fmt.Errorf("index: migrate: %w", err)
+	}
 	// The articles are in the index already; only the sequence moves on, once all
 	// are copied (a migration cut short starts again: records are keyed by ID).
 	b := ix.bleve.NewBatch()
 	b.SetInternal(keyApplied, seqKey(seq))
+	b.SetInternal(keyState, encodeState(seq, held))
 	if err := ix.bleve.Batch(b); err != nil {
 		return fmt.Errorf("index: migrate: %w", err)
 	}
-	ix.applied = seq
+	ix.applied, ix.held = seq, held
 	ix.persisted.Store(seq)
 	return nil
 }
@@ -357,6 +586,13 @@ const closeWait = 10 * time.Second
 // should leave nothing to repair.)
 func (ix *Index) Close() error {
 	ix.mu.Lock()
+	stopVerify := ix.stopVerify
+	ix.stopVerify = nil
+	ix.mu.Unlock()
+	if stopVerify != nil {
+		stopVerify()
+	}
+	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.stopWarm != nil {
 		close(ix.stopWarm)
@@ -366,7 +602,7 @@ func (ix *Index) Close() error {
 	if err := ix.settle(); err != nil {
 		ix.log.Warn("indexing the last batch failed; the next open indexes it from the records", "err", err)
 	}
-	for deadline := time.Now().Add(closeWait); !ix.readOnly && ix.persisted.Load() < ix.applied; {
+	for deadline := time.Now().Add(closeWait); !ix.readOnly && !ix.engineBroken.Load() && ix.persisted.Load() < ix.applied; {
 		if time.Now().After(deadline) {
 			ix.log.Warn("the index did not reach the disk in time; the next open indexes the rest from the records",
 				"persisted", ix.persisted.Load(), "applied", ix.applied)
@@ -375,7 +611,12 @@ func (ix *Index) Close() error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	var errs []error
-	if err := ix.bleve.Close(); err != nil {
+	ix.unwatchEngine()
+	if ix.engineBroken.Load() {
+		// Bleve's persister stopped on a panic, maybe inside a transaction whose
+		// lock its Close would wait for forever; the next open rebuilds the index.
+		ix.log.Warn("the damaged index is left as it is; the next start rebuilds it from the records")
+	} else if err := ix.bleve.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("index: close %s: %w", ix.path, err))
 	}
 	if err := ix.records.close(); err != nil {

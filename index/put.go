@@ -57,6 +57,7 @@ func (ix *Index) Flush() error {
 // indexing is a deferred batch being indexed.
 type indexing struct {
 	seq  uint64
+	held int
 	done chan struct{}
 	err  error // read after done is closed
 }
@@ -73,13 +74,16 @@ func (ix *Index) settle() error {
 	if p.err != nil {
 		return p.err
 	}
-	ix.applied = p.seq
+	ix.applied, ix.held = p.seq, p.held
 	return nil
 }
 
 func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bool) ([]corpus.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if ix.degraded() {
+		return nil, ix.degradedError()
 	}
 	if ix.readOnly {
 		return nil, storageError(ix.dataDir, syscall.EROFS)
@@ -195,7 +199,7 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 	for i := range encoded {
 		encoded[i].duplicateKeys = changedKeys[i].duplicateKeys
 	}
-	seq, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load())
+	seq, held, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load())
 	if err != nil {
 		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
 		return nil, storageError(ix.dataDir, err)
@@ -207,18 +211,18 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 		if err := ix.settle(); err != nil {
 			return nil, err
 		}
-		p := &indexing{seq: seq, done: make(chan struct{})}
+		p := &indexing{seq: seq, held: held, done: make(chan struct{})}
 		ix.indexing = p
 		go func() {
 			defer close(p.done)
-			p.err = ix.indexBatch(changed, seq)
+			p.err = ix.indexBatch(changed, seq, held)
 		}()
 		return outcomes, nil
 	}
-	if err := ix.indexBatch(changed, seq); err != nil {
+	if err := ix.indexBatch(changed, seq, held); err != nil {
 		return nil, err
 	}
-	ix.applied = seq
+	ix.applied, ix.held = seq, held
 	ix.log.Debug("batch written", "articles", len(articles), "changed", len(changed), "seq", seq, "took", time.Since(start))
 	return outcomes, nil
 }
@@ -230,9 +234,9 @@ type derivedKeys struct {
 }
 
 // indexBatch writes articles to the Bleve index in one batch that also records seq
-// as applied. Once Bleve has persisted the batch, the record store's log up to seq
-// may be dropped.
-func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
+// as applied, and held as the number of records the store holds at seq. Once Bleve
+// has persisted the batch, the record store's log up to seq may be dropped.
+func (ix *Index) indexBatch(articles []corpus.Article, seq uint64, held int) error {
 	batch := ix.bleve.NewBatch()
 	for i := range articles {
 		a := &articles[i]
@@ -241,6 +245,7 @@ func (ix *Index) indexBatch(articles []corpus.Article, seq uint64) error {
 		}
 	}
 	batch.SetInternal(keyApplied, seqKey(seq))
+	batch.SetInternal(keyState, encodeState(seq, held))
 	batch.SetPersistedCallback(func(err error) {
 		if err != nil {
 			return

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -70,26 +71,71 @@ type records struct {
 
 // openRecords opens (creating) the record store in dataDir, waiting up to timeout
 // for another process to release it; then it returns an error wrapping ErrLocked.
-// A writable store in the legacy layout is migrated first.
+// It writes nothing: Open first compares the store with the index, and a store
+// that lost acknowledged articles must stay as it is found (prepare makes it
+// ready for writing). A file bbolt cannot open, or panics on, gives an error
+// wrapping ErrDamaged.
 func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records, error) {
 	path := filepath.Join(dataDir, RecordsFile)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("index: open %s: %w", path, ErrLocked)
 	}
+	if isBoltDamage(err) {
+		err = fmt.Errorf("%w: %w", err, ErrDamaged)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	// bbolt would walk a damaged page, maybe forever: the pages are read first.
+	if err := checkBoltFile(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: open %s: its pages: %w: %w", path, err, ErrDamaged)
 	}
 	codec, err := newRecordCodec()
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
-	r := &records{db: db, codec: codec}
-	if readOnly {
-		return r, nil
+	return &records{db: db, codec: codec}, nil
+}
+
+// openBolt is bolt.Open, with a panic (on a damaged list of free pages, say)
+// turned into an error wrapping ErrDamaged, and the file it had opened, and
+// locked, unlocked and closed then: a lock left behind would keep out every
+// later open.
+func openBolt(path string, opts *bolt.Options) (*bolt.DB, error) {
+	var file *os.File
+	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	var db *bolt.DB
+	err := safely("open the record store", func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, opts)
+		return err
+	})
+	if errors.Is(err, ErrDamaged) && file != nil {
+		// bbolt's memory map of the file outlives the descriptor, and with it
+		// the lock: it is released first.
+		syscall.Flock(int(file.Fd()), syscall.LOCK_UN)
+		file.Close()
+	}
+	return db, err
+}
+
+// isBoltDamage tells whether bbolt refused a file for what is in it.
+func isBoltDamage(err error) bool {
+	return errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) ||
+		errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrInvalidMapping)
+}
+
+// prepare makes a writable store ready for writes: the tables exist, and a store
+// in the legacy layout is migrated.
+func (r *records) prepare() error {
+	err := r.update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketIDs, bucketRecords, bucketLog, bucketMeta, bucketStoryRefs, bucketBandRefs, bucketDupKeys} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -100,11 +146,24 @@ func openRecords(dataDir string, timeout time.Duration, readOnly bool) (*records
 	if err == nil {
 		err = r.migrate()
 	}
-	if err != nil {
-		r.close()
-		return nil, fmt.Errorf("index: prepare %s: %w", path, err)
+	if errors.Is(err, berrors.ErrIncompatibleValue) {
+		// A table's name that bbolt no longer takes for a table.
+		err = fmt.Errorf("%w: %w", err, ErrDamaged)
 	}
-	return r, nil
+	if err != nil {
+		return fmt.Errorf("index: prepare %s: %w", r.db.Path(), err)
+	}
+	return nil
+}
+
+// view is bbolt's View, and update its Update, with a panic (bbolt panics on
+// pages it cannot parse) turned into an error wrapping ErrDamaged.
+func (r *records) view(f func(*bolt.Tx) error) error {
+	return safely("read the record store", func() error { return r.db.View(f) })
+}
+
+func (r *records) update(f func(*bolt.Tx) error) error {
+	return safely("write the record store", func() error { return r.db.Update(f) })
 }
 
 func (r *records) close() error {
@@ -119,34 +178,47 @@ func seqKey(seq uint64) []byte {
 // lastSeq returns the sequence of the last committed write.
 func (r *records) lastSeq() (uint64, error) {
 	var seq uint64
-	err := r.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyLastSeq); len(v) == 8 {
-			seq = binary.BigEndian.Uint64(v)
+	err := r.view(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			if v := meta.Get(keyLastSeq); len(v) == 8 {
+				seq = binary.BigEndian.Uint64(v)
+			}
 		}
 		return nil
 	})
 	return seq, err
 }
 
-// count returns how many records the store holds. It reads every page of the ids
-// table: it is for a rebuild, not for an open.
+// count returns how many records the store holds: the last record's number (they
+// are numbered from 1 and never removed), and the records of the legacy layout
+// not migrated yet, which only a rebuild reads before a writable open migrates
+// them.
 func (r *records) count() (int, error) {
 	var n int
-	err := r.db.View(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketIDs, bucketLegacyArticles} {
-			if b := tx.Bucket(name); b != nil {
-				n += b.Stats().KeyN
-			}
-		}
+	err := r.view(func(tx *bolt.Tx) error {
+		n = countTx(tx)
 		return nil
 	})
 	return n, err
 }
 
+func countTx(tx *bolt.Tx) int {
+	n := 0
+	if b := tx.Bucket(bucketRecords); b != nil {
+		if k, _ := b.Cursor().Last(); len(k) == 8 {
+			n = int(binary.BigEndian.Uint64(k))
+		}
+	}
+	if b := tx.Bucket(bucketLegacyArticles); b != nil {
+		n += b.Stats().KeyN
+	}
+	return n
+}
+
 // fingerprints returns the stored fingerprints of those ids that have a record.
 func (r *records) fingerprints(ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
-	err := r.db.View(func(tx *bolt.Tx) error {
+	err := r.view(func(tx *bolt.Tx) error {
 		b, legacy := tx.Bucket(bucketIDs), tx.Bucket(bucketLegacyArticles)
 		for _, id := range ids {
 			if b != nil {
@@ -183,7 +255,7 @@ func (r *records) fingerprints(ids []string) (map[string]string, error) {
 func (r *records) get(id string) (storedRecord, bool, error) {
 	var rec storedRecord
 	var found bool
-	err := r.db.View(func(tx *bolt.Tx) error {
+	err := r.view(func(tx *bolt.Tx) error {
 		var err error
 		rec, found, err = r.getTx(tx, id)
 		return err
@@ -257,18 +329,19 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 	if err != nil {
 		return 0, err
 	}
-	return r.putEncoded(articles, encoded, sigs, persisted)
+	seq, _, err := r.putEncoded(articles, encoded, sigs, persisted)
+	return seq, err
 }
 
-// putEncoded is put with the articles encoded already.
-func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64) (uint64, error) {
+// putEncoded is put with the articles encoded already. It returns the new
+// sequence and how many records the store holds after it.
+func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64) (seq uint64, held int, err error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	var seq uint64
-	err := r.db.Update(func(tx *bolt.Tx) error {
+	err = r.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keyLastSeq); len(v) == 8 {
 			seq = binary.BigEndian.Uint64(v)
@@ -295,12 +368,13 @@ func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord,
 		if err := pruneLog(log, persisted); err != nil {
 			return err
 		}
+		held = countTx(tx)
 		return meta.Put(keyLastSeq, seqKey(seq))
 	})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return seq, nil
+	return seq, held, nil
 }
 
 // putRecords writes the records and story signatures of articles in tx: an
@@ -350,7 +424,7 @@ func pruneLog(log *bolt.Bucket, seq uint64) error {
 // since returns the records written by the logged sequences after seq, each once.
 func (r *records) since(seq uint64) ([]corpus.Article, error) {
 	var out []corpus.Article
-	err := r.db.View(func(tx *bolt.Tx) error {
+	err := r.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		c := tx.Bucket(bucketLog).Cursor()
 		for k, v := c.Seek(seqKey(seq + 1)); k != nil; k, v = c.Next() {
@@ -381,7 +455,13 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 // each calls f with every record, in the order they were first stored, from one
 // consistent view.
 func (r *records) each(f func(corpus.Article) error) error {
-	return r.db.View(func(tx *bolt.Tx) error {
+	return r.eachReadable(f, nil)
+}
+
+// eachReadable is each; a record that cannot be decoded is passed to bad with its
+// key, or, when bad is nil, ends the walk with an error.
+func (r *records) eachReadable(f func(corpus.Article) error, bad func(key []byte, err error)) error {
+	return r.view(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketLegacyArticles, bucketRecords} {
 			b := tx.Bucket(name)
 			if b == nil {
@@ -390,6 +470,10 @@ func (r *records) each(f func(corpus.Article) error) error {
 			err := b.ForEach(func(k, v []byte) error {
 				a, err := r.codec.decode(v)
 				if err != nil {
+					if bad != nil {
+						bad(k, err)
+						return nil
+					}
 					return fmt.Errorf("record %x: %w", k, err)
 				}
 				return f(a)
@@ -456,7 +540,7 @@ func putDuplicateKeys(tx *bolt.Tx, articles []corpus.Article, encoded []encodedR
 // duplicateOwners returns the stored article ID filed under each of keys that has one.
 func (r *records) duplicateOwners(keys []string) (map[string]string, error) {
 	out := map[string]string{}
-	err := r.db.View(func(tx *bolt.Tx) error {
+	err := r.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDupKeys)
 		if b == nil {
 			return nil

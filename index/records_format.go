@@ -41,7 +41,9 @@ func newRecordCodec() (*recordCodec, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+	// A damaged frame header can claim any size, and the decoder allocates what
+	// it claims: no record is near maxRecordBytes.
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxRecordBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +64,10 @@ func (c *recordCodec) encode(a *corpus.Article) ([]byte, error) {
 }
 
 var errBadRecord = errors.New("not a record of a known format")
+
+// maxRecordBytes bounds what a record decodes to. An article that large would be
+// a thousand times the largest file ingest takes by default.
+const maxRecordBytes = 1 << 30
 
 // decode returns the article stored in v: a compressed record, or the JSON
 // storedRecord of the legacy layout.

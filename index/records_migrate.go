@@ -21,7 +21,7 @@ const migrateBatch = 1000
 // they are. A store without legacy buckets costs one read transaction.
 func (r *records) migrate() error {
 	var legacy bool
-	if err := r.db.View(func(tx *bolt.Tx) error {
+	if err := r.view(func(tx *bolt.Tx) error {
 		legacy = tx.Bucket(bucketLegacyArticles) != nil || tx.Bucket(bucketLegacyStories) != nil || tx.Bucket(bucketLegacyBands) != nil
 		return nil
 	}); err != nil || !legacy {
@@ -41,7 +41,7 @@ func (r *records) migrate() error {
 // migrateBatch moves up to migrateBatch legacy records, and drops the legacy
 // buckets once they are empty; it reports whether the migration is done.
 func (r *records) migrateBatch() (done bool, err error) {
-	err = r.db.Update(func(tx *bolt.Tx) error {
+	err = r.update(func(tx *bolt.Tx) error {
 		legacy, legacyStories := tx.Bucket(bucketLegacyArticles), tx.Bucket(bucketLegacyStories)
 		var keys [][]byte
 		var articles []corpus.Article

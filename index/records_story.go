@@ -130,7 +130,7 @@ func hasRef(list, ref []byte) bool {
 // keys (bandKeys), with their story and signature.
 func (r *records) storyCandidates(keys []string, limit int) ([]storyCandidate, error) {
 	var out []storyCandidate
-	err := r.db.View(func(tx *bolt.Tx) error {
+	err := r.view(func(tx *bolt.Tx) error {
 		bands, stories := tx.Bucket(bucketBandRefs), tx.Bucket(bucketStoryRefs)
 		seen := map[uint32]bool{}
 		// In key order, one lookup shares the pages the one before read.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,13 +30,24 @@ type RebuildOptions struct {
 	// not Options.ExtractorVersion, in place; the record is stored again, with the
 	// new version, when that changed it.
 	ReExtract func(*corpus.Article)
+	// AcceptLoss lets a rebuild go ahead when the record store has lost articles
+	// the index holds, or holds records that cannot be read: they are left out of
+	// the new index, and the old one is kept beside it (DATA/index.damaged-TIME).
+	AcceptLoss bool
 }
+
+// ErrWouldLose is wrapped by the error of a Rebuild refused because the record
+// store lacks articles the index holds: rebuilding would drop them for good.
+var ErrWouldLose = errors.New("a rebuild from the records would lose acknowledged articles")
 
 // RebuildStats says what Rebuild did.
 type RebuildStats struct {
 	Articles    int
 	ReExtracted int
 	Elapsed     time.Duration
+	// KeptIndex is where the old index was moved, when it was damaged or listed
+	// articles the rebuild left out (AcceptLoss); "" when it was replaced.
+	KeptIndex string
 }
 
 // Rebuild makes a new index for dataDir from the record store alone, with the
@@ -49,13 +61,20 @@ func Rebuild(ctx context.Context, dataDir string, opts RebuildOptions) (RebuildS
 	}
 	recs, err := openRecords(dataDir, timeout, false)
 	if err != nil {
-		return RebuildStats{}, err
+		return RebuildStats{}, recordsDamagedError(err)
 	}
 	defer recs.close()
 	if err := recoverSwap(dataDir); err != nil {
 		return RebuildStats{}, err
 	}
-	var stats RebuildStats
+	kept, err := checkLoss(dataDir, recs, timeout, opts.AcceptLoss, log)
+	if err != nil {
+		return RebuildStats{}, err
+	}
+	if err := recs.prepare(); err != nil {
+		return RebuildStats{}, recordsDamagedError(err)
+	}
+	stats := RebuildStats{KeptIndex: kept}
 	if opts.ReExtract != nil {
 		if stats.ReExtracted, err = reExtract(ctx, recs, opts.ExtractorVersion, opts.ReExtract); err != nil {
 			return stats, err
@@ -64,13 +83,71 @@ func Rebuild(ctx context.Context, dataDir string, opts RebuildOptions) (RebuildS
 	if err := ctx.Err(); err != nil {
 		return stats, err
 	}
-	if err := rebuild(dataDir, recs, log); err != nil {
+	if err := rebuildSkipping(dataDir, recs, log, opts.AcceptLoss); err != nil {
 		return stats, err
 	}
 	n, err := recs.count()
 	stats.Articles = n
 	stats.Elapsed = time.Since(start)
 	return stats, err
+}
+
+// checkLoss refuses, unless acceptLoss, a rebuild that would drop articles the
+// index holds and the record store lacks. With acceptLoss it moves such an index
+// aside, and a damaged one in any case, so that the evidence stays; it returns
+// where.
+func checkLoss(dataDir string, recs *records, timeout time.Duration, acceptLoss bool, log *slog.Logger) (string, error) {
+	path := filepath.Join(dataDir, Dir)
+	if !indexExists(path) {
+		return "", nil
+	}
+	st, err := inspectIndex(path, timeout)
+	if err != nil {
+		return "", err
+	}
+	if st.damage != "" {
+		moved, err := setAside(dataDir)
+		if err == nil {
+			log.Warn("the index is damaged; it is kept aside and rebuilt from the records", "damage", st.damage, "kept_in", moved)
+		}
+		return moved, err
+	}
+	lastSeq, err := recs.lastSeq()
+	if err != nil {
+		return "", recordsDamagedError(err)
+	}
+	held, err := recs.count()
+	if err != nil {
+		return "", recordsDamagedError(err)
+	}
+	if !st.hasApplied || (st.applied <= lastSeq && st.docs <= uint64(held)) {
+		return "", nil
+	}
+	var lost idList
+	err = safely("open the index", func() error {
+		b, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": timeout.String()})
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		lost, err = missingRecords(b, recs)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("index: list the articles a rebuild would lose: %w", err)
+	}
+	problem, _ := metaDamage(filepath.Join(dataDir, RecordsFile))
+	what := lossProblem(lost, st, lastSeq, held, problem)
+	what = what[:strings.Index(what, ". Searches are answered")]
+	if !acceptLoss {
+		return "", fmt.Errorf("index: refusing to rebuild: %s. A rebuild from the records would drop them for good. Restore the archive from a backup ('archive backup' made one), or rebuild anyway with --accept-loss (the old index is kept aside): %w", what, ErrWouldLose)
+	}
+	moved, err := setAside(dataDir)
+	if err != nil {
+		return "", err
+	}
+	log.Warn("rebuilding without the articles the record store lost, as asked (--accept-loss)", "lost", what, "old_index_kept_in", moved)
+	return moved, nil
 }
 
 // reExtract applies f to the records of another extractor version and stores the
@@ -117,6 +194,12 @@ func reExtract(ctx context.Context, recs *records, version string, f func(*corpu
 
 // rebuild writes every record into a new index and swaps it in.
 func rebuild(dataDir string, recs *records, log *slog.Logger) error {
+	return rebuildSkipping(dataDir, recs, log, false)
+}
+
+// rebuildSkipping is rebuild; with skipBad, records that cannot be read are left
+// out (and logged) instead of failing it.
+func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bool) error {
 	tmp := filepath.Join(dataDir, rebuildDir)
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("index: rebuild: %w", err)
@@ -131,7 +214,19 @@ func rebuild(dataDir string, recs *records, log *slog.Logger) error {
 		b.Close()
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
-	n := 0
+	held, err := recs.count()
+	if err != nil {
+		b.Close()
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+	n, skipped := 0, 0
+	var bad func(key []byte, err error)
+	if skipBad {
+		bad = func(key []byte, err error) {
+			skipped++
+			log.Warn("a record cannot be read and is left out of the index", "record", fmt.Sprintf("%x", key), "err", err)
+		}
+	}
 	batch := b.NewBatch()
 	write := func() error {
 		if batch.Size() == 0 {
@@ -141,19 +236,20 @@ func rebuild(dataDir string, recs *records, log *slog.Logger) error {
 		batch.Reset()
 		return err
 	}
-	err = recs.each(func(a corpus.Article) error {
+	err = recs.eachReadable(func(a corpus.Article) error {
 		if err := batch.Index(a.ID, storedDocument(&a)); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
 		n++
 		if batch.Size() >= 1000 {
-			log.Info("rebuilding the index", "articles", n)
+			log.Info("rebuilding the index", "articles", n, "of", held)
 			return write()
 		}
 		return nil
-	})
+	}, bad)
 	if err == nil {
 		batch.SetInternal(keyApplied, seqKey(last))
+		batch.SetInternal(keyState, encodeState(last, held-skipped))
 		err = write()
 	}
 	if cerr := b.Close(); err == nil {

@@ -128,16 +128,18 @@ func fieldValue(a corpus.Article, f string) any {
 	return nil
 }
 
-// record returns article id from the record store; an article the index has
-// but the store lacks (it cannot happen short of damage) shows as empty.
+// lostTitle stands for the title of a hit whose record is lost, so that a damaged
+// archive never shows one as if it were an article without a title.
+const lostTitle = "[record lost: the record store is damaged]"
+
+// record returns article id, a hit of a search, from the record store. A hit whose
+// record is gone or cannot be read (it cannot happen short of damage) shows as
+// lostTitle, and the archive is degraded.
 func (ix *Index) record(id string) (corpus.Article, error) {
 	rec, ok, err := ix.records.get(id)
-	if err != nil {
-		return corpus.Article{}, fmt.Errorf("index: read %s from the record store: %w", id, err)
-	}
-	if !ok {
-		ix.log.Warn("an indexed article is missing from the record store: run archive reindex", "id", id)
-		return corpus.Article{ID: id}, nil
+	if err != nil || !ok {
+		ix.recordGone(id, err)
+		return corpus.Article{ID: id, Title: lostTitle}, nil
 	}
 	return rec.Article, nil
 }

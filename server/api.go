@@ -62,22 +62,25 @@ func (s *Server) apiArticle(c *gin.Context) (any, error) {
 	return newAPIArticle(a), nil
 }
 
-// health is the answer of GET /healthz. A private archive tells a caller without
-// a read key that it is up, and nothing more (articles is null).
+// health is the answer of GET /healthz: "ok", or "degraded" with what is missing
+// (corpus.Health), and the count of articles. A private archive tells a caller
+// without a read key whether it is up, and nothing more (articles is null, and
+// the problems are left out).
 type health struct {
-	Status   string  `json:"status"`
+	corpus.Health
 	Articles *uint64 `json:"articles"`
 }
 
 func (s *Server) healthz(c *gin.Context) (any, error) {
 	if !s.mayRead(c) {
-		return health{Status: "ok"}, nil
+		h := archiveHealth(s.search)
+		return health{Health: corpus.Health{Status: h.Status}}, nil
 	}
 	n, err := s.search.Count()
 	if err != nil {
 		return nil, err
 	}
-	return health{Status: "ok", Articles: &n}, nil
+	return health{Health: archiveHealth(s.search), Articles: &n}, nil
 }
 
 // articleID reads the article ID from the path. Records bring their own IDs, which

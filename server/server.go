@@ -112,7 +112,7 @@ func New(cfg Config) http.Handler {
 		search:  cfg.Searcher,
 		log:     log,
 		timeout: timeout,
-		pages:   template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")),
+		pages:   template.Must(template.New("").Funcs(templateFuncs).Funcs(healthFuncs(cfg.Searcher)).ParseFS(templateFS, "templates/*.html")),
 
 		writer:   cfg.Writer,
 		token:    cfg.Token,

@@ -48,6 +48,17 @@ type proc struct {
 // answers /healthz. It is killed when the test ends if it still runs.
 func startProc(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
+	p := launch(t, bin, args...)
+	if err := p.waitServing(t); err != nil {
+		t.Fatalf("serve stopped: %v\n%s", err, p.stderr)
+	}
+	return p
+}
+
+// launch starts "archive serve --addr 127.0.0.1:0" with args. It is killed when
+// the test ends if it still runs.
+func launch(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
 	p := &proc{stderr: &syncBuffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	p.cmd.Stderr = p.stderr
@@ -60,12 +71,19 @@ func startProc(t *testing.T, bin string, args ...string) *proc {
 		p.cmd.Process.Kill()
 		<-p.done
 	})
+	return p
+}
+
+// waitServing waits until p answers /healthz and sets its URL, or returns how it
+// stopped instead.
+func (p *proc) waitServing(t *testing.T) error {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-p.done:
 			p.done <- err
-			t.Fatalf("serve stopped: %v\n%s", err, p.stderr)
+			return fmt.Errorf("serve stopped: %w", err)
 		default:
 		}
 		if m := servingLine.FindStringSubmatch(p.stderr.String()); m != nil {
@@ -73,7 +91,7 @@ func startProc(t *testing.T, bin string, args ...string) *proc {
 				res.Body.Close()
 				if res.StatusCode == http.StatusOK {
 					p.url = m[1]
-					return p
+					return nil
 				}
 			}
 		}

@@ -4,7 +4,9 @@
 //	archive serve   [--data DIR] [--addr HOST:PORT] [--sample] [--token T] [--watch DIR]
 //	archive ingest  [--data DIR | --server URL --token T] PATH...
 //	archive backup  [--data DIR] DEST
-//	archive reindex [--data DIR] [--re-extract]
+//	archive reindex [--data DIR] [--re-extract] [--accept-loss]
+//	archive check   [--data DIR] [--json]
+//	archive repair  [--data DIR] [--accept-loss]
 //	archive search  [--data DIR] [--json] [--person P] [--outlet O] QUERY
 //
 // Run "archive help" for every flag.
@@ -47,6 +49,8 @@ func exitCode(err error) int {
 		return 2
 	case errors.Is(err, errRejected):
 		return 3
+	case errors.Is(err, errDamaged):
+		return 4
 	}
 	return 1
 }
@@ -81,6 +85,10 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 		return env.backup(ctx, rest)
 	case "reindex":
 		return env.reindex(ctx, rest)
+	case "check":
+		return env.check(ctx, rest)
+	case "repair":
+		return env.repair(ctx, rest)
 	case "extract":
 		return env.extract(ctx, rest)
 	case "bench":
@@ -104,7 +112,9 @@ Usage:
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
-  archive reindex [--data DIR] [--re-extract]                 rebuild the index from the stored records
+  archive reindex [--data DIR] [--re-extract] [--accept-loss] rebuild the index from the stored records
+  archive check [--data DIR] [--json]                         verify every record against the index (exit 4: damaged)
+  archive repair [--data DIR] [--accept-loss]                 recover what can be recovered; list what cannot
   archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME   API keys (a read key makes the archive private)
   archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D]  measure against SQLite FTS5 and bare Bleve
   archive help

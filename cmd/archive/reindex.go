@@ -15,8 +15,9 @@ import (
 // extractor version (--re-extract), or a damaged index.
 func (e environment) reindex(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract]", &c)
+	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract] [--accept-loss]", &c)
 	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates, titles made of the first words) of records made by another extractor version than "+ingest.ExtractorVersion)
+	acceptLoss := fs.Bool("accept-loss", false, "rebuild even when the record store has lost articles the index holds: they are dropped for good (the old index is kept aside)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -24,13 +25,16 @@ func (e environment) reindex(ctx context.Context, args []string) error {
 	if err := noArguments("reindex", rest); err != nil {
 		return err
 	}
-	opts := index.RebuildOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose), ExtractorVersion: ingest.ExtractorVersion}}
+	opts := index.RebuildOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose), ExtractorVersion: ingest.ExtractorVersion}, AcceptLoss: *acceptLoss}
 	if *again {
 		opts.ReExtract = reExtract
 	}
 	stats, err := index.Rebuild(ctx, c.data, opts)
 	if errors.Is(err, index.ErrLocked) {
 		return lockedError(c.data)
+	}
+	if errors.Is(err, index.ErrWouldLose) {
+		return fmt.Errorf("%w: %w", errDamaged, err)
 	}
 	if err != nil {
 		return err

@@ -39,6 +39,8 @@ type serveConfig struct {
 	tlsCert, tlsKey string
 	maxConns        int
 	exportTimeout   time.Duration
+	// verify reads every record against the index after start-up.
+	verify bool
 }
 
 func (e environment) serve(ctx context.Context, args []string) error {
@@ -53,6 +55,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	token := fs.String("token", e.getenv("ARCHIVE_TOKEN"), "turn on the write API (POST /api/v1/articles, /api/v1/backup) for requests with 'Authorization: Bearer TOKEN' (env ARCHIVE_TOKEN)")
 	watch := fs.String("watch", "", "ingest new and changed files in this directory as they appear (checked every second)")
 	maxPostMiB := fs.Int64("max-post-mib", 64, "reject write requests with larger bodies (413)")
+	verify := fs.Bool("verify", true, "after start-up, read every record against the index in the background; lost or unreadable records make the archive degraded (/healthz)")
 	var limits index.Limits
 	fs.IntVar(&limits.MaxExpansions, "max-expansions", index.DefaultMaxExpansions, "most words of the archive one wildcard, regular expression or fuzzy term may stand for (more is 400 query_too_costly)")
 	fs.IntVar(&limits.MaxQueryExpansions, "max-query-expansions", index.DefaultMaxQueryExpansions, "most words they may stand for in one query together")
@@ -79,17 +82,23 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
 	}
 	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20,
-		private: *private, tlsCert: *tlsCert, tlsKey: *tlsKey, maxConns: *maxConns, exportTimeout: *exportTimeout}
+		private: *private, tlsCert: *tlsCert, tlsKey: *tlsKey, maxConns: *maxConns, exportTimeout: *exportTimeout, verify: *verify}
 
 	return withIndexLimits(c.data, log, limits, func(ix *index.Index) error {
 		return e.serveIndex(ctx, ix, cfg, log)
 	})
 }
 
+// The server tells a damaged archive from a sound one through the index's Health.
+var _ server.HealthReporter = (*index.Index)(nil)
+
 // serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
 // flight (writes too) and the watcher finish before the index is closed.
 func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {
 	ix.WarmUp()
+	if cfg.verify {
+		ix.VerifyInBackground()
+	}
 	names, err := archiveNames(ix)
 	if err != nil {
 		return err
@@ -146,6 +155,12 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	defer removeServerFile(cfg.dataDir, url)
 	n, _ := ix.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
+	if h := ix.Health(); h.Degraded() {
+		fmt.Fprintf(e.stderr, "THE ARCHIVE IS DAMAGED: searches are answered read-only, writes refused (details at %s/healthz):\n", url)
+		for _, p := range h.Problems {
+			fmt.Fprintf(e.stderr, "  - %s\n", p)
+		}
+	}
 	if acc.keys.HasReadKeys() || cfg.private {
 		fmt.Fprintf(e.stderr, "The archive is private: every read needs a read key (Authorization: Bearer KEY, or sign in at %s/signin).\n", url)
 	}
