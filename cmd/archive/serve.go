@@ -14,8 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/net/netutil"
-
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
@@ -113,7 +111,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
-	ln = netutil.LimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
+	ln = newLimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
 	w := &archiveWriter{ix: ix, dataDir: cfg.dataDir, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
 	acc, err := openAccess(cfg.dataDir, log)
 	if err != nil {
@@ -140,9 +138,6 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		ReadTimeout:  5 * time.Minute,
 		WriteTimeout: 2 * time.Minute,
 		IdleTimeout:  2 * time.Minute,
-		// No search needs more: a query is at most 4,096 characters. Go's default,
-		// 1 MiB, lets one request make the server read and parse a megabyte.
-		MaxHeaderBytes: server.MaxURLBytes + 16<<10,
 	}
 	scheme := "http"
 	if cfg.tlsCert != "" {

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"net"
+	"sync"
+)
+
+// limitListener accepts at most n connections at once; more wait to be accepted.
+// It is netutil.LimitListener's idea, except that a TCP connection keeps its
+// CloseWrite: Go's server half-closes a connection it refuses (a 431 for headers
+// over the limit) so that the client reads the answer before the close, and
+// without CloseWrite the client gets a reset instead of the answer.
+type limitListener struct {
+	net.Listener
+	sem       chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func newLimitListener(l net.Listener, n int) *limitListener {
+	return &limitListener{Listener: l, sem: make(chan struct{}, n), done: make(chan struct{})}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	release := func() { <-l.sem }
+	if tc, ok := c.(*net.TCPConn); ok {
+		return &limitedTCPConn{TCPConn: tc, release: release}, nil
+	}
+	return &limitedConn{Conn: c, release: release}, nil
+}
+
+func (l *limitListener) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+type limitedTCPConn struct {
+	*net.TCPConn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedTCPConn) Close() error {
+	err := c.TCPConn.Close()
+	c.once.Do(c.release)
+	return err
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
+}
