@@ -95,6 +95,10 @@ func FuzzWARC(f *testing.F) {
 	addFiles(f, "warc/*")
 	f.Add([]byte("WARC/1.0\nWARC-Type: response\nContent-Length: 5\n\nHTTP/"))
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 99999999999\r\n\r\n<p>"))
+	// A record whose Content-Length lies, then one to resynchronise on.
+	f.Add([]byte("WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 10\r\n\r\n<html><p>Lost text</p>\r\n\r\n" +
+		"WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<p>Found it</p>\r\n\r\n"))
+	f.Add([]byte("WARC/1.0\r\nContent-Length: x\r\n\r\nWARC/1.0\nWARC/1.1\r\nContent-Length: 0\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkResults(t, readInput(t, bytesInput("f.warc", data), false, true))
 	})
