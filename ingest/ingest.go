@@ -80,7 +80,8 @@ type Options struct {
 	// Names, when set, resolves surname-only persons to the full name the archive
 	// uses for them (see NameBook) and learns the full names of every article read.
 	Names *NameBook
-	// Now stamps IngestedAt; nil means time.Now.
+	// Now stamps IngestedAt, and is the present a published date may not lie
+	// more than two days after; nil means time.Now.
 	Now func() time.Time
 }
 
@@ -559,7 +560,13 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
+	// A date the archive does not keep (see corpus.Article.CheckPublished) is
+	// dropped before Enrich, which may then find the dateline's; one from the
+	// dateline is checked too.
+	now := ex.now()
+	warn(a.CheckPublished(now))
 	Enrich(&a)
+	warn(a.CheckPublished(now))
 	if ex.names != nil {
 		a.Persons = ex.names.ResolveAll(a.Persons)
 		ex.names.Add(a.Persons)
@@ -575,7 +582,7 @@ func (ex extractor) extract(it item) result {
 	if it.line > 0 {
 		a.Source = fmt.Sprintf("%s:%d", it.source, it.line)
 	}
-	a.IngestedAt = ex.now().UTC()
+	a.IngestedAt = now.UTC()
 	a.AssignID()
 	r.article = a
 	r.warning = strings.Join(warnings, "; ")
