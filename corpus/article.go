@@ -7,10 +7,12 @@ package corpus
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Where a published date came from, recorded in Article.PublishedSource so that a
@@ -103,6 +105,28 @@ func (a *Article) AssignID() {
 		return
 	}
 	a.ID = contentIDPrefix + digest(NormalizeText(a.Title)+"\n"+NormalizeText(a.Body))
+}
+
+// MaxIDBytes bounds an article ID: an ID names the article in links, exports and
+// the record store's keys.
+const MaxIDBytes = 512
+
+// CheckID returns why id cannot be an article's ID, or "" when it can. An ID is
+// one line of printable text of at most MaxIDBytes: a control character (a NUL
+// byte, an escape, a line break) would break the links, exports and files that
+// carry it.
+func CheckID(id string) string {
+	if len(id) > MaxIDBytes {
+		return fmt.Sprintf("its id is longer than %d bytes: give it a shorter one, or none (the archive derives one from the URL or the text)", MaxIDBytes)
+	}
+	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Sprintf("its id %q holds the control character %U: an id is one line of printable text", id, r)
+	}
+	if !utf8.ValidString(id) {
+		return fmt.Sprintf("its id %q is not valid UTF-8", id)
+	}
+	return ""
 }
 
 // Fingerprint summarizes everything about an article that ingest extracts, so that

@@ -34,3 +34,22 @@ func TestCheckPublished(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckID(t *testing.T) {
+	for _, tc := range []struct{ id, problem string }{
+		{id: "a1"},
+		{id: "feed/7?x y"},
+		{id: "Ünïcödé-ÏD"},
+		{id: strings.Repeat("x", MaxIDBytes)},
+		{id: "a\x00b", problem: `its id "a\x00b" holds the control character U+0000`},
+		{id: "a\x1b[31mred", problem: "U+001B"},
+		{id: "two\nlines", problem: "U+000A"},
+		{id: "c1\u0085", problem: "U+0085"},
+		{id: "bad\xff", problem: "not valid UTF-8"},
+		{id: strings.Repeat("x", MaxIDBytes+1), problem: "longer than 512 bytes"},
+	} {
+		if got := CheckID(tc.id); !strings.Contains(got, tc.problem) || (tc.problem == "") != (got == "") {
+			t.Errorf("CheckID(%q) = %q, want %q", tc.id, got, tc.problem)
+		}
+	}
+}

@@ -560,6 +560,12 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
+	// A record's own ID that cannot be one is refused before any more work.
+	if reason := corpus.CheckID(strings.TrimSpace(a.ID)); reason != "" {
+		r.rejection = reason
+		return r
+	}
+	warn(stripControls(&a))
 	// A date the archive does not keep (see corpus.Article.CheckPublished) is
 	// dropped before Enrich, which may then find the dateline's; one from the
 	// dateline is checked too.
