@@ -29,7 +29,7 @@ func readItems(t testing.TB, in input) []result {
 func readInput(t testing.TB, in input, extract, skipHTML bool) []result {
 	t.Helper()
 	items := make(chan item)
-	rd := &reader{ctx: context.Background(), out: items, maxBytes: 1 << 20, maxEntries: 100, maxArchiveBytes: 8 << 20}
+	rd := &reader{ctx: context.Background(), out: items, budget: newByteBudget(extractionBudget), maxBytes: 1 << 20, maxEntries: 100, maxArchiveBytes: 8 << 20}
 	go func() {
 		defer close(items)
 		rd.read(in, 0, noCount)
@@ -38,6 +38,7 @@ func readInput(t testing.TB, in input, extract, skipHTML bool) []result {
 	ex := extractor{now: time.Now, fields: m}
 	var out []result
 	for it := range items {
+		rd.budget.give(it.charge)
 		if !extract || skipHTML && it.format == formatHTML {
 			if it.rejection == "" && int64(len(it.data)) > rd.maxBytes {
 				t.Errorf("%s: %d bytes passed the %d byte limit", it.source, len(it.data), rd.maxBytes)
