@@ -120,18 +120,18 @@ func (b *byteBudget) give(n int64) {
 	b.mu.Unlock()
 }
 
-// cutText shortens s to at most max bytes, at the last white space before the
+// cutText shortens s to at most limit bytes, at the last white space before the
 // limit when there is one nearby, else at a character's start; the result does
 // not keep s's memory. It reports whether it cut.
-func cutText(s string, max int) (string, bool) {
-	if len(s) <= max {
+func cutText(s string, limit int) (string, bool) {
+	if len(s) <= limit {
 		return s, false
 	}
-	cut := max
+	cut := limit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	if i := strings.LastIndexAny(s[:cut], " \t\n"); i > cut-1024 {
+	if i := strings.LastIndexAny(s[:cut], " \t\n"); i > max(cut-1024, cut*7/8) {
 		cut = i
 	}
 	return strings.Clone(strings.TrimSpace(s[:cut])), true

@@ -109,3 +109,20 @@ func TestLargeArticlesAreCutAndBatchedByBytes(t *testing.T) {
 		t.Errorf("%d batches for 2,000 briefs and 12 texts of 1 MiB, want few", len(sink.batches))
 	}
 }
+
+func TestCutText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{in: "short", max: 10, want: "short"},
+		{in: strings.Repeat("word ", 40), max: 102, want: strings.TrimSpace(strings.Repeat("word ", 20))}, // at the last space near the limit
+		{in: "A " + strings.Repeat("x", 30), max: 16, want: "A xxxxxxxxxxxxxx"},                           // no space near it: at the limit
+		{in: "caféé", max: 4, want: "caf"},                                                                // never inside a character
+	} {
+		if got, cut := cutText(tc.in, tc.max); got != tc.want || cut != (tc.in != tc.want) {
+			t.Errorf("cutText(%q, %d) = %q, %v; want %q", tc.in, tc.max, got, cut, tc.want)
+		}
+	}
+}
