@@ -7,10 +7,12 @@ package corpus
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Where a published date came from, recorded in Article.PublishedSource so that a
@@ -64,6 +66,38 @@ type Article struct {
 	Extractor string `json:"extractor,omitempty"`
 }
 
+// EarliestPublished is the earliest publication date the archive keeps. An
+// earlier date, or one more than MaxPublishedAhead after the present, is a
+// mistake of the source (a placeholder such as 9999-12-31 or 0001-01-01, a year
+// typed 2502): the article is stored undated instead, with a warning (see
+// CheckPublished), and no facet or timeline has to span centuries of nothing.
+var EarliestPublished = time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxPublishedAhead is how far past the present a publication date may lie: time
+// zones, and stories dated for the morning paper.
+const MaxPublishedAhead = 48 * time.Hour
+
+// CheckPublished clears a.Published and a.PublishedSource when the date is not
+// one the archive keeps at now (before EarliestPublished, or more than
+// MaxPublishedAhead after now), and then returns a warning naming the value;
+// otherwise it returns "".
+func (a *Article) CheckPublished(now time.Time) string {
+	t := a.Published
+	var why string
+	switch {
+	case t.IsZero():
+		return ""
+	case t.Before(EarliestPublished):
+		why = "is before " + EarliestPublished.Format("2006")
+	case t.After(now.Add(MaxPublishedAhead)):
+		why = "is more than two days in the future"
+	default:
+		return ""
+	}
+	a.Published, a.PublishedSource = time.Time{}, ""
+	return "the published date " + t.Format(time.RFC3339) + " " + why + ": stored undated"
+}
+
 // Prefixes of derived IDs, so that a derived ID never collides with a record's own.
 const (
 	urlIDPrefix     = "u-"
@@ -83,6 +117,28 @@ func (a *Article) AssignID() {
 		return
 	}
 	a.ID = contentIDPrefix + digest(NormalizeText(a.Title)+"\n"+NormalizeText(a.Body))
+}
+
+// MaxIDBytes bounds an article ID: an ID names the article in links, exports and
+// the record store's keys.
+const MaxIDBytes = 512
+
+// CheckID returns why id cannot be an article's ID, or "" when it can. An ID is
+// one line of printable text of at most MaxIDBytes: a control character (a NUL
+// byte, an escape, a line break) would break the links, exports and files that
+// carry it.
+func CheckID(id string) string {
+	if len(id) > MaxIDBytes {
+		return fmt.Sprintf("its id is longer than %d bytes: give it a shorter one, or none (the archive derives one from the URL or the text)", MaxIDBytes)
+	}
+	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Sprintf("its id %q holds the control character %U: an id is one line of printable text", id, r)
+	}
+	if !utf8.ValidString(id) {
+		return fmt.Sprintf("its id %q is not valid UTF-8", id)
+	}
+	return ""
 }
 
 // Fingerprint summarizes everything about an article that ingest extracts, so that

@@ -20,6 +20,18 @@ import (
 // months add up to years, and only when all hits fall within two months does a
 // second, hit-less search count them per day.
 
+// The facet counts only months in [corpus.EarliestPublished,
+// corpus.MaxSearchDate). Ingest keeps no date outside (corpus.Article.
+// CheckPublished), but an archive may hold one from before it checked: the
+// bucket of 9999-12 ends in the year 10000, which JSON cannot encode, and years
+// 1500 and 2500 would span a thousand empty buckets. Such hits are left out of
+// the facet, which so never has more than 661 buckets (years 1600 to 2260).
+
+// facetMonthInRange tells whether the facet counts the month starting at m.
+func facetMonthInRange(m time.Time) bool {
+	return !m.Before(corpus.EarliestPublished) && m.Before(corpus.MaxSearchDate)
+}
+
 // spanUnit reports whether q's own date range settles the bucket size, and which.
 func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
 	if q.From.IsZero() || q.To.IsZero() {
@@ -78,7 +90,7 @@ func (ix *Index) dateFacet(ctx context.Context, q corpus.Query, bq query.Query, 
 		if fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
 				m, err := time.Parse("2006-01", t.Term)
-				if err != nil {
+				if err != nil || !facetMonthInRange(m) {
 					continue
 				}
 				months[m] = t.Count

@@ -21,7 +21,9 @@ import (
 // Put stores articles in one batch: all of it is written or none. It reports for
 // each article whether it was new, updated, or unchanged (then it is not rewritten).
 // Articles must carry an ID (corpus.Article.AssignID). Later copies of an ID within
-// the same call win.
+// the same call win. A published date the archive does not keep (see
+// corpus.Article.CheckPublished) is cleared in articles, and logged: the article
+// is stored undated.
 //
 // When Put returns without error the new and changed articles are on disk in the
 // record store (fsync'd) and searchable in the index; the index reaches the disk
@@ -103,9 +105,15 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 			return nil, errors.Join(settleErr, err)
 		}
 	}
+	now := time.Now()
 	for i := range articles {
 		if articles[i].ID == "" {
 			return nil, fmt.Errorf("index: put %s: article has no ID", articles[i].Source)
+		}
+		// Ingest drops such a date with a warning; one that comes another way
+		// is dropped here, so that the index never holds it.
+		if w := articles[i].CheckPublished(now); w != "" {
+			ix.log.Warn("article stored undated", "id", articles[i].ID, "reason", w)
 		}
 	}
 	// What Put needs to know of each article is worked out once, on every CPU.

@@ -157,6 +157,9 @@ func (r *reader) readEntry(name string, in input, size int64, depth int) (next, 
 		sent := r.reject(in.name, r.tooLarge())
 		return sent, sent
 	}
+	if !in.gzipped {
+		in.expanded = size
+	}
 	if !r.read(in, depth+1, noCount) {
 		return false, false
 	}

@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -9,6 +12,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/article-archive/archive/corpus"
 )
 
 // The reasons an input is not text, shared by every format.
@@ -61,11 +66,11 @@ func asUTF8(data []byte, declared string) (text []byte, warning, rejection strin
 			return finishText(out, "", "")
 		}
 	}
-	if safeWindows1252(data) {
-		out, err := charmap.Windows1252.NewDecoder().Bytes(data)
-		if err == nil {
-			return finishText(out, "is not UTF-8 and declares no encoding: read as Windows-1252 (Latin-1)", "")
+	if out, mixed, ok := readWindows1252(data); ok {
+		if mixed {
+			return finishText(out, "mixes UTF-8 with bytes of an encoding it does not declare: those were read as Windows-1252 (Latin-1)", "")
 		}
+		return finishText(out, "is not UTF-8 and declares no encoding: read as Windows-1252 (Latin-1)", "")
 	}
 	return nil, "", reasonNotUTF
 }
@@ -103,28 +108,93 @@ func looksBinary(data []byte) bool {
 	return control*20 > len(head)
 }
 
-// safeWindows1252 tells whether undeclared, non-UTF-8 bytes can safely be read as
-// Windows-1252 (a superset of Latin-1): no byte that Windows-1252 leaves
-// undefined, at most one byte in six outside ASCII (Western European text is
-// mostly ASCII; Cyrillic, Greek or Asian text in a legacy encoding is not), and
-// every such byte a letter or common typographic punctuation.
-func safeWindows1252(data []byte) bool {
+// readWindows1252 reads undeclared bytes that are not valid UTF-8 as
+// Windows-1252 (a superset of Latin-1), keeping the sequences that are valid
+// UTF-8 as they are: text that mixes the two (a UTF-8 export with words pasted
+// from Windows) reads right in both parts, and mixed says it did. (A C1 control
+// character is never taken from UTF-8: in Windows-1252 text its two bytes are an
+// accented capital and a quote.) It reports false unless the other bytes read as
+// Western European text: no byte that Windows-1252 leaves undefined, at most one
+// byte in six outside ASCII (Western European text is mostly ASCII; Cyrillic,
+// Greek or Asian text in a legacy encoding is not), and every such byte a letter
+// or common typographic punctuation.
+func readWindows1252(data []byte) (out []byte, mixed, ok bool) {
+	out = make([]byte, 0, len(data)+len(data)/8)
 	high := 0
-	for _, b := range data {
-		if b < 0x80 {
+	for i := 0; i < len(data); {
+		b := data[i]
+		if b < utf8.RuneSelf {
+			out = append(out, b)
+			i++
+			continue
+		}
+		if r, size := utf8.DecodeRune(data[i:]); size > 1 && (r < 0x80 || r >= 0xA0) {
+			out = append(out, data[i:i+size]...)
+			i += size
+			mixed = true
 			continue
 		}
 		high++
 		switch b {
 		case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
-			return false
+			return nil, false, false
 		}
 		r := charmap.Windows1252.DecodeByte(b)
-		if !unicode.IsLetter(r) && !bytes.ContainsRune([]byte(latinPunctuation), r) {
-			return false
+		if !unicode.IsLetter(r) && !strings.ContainsRune(latinPunctuation, r) {
+			return nil, false, false
 		}
+		out = utf8.AppendRune(out, r)
+		i++
 	}
-	return high > 0 && high*6 <= len(data)
+	if high == 0 || high*6 > len(data) {
+		return nil, false, false
+	}
+	return out, mixed, true
+}
+
+// isStrayControl tells the control characters text never means (a NUL byte, an
+// escape, a C1 control): every one but the white space (tab, line breaks, form
+// feed).
+func isStrayControl(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
+
+// stripControls removes the stray control characters (see isStrayControl) from
+// an article's text fields, where they would break pages, exports and searches,
+// and returns a warning naming the fields and the first character, or "".
+func stripControls(a *corpus.Article) string {
+	var fields []string
+	first := rune(-1)
+	clean := func(field string, s *string) {
+		i := strings.IndexFunc(*s, isStrayControl)
+		if i < 0 {
+			return
+		}
+		if first < 0 {
+			first, _ = utf8.DecodeRuneInString((*s)[i:])
+		}
+		if !slices.Contains(fields, field) {
+			fields = append(fields, field)
+		}
+		*s = strings.TrimSpace(strings.Map(func(r rune) rune {
+			if isStrayControl(r) {
+				return -1
+			}
+			return r
+		}, *s))
+	}
+	clean("title", &a.Title)
+	clean("text", &a.Body)
+	clean("outlet", &a.Outlet)
+	clean("URL", &a.URL)
+	for i := range a.Authors {
+		clean("authors", &a.Authors[i])
+	}
+	for i := range a.Persons {
+		clean("persons", &a.Persons[i])
+	}
+	if fields == nil {
+		return ""
+	}
+	return fmt.Sprintf("control characters (%U and any others) removed from the %s", first, strings.Join(fields, ", "))
 }
 
 // latinPunctuation are the non-letters of Windows-1252 that Western text uses.

@@ -36,7 +36,7 @@ func isJSONFeed(data []byte) bool {
 
 // readFeed sends one item per entry of an RSS, Atom or JSON feed.
 func (r *reader) readFeed(name string, data []byte) bool {
-	data, _, reason := asUTF8(data, "")
+	data, encodingWarning, reason := asUTF8(data, "")
 	if reason != "" {
 		return r.reject(name, reason)
 	}
@@ -61,6 +61,9 @@ func (r *reader) readFeed(name string, data []byte) bool {
 			if strings.TrimSpace(content) != "" {
 				warning = warnSummaryOnly
 			}
+		}
+		if encodingWarning != "" {
+			warning = strings.TrimPrefix(warning+"; "+encodingWarning, "; ")
 		}
 		it := item{source: fmt.Sprintf("%s[%d]", name, i), format: formatFeedItem, meta: &a, data: []byte(content), warning: warning}
 		if !r.send(it) {

@@ -29,7 +29,7 @@ func readItems(t testing.TB, in input) []result {
 func readInput(t testing.TB, in input, extract, skipHTML bool) []result {
 	t.Helper()
 	items := make(chan item)
-	rd := &reader{ctx: context.Background(), out: items, maxBytes: 1 << 20, maxEntries: 100, maxArchiveBytes: 8 << 20}
+	rd := &reader{ctx: context.Background(), out: items, budget: newByteBudget(extractionBudget), maxBytes: 1 << 20, maxEntries: 100, maxArchiveBytes: 8 << 20}
 	go func() {
 		defer close(items)
 		rd.read(in, 0, noCount)
@@ -38,6 +38,7 @@ func readInput(t testing.TB, in input, extract, skipHTML bool) []result {
 	ex := extractor{now: time.Now, fields: m}
 	var out []result
 	for it := range items {
+		rd.budget.give(it.charge)
 		if !extract || skipHTML && it.format == formatHTML {
 			if it.rejection == "" && int64(len(it.data)) > rd.maxBytes {
 				t.Errorf("%s: %d bytes passed the %d byte limit", it.source, len(it.data), rd.maxBytes)
@@ -95,6 +96,10 @@ func FuzzWARC(f *testing.F) {
 	addFiles(f, "warc/*")
 	f.Add([]byte("WARC/1.0\nWARC-Type: response\nContent-Length: 5\n\nHTTP/"))
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 99999999999\r\n\r\n<p>"))
+	// A record whose Content-Length lies, then one to resynchronise on.
+	f.Add([]byte("WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 10\r\n\r\n<html><p>Lost text</p>\r\n\r\n" +
+		"WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<p>Found it</p>\r\n\r\n"))
+	f.Add([]byte("WARC/1.0\r\nContent-Length: x\r\n\r\nWARC/1.0\nWARC/1.1\r\nContent-Length: 0\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkResults(t, readInput(t, bytesInput("f.warc", data), false, true))
 	})

@@ -6,9 +6,10 @@
 // Run is a pipeline of three stages: one reader opens every input and splits it
 // into items, one per article (a feed item, a JSON line, a WARC record, an archive
 // entry); workers extract the article from each item (ReadHTML, SplitTitle,
-// front matter, Enrich); one writer sends batches to the Sink. A file or record
-// that cannot be read is rejected with a reason and the run goes on; the Summary
-// lists every rejection.
+// front matter, Enrich); one writer sends batches to the Sink. What the stages
+// hold is bounded by bytes (see limits.go), so that a run's memory does not grow
+// with its input. A file or record that cannot be read is rejected with a reason
+// and the run goes on; the Summary lists every rejection.
 package ingest
 
 import (
@@ -26,6 +27,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -56,9 +58,10 @@ type Options struct {
 	Progress func(Progress)
 	// Stdin is read for the path "-".
 	Stdin io.Reader
-	// BatchSize is how many articles go to the sink at once; zero means 1000.
-	// Larger batches cost the sink less per article (one commit, one index
-	// segment per batch) and hold more in memory.
+	// BatchSize is how many articles go to the sink at once; zero means 1000. A
+	// batch goes sooner once it holds 4 MiB of text. Larger batches cost the
+	// sink less per article (one commit, one index segment per batch) and hold
+	// more in memory.
 	BatchSize int
 	// Workers is how many articles are extracted in parallel; zero means one per CPU.
 	Workers int
@@ -80,7 +83,8 @@ type Options struct {
 	// Names, when set, resolves surname-only persons to the full name the archive
 	// uses for them (see NameBook) and learns the full names of every article read.
 	Names *NameBook
-	// Now stamps IngestedAt; nil means time.Now.
+	// Now stamps IngestedAt, and is the present a published date may not lie
+	// more than two days after; nil means time.Now.
 	Now func() time.Time
 	// Problems, when set, is given each rejected record and each warning as it
 	// comes, and the summary's lists stay empty (its counts are kept): a caller
@@ -203,6 +207,10 @@ type item struct {
 	warning string
 	// rejection is set for an input that failed before extraction.
 	rejection string
+	// cut says the reader held only the start of a text (textReadBytes).
+	cut bool
+	// charge is what the reader took from the extraction budget for the item.
+	charge int64
 }
 
 // result is an item after extraction: an article, or a reason it was rejected.
@@ -213,6 +221,8 @@ type result struct {
 	rejection string
 	warning   string
 	fetched   time.Time
+	// charge is what the worker took from the result budget for the article.
+	charge int64
 }
 
 // run is the pipeline: one reader splits inputs into items, workers extract an
@@ -244,10 +254,12 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	defer cancel()
 	items := make(chan item, 4*workers)
 	results := make(chan result, 4*workers)
+	extracting, extracted := newByteBudget(extractionBudget), newByteBudget(resultBudget)
 
 	rd := &reader{
 		ctx:             ctx,
 		out:             items,
+		budget:          extracting,
 		maxBytes:        cmpOr(opts.MaxFileBytes, 64<<20),
 		maxEntries:      cmpOr(opts.MaxArchiveEntries, 100_000),
 		maxArchiveBytes: cmpOr(opts.MaxArchiveBytes, 4<<30),
@@ -271,6 +283,11 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 			defer wg.Done()
 			for it := range items {
 				r := ex.extract(it)
+				extracting.give(it.charge)
+				var ok bool
+				if r.charge, ok = extracted.take(ctx, textBytes(&r.article)); !ok {
+					return
+				}
 				select {
 				case results <- r:
 				case <-ctx.Done():
@@ -286,6 +303,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 
 	var s Summary
 	var batch []corpus.Article
+	var batchBytes int64
 	// A batch read before an interrupt is still stored: the writer's context is
 	// not canceled by it.
 	w := startWriter(context.WithoutCancel(parent), opts.Sink, cancel)
@@ -293,6 +311,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 		if len(batch) > 0 {
 			w.batches <- batch
 			batch = make([]corpus.Article, 0, batchSize)
+			batchBytes = 0
 		}
 	}
 	report := func(done bool) {
@@ -312,6 +331,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 				more = false
 				break
 			}
+			extracted.give(r.charge)
 			s.Read++
 			if r.warning != "" {
 				s.WarningCount++
@@ -337,7 +357,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 				continue
 			}
 			batch = append(batch, r.article)
-			if len(batch) >= batchSize {
+			if batchBytes += textBytes(&r.article); len(batch) >= batchSize || batchBytes >= batchTextBytes {
 				flush()
 			}
 		case <-tick.C:
@@ -379,6 +399,7 @@ func cmpOr[T int | int64](v, def T) T {
 type reader struct {
 	ctx                     context.Context
 	out                     chan<- item
+	budget                  *byteBudget // what the items handed on may hold (see extractionCost)
 	maxBytes                int64
 	maxEntries              int
 	maxArchiveBytes         int64
@@ -386,12 +407,18 @@ type reader struct {
 	archiveLeft             int64 // bytes the archive being read may still expand to
 }
 
-// send passes an item on; it reports false when the run was canceled.
+// send passes an item on once the extraction budget allows; it reports false
+// when the run was canceled.
 func (r *reader) send(it item) bool {
+	var ok bool
+	if it.charge, ok = r.budget.take(r.ctx, extractionCost(it)); !ok {
+		return false
+	}
 	select {
 	case r.out <- it:
 		return true
 	case <-r.ctx.Done():
+		r.budget.give(it.charge)
 		return false
 	}
 }
@@ -447,8 +474,10 @@ func (r *reader) read(in input, depth int, counted func(int64)) bool {
 		return r.readWARC(in.name, br)
 	case formatTar:
 		return r.readTar(in.name, br, depth)
+	case formatText, formatMarkdown:
+		return r.readText(in, br, f)
 	}
-	data, err := io.ReadAll(io.LimitReader(br, r.maxBytes+1))
+	data, err := readAll(br, in.expanded, r.maxBytes+1)
 	if err != nil {
 		return r.reject(in.name, fmt.Sprintf("cannot be read: %v", err))
 	}
@@ -467,6 +496,74 @@ func (r *reader) read(in input, depth int, counted func(int64)) bool {
 		return r.readJSON(in.name, data)
 	}
 	return r.send(item{source: in.name, format: f, data: data})
+}
+
+// textReadBytes is how much of a text file is held: an article keeps
+// maxArticleText of text, and its metadata and title come first.
+const textReadBytes = maxArticleText + 64<<10
+
+// readText sends a text or Markdown file as one item, holding only its first
+// textReadBytes: the rest is read past (the file size limit still applies) and
+// the item marked as cut.
+func (r *reader) readText(in input, br io.Reader, f format) bool {
+	data, err := readAll(br, in.expanded, textReadBytes)
+	if err != nil {
+		return r.reject(in.name, fmt.Sprintf("cannot be read: %v", err))
+	}
+	rest, err := io.Copy(io.Discard, io.LimitReader(br, r.maxBytes+1-int64(len(data))))
+	if err != nil {
+		return r.reject(in.name, fmt.Sprintf("cannot be read: %v", err))
+	}
+	if int64(len(data))+rest > r.maxBytes {
+		return r.reject(in.name, r.tooLarge())
+	}
+	it := item{source: in.name, format: f, data: data}
+	if rest > 0 {
+		it.data, it.cut = trimPartialRune(data), true
+	}
+	return r.send(it)
+}
+
+// trimPartialRune drops the end of a character that text cut at a byte count
+// leaves (the last code unit of UTF-16 text, the start of a UTF-8 sequence), so
+// that the rest decodes as the whole did.
+func trimPartialRune(data []byte) []byte {
+	if utf16BOM(data) != nil {
+		return data[:len(data)&^1]
+	}
+	i := len(data) - 1
+	for i > 0 && len(data)-i < utf8.UTFMax && !utf8.RuneStart(data[i]) {
+		i--
+	}
+	if i >= 0 && !utf8.FullRune(data[i:]) {
+		return data[:i]
+	}
+	return data
+}
+
+// readAll reads r up to limit bytes into one buffer sized for expanded, the size
+// the input states (0 when unknown), so that a large entry is not copied over
+// and over as io.ReadAll grows its buffer. A size that lies costs a copy, or a
+// buffer of up to limit bytes.
+func readAll(r io.Reader, expanded, limit int64) ([]byte, error) {
+	if expanded <= 0 {
+		return io.ReadAll(io.LimitReader(r, limit))
+	}
+	r = io.LimitReader(r, limit)
+	buf := make([]byte, 0, min(expanded, limit)+1) // +1: room to see the end without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // readLines sends one item per non-empty line of JSON Lines input.
@@ -597,7 +694,20 @@ func (ex extractor) extract(it item) result {
 		r.rejection = err.Error()
 		return r
 	}
+	warn(boundArticle(&a, it.cut))
+	// A record's own ID that cannot be one is refused before any more work.
+	if reason := corpus.CheckID(strings.TrimSpace(a.ID)); reason != "" {
+		r.rejection = reason
+		return r
+	}
+	warn(stripControls(&a))
+	// A date the archive does not keep (see corpus.Article.CheckPublished) is
+	// dropped before Enrich, which may then find the dateline's; one from the
+	// dateline is checked too.
+	now := ex.now()
+	warn(a.CheckPublished(now))
 	firms, weak := enrich(&a)
+	warn(a.CheckPublished(now))
 	if ex.names != nil {
 		ex.names.apply(&a, firms, weak)
 	}
@@ -612,7 +722,7 @@ func (ex extractor) extract(it item) result {
 	if it.line > 0 {
 		a.Source = fmt.Sprintf("%s:%d", it.source, it.line)
 	}
-	a.IngestedAt = ex.now().UTC()
+	a.IngestedAt = now.UTC()
 	a.AssignID()
 	r.article = a
 	r.warning = strings.Join(warnings, "; ")

@@ -121,6 +121,10 @@ type input struct {
 	// rejected.
 	found bool
 	open  func() (io.ReadCloser, error)
+	// expanded is the size the input states it holds once decompressed (an
+	// archive entry's header, a file's size), which sizes the buffer it is read
+	// into; 0 when unknown. It may lie.
+	expanded int64
 }
 
 // stdinName is how standard input is named in paths and in the summary.
@@ -210,9 +214,13 @@ func osInput(name string, info fs.FileInfo) (input, bool) {
 	if f == formatUnknown {
 		return input{}, false
 	}
-	return input{name: name, size: info.Size(), format: f, gzipped: gz, open: func() (io.ReadCloser, error) {
+	in := input{name: name, size: info.Size(), format: f, gzipped: gz, open: func() (io.ReadCloser, error) {
 		return os.Open(name)
-	}}, true
+	}}
+	if !gz {
+		in.expanded = in.size
+	}
+	return in, true
 }
 
 // listFS lists the readable files of fsys, for the built-in sample and tests.

@@ -47,12 +47,21 @@ type warcRecord struct {
 
 func (r *warcRecord) get(name string) string { return r.header[name] }
 
-// warcReader reads the records of a WARC stream one after another.
+// warcReader reads the records of a WARC stream one after another. After a
+// damaged record it takes up again at the next line that starts a record
+// ("WARC/1."), so that one bad record never costs the ones after it.
 type warcReader struct {
 	br    *bufio.Reader
 	block *io.LimitedReader // the current record's block, drained by next
 	n     int               // records read
+	// resync is set after a damaged record: the next record starts at the next
+	// line that begins with warcVersionPrefix.
+	resync bool
 }
+
+// warcVersionPrefix begins the first line of every record of the WARC versions in
+// use (1.0 and 1.1): where the reader resynchronises after a damaged record.
+const warcVersionPrefix = "WARC/1."
 
 func newWARCReader(r io.Reader) *warcReader {
 	br, ok := r.(*bufio.Reader)
@@ -64,8 +73,24 @@ func newWARCReader(r io.Reader) *warcReader {
 
 var errTruncated = errors.New("the file ends inside this record: it was cut short")
 
-// next returns the next record, io.EOF after the last one, or an error saying why
-// the stream is not WARC from here on.
+// damagedRecord is the error of a record that cannot be read but after which
+// the stream goes on: the reader resynchronises at the next record.
+type damagedRecord struct{ err error }
+
+func (d *damagedRecord) Error() string { return d.err.Error() }
+func (d *damagedRecord) Unwrap() error { return d.err }
+
+// damaged marks the stream for resynchronisation and returns err as a
+// damagedRecord.
+func (w *warcReader) damaged(format string, args ...any) error {
+	w.resync = true
+	return &damagedRecord{fmt.Errorf(format, args...)}
+}
+
+// next returns the next record, io.EOF after the last one, a *damagedRecord for a
+// record whose header cannot be read (the following call reads on from the next
+// record), or another error when the stream cannot be read from here on (it is
+// cut short, or its compression is broken).
 func (w *warcReader) next() (*warcRecord, error) {
 	if w.block != nil {
 		if _, err := io.Copy(io.Discard, w.block); err != nil {
@@ -76,15 +101,25 @@ func (w *warcReader) next() (*warcRecord, error) {
 		}
 		w.block = nil
 	}
-	// Records are separated by two CRLFs; tolerate more, fewer, or bare LFs.
+	// Records are separated by two CRLFs; tolerate more, fewer, or bare LFs. After
+	// a damaged record, everything up to the next version line is skipped.
 	var line []byte
 	for {
 		var err error
 		line, err = readLine(w.br, maxWARCHeaderLine)
 		if errors.Is(err, errLineTooLong) {
-			return nil, fmt.Errorf("expected a WARC/1.x version line, found a line over %d KiB", maxWARCHeaderLine>>10)
+			if w.resync {
+				continue
+			}
+			w.n++
+			return nil, w.damaged("expected a WARC/1.x version line, found a line over %d KiB", maxWARCHeaderLine>>10)
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		if w.resync {
+			if bytes.HasPrefix(line, []byte(warcVersionPrefix)) {
+				w.resync = false
+				break
+			}
+		} else if len(bytes.TrimSpace(line)) > 0 {
 			break
 		}
 		if err == io.EOF {
@@ -97,17 +132,17 @@ func (w *warcReader) next() (*warcRecord, error) {
 	w.n++
 	line = bytes.TrimSpace(line)
 	if !bytes.HasPrefix(line, []byte("WARC/")) {
-		return nil, fmt.Errorf("expected a WARC/1.x version line, found %q", clip(string(line), 40))
+		return nil, w.damaged("expected a WARC/1.x version line, found %q", clip(string(line), 40))
 	}
 	rec := &warcRecord{version: string(line), header: map[string]string{}}
 	var last string
 	for i := 0; ; i++ {
 		if i >= maxWARCHeaderLines {
-			return nil, fmt.Errorf("more than %d header lines", maxWARCHeaderLines)
+			return nil, w.damaged("more than %d header lines", maxWARCHeaderLines)
 		}
 		line, err := readLine(w.br, maxWARCHeaderLine)
 		if errors.Is(err, errLineTooLong) {
-			return nil, fmt.Errorf("a header line is over %d KiB", maxWARCHeaderLine>>10)
+			return nil, w.damaged("a header line is over %d KiB", maxWARCHeaderLine>>10)
 		}
 		if len(line) == 0 && err == nil {
 			break
@@ -124,19 +159,52 @@ func (w *warcReader) next() (*warcRecord, error) {
 		}
 		name, value, ok := strings.Cut(string(line), ":")
 		if !ok {
-			return nil, fmt.Errorf("header line %q has no colon", clip(string(line), 40))
+			return nil, w.damaged("header line %q has no colon", clip(string(line), 40))
 		}
 		last = strings.ToLower(strings.TrimSpace(name))
 		rec.header[last] = strings.TrimSpace(value)
 	}
 	length, err := strconv.ParseInt(rec.get("content-length"), 10, 64)
 	if err != nil || length < 0 {
-		return nil, fmt.Errorf("Content-Length %q is not a length", clip(rec.get("content-length"), 20))
+		return nil, w.damaged("Content-Length %q is not a length", clip(rec.get("content-length"), 20))
 	}
 	rec.length = length
 	w.block = &io.LimitedReader{R: w.br, N: length}
 	rec.block = w.block
 	return rec, nil
+}
+
+// checkEnd reads the rest of the current record's block and reports a
+// *damagedRecord when the record does not end where its Content-Length says: the
+// block is followed neither by the blank line that ends a record, nor by the end
+// of the stream, nor by the next record. (Bytes that follow a record that ended
+// properly are next's to report.) A block cut short by the end of the stream is
+// left for next to report too.
+func (w *warcReader) checkEnd(rec *warcRecord) error {
+	if w.block == nil {
+		return nil
+	}
+	if _, err := io.Copy(io.Discard, w.block); err != nil || w.block.N > 0 {
+		return nil
+	}
+	w.block = nil
+	lineEnds := 0
+	for {
+		b, err := w.br.ReadByte()
+		if err != nil {
+			return nil // the end of the stream, or an error next reports
+		}
+		if b == '\n' {
+			lineEnds++
+		} else if b != '\r' && b != ' ' && b != '\t' {
+			w.br.UnreadByte()
+			break
+		}
+	}
+	if head, _ := w.br.Peek(len("WARC/")); lineEnds >= 2 || string(head) == "WARC/" {
+		return nil
+	}
+	return w.damaged("the record does not end where its Content-Length (%d) says", rec.length)
 }
 
 // clip shortens s for a message.
@@ -152,7 +220,8 @@ func clip(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// readWARC sends one item per HTML page in a WARC stream.
+// readWARC sends one item per HTML page in a WARC stream. A damaged record is
+// rejected and reading goes on at the next record.
 func (r *reader) readWARC(name string, br *bufio.Reader) bool {
 	wr := newWARCReader(br)
 	for {
@@ -163,10 +232,23 @@ func (r *reader) readWARC(name string, br *bufio.Reader) bool {
 			}
 			return true
 		}
+		if _, ok := errors.AsType[*damagedRecord](err); ok {
+			if !r.reject(name, fmt.Sprintf("WARC record %d is malformed: %v; it is skipped, and reading goes on at the next record", wr.n, err)) {
+				return false
+			}
+			continue
+		}
 		if err != nil {
 			return r.reject(name, fmt.Sprintf("WARC record %d is malformed: %v; the records before it are read", wr.n, err))
 		}
 		it, ok := r.warcItem(name, wr.n, rec)
+		if err := wr.checkEnd(rec); err != nil {
+			if !ok {
+				it = item{source: fmt.Sprintf("%s!record %d", name, wr.n)}
+			}
+			it = item{source: it.source, rejection: err.Error() + ": the record is damaged and skipped; reading goes on at the next record"}
+			ok = true
+		}
 		if !ok {
 			r.ignoredRecords.Add(1)
 			continue

@@ -25,16 +25,24 @@ type jsonHandler func(c *gin.Context) (any, error)
 type htmlHandler func(c *gin.Context) error
 
 // json adapts a jsonHandler: errors become the JSON error envelope with the status
-// for their code.
+// for their code. The answer is encoded before anything is written, so that one
+// that cannot be (a date past the year 9999) is a logged 500, never a 200 with an
+// empty body.
 func (s *Server) json(h jsonHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := h(c)
+		var body []byte
+		if err == nil {
+			if body, err = json.Marshal(v); err != nil {
+				err = fmt.Errorf("server: encode the answer: %w", err)
+			}
+		}
 		if err != nil {
 			status, code, msg := s.describe(c, err)
 			s.writeJSON(c, status, errorBody{Error: detail(err, code, msg)})
 			return
 		}
-		s.writeJSON(c, http.StatusOK, v)
+		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -400,5 +401,25 @@ func TestUnknownParameters(t *testing.T) {
 		if res, body := get(t, h, target); res.StatusCode != http.StatusOK {
 			t.Errorf("%s: %d %s", target, res.StatusCode, body)
 		}
+	}
+}
+
+// TestAnswerThatCannotBeEncodedIsAnInternalError: an answer JSON cannot encode (a
+// date bucket that ends in the year 10000) is a 500 with the error envelope and
+// its cause logged, never a 200 with an empty body.
+func TestAnswerThatCannotBeEncodedIsAnInternalError(t *testing.T) {
+	results := sampleResults()
+	results.Facets.Published = []corpus.DateBucket{{Key: "9999", From: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Count: 1}}
+	var logged strings.Builder
+	h := server.New(server.Config{Searcher: &fakeSearcher{results: results}, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	res, body := get(t, h, "/api/v1/search?q=x")
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(body), &e); res.StatusCode != 500 || err != nil || e.Error.Code != corpus.EInternal {
+		t.Errorf("status %d, body %q; want 500 with code %q", res.StatusCode, body, corpus.EInternal)
+	}
+	if !strings.Contains(logged.String(), "encode the answer") {
+		t.Errorf("the cause is not logged: %s", logged.String())
 	}
 }
