@@ -74,8 +74,10 @@ func (s *Server) authenticate(c *gin.Context) {
 		if p, ok := s.checkSecret(secret); ok && strings.EqualFold(scheme, "bearer") {
 			c.Set(ctxPrincipal, p)
 			c.Set(ctxVia, viaBearer)
+			s.auditKeyUse(c, p)
 		} else {
 			c.Set(ctxBadKey, true)
+			s.audit(c, "key-refused", c.Request.Method+" "+c.Request.URL.Path)
 		}
 		c.Next()
 		return
@@ -88,6 +90,33 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 	}
 	c.Next()
+}
+
+// keyUseEvery is how often the audit log records that a key is in use: every
+// request would drown the log, so a key's use is recorded on its first request
+// and then at most once in this long (writes, backups and sign-ins are recorded
+// each time).
+const keyUseEvery = time.Hour
+
+// auditKeyUse records a key's use, at most once per keyUseEvery.
+func (s *Server) auditKeyUse(c *gin.Context, p corpus.Principal) {
+	if s.auditor == nil {
+		return
+	}
+	now := time.Now()
+	s.keyUseMu.Lock()
+	if s.keyUse == nil {
+		s.keyUse = map[string]time.Time{}
+	}
+	last, seen := s.keyUse[p.KeyID]
+	due := !seen || now.Sub(last) >= keyUseEvery
+	if due {
+		s.keyUse[p.KeyID] = now
+	}
+	s.keyUseMu.Unlock()
+	if due {
+		s.audit(c, "key-use", c.Request.Method+" "+c.Request.URL.Path)
+	}
 }
 
 // checkSecret returns who holds a secret: the --token, or a key.

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -87,6 +88,9 @@ type Server struct {
 	tls           bool
 	signIns       signInLimiter
 	exportTimeout time.Duration
+	// keyUse is when the audit log last recorded each key's use.
+	keyUseMu sync.Mutex
+	keyUse   map[string]time.Time
 }
 
 // New returns the archive's HTTP handler: the web page, the JSON API and /healthz.

@@ -151,7 +151,8 @@ func TestPrivateArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"action":"key-create"`, `"action":"key-revoke"`, `"who":"token (token)","remote":"127.0.0.1","action":"write"`} {
+	for _, want := range []string{`"action":"key-create"`, `"action":"key-revoke"`, `"who":"token (token)","remote":"127.0.0.1","action":"write"`,
+		`"who":"reader (`, `"action":"key-use","detail":"GET /api/v1/search"`, `"action":"key-refused"`} {
 		if !strings.Contains(string(log), want) {
 			t.Errorf("the audit log lacks %s:\n%s", want, log)
 		}
