@@ -157,6 +157,22 @@ func readWindows1252(data []byte) (out []byte, mixed, ok bool) {
 // feed).
 func isStrayControl(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
 
+// mayHoldControl tells, a byte at a time (several times faster than decoding
+// characters, and every article's text passes here), whether s may hold a stray
+// control character: every one is a byte below 0x20, 0x7F, or U+0080 to U+009F
+// (0xC2 0x80 to 0xC2 0x9F in UTF-8).
+func mayHoldControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b < 0x20 && b != '\t' && b != '\n' && b != '\r', b == 0x7F:
+			return true
+		case b == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0:
+			return true
+		}
+	}
+	return false
+}
+
 // stripControls removes the stray control characters (see isStrayControl) from
 // an article's text fields, where they would break pages, exports and searches,
 // and returns a warning naming the fields and the first character, or "".
@@ -164,6 +180,9 @@ func stripControls(a *corpus.Article) string {
 	var fields []string
 	first := rune(-1)
 	clean := func(field string, s *string) {
+		if !mayHoldControl(*s) {
+			return
+		}
 		i := strings.IndexFunc(*s, isStrayControl)
 		if i < 0 {
 			return

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestAsUTF8(t *testing.T) {
@@ -124,5 +125,14 @@ func TestControlCharacters(t *testing.T) {
 				t.Errorf("title %q, body ending %q, warning %q; want %q, %q, %q", r.article.Title, r.article.Body[max(0, len(r.article.Body)-40):], r.warning, tc.title, tc.bodyEnd, tc.warning)
 			}
 		})
+	}
+}
+
+// TestMayHoldControlMissesNone: the byte scan finds every stray control character.
+func TestMayHoldControlMissesNone(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if isStrayControl(r) && !mayHoldControl("a"+string(r)+"b") {
+			t.Errorf("%U is not found", r)
+		}
 	}
 }
