@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -49,5 +50,32 @@ func TestRenamePersons(t *testing.T) {
 	}
 	if n, err := ix.RenamePersons(ctx, map[string]string{"Reagan": "Ronald Reagan"}); err != nil || n != 0 {
 		t.Errorf("renaming again changed %d (%v), want nothing", n, err)
+	}
+}
+
+// TestPersonCounts counts the live articles that name each person, over several
+// segments and after an article changes its people.
+func TestPersonCounts(t *testing.T) {
+	ix, err := index.Open(t.TempDir(), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	for b := range 3 {
+		var batch []corpus.Article
+		for i := range 4 {
+			batch = append(batch, corpus.Article{ID: fmt.Sprintf("p%d-%d", b, i), Title: "Talks", Body: fmt.Sprintf("Text %d %d.", b, i), Persons: []string{"Ronald Reagan"}})
+		}
+		if _, err := ix.Put(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ix.Put(ctx, []corpus.Article{{ID: "p0-0", Title: "Talks", Body: "Text 0 0.", Persons: []string{"James Baker"}}}); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := ix.PersonCounts()
+	if err != nil || counts["Ronald Reagan"] != 11 || counts["James Baker"] != 1 {
+		t.Errorf("counts %v (%v), want Ronald Reagan 11 and James Baker 1", counts, err)
 	}
 }
