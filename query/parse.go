@@ -356,7 +356,7 @@ func (p *parser) primary(depth int) (*Node, error) {
 	case c == '(':
 		n, err = p.parenthesized(depth)
 		if err == nil && field != FieldDefault {
-			err = setField(n, field)
+			setField(n, field)
 		}
 	case c == '"' || c == '“' || c == '”':
 		n, err = p.phrase(field)
@@ -377,9 +377,9 @@ func (p *parser) primary(depth int) (*Node, error) {
 	return n, nil
 }
 
-// setField applies a field written before parentheses to every leaf inside them.
-func setField(n *Node, field string) error {
-	var err error
+// setField applies a field written before parentheses to every leaf inside them
+// that names none.
+func setField(n *Node, field string) {
 	n.Walk(func(c *Node) {
 		switch c.Kind {
 		case And, Or, Not, All:
@@ -389,7 +389,6 @@ func setField(n *Node, field string) error {
 			}
 		}
 	})
-	return err
 }
 
 // fieldName returns the field name before a colon at the current position, if the
