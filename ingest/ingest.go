@@ -324,6 +324,21 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	lastLog := time.Now()
+	// problem counts a rejection or a warning and hands it to opts.Problems, or
+	// lists it in the summary; the first few of a run are logged as warnings.
+	problem := func(list *[]Rejection, count *int, r Rejection, warning bool) {
+		*count++
+		if opts.Problems != nil {
+			opts.Problems(r, warning)
+		} else {
+			*list = append(*list, r)
+		}
+		msg := "rejected"
+		if warning {
+			msg = "ingest warning"
+		}
+		logProblem(log, *count, msg, "source", r.Source, "line", r.Line, "reason", r.Reason)
+	}
 	for more := true; more; {
 		select {
 		case r, ok := <-results:
@@ -334,26 +349,14 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 			extracted.give(r.charge)
 			s.Read++
 			if r.warning != "" {
-				s.WarningCount++
-				if w := (Rejection{Source: r.source, Line: r.line, Reason: r.warning}); opts.Problems != nil {
-					opts.Problems(w, true)
-				} else {
-					s.Warnings = append(s.Warnings, w)
-				}
-				logProblem(log, s.WarningCount, "ingest warning", "source", r.source, "line", r.line, "warning", r.warning)
+				problem(&s.Warnings, &s.WarningCount, Rejection{Source: r.source, Line: r.line, Reason: r.warning}, true)
 			}
 			if !r.fetched.IsZero() && r.article.Published.IsZero() && r.rejection == "" {
 				log.Debug("undated page: its WARC fetch date is not taken as its publication date",
 					"source", r.source, "fetched", r.fetched.Format(time.RFC3339))
 			}
 			if r.rejection != "" {
-				s.RejectedCount++
-				if rej := (Rejection{Source: r.source, Line: r.line, Reason: r.rejection}); opts.Problems != nil {
-					opts.Problems(rej, false)
-				} else {
-					s.Rejected = append(s.Rejected, rej)
-				}
-				logProblem(log, s.RejectedCount, "rejected", "source", r.source, "line", r.line, "reason", r.rejection)
+				problem(&s.Rejected, &s.RejectedCount, Rejection{Source: r.source, Line: r.line, Reason: r.rejection}, false)
 				continue
 			}
 			batch = append(batch, r.article)

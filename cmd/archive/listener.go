@@ -34,9 +34,9 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 	release := func() { <-l.sem }
 	if tc, ok := c.(*net.TCPConn); ok {
-		return &limitedTCPConn{TCPConn: tc, release: release}, nil
+		return &limitedTCPConn{TCPConn: tc, releaseOnce: releaseOnce{release: release}}, nil
 	}
-	return &limitedConn{Conn: c, release: release}, nil
+	return &limitedConn{Conn: c, releaseOnce: releaseOnce{release: release}}, nil
 }
 
 func (l *limitListener) Close() error {
@@ -44,26 +44,33 @@ func (l *limitListener) Close() error {
 	return l.Listener.Close()
 }
 
-type limitedTCPConn struct {
-	*net.TCPConn
+// releaseOnce gives the listener back a connection's place once, on the first
+// Close.
+type releaseOnce struct {
 	once    sync.Once
 	release func()
 }
 
+func (r *releaseOnce) done() { r.once.Do(r.release) }
+
+type limitedTCPConn struct {
+	*net.TCPConn
+	releaseOnce
+}
+
 func (c *limitedTCPConn) Close() error {
 	err := c.TCPConn.Close()
-	c.once.Do(c.release)
+	c.done()
 	return err
 }
 
 type limitedConn struct {
 	net.Conn
-	once    sync.Once
-	release func()
+	releaseOnce
 }
 
 func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(c.release)
+	c.done()
 	return err
 }
