@@ -106,7 +106,8 @@ const (
 	day week month year years attendance half-time halftime fulltime`
 	monthWords = `january february march april may june july august september october november december
 	jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov.
-	dec dec. christmas easter ramadan`
+	dec dec. christmas easter ramadan
+	eid hanukkah passover diwali thanksgiving kippur nowruz hajj ashura pentecost`
 	weekdayWords = `monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
 	thurs fri sat sun`
 	thingWords = `airport prison jail newspaper daily weekly magazine agency rebels guerrillas guerrilla
@@ -118,7 +119,9 @@ const (
 	division movement faction militia ministry department council committee commission court valley
 	island islands peninsula mountains desert lake sea gulf bay basin coast border highway motorway
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
-	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate`
+	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate
+	city capital suburb neighborhood neighbourhood enclave regime forces fighters troops insurgents
+	party scandal mission spacecraft satellite telescope`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
@@ -150,7 +153,8 @@ const (
 	house hotel inn restaurant cafe market markets festival fair carnival show expo
 	championship championships cup games olympics open marathon derby prix trophy awards
 	prize gazette herald times post journal tribune chronicle courier ledger wire review
-	daily weekly magazine press radio television tv channel news report pro plus mini ultra`
+	daily weekly magazine press radio television tv channel news report pro plus mini ultra
+	survey affairs telescope bowl zone strip marines breakfast luncheon gala`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
@@ -174,7 +178,11 @@ const (
 	argentinian uruguayan paraguayan brazilian european asian african arab arabs western eastern
 	northern southern latin soviet communist socialist republican republicans democrat democrats
 	democratic conservative liberal labour labor muslim muslims jewish catholic
-	protestant islamic sunni shiite shia kurdish kurds persian hispanic latino`
+	protestant islamic sunni shiite shia kurdish kurds persian hispanic latino
+	catholics christians protestants orthodox hindus buddhists sikhs shiites sunnis alawites
+	maronites copts evangelicals mormons tamil tamils sinhalese pashtun pashtuns baluch hutu hutus tutsi tutsis
+	uighur uighurs uyghur uyghurs hazara berber berbers bedouin bedouins maori igbo yoruba hausa zulu xhosa
+	amhara oromo rohingya kachin khmer`
 	placeWords = `afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
 	bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
 	brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia comoros
@@ -210,7 +218,7 @@ const (
 	barcelona seville lyon marseille geneva strasbourg tehran pentagon kremlin wellington auckland
 	hollywood silicon wall westminster whitehall downing capitol tel aviv west east north south
 	northeast northwest southeast southwest middle central san santa st st. saint sao los las fort port mount
-	cape puerto rio ciudad addis kuala dhabi`
+	cape puerto rio ciudad addis kuala dhabi d.c.`
 	orgWords = `department ministry house office service services force forces party council committee
 	journal times post news herald tribune gazette chronicle telegraph guardian observer independent
 	daily weekly monthly magazine press wire radio television tv network channel media
@@ -240,7 +248,8 @@ const (
 	rights watch hurricane typhoon cyclone storm tropical
 	departments ministries agencies committees councils commissions
 	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
-	compania compañía companhia gesellschaft verlag werke usines nationale generale générale`
+	compania compañía companhia gesellschaft verlag werke usines nationale generale générale
+	hurricanes typhoons cyclones storms`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
 	// and German companies' names (Credit Lyonnais, Airbus Industrie).
 	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong
@@ -257,7 +266,9 @@ const (
 	cape-verde new-zealand hong-kong saudi-arabia south-africa north-korea south-korea east-timor
 	papua-guinea buenos-aires rio-janeiro sao-paulo los-angeles las-vegas santa-fe san-diego
 	san-jose san-francisco santo-domingo addis-ababa kuala-lumpur tel-aviv abu-dhabi sierra-nevada
-	sierra-madre rocky-mountains`
+	sierra-madre rocky-mountains
+	la-paz san-salvador mexico-city kuwait-city panama-city guatemala-city new-delhi gaza-strip
+	west-bank holy-see vatican-city`
 	// cityWords add capitals and large cities that the place list above lacks,
 	// but not those that are also common given names or surnames (San Jose,
 	// Austin, Perth, Medina).

@@ -557,6 +557,32 @@ func isArabicArticle(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// kunya reports whether toks[k:end] is an Arabic name that opens with a kunya
+// ("Abu Ayyub al-Masri", "Umm Hassan bint Ali"): Abu or Umm, a name, and a
+// later part with al- or bin, which places (Abu Dhabi) and groups (Abu Sayyaf)
+// lack.
+func (pe *personExtractor) kunya(k, end int) bool {
+	if end-k < 3 {
+		return false
+	}
+	switch strings.ToLower(pe.toks[k].text) {
+	case "abu", "abou", "umm":
+	default:
+		return false
+	}
+	for m := k + 2; m < end; m++ {
+		w := pe.toks[m].text
+		if isArabicArticle(w) || isArabicArticle(strings.ToLower(w[:1])+w[1:]) {
+			return true
+		}
+		switch w {
+		case "bin", "ibn", "bint":
+			return true
+		}
+	}
+	return false
+}
+
 // span tags the capitalized run toks[i:j]. It records at most one mention, and
 // returns the tokens [a, b) of the name of the company the run names instead.
 func (pe *personExtractor) span(i, j int) (a, b int) {
@@ -665,8 +691,12 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		}
 		return 0, 0
 	}
-	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 {
+	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 &&
+		!ledBy[toks[i-2].text] {
 		return 0, 0
+	}
+	if pe.placeAppositive(end) {
+		return 0, 0 // "Musa Qala, a town in southern Helmand": a place
 	}
 	for end-k >= 3 && !titled && pe.ordinaryFirst(k) {
 		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
@@ -732,6 +762,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		case firstClass&wFirst != 0 && firstClass&wNotName == 0 &&
 			(lastClass&wLast != 0 || lastClass&wNotName == 0 && surnameEnding(toks[end-1].text)):
 			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
+		case pe.kunya(k, end):
+			mn.person = true // Abu Ayyub al-Masri
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
 		case toks[k].initial && words == 2 && end-k == 2 && pe.nameShaped(k+1, end, false):
@@ -1045,6 +1077,55 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && toks[i-2].upper &&
 		cls[i-2]&(wOrg|wHead|wPlace) != 0 && cls[i-2]&wTitle == 0 {
 		return true
+	}
+	return false
+}
+
+// ledBy are the things that "of" and a person's name may follow: "the regime of
+// Saddam Hussein", "the party of President Mahmoud Abbas"; other things before
+// "of" name a place ("the town of Bou Haroun").
+var ledBy = map[string]bool{
+	"regime": true, "party": true, "forces": true, "fighters": true, "troops": true, "insurgents": true,
+	"mission": true, "scandal": true,
+}
+
+// placeNouns name a kind of place in an apposition: "Musa Qala, a town in
+// southern Helmand".
+var placeNouns = map[string]bool{
+	"town": true, "city": true, "village": true, "district": true, "province": true, "region": true,
+	"capital": true, "port": true, "suburb": true, "neighborhood": true, "neighbourhood": true,
+	"county": true, "island": true, "area": true, "settlement": true, "enclave": true, "state": true,
+}
+
+// placeAppositive reports whether the run ending at end is followed by an
+// apposition that calls it a place: ", a town in", ", the provincial capital,",
+// but not ", a city councilman".
+func (pe *personExtractor) placeAppositive(end int) bool {
+	toks := pe.toks
+	if end+2 >= len(toks) || toks[end].text != "," || toks[end-1].poss {
+		return false
+	}
+	switch toks[end+1].text {
+	case "a", "an", "the":
+	default:
+		return false
+	}
+	for m := end + 2; m < len(toks) && m < end+5; m++ {
+		t := &toks[m]
+		if t.kind != tokWord || t.upper {
+			return false
+		}
+		if !placeNouns[t.text] {
+			continue
+		}
+		if m+1 == len(toks) {
+			return true
+		}
+		switch toks[m+1].text {
+		case "in", "of", "on", "near", "north", "south", "east", "west", "about", "outside", ",", ".", ";", "that", "where":
+			return true
+		}
+		return false
 	}
 	return false
 }

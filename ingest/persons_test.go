@@ -49,6 +49,26 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Abbas Araghchi", "Brian Hook", "Ali Khamenei"},
 		},
 		{
+			name: "places named by their kind",
+			text: "In the northern city of Tal Afar, a car bomb exploded. Troops moved near Musa Qala, a town in southern Helmand. Marchers filled La Paz on Tuesday.",
+			want: nil,
+		},
+		{
+			name: "things after a name and groups of believers",
+			text: "That Abu Ghraib scandal grew. Communist Khmer Rouge forces took Phnom Penh. Roman Catholics and Orthodox Christians marked Easter and Muslims marked Eid al-Fitr. The U.S. Geological Survey measured the quake. Hurricanes Katrina and Rita hit the coast.",
+			want: nil,
+		},
+		{
+			name: "a person after the party or regime of",
+			text: "Fighting broke out between Hamas and the rival Fatah party of President Mahmoud Abbas, years after the regime of Saddam Hussein fell.",
+			want: []string{"Mahmoud Abbas", "Saddam Hussein"},
+		},
+		{
+			name: "kunya",
+			text: "Maj. Gen. William Caldwell said the raid killed Abu Ayyub al-Masri. Officials in Abu Dhabi and the Abu Sayyaf group were silent.",
+			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},

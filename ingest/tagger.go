@@ -501,6 +501,16 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	if m.multi && pe.ordinaryFirst(i) {
 		m.notName = true
 	}
+	for k := i + 1; k < j && m.multi; k++ {
+		if c := pe.classes[k]; c&(wNationality|wPlace) != 0 && c&(wFirst|wLast) == 0 {
+			m.notName = true // "Washington D.C.", "Roman Catholic"
+		}
+	}
+	// A noun after the span makes it the name of a thing, as in the rules:
+	// "the Abu Ghraib scandal", "Tamil Tiger rebels".
+	if j < len(toks) && !toks[j-1].poss && toks[j].kind == tokWord && !toks[j].upper && pe.classes[j]&wThing != 0 {
+		m.notName = true
+	}
 	// The end of a longer capitalized run that the rules took for a thing: "Jones
 	// Industrial Average" of "Dow Jones Industrial Average", "Loan Marketing" of
 	// "The Student Loan Marketing Association".
