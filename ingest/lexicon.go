@@ -16,7 +16,7 @@ import (
 // lists; names/README.md says where each file comes from, and names/NOTICE, embedded
 // with them so that it travels with every binary, carries the MIT notices.
 //
-//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/outlets.tsv.gz names/NOTICE
+//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/world_given.txt names/outlets.tsv.gz names/NOTICE
 var names embed.FS
 
 // Word classes. One map lookup per token gives every class a word belongs to, which
@@ -260,6 +260,14 @@ const (
 	escudo escudos schilling schillings riyal riyals dinar dinars dirham dirhams cruzado cruzados
 	cruzeiro cruzeiros australs shekel shekels drachma drachmas ecu ecus euro euros zloty zlotys
 	forint forints rupiah naira cedi shilling shillings`
+	// eastAsianSurnames open Korean and Chinese names whose given name is written
+	// as two syllables joined by a hyphen: Park Geun-hye, Ma Ying-jeou.
+	eastAsianSurnames = `kim lee yi park pak choi choe jung chung kang cho jo yoon yun jang chang lim im han oh
+	seo suh shin kwon hwang ahn an song yoo yu hong jeon chun ko koh moon mun yang son sohn bae baek paik
+	heo huh nam noh roh ha kwak sung cha joo chu woo min ryu na jin ji ban chen lin huang wang li liu zhou
+	xu sun ma zhu hu guo he gao luo zheng liang xie tang feng deng cao peng zeng xiao tian dong pan yuan cai
+	jiang du ye cheng wei su lu ding ren shen yao tan tsai hsieh chiang soong lien hou tseng wu teng lai
+	hsu kuo`
 	// placePairs are places of two words whose words are also people's names:
 	// "Sierra Leone" is no Ms. Leone.
 	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso
@@ -291,6 +299,8 @@ const (
 
 type lexicon struct {
 	words map[string]uint32
+	// eastAsian holds eastAsianSurnames.
+	eastAsian map[string]bool
 	// placePairs holds the places of two words, as "sierra leone".
 	placePairs map[string]bool
 	// outlets maps a web domain (no "www.") to the outlet's name.
@@ -309,6 +319,11 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	eachEmbedded("names/first.txt.gz", func(w string) { lx.words[w] |= wFirst })
 	eachEmbedded("names/last.txt.gz", func(w string) { lx.words[w] |= wLast })
 	eachEmbedded("names/given.txt.gz", func(w string) { lx.words[w] |= wGiven })
+	eachEmbedded("names/world_given.txt", func(line string) {
+		if !strings.HasPrefix(line, "#") {
+			add(line, wFirst)
+		}
+	})
 	for w, c := range lx.words {
 		if c&(wFirst|wLast) == wFirst {
 			lx.words[w] = c | wGiven
@@ -342,6 +357,10 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(orgWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
+	lx.eastAsian = map[string]bool{}
+	for _, w := range strings.Fields(eastAsianSurnames) {
+		lx.eastAsian[w] = true
+	}
 	lx.placePairs = map[string]bool{}
 	for _, w := range strings.Fields(placePairs) {
 		lx.placePairs[strings.ReplaceAll(w, "-", " ")] = true

@@ -557,6 +557,35 @@ func isArabicArticle(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// hyphenGiven reports whether toks[k] is a Korean or Chinese surname and
+// toks[k+1] a given name of two syllables joined by a hyphen, as these names are
+// romanized: "Park Geun-hye", "Ma Ying-jeou", but not "Hong Kong-based".
+func (pe *personExtractor) hyphenGiven(k int) bool {
+	if k+1 >= len(pe.toks) || pe.toks[k].poss || !pe.lx.eastAsian[strings.ToLower(pe.toks[k].text)] {
+		return false
+	}
+	first, second, ok := strings.Cut(pe.toks[k+1].text, "-")
+	if !ok || len(first) < 2 || len(first) > 6 || len(second) < 1 || len(second) > 5 ||
+		first[0] < 'A' || first[0] > 'Z' || pe.lx.placePairs[strings.ToLower(pe.toks[k].text+" "+first)] {
+		return false
+	}
+	for i := 1; i < len(first); i++ {
+		if first[i] < 'a' || first[i] > 'z' {
+			return false
+		}
+	}
+	for i := 0; i < len(second); i++ {
+		if second[i] < 'a' || second[i] > 'z' {
+			return false
+		}
+	}
+	switch second {
+	case "based", "born", "led", "run", "made", "owned", "style", "era", "area", "wide", "bound", "type", "like", "backed":
+		return false
+	}
+	return true
+}
+
 // kunya reports whether toks[k:end] is an Arabic name that opens with a kunya
 // ("Abu Ayyub al-Masri", "Umm Hassan bint Ali"): Abu or Umm, a name, and a
 // later part with al- or bin, which places (Abu Dhabi) and groups (Abu Sayyaf)
@@ -705,10 +734,14 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
 	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text)
+	eastAsian := end-k == 2 && pe.hyphenGiven(k)
 	words := 0
 	for m := k; m < end; m++ {
 		c := cls[m]
 		switch {
+		case eastAsian:
+			// Park Geun-hye: the surname may be a word of places (park) or a
+			// stop word (Moon, Sun).
 		case pe.orgSuffix(m):
 			return k, max(m, k+1)
 		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
@@ -762,8 +795,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		case firstClass&wFirst != 0 && firstClass&wNotName == 0 &&
 			(lastClass&wLast != 0 || lastClass&wNotName == 0 && surnameEnding(toks[end-1].text)):
 			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
-		case pe.kunya(k, end):
-			mn.person = true // Abu Ayyub al-Masri
+		case pe.kunya(k, end), eastAsian:
+			mn.person = true // Abu Ayyub al-Masri, Park Geun-hye
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
 		case toks[k].initial && words == 2 && end-k == 2 && pe.nameShaped(k+1, end, false):

@@ -64,6 +64,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Mahmoud Abbas", "Saddam Hussein"},
 		},
 		{
+			name: "given names of many cultures, without a title",
+			text: "The report was written with help from Hiroshi Watanabe. The talks between Moon Jae-in and Park Geun-hye ended; Ma Ying-jeou spoke. Hong Kong-based traders sold. The plan drew support from Nouri al-Maliki and Shehbaz Sharif. The contract went to Rajesh Kumar and Tendai Moyo, not Dilma Rousseff or Bola Tinubu.",
+			want: []string{"Hiroshi Watanabe", "Moon Jae-in", "Park Geun-hye", "Ma Ying-jeou", "Nouri al-Maliki", "Shehbaz Sharif", "Rajesh Kumar", "Tendai Moyo", "Dilma Rousseff", "Bola Tinubu"},
+		},
+		{
 			name: "kunya",
 			text: "Maj. Gen. William Caldwell said the raid killed Abu Ayyub al-Masri. Officials in Abu Dhabi and the Abu Sayyaf group were silent.",
 			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},
