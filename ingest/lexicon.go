@@ -16,7 +16,7 @@ import (
 // lists; names/README.md says where each file comes from, and names/NOTICE, embedded
 // with them so that it travels with every binary, carries the MIT notices.
 //
-//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/world_given.txt names/outlets.tsv.gz names/NOTICE
+//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/world_given.txt names/things.txt names/outlets.tsv.gz names/NOTICE
 var names embed.FS
 
 // Word classes. One map lookup per token gives every class a word belongs to, which
@@ -299,6 +299,11 @@ const (
 
 type lexicon struct {
 	words map[string]uint32
+	// things holds names/things.txt: names of things that read like people's
+	// names (Morgan Stanley, Aston Villa, Pink Floyd), words joined by a space;
+	// thingWords is the most words one has.
+	things     map[string]bool
+	thingWords int
 	// eastAsian holds eastAsianSurnames.
 	eastAsian map[string]bool
 	// placePairs holds the places of two words, as "sierra leone".
@@ -357,6 +362,13 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(orgWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
+	lx.things = map[string]bool{}
+	eachEmbedded("names/things.txt", func(line string) {
+		if !strings.HasPrefix(line, "#") {
+			lx.things[line] = true
+			lx.thingWords = max(lx.thingWords, len(strings.Fields(line)))
+		}
+	})
 	lx.eastAsian = map[string]bool{}
 	for _, w := range strings.Fields(eastAsianSurnames) {
 		lx.eastAsian[w] = true

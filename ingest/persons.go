@@ -557,6 +557,40 @@ func isArabicArticle(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// knownThing returns the tokens [s, e) of a name of names/things.txt that the
+// run toks[i:j] holds (a firm, club, band, award or product that reads like a
+// person's name), or 0, 0. A name of one word must be the whole run.
+func (pe *personExtractor) knownThing(i, j int) (int, int) {
+	lx := pe.lx
+	var buf [64]byte
+	for s := i; s < j; s++ {
+		b := buf[:0]
+		for e := s; e < j && e-s < lx.thingWords; e++ {
+			w := pe.toks[e].text
+			if pe.toks[e].poss {
+				w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+			}
+			if e > s {
+				b = append(b, ' ')
+			}
+			for k := 0; k < len(w); k++ {
+				c := w[k]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b = append(b, c)
+			}
+			if (e > s || j-i == 1) && lx.things[string(b)] {
+				return s, e + 1
+			}
+			if pe.toks[e].poss {
+				break
+			}
+		}
+	}
+	return 0, 0
+}
+
 // hyphenGiven reports whether toks[k] is a Korean or Chinese surname and
 // toks[k+1] a given name of two syllables joined by a hyphen, as these names are
 // romanized: "Park Geun-hye", "Ma Ying-jeou", but not "Hong Kong-based".
@@ -650,6 +684,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 
+	if s, e := pe.knownThing(i, j); e > s {
+		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
+	}
 	// Strip what comes before the name: "U.S. President-elect", "Foreign Minister",
 	// "The", "Iran envoy"; a title anywhere in the run moves the start past it.
 	k, titled := pe.stripLeading(i, j, false)
@@ -723,6 +760,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if i > 1 && toks[i-1].text == "of" && toks[i-2].kind == tokWord && !toks[i-2].upper && cls[i-2]&wThing != 0 &&
 		!ledBy[toks[i-2].text] {
 		return 0, 0
+	}
+	if !titled && k == i && i >= 3 && toks[i-1].text == "the" && toks[i-2].text == "of" && toks[i-3].kind == tokWord &&
+		toks[i-3].upper && !toks[i-3].allCaps && cls[i-3]&(wTitle|wTitleMod|wRole) == 0 {
+		return 0, 0 // "Killers of the Flower Moon", "Bank of the West": the end of a title or a name
 	}
 	if pe.placeAppositive(end) {
 		return 0, 0 // "Musa Qala, a town in southern Helmand": a place

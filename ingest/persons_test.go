@@ -69,6 +69,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Hiroshi Watanabe", "Moon Jae-in", "Park Geun-hye", "Ma Ying-jeou", "Nouri al-Maliki", "Shehbaz Sharif", "Rajesh Kumar", "Tendai Moyo", "Dilma Rousseff", "Bola Tinubu"},
 		},
 		{
+			name: "clubs, firms, bands, awards, products and works that read like names",
+			text: "Aston Villa beat Crystal Palace and Bayern Munich host Borussia Dortmund. Shares of Morgan Stanley fell. Pink Floyd reissued an album. The Golden Globe went to Lily Gladstone. Sales of the Tesla Model Y fell. Killers of the Flower Moon won nothing. Max Verstappen drives for Red Bull.",
+			want: []string{"Lily Gladstone", "Max Verstappen"},
+		},
+		{
 			name: "kunya",
 			text: "Maj. Gen. William Caldwell said the raid killed Abu Ayyub al-Masri. Officials in Abu Dhabi and the Abu Sayyaf group were silent.",
 			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},

@@ -498,7 +498,7 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	if last&wTitle != 0 && !toks[j-1].initial || !m.multi && last&(wNotName|wTitle) != 0 {
 		m.notName = true
 	}
-	if m.multi && pe.ordinaryFirst(i) {
+	if s, e := pe.knownThing(i, j); m.multi && pe.ordinaryFirst(i) || e > s {
 		m.notName = true
 	}
 	for k := i + 1; k < j && m.multi; k++ {
