@@ -216,6 +216,24 @@ func stripControls(a *corpus.Article) string {
 	return fmt.Sprintf("control characters (%U and any others) removed from the %s", first, strings.Join(fields, ", "))
 }
 
+// invisible are the characters that only hint where a line may break or say
+// nothing at all: the soft hyphen of "Vladi&shy;mir", the zero-width space, the
+// word joiner and a byte-order mark inside the text. Kept, they split words for
+// search and for the name extractors. The zero-width joiner and non-joiner stay:
+// Persian words and emoji need them.
+var invisible = strings.NewReplacer("\u00ad", "", "\u200b", "", "\u2060", "", "\ufeff", "")
+
+// stripInvisible removes the invisible characters from an article's title and
+// text; pages hold them routinely, so no warning is given.
+func stripInvisible(a *corpus.Article) {
+	for _, s := range []*string{&a.Title, &a.Body} {
+		if strings.Contains(*s, "\u00ad") || strings.Contains(*s, "\u200b") || strings.Contains(*s, "\u2060") ||
+			strings.Contains(*s, "\ufeff") {
+			*s = invisible.Replace(*s)
+		}
+	}
+}
+
 // latinPunctuation are the non-letters of Windows-1252 that Western text uses.
 const latinPunctuation = "\u00a0‘’‚“”„–—…•†‡‰‹›«»¡¿°±²³¹¼½¾µ·×÷£€¥¢§¶©®™´¨¸ˆ˜"
 

@@ -103,6 +103,8 @@ func TestControlCharacters(t *testing.T) {
 		{name: "line break in the id", in: `{"id":"a\nb","title":"Harbor vote","body":"The board voted."}`, rejection: "U+000A"},
 		{name: "NUL and escape in the title and text", in: `{"id":"c1","title":"Harbor\u0000 vote\u001b","body":"The board\u0000 voted.\u0085\n\tIt met at\u000cnoon."}`,
 			title: "Harbor vote", bodyEnd: "The board voted.\u0085\n\tIt met at\u000cnoon.", warning: "control characters (U+0000 and any others) removed from the title, text"},
+		{name: "soft hyphens and zero-width spaces", in: `{"id":"c2","title":"Vladi\u00admir Putin\u200b speaks","body":"Russian President Vladi\u00admir Putin met him.\u2060 Joiners stay: \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645."}`,
+			title: "Vladimir Putin speaks", bodyEnd: "Russian President Vladimir Putin met him. Joiners stay: \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645."},
 		{name: "NUL in a text file", in: "Harbor vote\n\n" + lead + "It met\x00 at noon.", title: "Harbor vote", bodyEnd: "It met at noon.", warning: "removed from the text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -704,6 +704,7 @@ func (ex extractor) extract(it item) result {
 		return r
 	}
 	warn(stripControls(&a))
+	stripInvisible(&a)
 	// A date the archive does not keep (see corpus.Article.CheckPublished) is
 	// dropped before Enrich, which may then find the dateline's; one from the
 	// dateline is checked too.

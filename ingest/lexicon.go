@@ -60,7 +60,7 @@ const (
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
-	secretaries chancellors premiers ambassadors generals kings queens princes sens reps`
+	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
@@ -103,7 +103,8 @@ const (
 	might must let lets please thank sorry welcome good great best top big small old young high low
 	full half total final free open live top-seeded seeded unseeded results result scores score
 	scorers scorer standings table group round quarterfinal semifinal semifinals final match matches
-	day week month year years attendance half-time halftime fulltime`
+	day week month year years attendance half-time halftime fulltime everyone everybody someone somebody
+	anyone anybody nobody everything something anything nothing`
 	monthWords = `january february march april may june july august september october november december
 	jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov.
 	dec dec. christmas easter ramadan
@@ -245,13 +246,16 @@ const (
 	team teams sox yankees giants jets bulls lakers stakes rally classic masters trophy prix marathon derby
 	invitational tournament grand slam athletics income land
 	agreement agreements accords pact pacts protocol charter product products average averages marketing
-	rights watch hurricane typhoon cyclone storm tropical
+	rights watch hurricane typhoon cyclone storm tropical hurricanes typhoons cyclones storms
 	departments ministries agencies committees councils commissions
 	credit banque banco banca societe société compagnie groupe caisse industrie industria sociedad
 	compania compañía companhia gesellschaft verlag werke usines nationale generale générale
-	hurricanes typhoons cyclones storms`
+	instituto institut istituto instytut fundação fundacao fundacion fundación fondation fondazione stiftung
+	universidad universidade université universite università universita universität universitat
+	partido parti partei partito ministerio ministério ministère ministero ministerium`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
-	// and German companies' names (Credit Lyonnais, Airbus Industrie).
+	// and German names of companies, institutes, universities, parties and
+	// ministries (Credit Lyonnais, Airbus Industrie, Instituto Lula).
 	// currencyWords end the names of currencies and prices, "N.Z. Dlrs", "Hong
 	// Kong Dollar"; the ones that are also common names (Mark, Rand, Yuan,
 	// Pound, Sterling, Lira) are left out.

@@ -250,6 +250,8 @@ func (b *NameBook) canonical(name string) string {
 		}
 	} else if r := b.fromInitial(name); r != "" {
 		name = r
+	} else if r := b.withoutMiddle(name); r != "" {
+		name = r
 	}
 	key := foldName(name)
 	best, bestCount := name, 0
@@ -291,6 +293,46 @@ func (b *NameBook) fromInitial(name string) string {
 		return ""
 	}
 	return best
+}
+
+// withoutMiddle returns the name without its middle initials ("Donald Trump"
+// for "Donald J. Trump") when the archive knows that name and no one else of
+// that given name and surname with other middle initials ("George H.W. Bush"
+// beside "George W. Bush" keeps both); else "".
+func (b *NameBook) withoutMiddle(name string) string {
+	w := strings.Fields(name)
+	if len(w) < 3 {
+		return ""
+	}
+	middle := w[1 : len(w)-1]
+	for _, m := range middle {
+		if !isInitial(m) {
+			return ""
+		}
+	}
+	surname, ok := bookSurname(name)
+	if !ok || strings.TrimSuffix(strings.ToLower(w[len(w)-1]), ".") != surname {
+		return "" // a generational suffix (Jr.) ends it: leave it to the forms
+	}
+	plain := w[0] + " " + w[len(w)-1]
+	known := false
+	for n := range b.bySurname[surname] {
+		v := strings.Fields(n)
+		if len(v) < 2 || !strings.EqualFold(v[0], w[0]) || !strings.EqualFold(v[len(v)-1], w[len(w)-1]) {
+			continue
+		}
+		if len(v) == 2 {
+			known = true
+			continue
+		}
+		if !slices.EqualFunc(v[1:len(v)-1], middle, strings.EqualFold) {
+			return "" // two people, or one the archive cannot tell apart
+		}
+	}
+	if !known {
+		return ""
+	}
+	return plain
 }
 
 // isInitial reports whether w is an initial: "R.", "J.R.".

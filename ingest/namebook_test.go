@@ -165,6 +165,25 @@ func TestNameBookResolveWeak(t *testing.T) {
 	}
 }
 
+func TestNameBookMiddleInitials(t *testing.T) {
+	var b NameBook
+	for range 4 {
+		b.Add([]string{"Donald Trump", "George Bush", "George W. Bush", "George H.W. Bush", "Martin Luther King Jr."})
+	}
+	b.Add([]string{"Donald J. Trump", "John Q. Public"})
+	tests := []struct{ in, want string }{
+		{"Donald J. Trump", "Donald Trump"},      // the only Donald Trump
+		{"George W. Bush", "George W. Bush"},     // beside George H.W. Bush: two people
+		{"George H.W. Bush", "George H.W. Bush"}, //
+		{"John Q. Public", "John Q. Public"},     // no John Public known
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestNameBookSurnameForms(t *testing.T) {
 	var b NameBook
 	for range 4 {

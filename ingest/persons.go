@@ -157,6 +157,9 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		if toks[i].kind != tokWord {
 			continue
 		}
+		if toks[i].initial && i > 0 && toks[i-1].kind == tokNumber && toks[i-1].end() == toks[i].start {
+			toks[i].initial = false // "4K.": a unit, no initial
+		}
 		c := pe.classify(toks[i].text)
 		switch {
 		case toks[i].initial:
@@ -620,6 +623,30 @@ func (pe *personExtractor) hyphenGiven(k int) bool {
 	return true
 }
 
+// gluedWords reports whether w is two words that lost the space between them,
+// as text taken from a web page's markup may ("LucasNolan", "SmithReporter"):
+// a capital after four lower-case letters or more. Names with a capital inside
+// have it after a short prefix (McCain, MacArthur, LeBron, DiCaprio, FitzGerald
+// is the exception kept).
+func gluedWords(w string) bool {
+	lower := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower++
+		case 'A' <= c && c <= 'Z':
+			if lower >= 4 && !strings.HasPrefix(w, "Fitz") {
+				return true
+			}
+			lower = 0
+		default:
+			lower = 0
+		}
+	}
+	return false
+}
+
 // kunya reports whether toks[k:end] is an Arabic name that opens with a kunya
 // ("Abu Ayyub al-Masri", "Umm Hassan bint Ali"): Abu or Umm, a name, and a
 // later part with al- or bin, which places (Abu Dhabi) and groups (Abu Sayyaf)
@@ -787,7 +814,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			return k, max(m, k+1)
 		case c&wOrg != 0 && !(m > k && strongFirst && orgSurnames[strings.ToLower(toks[m].text)]):
 			return 0, 0
-		case toks[m].allCaps && !toks[m].initial && !isRoman(toks[m].text):
+		case toks[m].allCaps && !toks[m].initial && !isRoman(toks[m].text), gluedWords(toks[m].text):
 			return 0, 0
 		case c&wStop != 0 && c&(wFirst|wLast) == 0 && !(m > k && toks[m].text[0] >= 'a'):
 			return 0, 0
@@ -804,9 +831,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if end-k >= 2 && end == j && pe.quoted(i, j) {
 		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
 	}
-	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && ordinaryEnding(toks[k].text) && pe.sentenceStart(k) &&
-		end < len(toks) && toks[end].text == "," {
-		return 0, 0 // "Personally, I": no name
+	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && (ordinaryEnding(toks[k].text) || participle(toks[k].text)) &&
+		pe.sentenceStart(k) && end < len(toks) && toks[end].text == "," {
+		return 0, 0 // "Personally, I", "Concerned, his doctor": no name
 	}
 	for m := i; m+1 < j; m++ {
 		if pe.lx.placePairs[strings.ToLower(toks[m].text+" "+toks[m+1].text)] {
@@ -1450,6 +1477,22 @@ func royalTitle(w string) bool {
 // do (-ly, -ness, -ment, -tion): "Personally", "Unfortunately". Surnames end
 // so too (Desailly), so it only rules out a word that opens a sentence alone
 // before a comma.
+// participle reports whether w ends like an English participle or adjective
+// (Concerned, Worried, Looking, Hopeful): said of a word that no name list knows
+// and that opens a sentence before a comma.
+func participle(w string) bool {
+	w = strings.ToLower(w)
+	if len(w) < 6 {
+		return false
+	}
+	for _, e := range []string{"ed", "ing", "ful", "ous", "ive", "able", "ible"} {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
 func ordinaryEnding(w string) bool {
 	w = strings.ToLower(w)
 	if len(w) < 5 {
@@ -1505,6 +1548,9 @@ func (pe *personExtractor) titleAfter(from, to int) int {
 // roleBefore reports whether a lower-case role noun introduces the run at i:
 // "Iranian general Qassem Soleimani", "Iran's president, Massoud Pezeshkian".
 func (pe *personExtractor) roleBefore(i int) bool {
+	if i < len(pe.toks) && pe.toks[i].newline {
+		return false // "… started by his father\nConcrete information": a new paragraph
+	}
 	p := i - 1
 	if p >= 0 && pe.toks[p].text == "," {
 		p--
@@ -1856,8 +1902,8 @@ func personNames(people []*person) []string {
 func matchPerson(people []*person, w string, caps bool) *person {
 	var best *person
 	for _, p := range people {
-		if len(p.parts) >= 2 && p.last() == w && (best == nil || p.count > best.count) {
-			best = p
+		if len(p.parts) >= 2 && (p.last() == w || withoutArticle(p.last()) == w) && (best == nil || p.count > best.count) {
+			best = p // "Bashir" for Omar Hassan al-Bashir too
 		}
 	}
 	if best != nil || caps {
@@ -1872,6 +1918,17 @@ func matchPerson(people []*person, w string, caps bool) *person {
 		}
 	}
 	return best
+}
+
+// withoutArticle returns a lower-case surname without its Arabic article
+// ("bashir" of "al-bashir"), or "".
+func withoutArticle(w string) string {
+	for _, a := range []string{"al-", "el-", "ad-", "ash-", "as-", "at-", "az-", "an-", "ar-"} {
+		if rest, ok := strings.CutPrefix(w, a); ok && rest != "" {
+			return rest
+		}
+	}
+	return ""
 }
 
 func findSingle(people []*person, w string) *person {

@@ -74,6 +74,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Lily Gladstone", "Max Verstappen"},
 		},
 		{
+			name: "words that open sentences or paragraphs, glued words, units",
+			text: "A radiologist dismissed the X-ray. Concerned, his family doctor called the clinic.\nThe recovery was started by his father\nConcrete information on why whales strand remains elusive. The console runs games in 4K. Everyone else may wait. By LucasNolan.",
+			want: nil,
+		},
+		{
+			name: "a capitalized Leader is a title; institutes in other languages; a surname without al-",
+			text: "Opposition Leader Bill Shorten spoke. The Instituto Lula said it would appeal. The court charged Sudan's president, Omar Hassan al-Bashir. Officials said Mr. Bashir must answer.",
+			want: []string{"Bill Shorten", "Omar Hassan al-Bashir"},
+		},
+		{
 			name: "kunya",
 			text: "Maj. Gen. William Caldwell said the raid killed Abu Ayyub al-Masri. Officials in Abu Dhabi and the Abu Sayyaf group were silent.",
 			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},

@@ -501,6 +501,21 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	if s, e := pe.knownThing(i, j); m.multi && pe.ordinaryFirst(i) || e > s {
 		m.notName = true
 	}
+	for k := i; k < j; k++ {
+		if gluedWords(toks[k].text) {
+			m.notName = true
+		}
+	}
+	// A single word that only opens sentences has no capital of its own to show
+	// it is a name ("Concerned, his doctor called", "Concrete information"):
+	// the name lists must know it, the text write it so elsewhere, or a verb
+	// of speech or headlines or a possessive follow it ("Musharraf says",
+	// "Obama admits", "Musharraf's").
+	if !m.multi && pe.sentenceStart(i) && pe.classes[i]&(wFirst|wLast) == 0 && !toks[i].poss &&
+		!(j < len(toks) && (pe.classes[j]&wSpeech != 0 || !toks[j].upper && headlineVerbs[toks[j].text])) &&
+		!pe.capitalizedInside(i) {
+		m.notName = true
+	}
 	for k := i + 1; k < j && m.multi; k++ {
 		if c := pe.classes[k]; c&(wNationality|wPlace) != 0 && c&(wFirst|wLast) == 0 {
 			m.notName = true // "Washington D.C.", "Roman Catholic"
@@ -519,6 +534,17 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 		m.notName = true
 	}
 	return m
+}
+
+// capitalizedInside reports whether the text writes toks[i] capitalized
+// somewhere other than at the start of a sentence.
+func (pe *personExtractor) capitalizedInside(i int) bool {
+	for k := range pe.toks {
+		if k != i && pe.toks[k].text == pe.toks[i].text && !pe.sentenceStart(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // thingWords returns the lower-case words of the capitalized runs of two words or
