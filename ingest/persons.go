@@ -199,9 +199,59 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		i = j
 	}
 	pe.partners()
+	if end := pe.titleCaseLine(); end > 0 {
+		pe.headlineOnly(pe.mentions, toks[end].start)
+	}
 	pe.mentions = dropNameless(pe.mentions)
 	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
+}
+
+// titleCaseLine returns the number of tokens of the text's first line when it
+// is a headline in title case ("Yahoo's Sale to Verizon Leaves Shareholders With
+// Little Say") above a body of its own; else 0. Every word of such a line is
+// capitalized, so a capital there shows nothing.
+func (pe *personExtractor) titleCaseLine() int {
+	toks := pe.toks
+	end := 0
+	for k := 1; k < len(toks); k++ {
+		if toks[k].newline {
+			end = k
+			break
+		}
+	}
+	if end == 0 || len(toks)-end < 20 {
+		return 0
+	}
+	long, allCaps := 0, 0
+	for k := 0; k < end; k++ {
+		t := &toks[k]
+		if t.kind != tokWord || len(t.text) < 4 || !plainWord(t.text) {
+			continue
+		}
+		if !t.upper {
+			return 0
+		}
+		long++
+		if t.allCaps {
+			allCaps++
+		}
+	}
+	if long < 4 || allCaps*2 > long {
+		return 0 // a sentence, or a headline in capitals, which span reads as such
+	}
+	return end
+}
+
+// headlineOnly makes the mentions that start before the byte offset end (in a
+// headline in title case) like words of a headline in capitals: they may only
+// repeat a person the text names otherwise.
+func (pe *personExtractor) headlineOnly(mentions []mention, end int) {
+	for i := range mentions {
+		if m := &mentions[i]; m.pos < end {
+			m.caps, m.person, m.evidence, m.weak = true, false, false, false
+		}
+	}
 }
 
 // partners records as a firm two words that the text writes (headlines in
@@ -792,6 +842,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		toks[i-3].upper && !toks[i-3].allCaps && cls[i-3]&(wTitle|wTitleMod|wRole) == 0 {
 		return 0, 0 // "Killers of the Flower Moon", "Bank of the West": the end of a title or a name
 	}
+	if !titled && pe.indefiniteBefore(k) {
+		return 0, 0 // "a used Ford Focus", "a Margaret Hamilton Lego minifigure": a thing
+	}
 	if pe.placeAppositive(end) {
 		return 0, 0 // "Musa Qala, a town in southern Helmand": a place
 	}
@@ -828,8 +881,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
 	}
-	if end-k >= 2 && end == j && pe.quoted(i, j) {
-		return 0, 0 // "Gone With The Wind", "Dancing Queen": the title of a work
+	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
+		return 0, 0 // "Gone With The Wind", "You Loved Me Like a Distant Star": the title of a work
 	}
 	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && (ordinaryEnding(toks[k].text) || participle(toks[k].text)) &&
 		pe.sentenceStart(k) && end < len(toks) && toks[end].text == "," {
@@ -1168,8 +1221,9 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 	// modifies the noun after it.
 	for _, b := range []int{k, i} {
 		if b > 0 && toks[b-1].kind == tokWord && (toks[b-1].text == "the" || toks[b-1].text == "The") &&
-			!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss) {
-			return true
+			!(end < len(toks) && toks[end].kind == tokWord && !toks[end].upper && !toks[end-1].poss &&
+				(strongFirst || cls[end]&wStop == 0)) {
+			return true // "the Harbor Workers", "the Moulin Rouge in Paris"
 		}
 		if strongFirst {
 			break // "the Exchequer Nigel Lawson", but "The Student Loan Marketing"
@@ -1188,6 +1242,46 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 var ledBy = map[string]bool{
 	"regime": true, "party": true, "forces": true, "fighters": true, "troops": true, "insurgents": true,
 	"mission": true, "scandal": true,
+}
+
+// indefiniteBefore reports whether "a" or "an", directly or before an
+// adjective, opens the run at toks[k]: people are not counted so ("a used Ford
+// Focus"). French "a" is a verb ("a dit Laurent Fabius"), so the word between
+// must read as an English adjective.
+func (pe *personExtractor) indefiniteBefore(k int) bool {
+	toks := pe.toks
+	for b := k - 1; b >= 0 && b >= k-2; b-- {
+		t := &toks[b]
+		if t.kind != tokWord || t.upper {
+			return false
+		}
+		if t.text == "a" || t.text == "an" {
+			return true
+		}
+		if pe.classes[b]&(wStop|wTitle|wTitleMod|wRole|wSpeech) != 0 || !englishAdjective(t.text) {
+			return false
+		}
+	}
+	return false
+}
+
+// englishAdjective reports whether w, lower case, ends as English adjectives
+// and participles do: used, expensive, typical, famous, useless, affordable.
+func englishAdjective(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if (w[i] < 'a' || w[i] > 'z') && w[i] != '-' {
+			return false
+		}
+	}
+	for _, e := range []string{"ed", "ive", "al", "ous", "ful", "ic", "less", "able", "ible", "ish", "ent", "ant", "ary", "new", "old"} {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeNouns name a kind of place in an apposition: "Musa Qala, a town in
@@ -1520,6 +1614,52 @@ func (pe *personExtractor) quoted(i, j int) bool {
 	switch pe.toks[j].text {
 	case "\"", "”", "’", "'", "»":
 		return true
+	}
+	return false
+}
+
+// inQuotedTitle reports whether the run toks[i:j] lies inside a quotation of
+// three words or more set in title case (every word of four letters or more
+// capitalized, one at least that no lexicon knows as a name or a title), as the
+// titles of songs, books and films are: “You Loved Me Like a Distant Star”.
+// Quoted speech is written as a sentence.
+func (pe *personExtractor) inQuotedTitle(i, j int) bool {
+	toks := pe.toks
+	open := -1
+	for k := i - 1; k >= 0 && k >= i-12; k-- {
+		if toks[k].kind != tokWord && toks[k].kind != tokPunct {
+			return false
+		}
+		if t := toks[k].text; t == "\u201c" || t == "\"" || t == "\u00ab" {
+			open = k
+			break
+		}
+		if toks[k].kind == tokPunct {
+			return false
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	words, ordinary := 0, false
+	for k := open + 1; k < len(toks) && k <= open+14; k++ {
+		t := &toks[k]
+		switch t.text {
+		case "\u201d", "\"", "\u00bb":
+			return k >= j && words >= 3 && ordinary
+		}
+		if t.kind != tokWord {
+			return false
+		}
+		words++
+		if len(t.text) >= 4 && !t.upper {
+			return false
+		}
+		if k < i || k >= j {
+			if pe.classes[k]&(wFirst|wLast|wTitle) == 0 {
+				ordinary = true
+			}
+		}
 	}
 	return false
 }

@@ -84,6 +84,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Bill Shorten", "Omar Hassan al-Bashir"},
 		},
 		{
+			name: "quoted titles, things counted with a, the name of a place with the",
+			text: "Songs had titles such as “You Loved Me Like a Distant Star”. It costs as much as a used Ford Focus. She won a Margaret Hamilton Lego minifigure. The discovery lit the Moulin Rouge in Paris. “I met John Smith at the harbor,” she said.",
+			want: []string{"John Smith"},
+		},
+		{
+			name: "a headline in title case names no one the body does not",
+			text: "Yahoo’s Sale to Verizon Leaves Shareholders With Little Say\nYahoo shareholders vote on the sale of the core business to Verizon on Thursday, and the deal leaves them few options. Marissa Mayer, the chief executive, said the company would carry on. Analysts were divided.",
+			want: []string{"Marissa Mayer"},
+		},
+		{
 			name: "kunya",
 			text: "Maj. Gen. William Caldwell said the raid killed Abu Ayyub al-Masri. Officials in Abu Dhabi and the Abu Sayyaf group were silent.",
 			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},

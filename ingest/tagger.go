@@ -392,6 +392,9 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 	pe.rules = pe.ruleVerdicts(ruleMentions, who, pe.rules)
 	tags := pe.tag(loadTaggerModel(), pe.rules)
 	pe.tagged = pe.taggedMentions(tags, pe.tagged[:0])
+	if end := pe.titleCaseLine(); end > 0 {
+		pe.headlineOnly(pe.tagged, pe.toks[end].start)
+	}
 	// The rules' mentions stand; the tagger adds the names they missed, but not a
 	// single word that the text also uses inside the name of a thing ("Halden"
 	// of "Halden Civil Works").
@@ -502,9 +505,12 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 		m.notName = true
 	}
 	for k := i; k < j; k++ {
-		if gluedWords(toks[k].text) {
-			m.notName = true
+		if gluedWords(toks[k].text) || strings.HasSuffix(toks[k].text, "-based") {
+			m.notName = true // "LucasNolan", "Mercer Island-based Dana F. Besecker Company"
 		}
+	}
+	if m.multi && last&(wOrg|wHead) != 0 && !(j-i == 2 && orgSurnames[strings.ToLower(toks[j-1].text)]) {
+		m.notName = true // "Dana F. Besecker Company": the name of a company
 	}
 	// A single word that only opens sentences has no capital of its own to show
 	// it is a name ("Concerned, his doctor called", "Concrete information"):
