@@ -1620,7 +1620,8 @@ func (pe *personExtractor) quoted(i, j int) bool {
 
 // inQuotedTitle reports whether the run toks[i:j] lies inside a quotation of
 // three words or more set in title case (every word of four letters or more
-// capitalized, one at least that no lexicon knows as a name or a title), as the
+// capitalized but function words, one at least that no lexicon knows as a name
+// or a title), as the
 // titles of songs, books and films are: “You Loved Me Like a Distant Star”.
 // Quoted speech is written as a sentence.
 func (pe *personExtractor) inQuotedTitle(i, j int) bool {
@@ -1642,17 +1643,20 @@ func (pe *personExtractor) inQuotedTitle(i, j int) bool {
 		return false
 	}
 	words, ordinary := 0, false
-	for k := open + 1; k < len(toks) && k <= open+14; k++ {
+	for k := open + 1; k < len(toks) && k <= open+24; k++ {
 		t := &toks[k]
 		switch t.text {
 		case "\u201d", "\"", "\u00bb":
 			return k >= j && words >= 3 && ordinary
 		}
-		if t.kind != tokWord {
+		switch {
+		case t.kind == tokPunct && (t.text == ":" || t.text == "," || t.text == "-" || t.text == "\u2014"):
+			continue // "A Paradise Built in Hell: The Extraordinary Communities …"
+		case t.kind != tokWord:
 			return false
 		}
 		words++
-		if len(t.text) >= 4 && !t.upper {
+		if len(t.text) >= 4 && !t.upper && pe.classes[k]&wStop == 0 {
 			return false
 		}
 		if k < i || k >= j {

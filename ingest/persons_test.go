@@ -85,8 +85,8 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "quoted titles, things counted with a, the name of a place with the",
-			text: "Songs had titles such as “You Loved Me Like a Distant Star”. It costs as much as a used Ford Focus. She won a Margaret Hamilton Lego minifigure. The discovery lit the Moulin Rouge in Paris. “I met John Smith at the harbor,” she said.",
-			want: []string{"John Smith"},
+			text: "Songs had titles such as “You Loved Me Like a Distant Star”. In her book “A Paradise Built in Hell: The Extraordinary Communities that Arise in Disaster,” Rebecca Solnit wrote of it. It costs as much as a used Ford Focus. She won a Margaret Hamilton Lego minifigure. The discovery lit the Moulin Rouge in Paris. “I met John Smith at the harbor,” she said.",
+			want: []string{"Rebecca Solnit", "John Smith"},
 		},
 		{
 			name: "a headline in title case names no one the body does not",
