@@ -406,7 +406,7 @@ func (s *Server) articlePage(c *gin.Context) error {
 			v.Similar = append(v.Similar, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, ""), Outlet: h.Outlet, Date: dateLabel(h.Published)})
 		}
 	}
-	for _, para := range paragraphs(body) {
+	for _, para := range corpus.Paragraphs(body) {
 		v.Paragraphs = append(v.Paragraphs, template.HTML(para)) // escaped above or by the index
 	}
 	for _, person := range a.Persons {
@@ -426,17 +426,6 @@ func articleURL(id, text string) string {
 		u += "?" + url.Values{"q": {text}}.Encode()
 	}
 	return u
-}
-
-// paragraphs splits a body at its line breaks.
-func paragraphs(body string) []string {
-	var out []string
-	for _, line := range strings.Split(body, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
 }
 
 // errorView is what error.html shows.
