@@ -92,9 +92,9 @@ type storyView struct {
 // storyCopyView is one copy of the story on the article page.
 type storyCopyView struct {
 	Title, URL, Outlet, Date string
-	First, Current       bool
-	AlsoIn               int
-	Changes              *corpus.WordDiff
+	First, Current           bool
+	AlsoIn                   int
+	Changes                  *corpus.WordDiff
 	// Diff is HTML: the words the copy inserted in <ins>, deleted in <del>,
 	// every word escaped.
 	Diff template.HTML
