@@ -193,7 +193,7 @@ func (r *records) tombstoned(ids []string, keys [][]string) (map[int]string, err
 	out := map[int]string{}
 	err := r.view(func(tx *bolt.Tx) error {
 		stones, tkeys := tx.Bucket(bucketTombstones), tx.Bucket(bucketTombstoneKeys)
-		if stones == nil || tkeys == nil || stones.Stats().KeyN == 0 {
+		if stones == nil || tkeys == nil || isEmpty(stones) {
 			return nil
 		}
 		for i, id := range ids {
@@ -265,7 +265,7 @@ func (r *records) deletedAfter(seq uint64) int {
 	n := 0
 	r.view(func(tx *bolt.Tx) error {
 		stones, log := tx.Bucket(bucketTombstones), tx.Bucket(bucketLog)
-		if stones == nil || log == nil || stones.Stats().KeyN == 0 {
+		if stones == nil || log == nil || isEmpty(stones) {
 			return nil
 		}
 		seen := map[string]bool{}
@@ -285,4 +285,10 @@ func (r *records) deletedAfter(seq uint64) int {
 		return nil
 	})
 	return n
+}
+
+// isEmpty tells whether b holds no key, in one page read (Stats walks them all).
+func isEmpty(b *bolt.Bucket) bool {
+	k, _ := b.Cursor().First()
+	return k == nil
 }

@@ -105,7 +105,7 @@ func newStoryView(st corpus.Story, id, text string) *storyView {
 	v := &storyView{Summary: st.Summary, Shown: len(st.Copies) > 1}
 	for _, c := range st.Copies {
 		cv := storyCopyView{Title: cmp.Or(c.Title, "(untitled)"), URL: articleURL(c.ID, text), Outlet: c.Outlet,
-			Date: dateLabel(c.Published), First: c.First, Current: c.ID == id, AlsoIn: c.AlsoIn, Changes: c.Changes}
+			Date: storyDate(c.Published), First: c.First, Current: c.ID == id, AlsoIn: c.AlsoIn, Changes: c.Changes}
 		if c.Changes != nil && c.Changes.Inserted+c.Changes.Deleted > 0 {
 			cv.Diff = diffHTML(c.Changes.Ops)
 		}
@@ -133,4 +133,13 @@ func diffHTML(ops []corpus.DiffOp) template.HTML {
 		}
 	}
 	return template.HTML(b.String()) // escaped above
+}
+
+// storyDate is a copy's date with its time, which tells the copies of one day
+// apart.
+func storyDate(t time.Time) string {
+	if t.IsZero() {
+		return dateLabel(t)
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 }
