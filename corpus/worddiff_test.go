@@ -1,7 +1,9 @@
 package corpus
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,5 +101,40 @@ func TestDiffWordsBounded(t *testing.T) {
 	short := DiffWords("one two three four five six seven eight nine ten eleven twelve", "one two three four five six seven eight nine ten eleven twelve thirteen", 2)
 	if len(short.Ops) != 2 || short.Ops[0].Text != "one two … eleven twelve" || short.Ops[0].Words != 12 {
 		t.Errorf("shortened ops: %+v", short.Ops)
+	}
+}
+
+// BenchmarkDiffWords times the word diff of a 5,000-word copy with 40 edits, and
+// of two 5,000-word texts with nothing in common (the bound on edits is met).
+//
+//	go test ./corpus -run '^$' -bench DiffWords
+func BenchmarkDiffWords(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words := func(n int, prefix string) []string {
+		w := make([]string, n)
+		for i := range w {
+			w[i] = fmt.Sprintf("%s%d", prefix, r.IntN(2000))
+		}
+		return w
+	}
+	base := words(MaxDiffWords, "w")
+	edited := slices.Clone(base)
+	for range 40 {
+		edited[r.IntN(len(edited))] = "changed"
+	}
+	other := words(MaxDiffWords, "v")
+	for _, c := range []struct {
+		name     string
+		from, to string
+	}{
+		{"copy-40-edits", strings.Join(base, " "), strings.Join(edited, " ")},
+		{"unrelated", strings.Join(base, " "), strings.Join(other, " ")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				DiffWords(c.from, c.to, 6)
+			}
+		})
 	}
 }
