@@ -242,6 +242,7 @@ func TestDeleteKeepsATombstone(t *testing.T) {
 	ix := mustOpen(t, dir)
 	alpha, beta := syndicated()
 	beta.URL = "https://beta.example/port"
+	beta.Persons = []string{"Marcus Brandt"}
 	grain := corpus.Article{ID: "grain", Outlet: "Ledger", Title: "Wheat", Body: otherStory, Published: wireDay}
 	if _, err := ix.Put(ctx, []corpus.Article{alpha, beta, grain}); err != nil {
 		t.Fatal(err)
@@ -295,6 +296,9 @@ func TestDeleteKeepsATombstone(t *testing.T) {
 		}
 		if !slices.Equal(got, []corpus.Outcome{corpus.Deleted, corpus.Deleted, corpus.Deleted}) {
 			t.Errorf("%s: ingesting the deleted article again (its ID, its URL, its text): %v, want skipped", when, got)
+		}
+		if people, err := ix.PersonCounts(); err != nil || people["Marcus Brandt"] != 0 {
+			t.Errorf("%s: person counts %v %v, want none for the deleted article's person", when, people, err)
 		}
 		if n, err := ix.Tombstones(); err != nil || n != 1 {
 			t.Errorf("%s: %d tombstones (%v), want 1", when, n, err)
@@ -367,5 +371,34 @@ func TestDeletionLoggedButNotIndexedIsAppliedOnOpen(t *testing.T) {
 	var nf *corpus.Error
 	if _, err := ix.Article(ctx, "a"); !errors.As(err, &nf) || nf.Code != corpus.ENotFound {
 		t.Errorf("the deleted article: %v", err)
+	}
+}
+
+// TestTombstonesOutlastCheckAndSalvage: an archive with a deleted article checks
+// healthy, and a salvage of its record store (archive repair) keeps the
+// tombstone.
+func TestTombstonesOutlastCheckAndSalvage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix := mustOpen(t, dir)
+	alpha, beta := syndicated()
+	if _, err := ix.Put(ctx, []corpus.Article{alpha, beta}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Delete(ctx, beta.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	rep, err := Check(ctx, dir, CheckOptions{})
+	if err != nil || !rep.Healthy() {
+		t.Fatalf("check after a delete: %+v %v", rep, err)
+	}
+	if n, _, err := salvage(ctx, dir, time.Second, nil, 1); err != nil || n != 1 {
+		t.Fatalf("salvage: %d records, %v; want 1", n, err)
+	}
+	ix = mustOpen(t, dir)
+	defer ix.Close()
+	if got, err := ix.Put(ctx, []corpus.Article{alpha, beta}); err != nil || !slices.Equal(got, []corpus.Outcome{corpus.Unchanged, corpus.Deleted}) {
+		t.Errorf("after the salvage, the file again: %v %v; want duplicate, skipped", got, err)
 	}
 }
