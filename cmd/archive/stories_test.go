@@ -278,3 +278,38 @@ func TestBrowserStory(t *testing.T) {
 	}
 	b.screenshot("story-3-deleted-copy")
 }
+
+// TestBrowserDeleteButton signs a writer in on the page and deletes a copy with
+// the article page's button; a reader who is not signed in sees no button.
+func TestBrowserDeleteButton(t *testing.T) {
+	data := t.TempDir()
+	file, alpha, beta, _ := storyFile(t)
+	if out, _, err := runArchive(t, "ingest", "--data", data, "--quiet", file); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	key, _, err := runArchive(t, "keys", "create", "--data", data, "--scope", "write", "--name", "editor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t, "--data", data)
+	if _, page := send(t, http.MethodGet, base+"/articles/"+url.PathEscape(beta), "", ""); strings.Contains(string(page), "delete-article") {
+		t.Errorf("a reader who is not signed in is offered the delete button")
+	}
+	b := newBrowser(t, base)
+	b.run("sign in", chromedp.Navigate(base+"/signin?next="+url.QueryEscape("/articles/"+url.PathEscape(beta))), chromedp.WaitVisible(`#key`),
+		chromedp.SendKeys(`#key`, strings.TrimSpace(key)), chromedp.Submit(`#key`), chromedp.WaitVisible(`#delete-article button`))
+	b.screenshot("delete-1-button")
+	var ok bool
+	b.eval(`window.confirm = () => true; true`, &ok)
+	b.run("delete", chromedp.Click(`#delete-article button`), chromedp.WaitVisible(`#delete-status`),
+		chromedp.Poll(`document.getElementById('delete-status').textContent.startsWith('Deleted')`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+	b.screenshot("delete-2-deleted")
+	b.run("the first copy", chromedp.Navigate(base+"/articles/"+url.PathEscape(alpha)), chromedp.WaitVisible(`.story-summary`))
+	if got := b.text(`.story-summary`); !strings.HasPrefix(got, "First ran in Daily Alpha; picked up by 1 outlet") {
+		t.Errorf("story summary after the delete: %q", got)
+	}
+	audit, err := os.ReadFile(filepath.Join(data, "audit.log"))
+	if err != nil || !strings.Contains(string(audit), `"who":"editor (`) || !strings.Contains(string(audit), `"action":"delete"`) {
+		t.Errorf("the audit log lacks the editor's delete (%v):\n%s", err, audit)
+	}
+}
