@@ -18,15 +18,10 @@ var legacyTextKey = []byte("text:")
 // ones it read, so a migration cut short goes on at the next open and no key is
 // lost between the two. A store without legacy keys costs one seek.
 func (r *records) rekeyDuplicates() error {
-	for {
-		done, err := r.rekeyBatch()
-		if err != nil {
-			return fmt.Errorf("file the duplicate keys under the outlet: %w", err)
-		}
-		if done {
-			return nil
-		}
+	if err := inBatches(r.rekeyBatch); err != nil {
+		return fmt.Errorf("file the duplicate keys under the outlet: %w", err)
 	}
+	return nil
 }
 
 // rekeyBatch moves up to migrateBatch legacy text keys; it reports whether none is
