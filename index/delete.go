@@ -213,28 +213,40 @@ func (r *records) tombstoned(ids []string, keys [][]string) (map[int]string, err
 	return out, err
 }
 
-// clearTombstones drops the tombstones of ids, with their keys, in tx: the
-// articles are being stored again (PutRestoring).
-func clearTombstones(tx *bolt.Tx, ids []string) error {
+// clearTombstones drops, in tx, the tombstones of the articles' IDs, and their
+// duplicate keys from the tombstones of others: the articles are being stored
+// again (PutRestoring). A deleted article brought back under another ID keeps
+// its own tombstone, so that the log's record of its deletion stays readable.
+func clearTombstones(tx *bolt.Tx, articles []corpus.Article, encoded []encodedRecord) error {
 	stones, tkeys := tx.Bucket(bucketTombstones), tx.Bucket(bucketTombstoneKeys)
-	for _, id := range ids {
-		v := stones.Get([]byte(id))
-		if v == nil {
-			continue
+	for i := range articles {
+		id := articles[i].ID
+		keys := encoded[i].duplicateKeys
+		if keys == nil {
+			keys = articles[i].DuplicateKeys()
 		}
-		var stone tombstone
-		if err := json.Unmarshal(v, &stone); err != nil {
-			return fmt.Errorf("tombstone %q: %w", id, err)
+		if v := stones.Get([]byte(id)); v != nil {
+			var stone tombstone
+			if err := json.Unmarshal(v, &stone); err != nil {
+				return fmt.Errorf("tombstone %q: %w", id, err)
+			}
+			for _, k := range stone.Keys {
+				if string(tkeys.Get([]byte(k))) == id {
+					if err := tkeys.Delete([]byte(k)); err != nil {
+						return err
+					}
+				}
+			}
+			if err := stones.Delete([]byte(id)); err != nil {
+				return err
+			}
 		}
-		for _, k := range stone.Keys {
-			if string(tkeys.Get([]byte(k))) == id {
+		for _, k := range keys {
+			if tkeys.Get([]byte(k)) != nil {
 				if err := tkeys.Delete([]byte(k)); err != nil {
 					return err
 				}
 			}
-		}
-		if err := stones.Delete([]byte(id)); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -402,3 +402,39 @@ func TestTombstonesOutlastCheckAndSalvage(t *testing.T) {
 		t.Errorf("after the salvage, the file again: %v %v; want duplicate, skipped", got, err)
 	}
 }
+
+// TestRestoreUnderAnotherID: a deleted article's text brought back under another
+// ID (with --restore) is stored; the deleted ID keeps its tombstone, so that the
+// log's record of the deletion stays readable and the old ID stays deleted.
+func TestRestoreUnderAnotherID(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix := mustOpen(t, dir)
+	alpha, beta := syndicated()
+	if _, err := ix.Put(ctx, []corpus.Article{alpha, beta}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Delete(ctx, beta.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	again := beta
+	again.ID = "beta-from-the-feed"
+	if got, err := ix.Put(ctx, []corpus.Article{again}); err != nil || !slices.Equal(got, []corpus.Outcome{corpus.Deleted}) {
+		t.Fatalf("the deleted text under another ID: %v %v, want skipped", got, err)
+	}
+	if got, err := ix.PutRestoring(ctx, []corpus.Article{again}); err != nil || !slices.Equal(got, []corpus.Outcome{corpus.Indexed}) {
+		t.Fatalf("restored under another ID: %v %v, want indexed", got, err)
+	}
+	ix.Close()
+	ix = mustOpen(t, dir)
+	defer ix.Close()
+	if n, _ := ix.Tombstones(); n != 1 {
+		t.Errorf("%d tombstones, want the deleted ID's", n)
+	}
+	if got, _ := ix.Put(ctx, []corpus.Article{beta, again}); !slices.Equal(got, []corpus.Outcome{corpus.Deleted, corpus.Unchanged}) {
+		t.Errorf("the deleted ID and the restored copy again: %v, want skipped, duplicate", got)
+	}
+	if n := count(t, ix); n != 2 {
+		t.Errorf("%d articles, want 2", n)
+	}
+}

@@ -159,7 +159,7 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 	if err != nil {
 		return nil, fmt.Errorf("index: look up deleted articles: %w", err)
 	}
-	var restored []string
+	restoring := false
 
 	outcomes := make([]corpus.Outcome, len(articles))
 	changed := make([]corpus.Article, 0, len(articles))
@@ -173,13 +173,12 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 		if !inBatch {
 			old = stored[a.ID]
 		}
-		if dead, ok := stones[i]; ok && !inBatch {
+		if _, ok := stones[i]; ok && !inBatch {
 			if !restore {
 				outcomes[i] = corpus.Deleted
 				continue
 			}
-			restored = append(restored, dead)
-			old = ""
+			restoring = true
 		}
 		switch {
 		case old == fp:
@@ -234,7 +233,7 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 	for i := range encoded {
 		encoded[i].duplicateKeys = changedKeys[i].duplicateKeys
 	}
-	seq, held, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load(), restored...)
+	seq, held, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load(), restoring)
 	if err != nil {
 		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
 		return nil, storageError(ix.dataDir, err)

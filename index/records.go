@@ -338,16 +338,19 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 
 // putEncoded is put with the articles encoded already. It returns the new
 // sequence and how many records the store holds after it. The tombstones of
-// restored, deleted IDs the articles bring back, are dropped in the same write.
-func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64, restored ...string) (seq uint64, held int, err error) {
+// With restore, the tombstones the articles match (delete.go) are dropped in the
+// same write.
+func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64, restore ...bool) (seq uint64, held int, err error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
 			return 0, 0, err
 		}
 	}
 	err = r.update(func(tx *bolt.Tx) error {
-		if err := clearTombstones(tx, restored); err != nil {
-			return err
+		if len(restore) > 0 && restore[0] {
+			if err := clearTombstones(tx, articles, encoded); err != nil {
+				return err
+			}
 		}
 		if err := putRecords(tx, articles, encoded, sigs); err != nil {
 			return err
