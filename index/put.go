@@ -19,7 +19,9 @@ import (
 // update costs one lookup per article in a read transaction.
 
 // Put stores articles in one batch: all of it is written or none. It reports for
-// each article whether it was new, updated, or unchanged (then it is not rewritten).
+// each article whether it was new, updated, or unchanged (then it is not
+// rewritten), or deleted: an article deleted from the archive (Delete), matched by
+// its ID or a duplicate key, is skipped (PutRestoring stores it again).
 // Articles must carry an ID (corpus.Article.AssignID). Later copies of an ID within
 // the same call win. A published date the archive does not keep (see
 // corpus.Article.CheckPublished) is cleared in articles, and logged: the article
