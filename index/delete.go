@@ -71,7 +71,7 @@ func (ix *Index) Delete(ctx context.Context, id, by string) (corpus.Article, err
 	}
 	a, seq, held, err := ix.records.delete(id, by, time.Now().UTC(), ix.persisted.Load())
 	if errors.Is(err, errNoRecord) {
-		return corpus.Article{}, corpus.Errorf(corpus.ENotFound, "there is no article with id %q: it may have been deleted already; search for it instead", id)
+		return corpus.Article{}, ix.notFound(id)
 	}
 	if err != nil {
 		ix.log.Error("deleting a record failed", "id", id, "err", err)
@@ -303,4 +303,21 @@ func (r *records) deletedAfter(seq uint64) int {
 func isEmpty(b *bolt.Bucket) bool {
 	k, _ := b.Cursor().First()
 	return k == nil
+}
+
+// tombstone returns the tombstone of id, when it was deleted.
+func (r *records) tombstone(id string) (tombstone, bool) {
+	var stone tombstone
+	found := false
+	r.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTombstones)
+		if b == nil {
+			return nil
+		}
+		if v := b.Get([]byte(id)); v != nil {
+			found = json.Unmarshal(v, &stone) == nil
+		}
+		return nil
+	})
+	return stone, found
 }

@@ -273,7 +273,7 @@ func TestBrowserStory(t *testing.T) {
 	}
 	b.screenshot("story-2-after-delete")
 	b.run("open the deleted copy", chromedp.Navigate(base+"/articles/"+url.PathEscape(beta)), chromedp.WaitVisible(`main`))
-	if got := b.text(`main`); !strings.Contains(got, "no article with id") {
+	if got := b.text(`main`); !strings.Contains(got, "it was deleted from the archive on") {
 		t.Errorf("the deleted copy's page says %q", got)
 	}
 	b.screenshot("story-3-deleted-copy")
