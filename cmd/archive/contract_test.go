@@ -217,9 +217,20 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	get("/api/v1/articles/{id}", "/api/v1/articles/contract-1", http.StatusOK)
 
 	// The story view of a syndicated copy, then deleting it: right and wrong.
-	copyOf := `{"id":"contract-3","title":"Cranes arrive at the quay","outlet":"Valley Wire","body":"The first cranes for the Eastern Quay arrived on Tuesday."}`
-	if status, body := call(open, http.MethodPost, "/api/v1/articles", "/api/v1/articles", strings.NewReader(copyOf), bearer...); status != http.StatusOK {
-		t.Fatalf("write the copy: %d %s", status, body)
+	copyOf := fmt.Sprintf(`{"id":"contract-3","title":"Port plan approved","outlet":"Valley Wire","published":"2024-05-07T09:00:00Z","body":%q}`, wireText)
+	edited := fmt.Sprintf(`{"id":"contract-4","title":"Port to double","outlet":"Coast Daily","body":%q}`, strings.Replace(wireText, "on Tuesday", "this week", 1))
+	if status, body := call(open, http.MethodPost, "/api/v1/articles", "/api/v1/articles", strings.NewReader(copyOf+"\n"+edited), ndjson...); status != http.StatusOK {
+		t.Fatalf("write the copies: %d %s", status, body)
+	}
+	var story struct {
+		Copies []struct {
+			ID      string
+			Changes *struct{ Inserted, Deleted int }
+		}
+	}
+	decode(t, get("/api/v1/story/{id}", "/api/v1/story/contract-4", http.StatusOK), &story)
+	if len(story.Copies) != 2 || story.Copies[0].ID != "contract-3" || story.Copies[1].Changes == nil || story.Copies[1].Changes.Inserted != 2 {
+		t.Errorf("the story of a copy: %+v, want the dated copy first and the other's changes", story)
 	}
 	get("/api/v1/story/{id}", "/api/v1/story/contract-1", http.StatusOK)
 	get("/api/v1/story/{id}", "/api/v1/story/no-such-article", http.StatusNotFound)
