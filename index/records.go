@@ -332,7 +332,7 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 	if err != nil {
 		return 0, err
 	}
-	seq, _, err := r.putEncoded(articles, encoded, sigs, persisted)
+	seq, _, err := r.putEncoded(articles, encoded, sigs, persisted, false)
 	return seq, err
 }
 
@@ -340,14 +340,14 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 // sequence and how many records the store holds after it. The tombstones of
 // With restore, the tombstones the articles match (delete.go) are dropped in the
 // same write.
-func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64, restore ...bool) (seq uint64, held int, err error) {
+func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64, restore bool) (seq uint64, held int, err error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
 			return 0, 0, err
 		}
 	}
 	err = r.update(func(tx *bolt.Tx) error {
-		if len(restore) > 0 && restore[0] {
+		if restore {
 			if err := clearTombstones(tx, articles, encoded); err != nil {
 				return err
 			}
