@@ -374,20 +374,28 @@ func TestDeletionLoggedButNotIndexedIsAppliedOnOpen(t *testing.T) {
 	}
 }
 
+// withDeletedCopy returns an archive holding the syndicated copies, the second
+// deleted.
+func withDeletedCopy(t *testing.T) (dir string, ix *Index, alpha, beta corpus.Article) {
+	t.Helper()
+	dir = t.TempDir()
+	ix = mustOpen(t, dir)
+	alpha, beta = syndicated()
+	if _, err := ix.Put(context.Background(), []corpus.Article{alpha, beta}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Delete(context.Background(), beta.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return dir, ix, alpha, beta
+}
+
 // TestTombstonesOutlastCheckAndSalvage: an archive with a deleted article checks
 // healthy, and a salvage of its record store (archive repair) keeps the
 // tombstone.
 func TestTombstonesOutlastCheckAndSalvage(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	ix := mustOpen(t, dir)
-	alpha, beta := syndicated()
-	if _, err := ix.Put(ctx, []corpus.Article{alpha, beta}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.Delete(ctx, beta.ID, "test"); err != nil {
-		t.Fatal(err)
-	}
+	dir, ix, alpha, beta := withDeletedCopy(t)
 	ix.Close()
 	rep, err := Check(ctx, dir, CheckOptions{})
 	if err != nil || !rep.Healthy() {
@@ -408,15 +416,7 @@ func TestTombstonesOutlastCheckAndSalvage(t *testing.T) {
 // log's record of the deletion stays readable and the old ID stays deleted.
 func TestRestoreUnderAnotherID(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	ix := mustOpen(t, dir)
-	alpha, beta := syndicated()
-	if _, err := ix.Put(ctx, []corpus.Article{alpha, beta}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.Delete(ctx, beta.ID, "test"); err != nil {
-		t.Fatal(err)
-	}
+	dir, ix, _, beta := withDeletedCopy(t)
 	again := beta
 	again.ID = "beta-from-the-feed"
 	if got, err := ix.Put(ctx, []corpus.Article{again}); err != nil || !slices.Equal(got, []corpus.Outcome{corpus.Deleted}) {
