@@ -105,7 +105,7 @@ const (
 )
 
 // AssignID sets a.ID when the record did not carry one: from the URL when there is
-// one, else from the normalized title and body. Re-ingesting the same article
+// one, else from the outlet and the normalized title and body. Re-ingesting the same article
 // therefore always yields the same ID.
 func (a *Article) AssignID() {
 	a.ID = strings.TrimSpace(a.ID)
@@ -116,7 +116,14 @@ func (a *Article) AssignID() {
 		a.ID = urlIDPrefix + digest(u)
 		return
 	}
-	a.ID = contentIDPrefix + digest(NormalizeText(a.Title)+"\n"+NormalizeText(a.Body))
+	// The outlet is part of it: the same wire text run by two outlets is two
+	// articles (copies of one story), not one. Without an outlet the ID is what it
+	// was before outlets counted.
+	text := NormalizeText(a.Title) + "\n" + NormalizeText(a.Body)
+	if o := Fold(a.Outlet); o != "" {
+		text = o + "\x00" + text
+	}
+	a.ID = contentIDPrefix + digest(text)
 }
 
 // MaxIDBytes bounds an article ID: an ID names the article in links, exports and
@@ -161,11 +168,19 @@ func (a *Article) Fingerprint() string {
 	return digest(b.String())
 }
 
-// DuplicateKeys are what makes two articles with different IDs the same article:
-// the same URL, or the same normalized text (the body, or the title when there is
-// no body) on the same day; wires repeat short items word for word on other days
-// ("Fed sets customer repurchase"), and those are other news. Copies with edits
-// are not duplicates but one story (see Signature).
+// DuplicateKeyText starts the text keys of DuplicateKeys. Archives written before
+// keys named the outlet filed text under "text:" (see the record store's migration).
+const DuplicateKeyText = "otext:"
+
+// DuplicateKeys are what makes two articles with different IDs the same article
+// again: the same URL, or the same normalized text (the body, or the title when
+// there is no body) from the same outlet on the same day. The same text from
+// another outlet is not a duplicate: it is syndication, a copy that joins the
+// story (see Signature), and the second outlet must show in the outlet facet and
+// the story. An article without an outlet duplicates only another without one (an
+// unknown outlet is not taken to be any known one). Wires repeat short items word
+// for word on other days ("Fed sets customer repurchase"), and those are other
+// news.
 func (a *Article) DuplicateKeys() []string {
 	var keys []string
 	if u := NormalizeURL(a.URL); u != "" {
@@ -180,7 +195,7 @@ func (a *Article) DuplicateKeys() []string {
 		if !a.Published.IsZero() {
 			day = a.Published.UTC().Format(time.DateOnly)
 		}
-		keys = append(keys, "text:"+day+":"+digest(text))
+		keys = append(keys, DuplicateKeyText+day+":"+digest(Fold(a.Outlet)+"\x00"+text))
 	}
 	return keys
 }
@@ -237,7 +252,13 @@ const (
 	Updated
 	// Unchanged: the same article was there already (re-ingested input).
 	Unchanged
+	// Deleted: the article was deleted from the archive and is not stored again
+	// (it is skipped; restoring brings it back).
+	Deleted
 )
+
+// DeletedReason is why an ingest skips an article that was deleted.
+const DeletedReason = "deleted: this article was deleted from the archive; ingest it with --restore to bring it back"
 
 func (o Outcome) String() string {
 	switch o {
@@ -247,6 +268,8 @@ func (o Outcome) String() string {
 		return "updated"
 	case Unchanged:
 		return "duplicate"
+	case Deleted:
+		return "skipped"
 	}
 	return "unknown"
 }

@@ -34,7 +34,16 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 	if ix.indexed(id) {
 		return corpus.Article{}, ix.recordGone(id, nil)
 	}
-	return corpus.Article{}, corpus.Errorf(corpus.ENotFound, "there is no article with id %q: search for it instead", id)
+	return corpus.Article{}, ix.notFound(id)
+}
+
+// notFound is the corpus.ENotFound error for an ID the archive does not hold: it
+// says when the article was deleted, if it was.
+func (ix *Index) notFound(id string) error {
+	if stone, ok := ix.records.tombstone(id); ok {
+		return corpus.Errorf(corpus.ENotFound, "there is no article with id %q: it was deleted from the archive on %s (ingesting it with archive ingest --restore brings it back)", id, stone.DeletedAt.Format("2 Jan 2006 15:04 UTC"))
+	}
+	return corpus.Errorf(corpus.ENotFound, "there is no article with id %q: search for it instead", id)
 }
 
 // indexed tells whether the index holds a document with id.

@@ -278,6 +278,10 @@ func walkArchive(ctx context.Context, recs *records, b bleve.Index, unindexed bo
 				rec, ok = stored.next()
 			case !ok || indexed < rec:
 				switch {
+				case isTombstoned(tx, indexed):
+					// Deleted (delete.go): the index's dictionary of IDs keeps a
+					// deleted document's until its segment is merged away, and a
+					// deletion not yet applied is applied at the next open.
 				case stored.err == nil:
 					lose(&w.lost, indexed, "indexed, but the record store has no record")
 				case !recordHeld(tx, indexed):

@@ -134,10 +134,11 @@ func (ix *Index) shownBefore(ctx context.Context, bq query.Query, req *bleve.Sea
 }
 
 // countOutlets sets each hit's AlsoIn: how many other outlets in the archive ran
-// its story. Each story of the page is one hit-less search counting the outlet
+// its story, each copy without an outlet counted as one. Each story of the page is one hit-less search counting the outlet
 // facet of its copies.
 func (ix *Index) countOutlets(ctx context.Context, hits []corpus.Hit) error {
 	outlets := map[string]map[string]bool{}
+	unnamed := map[string]int{}
 	for _, h := range hits {
 		if _, done := outlets[h.Story]; done {
 			continue
@@ -149,17 +150,21 @@ func (ix *Index) countOutlets(ctx context.Context, hits []corpus.Hit) error {
 			return fmt.Errorf("index: count copies: %w", err)
 		}
 		set := map[string]bool{}
-		if fr := res.Facets[facetOutlet]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				set[t.Term] = true
+		if fr := res.Facets[facetOutlet]; fr != nil {
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					set[t.Term] = true
+				}
 			}
+			// Each copy without an outlet counts as an outlet of its own.
+			unnamed[h.Story] = fr.Missing
 		}
 		outlets[h.Story] = set
 	}
 	for i := range hits {
 		set := outlets[hits[i].Story]
-		n := len(set)
-		if set[hits[i].Outlet] {
+		n := len(set) + unnamed[hits[i].Story]
+		if set[hits[i].Outlet] || hits[i].Outlet == "" {
 			n-- // the hit's own outlet
 		}
 		hits[i].AlsoIn = max(0, n)

@@ -342,7 +342,7 @@ func missingRecords(b bleve.Index, recs *records) (idList, error) {
 				return nil
 			}
 			k := []byte(e.Term)
-			if (ids == nil || ids.Get(k) == nil) && (legacy == nil || legacy.Get(k) == nil) {
+			if (ids == nil || ids.Get(k) == nil) && (legacy == nil || legacy.Get(k) == nil) && !isTombstoned(tx, e.Term) {
 				out.add(e.Term)
 			}
 		}

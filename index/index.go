@@ -253,7 +253,7 @@ func open(dataDir string, recs *records, timeout time.Duration, log *slog.Logger
 			if newestLost {
 				unconfirmed = fmt.Sprintf("the record store's newest write may be lost (%s), and the damaged index that could tell was rebuilt from it: compare with a backup", metaProblem)
 			}
-		case st.hasApplied && (st.applied > lastSeq || st.docs > uint64(held) || (st.hasHeld && st.held > held)):
+		case st.hasApplied && (st.applied > lastSeq || st.docs > uint64(held+recs.deletedAfter(st.applied)) || (st.hasHeld && st.held > held+recs.deletedAfter(st.applied))):
 			return openDegraded(dataDir, recs, st, lastSeq, held, metaProblem, timeout, log, opts)
 		}
 	}
@@ -438,7 +438,7 @@ func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger, opts 
 	switch {
 	case st.damage != "":
 		ix.degrade(fmt.Sprintf("the index is damaged (%s) and the data directory is read-only, so it cannot be rebuilt: make the directory writable and start again", st.damage), nil)
-	case st.hasApplied && (st.applied > last || st.docs > uint64(held)):
+	case st.hasApplied && (st.applied > last || st.docs > uint64(held+recs.deletedAfter(st.applied))):
 		lost, err := missingRecords(b, recs)
 		if err != nil {
 			ix.Close()
@@ -507,7 +507,7 @@ func (ix *Index) catchUp() error {
 	if last <= ix.applied {
 		return nil
 	}
-	pending, err := ix.records.since(ix.applied)
+	pending, deleted, err := ix.records.since(ix.applied)
 	if err != nil {
 		return fmt.Errorf("index: read pending records: %w", err)
 	}
@@ -515,16 +515,16 @@ func (ix *Index) catchUp() error {
 	if err != nil {
 		return fmt.Errorf("index: count records: %w", err)
 	}
-	ix.log.Info("indexing records stored but not yet indexed (after a crash or a failed write)", "records", len(pending), "from", ix.applied+1, "to", last)
-	for start := 0; start < len(pending); start += 1000 {
+	ix.log.Info("indexing records stored but not yet indexed (after a crash or a failed write)", "records", len(pending), "deleted", len(deleted), "from", ix.applied+1, "to", last)
+	for start := 0; start < len(pending) || start == 0; start += 1000 {
 		end := min(start+1000, len(pending))
 		// The sequence moves on with the last batch only: a catch-up cut short
-		// starts again.
-		seq, n := ix.applied, ix.held
+		// starts again. Deletions go with it.
+		seq, n, del := ix.applied, ix.held, []string(nil)
 		if end == len(pending) {
-			seq, n = last, held
+			seq, n, del = last, held, deleted
 		}
-		if err := ix.indexBatch(pending[start:end], seq, n); err != nil {
+		if err := ix.applyBatch(pending[start:end], del, seq, n); err != nil {
 			return err
 		}
 	}

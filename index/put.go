@@ -19,7 +19,9 @@ import (
 // update costs one lookup per article in a read transaction.
 
 // Put stores articles in one batch: all of it is written or none. It reports for
-// each article whether it was new, updated, or unchanged (then it is not rewritten).
+// each article whether it was new, updated, or unchanged (then it is not
+// rewritten), or deleted: an article deleted from the archive (Delete), matched by
+// its ID or a duplicate key, is skipped (PutRestoring stores it again).
 // Articles must carry an ID (corpus.Article.AssignID). Later copies of an ID within
 // the same call win. A published date the archive does not keep (see
 // corpus.Article.CheckPublished) is cleared in articles, and logged: the article
@@ -31,7 +33,14 @@ import (
 // that cannot reach the disk fails with a corpus.EStorageFull or EStorageFailed
 // error, and nothing of the batch is stored.
 func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
-	return ix.put(ctx, articles, false)
+	return ix.put(ctx, articles, false, false)
+}
+
+// PutRestoring is Put, except that articles deleted from the archive (Delete)
+// are stored again, and their tombstones dropped, where Put skips them with the
+// outcome corpus.Deleted. It is "archive ingest --restore".
+func (ix *Index) PutRestoring(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return ix.put(ctx, articles, false, true)
 }
 
 // PutDeferred is Put, except that the articles become searchable a moment after
@@ -42,7 +51,7 @@ func (ix *Index) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 // records by the next write or the next Open, and its error is returned by the
 // next PutDeferred or Flush.
 func (ix *Index) PutDeferred(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
-	return ix.put(ctx, articles, true)
+	return ix.put(ctx, articles, true, false)
 }
 
 // Flush waits until every article stored by PutDeferred is searchable, and returns
@@ -80,7 +89,7 @@ func (ix *Index) settle() error {
 	return nil
 }
 
-func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bool) ([]corpus.Outcome, error) {
+func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, restore bool) ([]corpus.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -142,6 +151,18 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 		return nil, fmt.Errorf("index: look up duplicates: %w", err)
 	}
 
+	// An article deleted from the archive stays deleted when its input is
+	// ingested again, unless it is being restored.
+	keysOf := make([][]string, len(articles))
+	for i := range articles {
+		keysOf[i] = derived[i].duplicateKeys
+	}
+	stones, err := ix.records.tombstoned(ids, keysOf)
+	if err != nil {
+		return nil, fmt.Errorf("index: look up deleted articles: %w", err)
+	}
+	restoring := false
+
 	outcomes := make([]corpus.Outcome, len(articles))
 	changed := make([]corpus.Article, 0, len(articles))
 	changedKeys := make([]derivedKeys, 0, len(articles))
@@ -153,6 +174,13 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 		old, inBatch := seen[a.ID]
 		if !inBatch {
 			old = stored[a.ID]
+		}
+		if _, ok := stones[i]; ok && !inBatch {
+			if !restore {
+				outcomes[i] = corpus.Deleted
+				continue
+			}
+			restoring = true
 		}
 		switch {
 		case old == fp:
@@ -207,7 +235,7 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred bo
 	for i := range encoded {
 		encoded[i].duplicateKeys = changedKeys[i].duplicateKeys
 	}
-	seq, held, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load())
+	seq, held, err := ix.records.putEncoded(changed, encoded, sigs, ix.persisted.Load(), restoring)
 	if err != nil {
 		ix.log.Error("storing records failed", "articles", len(changed), "err", err)
 		return nil, storageError(ix.dataDir, err)
@@ -245,12 +273,20 @@ type derivedKeys struct {
 // as applied, and held as the number of records the store holds at seq. Once Bleve
 // has persisted the batch, the record store's log up to seq may be dropped.
 func (ix *Index) indexBatch(articles []corpus.Article, seq uint64, held int) error {
+	return ix.applyBatch(articles, nil, seq, held)
+}
+
+// applyBatch is indexBatch that also removes the documents of deleted.
+func (ix *Index) applyBatch(articles []corpus.Article, deleted []string, seq uint64, held int) error {
 	batch := ix.bleve.NewBatch()
 	for i := range articles {
 		a := &articles[i]
 		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}
+	}
+	for _, id := range deleted {
+		batch.Delete(id)
 	}
 	batch.SetInternal(keyApplied, seqKey(seq))
 	batch.SetInternal(keyState, encodeState(seq, held))

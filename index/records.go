@@ -132,11 +132,11 @@ func isBoltDamage(err error) bool {
 		errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrInvalidMapping)
 }
 
-// prepare makes a writable store ready for writes: the tables exist, and a store
-// in the legacy layout is migrated.
+// prepare makes a writable store ready for writes: the tables exist, a store in
+// the legacy layout is migrated, and duplicate keys of the legacy form re-keyed.
 func (r *records) prepare() error {
 	err := r.update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketIDs, bucketRecords, bucketLog, bucketMeta, bucketStoryRefs, bucketBandRefs, bucketDupKeys} {
+		for _, b := range [][]byte{bucketIDs, bucketRecords, bucketLog, bucketMeta, bucketStoryRefs, bucketBandRefs, bucketDupKeys, bucketTombstones, bucketTombstoneKeys} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -145,6 +145,9 @@ func (r *records) prepare() error {
 	})
 	if err == nil {
 		err = r.migrate()
+	}
+	if err == nil {
+		err = r.rekeyDuplicates()
 	}
 	if errors.Is(err, berrors.ErrIncompatibleValue) {
 		// A table's name that bbolt no longer takes for a table.
@@ -190,7 +193,7 @@ func (r *records) lastSeq() (uint64, error) {
 }
 
 // count returns how many records the store holds: the last record's number (they
-// are numbered from 1 and never removed), and the records of the legacy layout
+// are numbered from 1 and never renumbered) less the deleted ones (delete.go), and the records of the legacy layout
 // not migrated yet, which only a rebuild reads before a writable open migrates
 // them.
 func (r *records) count() (int, error) {
@@ -206,7 +209,7 @@ func countTx(tx *bolt.Tx) int {
 	n := 0
 	if b := tx.Bucket(bucketRecords); b != nil {
 		if k, _ := b.Cursor().Last(); len(k) == 8 {
-			n = int(binary.BigEndian.Uint64(k))
+			n = int(binary.BigEndian.Uint64(k)) - int(holesTx(tx))
 		}
 	}
 	if b := tx.Bucket(bucketLegacyArticles); b != nil {
@@ -329,24 +332,26 @@ func (r *records) put(articles []corpus.Article, sigs []storySignature, persiste
 	if err != nil {
 		return 0, err
 	}
-	seq, _, err := r.putEncoded(articles, encoded, sigs, persisted)
+	seq, _, err := r.putEncoded(articles, encoded, sigs, persisted, false)
 	return seq, err
 }
 
 // putEncoded is put with the articles encoded already. It returns the new
-// sequence and how many records the store holds after it.
-func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64) (seq uint64, held int, err error) {
+// sequence and how many records the store holds after it. The tombstones of
+// With restore, the tombstones the articles match (delete.go) are dropped in the
+// same write.
+func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord, sigs []storySignature, persisted uint64, restore bool) (seq uint64, held int, err error) {
 	if r.fail != nil {
 		if err := r.fail(); err != nil {
 			return 0, 0, err
 		}
 	}
 	err = r.update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if v := meta.Get(keyLastSeq); len(v) == 8 {
-			seq = binary.BigEndian.Uint64(v)
+		if restore {
+			if err := clearTombstones(tx, articles, encoded); err != nil {
+				return err
+			}
 		}
-		seq++
 		if err := putRecords(tx, articles, encoded, sigs); err != nil {
 			return err
 		}
@@ -357,19 +362,11 @@ func (r *records) putEncoded(articles []corpus.Article, encoded []encodedRecord,
 		for i := range articles {
 			ids[i] = articles[i].ID
 		}
-		logged, err := json.Marshal(ids)
-		if err != nil {
-			return err
-		}
-		log := tx.Bucket(bucketLog)
-		if err := log.Put(seqKey(seq), logged); err != nil {
-			return err
-		}
-		if err := pruneLog(log, persisted); err != nil {
+		if seq, err = logWrite(tx, ids, persisted); err != nil {
 			return err
 		}
 		held = countTx(tx)
-		return meta.Put(keyLastSeq, seqKey(seq))
+		return nil
 	})
 	if err != nil {
 		return 0, 0, err
@@ -421,9 +418,11 @@ func pruneLog(log *bolt.Bucket, seq uint64) error {
 	return nil
 }
 
-// since returns the records written by the logged sequences after seq, each once.
-func (r *records) since(seq uint64) ([]corpus.Article, error) {
+// since returns the records written by the logged sequences after seq, each once,
+// and the IDs those sequences deleted (delete.go).
+func (r *records) since(seq uint64) ([]corpus.Article, []string, error) {
 	var out []corpus.Article
+	var deleted []string
 	err := r.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		c := tx.Bucket(bucketLog).Cursor()
@@ -441,6 +440,10 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 				if err != nil {
 					return err
 				}
+				if !ok && isTombstoned(tx, id) {
+					deleted = append(deleted, id)
+					continue
+				}
 				if !ok {
 					return fmt.Errorf("log entry %d names %q, which has no record", binary.BigEndian.Uint64(k), id)
 				}
@@ -449,7 +452,7 @@ func (r *records) since(seq uint64) ([]corpus.Article, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, deleted, err
 }
 
 // each calls f with every record, in the order they were first stored, from one
@@ -468,6 +471,9 @@ func (r *records) eachReadable(f func(corpus.Article) error, bad func(key []byte
 				continue
 			}
 			err := b.ForEach(func(k, v []byte) error {
+				if len(v) == 0 {
+					return nil // a deleted record's hole (delete.go)
+				}
 				a, err := r.codec.decode(v)
 				if err != nil {
 					if bad != nil {

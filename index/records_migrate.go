@@ -27,13 +27,19 @@ func (r *records) migrate() error {
 	}); err != nil || !legacy {
 		return err
 	}
+	if err := inBatches(r.migrateBatch); err != nil {
+		return fmt.Errorf("migrate the records to the compressed layout: %w", err)
+	}
+	return nil
+}
+
+// inBatches calls batch, one transaction of a migration, until it reports the
+// migration done or fails.
+func inBatches(batch func() (done bool, err error)) error {
 	for {
-		done, err := r.migrateBatch()
-		if err != nil {
-			return fmt.Errorf("migrate the records to the compressed layout: %w", err)
-		}
-		if done {
-			return nil
+		done, err := batch()
+		if err != nil || done {
+			return err
 		}
 	}
 }

@@ -120,7 +120,7 @@ func checkLoss(dataDir string, recs *records, timeout time.Duration, acceptLoss 
 	if err != nil {
 		return "", recordsDamagedError(err)
 	}
-	if !st.hasApplied || (st.applied <= lastSeq && st.docs <= uint64(held)) {
+	if !st.hasApplied || (st.applied <= lastSeq && st.docs <= uint64(held+recs.deletedAfter(st.applied))) {
 		return "", nil
 	}
 	var lost idList

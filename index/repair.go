@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -252,6 +253,25 @@ func salvageInto(ctx context.Context, path, newPath string, timeout time.Duratio
 	}
 	if err := flush(); err != nil {
 		return copied, fmt.Errorf("index: salvage: %w", err)
+	}
+	// The tombstones go along: a deleted article stays deleted.
+	for _, name := range [][]byte{bucketTombstones, bucketTombstoneKeys} {
+		var kvs [][2][]byte
+		old.each(string(name), func(k, v []byte) error {
+			kvs = append(kvs, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+			return nil
+		})
+		err := dst.update(func(tx *bolt.Tx) error {
+			for _, kv := range kvs {
+				if err := tx.Bucket(name).Put(kv[0], kv[1]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return copied, fmt.Errorf("index: salvage: %w", err)
+		}
 	}
 	err = dst.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyLastSeq, seqKey(last)) })
 	if err == nil {

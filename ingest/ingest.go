@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,12 +103,17 @@ type Progress struct {
 
 // Summary counts what a run did.
 type Summary struct {
-	// Read counts the articles read: Indexed + Updated + Duplicates + the
-	// rejected records.
+	// Read counts the articles read: Indexed + Updated + Duplicates + Skipped +
+	// the rejected records.
 	Read       int `json:"read"`
 	Indexed    int `json:"indexed"`
 	Updated    int `json:"updated"`
 	Duplicates int `json:"duplicates"`
+	// Skipped counts the articles not stored because they were deleted from the
+	// archive (corpus.Deleted); SkippedList names the first maxSkippedListed,
+	// with the reason corpus.DeletedReason, unless Options.Problems is set.
+	Skipped     int         `json:"skipped"`
+	SkippedList []Rejection `json:"skipped_list,omitempty"`
 	// Rejected lists every file or record that could not be ingested, with why.
 	Rejected []Rejection `json:"rejected"`
 	// Warnings lists records that were ingested with something left out.
@@ -306,7 +312,7 @@ func run(ctx context.Context, opts Options, inputs []input) (Summary, error) {
 	var batchBytes int64
 	// A batch read before an interrupt is still stored: the writer's context is
 	// not canceled by it.
-	w := startWriter(context.WithoutCancel(parent), opts.Sink, cancel)
+	w := startWriter(context.WithoutCancel(parent), opts.Sink, cancel, opts.Problems == nil)
 	flush := func() {
 		if len(batch) > 0 {
 			w.batches <- batch
@@ -739,16 +745,23 @@ const reasonNoHTMLText = "has no article text: the page holds no story and does 
 // writer stores batches on a goroutine of its own, so that reading and extraction
 // go on while the sink writes.
 type writer struct {
-	batches                      chan []corpus.Article
-	done                         chan struct{}
-	indexed, updated, duplicates atomic.Int64
-	err                          error // read only after done is closed
+	batches                               chan []corpus.Article
+	done                                  chan struct{}
+	indexed, updated, duplicates, skipped atomic.Int64
+	// skippedList names the first skipped articles; listSkipped says to keep it.
+	skippedMu   sync.Mutex
+	skippedList []Rejection
+	listSkipped bool
+	err         error // read only after done is closed
 }
+
+// maxSkippedListed is how many skipped (deleted) articles a summary names.
+const maxSkippedListed = 1000
 
 // startWriter starts storing the batches sent to w.batches into sink; on the first
 // error it calls failed and drops the rest.
-func startWriter(ctx context.Context, sink Sink, failed func()) *writer {
-	w := &writer{batches: make(chan []corpus.Article, 1), done: make(chan struct{})}
+func startWriter(ctx context.Context, sink Sink, failed func(), listSkipped bool) *writer {
+	w := &writer{batches: make(chan []corpus.Article, 1), done: make(chan struct{}), listSkipped: listSkipped}
 	go func() {
 		defer close(w.done)
 		put := sink.Put
@@ -770,8 +783,15 @@ func startWriter(ctx context.Context, sink Sink, failed func()) *writer {
 				failed()
 				continue
 			}
-			for _, o := range outcomes {
+			for i, o := range outcomes {
 				switch o {
+				case corpus.Deleted:
+					w.skipped.Add(1)
+					w.skippedMu.Lock()
+					if w.listSkipped && len(w.skippedList) < maxSkippedListed {
+						w.skippedList = append(w.skippedList, Rejection{Source: batch[i].Source, Reason: corpus.DeletedReason})
+					}
+					w.skippedMu.Unlock()
 				case corpus.Indexed:
 					w.indexed.Add(1)
 				case corpus.Updated:
@@ -797,4 +817,8 @@ func (w *writer) tally(s *Summary) {
 	s.Indexed = int(w.indexed.Load())
 	s.Updated = int(w.updated.Load())
 	s.Duplicates = int(w.duplicates.Load())
+	s.Skipped = int(w.skipped.Load())
+	w.skippedMu.Lock()
+	s.SkippedList = slices.Clone(w.skippedList)
+	w.skippedMu.Unlock()
 }

@@ -176,10 +176,10 @@ func (s *Server) requireRead(c *gin.Context) {
 	s.refuse(c, corpus.Errorf(corpus.EUnauthorized, "this archive is private: send 'Authorization: Bearer KEY' with a read key (archive keys create --scope read), or sign in at /signin"))
 }
 
-// requireReadUnlessWrite is requireRead for reads; a write (POST) is let on to its
-// handler, which asks for a write or admin key itself.
+// requireReadUnlessWrite is requireRead for reads; a write (POST, DELETE) is let
+// on to its handler, which asks for a write or admin key itself.
 func (s *Server) requireReadUnlessWrite(c *gin.Context) {
-	if c.Request.Method == http.MethodPost {
+	if c.Request.Method == http.MethodPost || c.Request.Method == http.MethodDelete {
 		c.Next()
 		return
 	}

@@ -345,6 +345,13 @@ type articleView struct {
 	Back       string
 	Copies     []relatedLink
 	Similar    []relatedLink
+	// Story is the story view, when the engine offers it (then Copies is not
+	// shown).
+	Story *storyView
+	// CSRF is the sign-in session's token, when a writer is signed in: the page
+	// then offers to delete the article.
+	CSRF      string
+	DeleteAPI string
 }
 
 // relatedLink is an article in the related coverage.
@@ -402,6 +409,13 @@ func (s *Server) articlePage(c *gin.Context) error {
 		for _, h := range rel.Copies {
 			v.Copies = append(v.Copies, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, text), Outlet: h.Outlet, Date: dateLabel(h.Published)})
 		}
+		if st, err := s.storyTeller(); err == nil {
+			story, err := st.Story(ctx, id)
+			if err != nil {
+				return err
+			}
+			v.Story = newStoryView(story, id, text)
+		}
 		for _, h := range rel.Similar {
 			v.Similar = append(v.Similar, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, ""), Outlet: h.Outlet, Date: dateLabel(h.Published)})
 		}
@@ -414,6 +428,9 @@ func (s *Server) articlePage(c *gin.Context) error {
 	}
 	if a.Outlet != "" {
 		v.Outlet = "/?" + url.Values{"outlet": {a.Outlet}}.Encode()
+	}
+	if v.CSRF = s.deleteToken(c); v.CSRF != "" {
+		v.DeleteAPI = "/api/v1/articles/" + url.PathEscape(id)
 	}
 	s.render(c, http.StatusOK, "article.html", v)
 	return nil

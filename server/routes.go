@@ -30,9 +30,11 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.GET("/search", s.json(s.apiSearch))
 	api.GET("/articles/*id", s.json(s.apiArticle))
 	api.GET("/related/*id", s.json(s.apiRelated))
+	api.GET("/story/*id", s.json(s.apiStoryOf))
 	api.GET("/facets/:facet", s.json(s.apiFacetValues))
 	api.GET("/export", s.apiExport)
 	api.POST("/articles", s.apiWrite)
+	api.DELETE("/articles/*id", s.apiDelete)
 	api.POST("/backup", s.apiBackup)
 
 	r.GET("/healthz", s.json(s.healthz))

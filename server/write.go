@@ -48,7 +48,10 @@ type WriteCounts struct {
 	Indexed    int `json:"indexed"`
 	Updated    int `json:"updated"`
 	Duplicates int `json:"duplicates"`
-	Rejected   int `json:"rejected"`
+	// Skipped counts the records of articles deleted from the archive: they are
+	// not stored again (status skipped, reason "deleted: …").
+	Skipped  int `json:"skipped"`
+	Rejected int `json:"rejected"`
 	// Warned counts the records stored with something left out.
 	Warned int `json:"warned"`
 }
@@ -59,8 +62,8 @@ type WriteCounts struct {
 const maxProblemsListed = 1000
 
 // WriteReport is the JSON answer of POST /api/v1/articles: the counts and the
-// first maxProblemsListed problems (rejected records and warnings), in the order
-// of the input.
+// first maxProblemsListed problems (rejected records, warnings, and records
+// skipped because their article was deleted), in the order of the input.
 type WriteReport struct {
 	WriteCounts
 	Problems []RecordResult `json:"problems"`
@@ -84,6 +87,9 @@ const (
 	StatusDuplicate = "duplicate"
 	StatusRejected  = "rejected"
 	StatusWarning   = "warning"
+	// StatusSkipped: the article was deleted from the archive and is not stored
+	// again; the reason says how to bring it back.
+	StatusSkipped = "skipped"
 )
 
 // RecordResult is what became of one record.
@@ -149,7 +155,7 @@ func (s *Server) apiWrite(c *gin.Context) {
 	var problems []RecordResult
 	omitted := 0
 	counts, err := s.writer.Write(c.Request.Context(), name, body, func(r RecordResult) {
-		if r.Status != StatusRejected && r.Status != StatusWarning {
+		if r.Status != StatusRejected && r.Status != StatusWarning && r.Status != StatusSkipped {
 			return
 		}
 		if len(problems) < maxProblemsListed {
@@ -167,8 +173,8 @@ func (s *Server) apiWrite(c *gin.Context) {
 		return
 	}
 	slices.SortStableFunc(problems, compareResults)
-	s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, rejected %d",
-		name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Rejected))
+	s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, skipped %d, rejected %d",
+		name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Skipped, counts.Rejected))
 	s.writeJSON(c, http.StatusOK, WriteReport{WriteCounts: counts, Problems: list(problems), ProblemsOmitted: omitted,
 		TookMS: float64(time.Since(start).Microseconds()) / 1000})
 }
@@ -200,8 +206,8 @@ func (s *Server) streamWrite(c *gin.Context, name string, body *limitedBody, sta
 		sum.Summary.WriteCounts = counts
 		sum.Summary.TookMS = float64(time.Since(start).Microseconds()) / 1000
 		enc.Encode(sum)
-		s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, rejected %d",
-			name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Rejected))
+		s.audit(c, "write", fmt.Sprintf("%s: read %d, indexed %d, updated %d, duplicates %d, skipped %d, rejected %d",
+			name, counts.Read, counts.Indexed, counts.Updated, counts.Duplicates, counts.Skipped, counts.Rejected))
 	}
 	buf.Flush()
 	c.Writer.Flush()

@@ -216,6 +216,51 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	}
 	get("/api/v1/articles/{id}", "/api/v1/articles/contract-1", http.StatusOK)
 
+	// The story view of a syndicated copy, then deleting it: right and wrong.
+	copyOf := fmt.Sprintf(`{"id":"contract-3","title":"Port plan approved","outlet":"Valley Wire","published":"2024-05-07T09:00:00Z","body":%q}`, wireText)
+	edited := fmt.Sprintf(`{"id":"contract-4","title":"Port to double","outlet":"Coast Daily","body":%q}`, strings.Replace(wireText, "on Tuesday", "this week", 1))
+	if status, body := call(open, http.MethodPost, "/api/v1/articles", "/api/v1/articles", strings.NewReader(copyOf+"\n"+edited), ndjson...); status != http.StatusOK {
+		t.Fatalf("write the copies: %d %s", status, body)
+	}
+	var story struct {
+		Copies []struct {
+			ID      string
+			Changes *struct{ Inserted, Deleted int }
+		}
+	}
+	decode(t, get("/api/v1/story/{id}", "/api/v1/story/contract-4", http.StatusOK), &story)
+	if len(story.Copies) != 2 || story.Copies[0].ID != "contract-3" || story.Copies[1].Changes == nil || story.Copies[1].Changes.Inserted != 2 {
+		t.Errorf("the story of a copy: %+v, want the dated copy first and the other's changes", story)
+	}
+	get("/api/v1/story/{id}", "/api/v1/story/contract-1", http.StatusOK)
+	get("/api/v1/story/{id}", "/api/v1/story/no-such-article", http.StatusNotFound)
+	get("/api/v1/story/{id}", "/api/v1/story/contract-1?diff=words", http.StatusBadRequest)
+	for _, c := range []struct {
+		name   string
+		h      http.Handler
+		target string
+		header []string
+		want   int
+	}{
+		{"no token", open, "/api/v1/articles/contract-3", nil, http.StatusUnauthorized},
+		{"writes off", closed, "/api/v1/articles/contract-3", bearer, http.StatusForbidden},
+		{"unknown parameter", open, "/api/v1/articles/contract-3?force=1", bearer, http.StatusBadRequest},
+		{"deleted", open, "/api/v1/articles/contract-3", bearer, http.StatusOK},
+		{"deleted already", open, "/api/v1/articles/contract-3", bearer, http.StatusNotFound},
+		{"unknown", open, "/api/v1/articles/no-such-article", bearer, http.StatusNotFound},
+	} {
+		if status, body := call(c.h, http.MethodDelete, "/api/v1/articles/{id}", c.target, nil, c.header...); status != c.want {
+			t.Errorf("delete %s: status %d, want %d: %.300s", c.name, status, c.want, body)
+		}
+	}
+	var skipped server.WriteReport
+	status, body := call(open, http.MethodPost, "/api/v1/articles", "/api/v1/articles", strings.NewReader(copyOf), bearer...)
+	decode(t, body, &skipped)
+	if status != http.StatusOK || skipped.Skipped != 1 || len(skipped.Problems) != 1 || skipped.Problems[0].Status != server.StatusSkipped ||
+		!strings.HasPrefix(skipped.Problems[0].Reason, "deleted") {
+		t.Errorf("the deleted copy sent again: %d %+v, want it skipped as deleted", status, skipped)
+	}
+
 	for _, c := range []struct {
 		name   string
 		h      http.Handler
@@ -257,6 +302,7 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		{http.MethodGet, "/healthz", "/healthz", nil, http.StatusOK},
 		{http.MethodGet, "/signin", "/signin?next=/%3Fq%3Dharbor", nil, http.StatusOK},
 		{http.MethodPost, "/api/v1/articles", "/api/v1/articles", reader, http.StatusForbidden},
+		{http.MethodDelete, "/api/v1/articles/{id}", "/api/v1/articles/contract-1", reader, http.StatusForbidden},
 	} {
 		if status, body := call(private, c.method, c.route, c.target, strings.NewReader("{}"), c.header...); status != c.want {
 			t.Errorf("private %s %s: status %d, want %d: %.300s", c.method, c.target, status, c.want, body)

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 )
@@ -20,6 +21,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("ingest", "ingest [--data DIR] PATH...   (PATH: a file, a directory, or - for stdin)", &c)
 	maxMiB := fs.Int64("max-file-mib", 64, "reject files (and JSON lines) larger than this many MiB")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	restore := fs.Bool("restore", false, "store again the articles that were deleted from the archive (DELETE /api/v1/articles/{id}) when they are among the input; without it they are skipped")
 	remote := e.addRemoteFlags(fs) // --server URL --token T: send to a running server (remote.go)
 	fields := map[string][]string{}
 	fs.Func("field", "map a record field to an article field, ARTICLE_FIELD=RECORD_FIELD (repeatable): e.g. published=pub_date, outlet=source.name; article fields: id, url, outlet, published, title, authors, body, persons", func(spec string) error {
@@ -38,6 +40,9 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: name the files or directories to ingest, or - for standard input", errUsage)
 	}
+	if remote.server != "" && *restore {
+		return fmt.Errorf("%w: --restore works on a local archive (--data), not with --server: stop the server, or ingest on its machine", errUsage)
+	}
 	if remote.server != "" {
 		return e.ingestRemote(ctx, remote, paths, *maxMiB<<20, *quiet)
 	}
@@ -50,6 +55,9 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 			return err
 		}
 		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields, Names: names}
+		if *restore {
+			opts.Sink = restoringSink{ix}
+		}
 		if bar := e.progressBar(*quiet); bar != nil {
 			opts.Progress = bar
 		} else {
@@ -110,6 +118,15 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	}
 	fmt.Fprintf(w, "read %d articles in %s%s: %d indexed, %d updated, %d skipped as duplicate, %d rejected\n",
 		s.Read, s.Elapsed.Round(time.Millisecond), rate, s.Indexed, s.Updated, s.Duplicates, len(s.Rejected))
+	if s.Skipped > 0 {
+		fmt.Fprintf(w, "skipped %d articles deleted from the archive (ingest with --restore to bring them back):\n", s.Skipped)
+		for _, r := range s.SkippedList {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+		if n := s.Skipped - len(s.SkippedList); n > 0 {
+			fmt.Fprintf(w, "  and %d more\n", n)
+		}
+	}
 	if s.Ignored > 0 {
 		fmt.Fprintf(w, "ignored %d files of other kinds (the archive reads .txt, .md, .json, .jsonl, .ndjson, .html, .htm, .rss, .atom, .xml feeds, .warc, .zip, .tar, .tgz and their .gz)\n", s.Ignored)
 	}
@@ -149,4 +166,12 @@ func printGrouped(w io.Writer, list []ingest.Rejection) {
 			first[r.Reason] = nil
 		}
 	}
+}
+
+// restoringSink stores into the index, bringing back deleted articles
+// (index.Index.PutRestoring): archive ingest --restore.
+type restoringSink struct{ ix *index.Index }
+
+func (r restoringSink) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return r.ix.PutRestoring(ctx, articles)
 }

@@ -97,11 +97,15 @@ func (e environment) ingestRemote(ctx context.Context, r *remoteFlags, paths []s
 		s.Indexed += rep.Indexed
 		s.Updated += rep.Updated
 		s.Duplicates += rep.Duplicates
+		s.Skipped += rep.Skipped
 		for _, res := range rep.Problems {
 			r := ingest.Rejection{Source: res.Source, Line: res.Line, Reason: res.Reason}
-			if res.Status == server.StatusRejected {
+			switch res.Status {
+			case server.StatusRejected:
 				s.Rejected = append(s.Rejected, r)
-			} else {
+			case server.StatusSkipped:
+				s.SkippedList = append(s.SkippedList, r)
+			default:
 				s.Warnings = append(s.Warnings, r)
 			}
 		}

@@ -75,7 +75,7 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
 	}
 	return server.WriteCounts{Read: s.Read, Indexed: s.Indexed, Updated: s.Updated, Duplicates: s.Duplicates,
-		Rejected: s.RejectedCount, Warned: s.WarningCount}, err
+		Skipped: s.Skipped, Rejected: s.RejectedCount, Warned: s.WarningCount}, err
 }
 
 // formatExt is the extension of name that tells its format: ".jsonl.gz", ".html".
@@ -124,7 +124,11 @@ func (r *recordingSink) Put(ctx context.Context, articles []corpus.Article) ([]c
 	}
 	for i, a := range articles {
 		src, line := splitSource(a.Source)
-		r.emit(server.RecordResult{Source: src, Line: line, ID: a.ID, Status: outcomes[i].String()})
+		res := server.RecordResult{Source: src, Line: line, ID: a.ID, Status: outcomes[i].String()}
+		if outcomes[i] == corpus.Deleted {
+			res.Status, res.Reason = server.StatusSkipped, corpus.DeletedReason
+		}
+		r.emit(res)
 	}
 	return outcomes, nil
 }
@@ -190,6 +194,14 @@ func (i bodyInfo) Mode() fs.FileMode {
 		return fs.ModeDir | 0o555
 	}
 	return 0o444
+}
+
+var _ server.Deleter = (*archiveWriter)(nil)
+
+// Delete removes an article from the index the server holds, keeping its
+// tombstone (index.Index.Delete).
+func (w *archiveWriter) Delete(ctx context.Context, id, by string) (corpus.Article, error) {
+	return w.ix.Delete(ctx, id, by)
 }
 
 // Backup writes a consistent copy of the archive to out as a tar stream: the index
