@@ -287,7 +287,7 @@ type candidate struct {
 	// arrived is the arrival time (only when the sort needs it).
 	arrived int64
 	id      string // loaded only when a tie needs it, or for the page
-	hasID bool
+	hasID   bool
 }
 
 // termCount is one term facet being counted.
@@ -325,8 +325,8 @@ type collection struct {
 	dates  dateRange // the query's date filter, applied from the columns
 	// arrivals is the query's arrival filter, applied from the columns.
 	arrivals dateRange
-	total  uint64
-	err    error // from loading an ID during a comparison
+	total    uint64
+	err      error // from loading an ID during a comparison
 }
 
 func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchRequest) (*collection, error) {
