@@ -174,7 +174,7 @@ func (s *Server) fillSearchView(v *searchView) {
 		v.Outlets = append(v.Outlets, valueLink(p, f, outletLists))
 	}
 	v.Timeline = newTimeline(p, res.Facets)
-	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest} {
+	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest, corpus.SortArrived} {
 		v.Sorts = append(v.Sorts, link{Label: string(sort), Current: sort == effectiveSort(q), URL: p.with(func(c *searchParams) { c.Query.Sort = sort }).url()})
 	}
 	if q.Collapse {
@@ -479,7 +479,9 @@ var templateFuncs = template.FuncMap{
 type formData struct {
 	Query    corpus.Query
 	From, To string
-	Problem  string
+	// ArrivedFrom and ArrivedTo keep an arrival filter across a new search.
+	ArrivedFrom, ArrivedTo string
+	Problem                string
 	// AnyWord is the "any word" switch: op=or.
 	AnyWord bool
 }
@@ -510,7 +512,7 @@ func markQuery(text string, offset int) *queryMark {
 }
 
 func searchFormData(v searchView) formData {
-	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
+	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, ArrivedFrom: v.Params.ArrivedFrom, ArrivedTo: v.Params.ArrivedTo, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
 }
 
 // storyURL lists every copy of a story: the story: field of the query syntax.
