@@ -53,6 +53,8 @@ type searchView struct {
 	Next     string
 	Hits     []hitView
 	Export   []link
+	// Save is the form that saves the search; nil when the server keeps none.
+	Save *saveForm
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -121,6 +123,7 @@ func (s *Server) searchPage(c *gin.Context) error {
 	if err := s.searchPeople(c, &view); err != nil {
 		return err
 	}
+	view.Save = s.saveForm(c, p)
 	s.render(c, http.StatusOK, "search.html", view)
 	return nil
 }
