@@ -134,7 +134,9 @@ func TestSavedSearchesAPI(t *testing.T) {
 		{"a webhook of another scheme", `{"name":"x","query":"q=quay","webhook":"ftp://example.org/x"}`, jsonAuth, 400, "invalid_request"},
 	} {
 		status, body := call(t, http.MethodPost, base+"/api/v1/searches", c.body, c.header...)
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		json.Unmarshal(body, &e)
 		if status != c.want || e.Error.Code != c.code {
 			t.Errorf("%s: %d %s, want %d %s", c.name, status, body, c.want, c.code)
