@@ -20,11 +20,12 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
-// Matcher runs a search on the given articles only (*index.Index does), so that
-// new articles are checked against a saved search without running it over the
-// whole archive.
+// Matcher runs searches on the given articles only (*index.Index does), so that
+// new articles are checked against the saved searches without running them over
+// the whole archive. It calls found with each query's place in queries and the
+// articles it matches, or the error that keeps it from running.
 type Matcher interface {
-	Matching(ctx context.Context, q corpus.Query, ids []string) ([]string, error)
+	Matching(ctx context.Context, ids []string, queries []corpus.Query, found func(query int, matched []string, err error)) error
 }
 
 // Articles reads stored articles, for the webhook's deliveries.
@@ -233,20 +234,26 @@ func (w *Watcher) check(ctx context.Context) {
 // webhooks.
 func (w *Watcher) checkBatch(ctx context.Context, ids []string, newest time.Time) {
 	loaded := map[string]corpus.Article{}
-	for _, s := range w.store.watchList() {
-		matched, err := w.match.Matching(ctx, s.q, ids)
+	list := w.store.watchList()
+	if len(list) == 0 {
+		return
+	}
+	queries := make([]corpus.Query, len(list))
+	for i, s := range list {
+		queries[i] = s.q
+	}
+	err := w.match.Matching(ctx, ids, queries, func(i int, matched []string, err error) {
+		s := list[i]
 		if err != nil {
-			if ctx.Err() == nil {
-				w.log.Warn("checking new articles against a saved search failed", "search", s.id, "err", err)
-			}
-			continue
+			w.log.Warn("checking new articles against a saved search failed", "search", s.id, "err", err)
+			return
 		}
 		if len(matched) == 0 {
-			continue
+			return
 		}
 		w.store.noteMatch(s.id, newest)
 		if s.webhook == "" {
-			continue
+			return
 		}
 		for start := 0; start < len(matched); start += MaxArticlesPerDelivery {
 			part := matched[start:min(len(matched), start+MaxArticlesPerDelivery)]
@@ -258,6 +265,9 @@ func (w *Watcher) checkBatch(ctx context.Context, ids []string, newest time.Time
 			}
 			w.enqueue(&delivery{search: s.id, url: s.webhook, secret: s.secret, id: id, body: body})
 		}
+	})
+	if err != nil && ctx.Err() == nil {
+		w.log.Warn("checking new articles against the saved searches failed", "articles", len(ids), "err", err)
 	}
 }
 

@@ -1,13 +1,16 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -89,59 +92,129 @@ func arrivalIndexable(t time.Time) bool {
 // MaxMatchIDs bounds the articles one Matching call looks at.
 const MaxMatchIDs = 10000
 
-// Matching returns which of ids (at most MaxMatchIDs) the search q matches, newest
-// arrival first: the search runs on those articles alone, whatever the archive
-// holds, so that new articles are checked against a saved search without running
-// it over the whole archive. q's page, size, order and cursor are ignored. It
-// returns the corpus errors of Search for a query that cannot run.
-func (ix *Index) Matching(ctx context.Context, q corpus.Query, ids []string) ([]string, error) {
-	if len(ids) == 0 {
-		return nil, nil
+// Matching runs each of queries on the articles ids (at most MaxMatchIDs) alone,
+// whatever else the archive holds, and calls found with the query's place in
+// queries and the IDs it matches (in the index's order), or the error that keeps
+// that query from running (the corpus errors of Search). The queries' pages,
+// orders and cursors are ignored. Articles not yet searchable are left out. It
+// returns an error when the index cannot be read, or ctx ends.
+//
+// Each query's searcher is stepped only to the batch's documents (Advance, which
+// skips through postings), so the cost grows with the batch and the number of
+// queries, not with the archive; date and arrival ranges are read from the
+// columns, never from Bleve's range searchers.
+func (ix *Index) Matching(ctx context.Context, ids []string, queries []corpus.Query, found func(query int, matched []string, err error)) error {
+	if len(ids) == 0 || len(queries) == 0 {
+		return nil
 	}
 	if len(ids) > MaxMatchIDs {
-		return nil, corpus.Errorf(corpus.EInvalidRequest, "at most %d articles can be matched at once, not %d", MaxMatchIDs, len(ids))
+		return corpus.Errorf(corpus.EInvalidRequest, "at most %d articles can be matched at once, not %d", MaxMatchIDs, len(ids))
 	}
-	q.Page, q.Size, q.After, q.Sort, q.Collapse = 1, 1, "", corpus.SortArrived, false
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	bq, done, err := ix.buildQuery(ctx, q)
+	adv, err := ix.bleve.Advanced()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer done()
-	req := bleve.NewSearchRequestOptions(restrictTo(bq, ids), len(ids), 0, false)
-	// Sorted by arrival, the search is answered from the columns, which apply
-	// the date and arrival filters without walking Bleve's date terms.
-	req.SortByCustom(sortOrder(q))
-	res, err := ix.search(ctx, req)
+	reader, err := adv.Reader()
 	if err != nil {
-		return nil, searchError(err)
+		return fmt.Errorf("index: open a reader: %w", err)
 	}
-	out := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		out[i] = h.ID
+	defer reader.Close()
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("index: a %T index cannot match", reader)
 	}
-	return out, nil
-}
-
-// restrictTo adds to q, as built by withFilters, that the article is one of ids,
-// keeping the shapes splitDateRange reads.
-func restrictTo(q query.Query, ids []string) query.Query {
-	byID := query.NewDocIDQuery(ids)
-	switch q := q.(type) {
-	case *query.MatchAllQuery:
-		return byID
-	case *query.ConjunctionQuery:
-		nq := *q
-		nq.Conjuncts = append(slices.Clip(q.Conjuncts), byID)
-		return &nq
-	case *query.BooleanQuery:
-		if must, ok := q.Must.(*query.ConjunctionQuery); ok && q.Should == nil && q.Filter == nil {
-			nq := *q
-			nq.Must = restrictTo(must, ids)
-			return &nq
+	// The batch's documents in this snapshot, in the order searchers step.
+	docs := make([]batchDoc, 0, len(ids))
+	for _, id := range ids {
+		iid, err := snap.InternalID(id)
+		if err != nil {
+			return fmt.Errorf("index: find %s: %w", id, err)
+		}
+		if iid != nil {
+			docs = append(docs, batchDoc{num: iid.Value(), id: id})
 		}
 	}
-	return query.NewConjunctionQuery([]query.Query{q, byID})
+	slices.SortFunc(docs, func(a, b batchDoc) int { return cmp.Compare(a.num, b.num) })
+	var loc *locator // the columns, read only when a query filters by date
+	for qi, q := range queries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q.Page, q.Size, q.After, q.Sort, q.Collapse = 1, 1, "", corpus.SortRelevance, false
+		if err := q.Validate(); err != nil {
+			found(qi, nil, err)
+			continue
+		}
+		bq, done, err := ix.buildQuery(ctx, q)
+		if err != nil {
+			found(qi, nil, err)
+			continue
+		}
+		rest, dates := splitDateRange(bq, fieldPublished)
+		rest, arrivals := splitDateRange(rest, fieldArrived)
+		if (dates.on || arrivals.on) && loc == nil {
+			cols, err := ix.columns.forSnapshot(snap)
+			if err != nil {
+				done()
+				return err
+			}
+			loc = &locator{cols: cols}
+		}
+		admits := func(num uint64) bool {
+			if loc == nil {
+				return true
+			}
+			cols, local := loc.find(num)
+			return dates.admits(cols.published[local]) && arrivals.admits(cols.arrived[local])
+		}
+		matched, err := ix.stepThrough(ctx, rest, reader, docs, admits)
+		done()
+		if err != nil {
+			found(qi, nil, searchError(err))
+			continue
+		}
+		found(qi, matched, nil)
+	}
+	return nil
+}
+
+// batchDoc is one article of a batch: its number in the snapshot and its ID.
+type batchDoc struct {
+	num uint64
+	id  string
+}
+
+// stepThrough returns the IDs of docs (in order) that q matches and admits lets
+// through, advancing q's searcher from one of them to the next.
+func (ix *Index) stepThrough(ctx context.Context, q query.Query, reader bleveindex.IndexReader, docs []batchDoc, admits func(uint64) bool) ([]string, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	s, err := q.Searcher(ctx, reader, ix.bleve.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
+	var matched []string
+	next := uint64(0) // the searcher's current document: none below it matches
+	started := false
+	for _, d := range docs {
+		if started && next > d.num {
+			continue
+		}
+		dm, err := s.Advance(sctx, bleveindex.NewIndexInternalID(nil, d.num))
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break // no document from here on matches
+		}
+		next, started = dm.IndexInternalID.Value(), true
+		sctx.DocumentMatchPool.Put(dm)
+		if next == d.num && admits(d.num) {
+			matched = append(matched, d.id)
+		}
+	}
+	return matched, nil
 }

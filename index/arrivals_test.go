@@ -96,16 +96,31 @@ func TestArrivalFilterSortAndUpdate(t *testing.T) {
 		t.Errorf("second page by arrival: %v", got)
 	}
 
-	got, err := ix.Matching(ctx, corpus.Query{Text: "three OR two"}, []string{"a1", "b1"})
-	if err != nil || !slices.Equal(got, []string{"b1"}) {
-		t.Fatalf("Matching: %v %v", got, err)
+	queries := []corpus.Query{
+		{Text: "three OR two"},
+		{Outlets: []string{"Daily Alpha"}, From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Text: "(("},
+		{Text: "ferry", From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{ArrivedFrom: between},
+		{Text: "ferry -three"},
 	}
-	got, err = ix.Matching(ctx, corpus.Query{Outlets: []string{"Daily Alpha"}, From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, []string{"a2", "b1", "nope"})
-	if err != nil || !slices.Equal(got, []string{"b1", "a2"}) {
-		t.Fatalf("Matching with filters: %v %v", got, err)
+	got := map[int][]string{}
+	errs := map[int]error{}
+	if err := ix.Matching(ctx, []string{"b1", "a1", "a2", "nope"}, queries, func(q int, ids []string, err error) {
+		got[q], errs[q] = ids, err
+	}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ix.Matching(ctx, corpus.Query{Text: "(("}, []string{"a1"}); corpus.ErrorCode(err) != corpus.EInvalidQuery {
-		t.Fatalf("Matching a bad query: %v", err)
+	want := map[int][]string{0: {"a2", "b1"}, 1: {"a1", "a2", "b1"}, 3: nil, 4: {"b1"}, 5: {"a1", "a2"}}
+	for q, w := range want {
+		g := slices.Clone(got[q])
+		slices.Sort(g)
+		if !slices.Equal(g, w) || errs[q] != nil {
+			t.Errorf("Matching %s: %v %v, want %v", queries[q], got[q], errs[q], w)
+		}
+	}
+	if corpus.ErrorCode(errs[2]) != corpus.EInvalidQuery {
+		t.Errorf("Matching a bad query: %v", errs[2])
 	}
 }
 

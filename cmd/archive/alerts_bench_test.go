@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/article-archive/archive/alerts"
+	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/server"
+)
+
+// alertWords are words of the Reuters corpus's news, common and rare, that the
+// benchmark's saved searches are made of.
+var alertWords = []string{"oil", "gold", "wheat", "cocoa", "coffee", "sugar", "dollar", "yen", "bank", "rates",
+	"trade", "deficit", "japan", "opec", "crude", "shares", "profit", "loss", "merger", "acquisition",
+	"dividend", "grain", "corn", "soybean", "copper", "tin", "zinc", "silver", "bonds", "treasury",
+	"inflation", "gnp", "jobs", "unemployment", "tariff", "strike", "ship", "port", "earnings", "quarter",
+	"revenue", "loan", "debt", "brazil", "mexico", "china", "germany", "france", "britain", "canada",
+	"rubber", "cotton", "livestock", "gas", "steel", "aluminium", "reserves", "money", "supply", "budget"}
+
+// benchSavedSearches returns n saved searches of several shapes: one word, two
+// words, either of two, a phrase, a word with a date range and newest first, a
+// word from one outlet, a word without another.
+func benchSavedSearches(n int) []corpus.SavedSearch {
+	out := make([]corpus.SavedSearch, n)
+	w := func(i int) string { return alertWords[i%len(alertWords)] }
+	for i := range out {
+		a, c := w(i), w(i*7+3)
+		var v url.Values
+		switch i % 7 {
+		case 0:
+			v = url.Values{"q": {a}}
+		case 1:
+			v = url.Values{"q": {a + " " + c}}
+		case 2:
+			v = url.Values{"q": {a + " OR " + c}}
+		case 3:
+			v = url.Values{"q": {`"` + a + " " + c + `"`}}
+		case 4:
+			v = url.Values{"q": {a}, "from": {"1987-03-01"}, "to": {"1987-06"}, "sort": {"newest"}}
+		case 5:
+			v = url.Values{"q": {a}, "outlet": {"Reuters"}}
+		default:
+			v = url.Values{"q": {a + " -" + c}}
+		}
+		out[i] = corpus.SavedSearch{ID: fmt.Sprintf("s%04d", i), Name: fmt.Sprintf("alert %d", i), Query: v.Encode(),
+			Created: time.Now().UTC(), FeedToken: fmt.Sprintf("t%d", i)}
+	}
+	return out
+}
+
+// BenchmarkIngestSavedSearches ingests the Reuters corpus through the whole
+// pipeline with 0 and with 1,000 saved searches, every batch of new articles
+// checked against each of them (index.Matching on the batch), the time measured
+// until the last batch is checked. The ratio of the two articles/s is what alerts
+// cost ingest.
+//
+//	go test ./cmd/archive -run '^$' -bench IngestSavedSearches -benchtime 1x -count 4
+func BenchmarkIngestSavedSearches(b *testing.B) {
+	needReuters(b)
+	for _, n := range []int{0, 1000} {
+		b.Run(fmt.Sprintf("searches=%d", n), func(b *testing.B) {
+			var articles int
+			var elapsed time.Duration
+			for b.Loop() {
+				dir := b.TempDir()
+				data, err := json.Marshal(map[string]any{"searches": benchSavedSearches(n)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, alerts.FileName), data, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				store, err := alerts.Open(dir, server.ParseSearchQuery)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := len(store.List()); got != n {
+					b.Fatalf("%d saved searches, want %d", got, n)
+				}
+				ix, err := index.Open(dir, index.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				w := alerts.Start(store, ix, ix, alerts.Options{})
+				ix.OnArrivals(func(a index.Arrivals) { w.Arrived(a.IDs, a.At) })
+				s, err := ingest.Run(context.Background(), ingest.Options{Sink: ix}, reutersPath)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := ix.Flush(); err != nil {
+					b.Fatal(err)
+				}
+				w.Close(context.Background()) // checks what is still waiting
+				elapsed += time.Since(start)
+				articles += s.Indexed
+				matched := 0
+				for _, ss := range store.List() {
+					if !ss.LastMatch.IsZero() {
+						matched++
+					}
+				}
+				if n > 0 && matched < n/4 {
+					b.Fatalf("only %d of %d saved searches matched anything: the benchmark checks nothing", matched, n)
+				}
+				if err := ix.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(articles)/elapsed.Seconds(), "articles/s")
+		})
+	}
+}
