@@ -50,6 +50,8 @@ type Parse func(raw string) (corpus.Query, error)
 type Store struct {
 	path  string
 	parse Parse
+	// max is MaxSearches (tests lower it).
+	max int
 
 	mu       sync.Mutex
 	searches []*entry // in the order they were created
@@ -71,7 +73,7 @@ type storeFile struct {
 // Open reads the store in dataDir (none yet is an empty store). It returns an
 // error when the file cannot be read or is not the store's.
 func Open(dataDir string, parse Parse) (*Store, error) {
-	s := &Store{path: filepath.Join(dataDir, FileName), parse: parse}
+	s := &Store{path: filepath.Join(dataDir, FileName), parse: parse, max: MaxSearches}
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -123,8 +125,8 @@ func (s *Store) Create(n corpus.NewSavedSearch, now time.Time) (corpus.SavedSear
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.searches) >= MaxSearches {
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the archive keeps at most %d saved searches: delete one first", MaxSearches)
+	if len(s.searches) >= s.max {
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the archive keeps at most %d saved searches: delete one first", s.max)
 	}
 	s.searches = append(s.searches, &entry{s: ss, q: q})
 	if err := s.save(); err != nil {

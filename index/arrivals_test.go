@@ -178,3 +178,24 @@ func TestOldMappingGainsTheArrivalField(t *testing.T) {
 		t.Fatalf("by arrival: %v", got)
 	}
 }
+
+// An article stored before arrival times were kept has none in its record: it
+// arrives, for search (a reindex writes its documents again), when its record
+// was written (IngestedAt); one without either has no arrival, which no range
+// admits and which sorts last.
+func TestLegacyArticlesArriveWhenTheirRecordWasWritten(t *testing.T) {
+	ingested := time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC)
+	arrived := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		a    corpus.Article
+		want any
+	}{
+		{corpus.Article{ID: "legacy", IngestedAt: ingested}, ingested},
+		{corpus.Article{ID: "new", IngestedAt: ingested, Arrived: arrived}, arrived},
+		{corpus.Article{ID: "unknown"}, nil},
+	} {
+		if got := document(&c.a)[fieldArrived]; got != c.want {
+			t.Errorf("%s: arrived %v, want %v", c.a.ID, got, c.want)
+		}
+	}
+}
