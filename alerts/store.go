@@ -55,6 +55,9 @@ type Store struct {
 
 	mu       sync.Mutex
 	searches []*entry // in the order they were created
+	// changed is set when webhook statuses or matches changed since the file
+	// was written (see flush).
+	changed bool
 }
 
 type entry struct {
@@ -260,15 +263,25 @@ func (s *Store) watchList() []watched {
 }
 
 // updateDelivery changes the webhook status of the saved search id, if it is
-// still there, and saves the store.
-func (s *Store) updateDelivery(id string, change func(*corpus.WebhookStatus)) error {
+// still there. The change is seen at once, and written by the next flush: a
+// busy webhook would otherwise rewrite the file for every delivery.
+func (s *Store) updateDelivery(id string, change func(*corpus.WebhookStatus)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.find(id)
-	if e == nil {
+	if e := s.find(id); e != nil {
+		change(&e.s.Delivery)
+		s.changed = true
+	}
+}
+
+// flush writes the store when webhook statuses or matches changed since it was
+// last written.
+func (s *Store) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.changed {
 		return nil
 	}
-	change(&e.s.Delivery)
 	return s.save()
 }
 
@@ -295,6 +308,7 @@ func (s *Store) save() error {
 	if err := writeAtomic(s.path, data); err != nil {
 		return corpus.Errorf(corpus.EStorageFailed, "the saved searches cannot be written to %s: %v", s.path, err)
 	}
+	s.changed = false
 	return nil
 }
 
@@ -367,11 +381,12 @@ func randomToken() string {
 }
 
 // noteMatch records that the saved search id matched an article that arrived at
-// t. It is kept in memory and written with the next change to the store.
+// t. It is written by the next flush.
 func (s *Store) noteMatch(id string, t time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e := s.find(id); e != nil && t.After(e.s.LastMatch) {
 		e.s.LastMatch = t.UTC()
+		s.changed = true
 	}
 }

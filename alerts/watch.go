@@ -174,6 +174,7 @@ func (w *Watcher) Close(ctx context.Context) {
 					w.fail(d, "the server stopped before the retry", true)
 				}
 			}
+			w.flush()
 			close(finished)
 		}()
 		select {
@@ -191,10 +192,16 @@ func (w *Watcher) run() {
 		<-w.stop
 		cancel()
 	}()
+	tick := time.NewTicker(w.opts.Interval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-w.stop:
 			return
+		case <-tick.C:
+			// What deliveries and matches changed reaches the file at most this often.
+			w.flush()
+			continue
 		case <-w.wake:
 		}
 		w.check(ctx)
@@ -204,6 +211,13 @@ func (w *Watcher) run() {
 			return
 		case <-time.After(w.opts.Interval):
 		}
+	}
+}
+
+// flush writes the store's changed statuses, logging a failure.
+func (w *Watcher) flush() {
+	if err := w.store.flush(); err != nil {
+		w.log.Error("recording the saved searches' webhook statuses", "err", err)
 	}
 }
 
@@ -442,13 +456,11 @@ func (w *Watcher) attempt(d *delivery) {
 	}
 	if why == "" {
 		now := time.Now().UTC()
-		if err := w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
+		w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
 			st.Delivered++
 			st.LastSuccess = now
 			st.Failures = 0
-		}); err != nil {
-			w.log.Error("recording a webhook delivery", "search", d.search, "err", err)
-		}
+		})
 		return
 	}
 	last := d.attempt >= w.opts.MaxAttempts
@@ -477,14 +489,12 @@ func (w *Watcher) attempt(d *delivery) {
 func (w *Watcher) fail(d *delivery, why string, dropped bool) {
 	now := time.Now().UTC()
 	w.log.Warn("webhook delivery failed", "search", d.search, "delivery", d.id, "attempt", d.attempt, "why", why, "given_up", dropped)
-	if err := w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
+	w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
 		st.Failures++
 		st.LastError = why
 		st.LastFailure = now
 		if dropped {
 			st.Dropped++
 		}
-	}); err != nil {
-		w.log.Error("recording a webhook failure", "search", d.search, "err", err)
-	}
+	})
 }

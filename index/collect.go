@@ -597,28 +597,9 @@ func (c *collection) compare(a, b *candidate) int {
 		case byScore:
 			d = cmp.Compare(b.score, a.score)
 		case byDateDesc, byDateAsc:
-			// Undated hits come last both ways.
-			switch {
-			case a.date == b.date:
-			case a.date == noDate:
-				d = 1
-			case b.date == noDate:
-				d = -1
-			case k == byDateDesc:
-				d = cmp.Compare(b.date, a.date)
-			default:
-				d = cmp.Compare(a.date, b.date)
-			}
+			d = compareDates(a.date, b.date, k == byDateDesc)
 		case byArrivedDesc:
-			switch {
-			case a.arrived == b.arrived:
-			case a.arrived == noDate:
-				d = 1
-			case b.arrived == noDate:
-				d = -1
-			default:
-				d = cmp.Compare(b.arrived, a.arrived)
-			}
+			d = compareDates(a.arrived, b.arrived, true)
 		case byID:
 			d = cmp.Compare(c.idOf(a), c.idOf(b))
 		}
@@ -627,6 +608,22 @@ func (c *collection) compare(a, b *candidate) int {
 		}
 	}
 	return 0
+}
+
+// compareDates orders two column dates, newest first when desc; a missing date
+// (noDate) comes last both ways.
+func compareDates(a, b int64, desc bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a == noDate:
+		return 1
+	case b == noDate:
+		return -1
+	case desc:
+		return cmp.Compare(b, a)
+	}
+	return cmp.Compare(a, b)
 }
 
 // idOf loads a candidate's archive ID once.

@@ -162,6 +162,9 @@ func (s *Server) fillSearchView(v *searchView) {
 	if p.From != "" || p.To != "" {
 		v.Active = append(v.Active, link{Label: "date: " + dateRangeLabel(p.From, p.To), URL: p.with(func(c *searchParams) { c.From, c.To = "", "" }).url()})
 	}
+	if p.ArrivedFrom != "" || p.ArrivedTo != "" {
+		v.Active = append(v.Active, link{Label: arrivalLabel(q), URL: p.with(func(c *searchParams) { c.ArrivedFrom, c.ArrivedTo = "", "" }).url()})
+	}
 	if q.Undated {
 		v.Active = append(v.Active, link{Label: "undated only", URL: p.with(func(c *searchParams) { c.Query.Undated = false }).url()})
 	}

@@ -154,3 +154,15 @@ func (s *Server) saveForm(c *gin.Context, p searchParams) *saveForm {
 	}
 	return &saveForm{Query: p.with(func(*searchParams) {}).values().Encode(), CSRF: s.sessionCSRF(c)}
 }
+
+// arrivalLabel names an arrival filter for its chip: "arrived since 2026-12-06 09:30 UTC".
+func arrivalLabel(q corpus.Query) string {
+	const layout = "2006-01-02 15:04 MST"
+	switch {
+	case q.ArrivedTo.IsZero():
+		return "arrived since " + q.ArrivedFrom.UTC().Format(layout)
+	case q.ArrivedFrom.IsZero():
+		return "arrived before " + q.ArrivedTo.UTC().Format(layout)
+	}
+	return "arrived " + q.ArrivedFrom.UTC().Format(layout) + " to " + q.ArrivedTo.UTC().Format(layout)
+}

@@ -56,6 +56,9 @@ func TestBrowserSavedSearch(t *testing.T) {
 	if got := b.text(`.hit h3`); got != "Tugboat crews join the Eastern Quay strike" {
 		t.Errorf("the first new hit is %q", got)
 	}
+	if got := b.text(`.active`); !strings.Contains(got, "arrived since") {
+		t.Errorf("the arrival filter is not among the active filters: %q", got)
+	}
 	var hits int
 	b.eval(`document.querySelectorAll('.hit').length`, &hits)
 	if hits != 1 {
