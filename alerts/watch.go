@@ -50,8 +50,11 @@ const (
 // Options configure a Watcher. Zero values take the defaults.
 type Options struct {
 	Logger *slog.Logger
-	// Interval is the least time between two checks of new articles (1 s): the
-	// batches that arrive meanwhile are checked together.
+	// Interval is the least time between two checks of new articles (10 s),
+	// unless a full check's worth (10,000) is waiting: the batches that arrive
+	// meanwhile are checked together. A check costs a little for each saved
+	// search whatever the number of articles, so a bulk ingest is checked in
+	// few, large checks. After a quiet spell, new articles are checked at once.
 	Interval time.Duration
 	// Client sends the webhooks (10 s timeout, no redirects followed).
 	Client *http.Client
@@ -78,18 +81,25 @@ type Watcher struct {
 	log      *slog.Logger
 
 	mu      sync.Mutex
-	pending []string
-	newest  time.Time // arrival of the newest pending article
+	pending []arrival
 	dropped int
 	wake    chan struct{}
+	full    chan struct{} // a full check's worth is waiting
 
-	queue chan *delivery
-	stop  chan struct{}
-	done  sync.WaitGroup // the checker and the senders
+	queue   chan *delivery
+	stop    chan struct{}
+	checker sync.WaitGroup // the goroutine that checks new articles
+	done    sync.WaitGroup // the senders
 	// waiting are the retries waiting for their time (held by mu).
 	waiting  map[*delivery]*time.Timer
 	stopOnce sync.Once
 	closing  chan struct{} // closed when the senders are to finish
+}
+
+// arrival is a new article waiting to be checked.
+type arrival struct {
+	id string
+	at time.Time
 }
 
 // delivery is one webhook POST, with its attempts.
@@ -105,7 +115,7 @@ func Start(store *Store, m Matcher, a Articles, opts Options) *Watcher {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Interval <= 0 {
-		opts.Interval = time.Second
+		opts.Interval = 10 * time.Second
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = 2 * time.Second
@@ -121,9 +131,9 @@ func Start(store *Store, m Matcher, a Articles, opts Options) *Watcher {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	w := &Watcher{store: store, match: m, articles: a, opts: opts, log: opts.Logger,
-		wake: make(chan struct{}, 1), queue: make(chan *delivery, opts.QueueSize),
+		wake: make(chan struct{}, 1), full: make(chan struct{}, 1), queue: make(chan *delivery, opts.QueueSize),
 		stop: make(chan struct{}), closing: make(chan struct{})}
-	w.done.Add(1)
+	w.checker.Add(1)
 	go w.run()
 	for range 2 {
 		w.done.Add(1)
@@ -144,14 +154,20 @@ func (w *Watcher) Arrived(ids []string, at time.Time) {
 		w.dropped += len(ids) - max(room, 0)
 		ids = ids[:max(room, 0)]
 	}
-	w.pending = append(w.pending, ids...)
-	if at.After(w.newest) {
-		w.newest = at
+	for _, id := range ids {
+		w.pending = append(w.pending, arrival{id: id, at: at})
 	}
+	full := len(w.pending) >= maxCheck
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
 	default:
+	}
+	if full {
+		select {
+		case w.full <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -162,6 +178,7 @@ func (w *Watcher) Close(ctx context.Context) {
 		close(w.stop)
 		finished := make(chan struct{})
 		go func() {
+			w.checker.Wait() // it ends the check it was making
 			w.check(ctx)
 			close(w.closing)
 			w.done.Wait()
@@ -185,13 +202,8 @@ func (w *Watcher) Close(ctx context.Context) {
 }
 
 func (w *Watcher) run() {
-	defer w.done.Done()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-w.stop
-		cancel()
-	}()
+	defer w.checker.Done()
+	ctx := context.Background()
 	tick := time.NewTicker(w.opts.Interval)
 	defer tick.Stop()
 	for {
@@ -207,8 +219,13 @@ func (w *Watcher) run() {
 		w.check(ctx)
 		// Batches arriving meanwhile are checked together, next time.
 		select {
+		case <-w.full: // from before the check
+		default:
+		}
+		select {
 		case <-w.stop:
 			return
+		case <-w.full:
 		case <-time.After(w.opts.Interval):
 		}
 	}
@@ -226,31 +243,36 @@ func (w *Watcher) check(ctx context.Context) {
 	for ctx.Err() == nil {
 		w.mu.Lock()
 		n := min(len(w.pending), maxCheck)
-		ids := w.pending[:n:n]
+		batch := w.pending[:n:n]
 		w.pending = w.pending[n:]
 		if len(w.pending) == 0 {
 			w.pending = nil
 		}
-		newest, dropped := w.newest, w.dropped
+		dropped := w.dropped
 		w.dropped = 0
 		w.mu.Unlock()
 		if dropped > 0 {
 			w.log.Warn("new articles were not checked against the saved searches: too many were waiting", "dropped", dropped)
 		}
-		if len(ids) == 0 {
+		if len(batch) == 0 {
 			return
 		}
-		w.checkBatch(ctx, ids, newest)
+		w.checkBatch(ctx, batch)
 	}
 }
 
 // checkBatch checks ids against every saved search and sends the matches to the
 // webhooks.
-func (w *Watcher) checkBatch(ctx context.Context, ids []string, newest time.Time) {
+func (w *Watcher) checkBatch(ctx context.Context, batch []arrival) {
 	loaded := map[string]corpus.Article{}
 	list := w.store.watchList()
 	if len(list) == 0 {
 		return
+	}
+	ids := make([]string, len(batch))
+	arrived := make(map[string]time.Time, len(batch))
+	for i, a := range batch {
+		ids[i], arrived[a.id] = a.id, a.at
 	}
 	queries := make([]corpus.Query, len(list))
 	for i, s := range list {
@@ -264,6 +286,12 @@ func (w *Watcher) checkBatch(ctx context.Context, ids []string, newest time.Time
 		}
 		if len(matched) == 0 {
 			return
+		}
+		var newest time.Time
+		for _, id := range matched {
+			if arrived[id].After(newest) {
+				newest = arrived[id]
+			}
 		}
 		w.store.noteMatch(s.id, newest)
 		if s.webhook == "" {

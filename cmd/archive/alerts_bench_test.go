@@ -133,3 +133,50 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 	}
 	return s.Indexed, took
 }
+
+// BenchmarkMatchSavedSearches checks a batch of 1,000 articles of the Reuters
+// index against 1,000 saved searches, the work the watcher does for each batch
+// that arrives.
+//
+//	go test ./cmd/archive -run '^$' -bench MatchSavedSearches -benchtime 10x
+func BenchmarkMatchSavedSearches(b *testing.B) {
+	needReuters(b)
+	ix := reutersIndex(b)
+	ctx := context.Background()
+	var ids []string
+	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize}
+	for len(ids) < 1000 {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		q.After, q.Page = res.Next, q.Page+1
+	}
+	var queries []corpus.Query
+	for _, ss := range benchSavedSearches(1000) {
+		q, err := server.ParseSearchQuery(ss.Query)
+		if err != nil {
+			b.Fatal(err)
+		}
+		queries = append(queries, q)
+	}
+	matches := 0
+	for b.Loop() {
+		err := ix.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			matches += len(matched)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(matches)/float64(b.N), "matches/op")
+}

@@ -123,7 +123,9 @@ func TestSavedSearchesAPI(t *testing.T) {
 		want       int
 		code       string
 	}{
-		{"no key", `{"name":"x","query":"q=quay"}`, nil, 401, "unauthorized"},
+		// Without a body: a refused request is answered before its body is read, and
+		// the connection closed, which may reset a client still sending.
+		{"no key", "", nil, 401, "unauthorized"},
 		{"not JSON", `{name`, jsonAuth, 400, "invalid_request"},
 		{"unknown field", `{"name":"x","query":"q=quay","colour":1}`, jsonAuth, 400, "invalid_request"},
 		{"no name", `{"query":"q=quay"}`, jsonAuth, 400, "invalid_request"},
@@ -250,7 +252,7 @@ func TestSavedSearchesPrivate(t *testing.T) {
 	if status, _ := call(t, http.MethodGet, base+"/api/v1/searches", "", reader...); status != 200 {
 		t.Errorf("list with a read key: %d", status)
 	}
-	if status, _ := call(t, http.MethodPost, base+"/api/v1/searches", `{"name":"Bridge","query":"q=bridge"}`, append(reader, "Content-Type", "application/json")...); status != 403 {
+	if status, _ := call(t, http.MethodPost, base+"/api/v1/searches", "", append(reader, "Content-Type", "application/json")...); status != 403 {
 		t.Errorf("save with a read key: %d", status)
 	}
 	status, body := call(t, http.MethodPost, base+"/api/v1/searches", `{"name":"Bridge","query":"q=bridge"}`, writer...)
