@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -62,25 +63,29 @@ func (ix *Index) announce(fresh map[string]bool, at time.Time) {
 }
 
 // keepArrivals gives each updated article of changed (those with no Arrived yet)
-// the arrival of the record it replaces, or at when there is none.
+// the arrival of the record it replaces, or at when there is none, reading the
+// records in one transaction.
 func (ix *Index) keepArrivals(changed []corpus.Article, at time.Time) error {
-	for i := range changed {
-		a := &changed[i]
-		if !a.Arrived.IsZero() {
-			continue
-		}
-		rec, ok, err := ix.records.get(a.ID)
-		if err != nil {
-			return fmt.Errorf("index: read the arrival of %s: %w", a.ID, err)
-		}
-		a.Arrived = at
-		if ok {
-			if t := rec.Article.ArrivedAt(); !t.IsZero() {
+	if !slices.ContainsFunc(changed, func(a corpus.Article) bool { return a.Arrived.IsZero() }) {
+		return nil // no update: nothing to read
+	}
+	return ix.records.view(func(tx *bolt.Tx) error {
+		for i := range changed {
+			a := &changed[i]
+			if !a.Arrived.IsZero() {
+				continue
+			}
+			rec, ok, err := ix.records.getTx(tx, a.ID)
+			if err != nil {
+				return fmt.Errorf("index: read the arrival of %s: %w", a.ID, err)
+			}
+			a.Arrived = at
+			if t := rec.Article.ArrivedAt(); ok && !t.IsZero() {
 				a.Arrived = t
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // arrivalIndexable tells whether Bleve can index t as a date (it counts

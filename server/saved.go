@@ -493,7 +493,7 @@ func jsonFeed(ss corpus.SavedSearch, articles []corpus.Article, base string) jso
 	for _, a := range articles {
 		page := base + "/articles/" + url.PathEscape(a.ID)
 		it := jsonFeedItem{ID: page, URL: page, Title: a.Title, ContentText: feedSummary(a),
-			Archive: jsonFeedExtension{About: "https://github.com/article-archive/archive#saved-searches-feeds-and-alerts",
+			Archive: jsonFeedExtension{About: base + "/api",
 				Arrived: nullableTime(a.ArrivedAt()), Outlet: nullable(a.Outlet)}}
 		if corpus.NormalizeURL(a.URL) != "" {
 			it.ExternalURL = a.URL
