@@ -60,10 +60,25 @@ type Article struct {
 	// Source names the file (and line or entry) the article was read from.
 	Source     string    `json:"source,omitempty"`
 	IngestedAt time.Time `json:"ingested_at,omitzero"`
+	// Arrived is when the article first arrived in the archive: set by the index
+	// when it stores an article new to it, and kept when the article is updated
+	// (see ArrivedAt for articles stored before arrival times were kept).
+	Arrived time.Time `json:"arrived,omitzero"`
 	// Extractor is the version of the extraction that produced the article (see
 	// ingest.ExtractorVersion), so that "archive reindex --re-extract" knows what is
 	// out of date. Empty for articles stored before versions were recorded.
 	Extractor string `json:"extractor,omitempty"`
+}
+
+// ArrivedAt is when a arrived in the archive: Arrived, or for an article stored
+// before arrival times were kept, the time its record was written (IngestedAt,
+// which ingest stamps on every article). It is the zero time when neither is
+// known: such an article sorts last by arrival and no arrival filter admits it.
+func (a *Article) ArrivedAt() time.Time {
+	if !a.Arrived.IsZero() {
+		return a.Arrived
+	}
+	return a.IngestedAt
 }
 
 // EarliestPublished is the earliest publication date the archive keeps. An
@@ -150,7 +165,8 @@ func CheckID(id string) string {
 
 // Fingerprint summarizes everything about an article that ingest extracts, so that
 // re-ingesting unchanged input can be told apart from an update. Source and
-// IngestedAt are left out: the same article read from another path is the same.
+// IngestedAt and Arrived are left out: the same article read from another path is
+// the same.
 func (a *Article) Fingerprint() string {
 	var b strings.Builder
 	for _, s := range []string{a.URL, a.Outlet, a.Published.UTC().Format(time.RFC3339Nano),

@@ -14,6 +14,8 @@ const (
 	SortRelevance Sort = "relevance"
 	SortNewest    Sort = "newest"
 	SortOldest    Sort = "oldest"
+	// SortArrived puts the articles that arrived in the archive last first.
+	SortArrived Sort = "arrived"
 )
 
 // ParseSort returns the Sort named by s ("" means relevance), or an Invalid error.
@@ -21,10 +23,10 @@ func ParseSort(s string) (Sort, error) {
 	switch Sort(s) {
 	case "", SortRelevance:
 		return SortRelevance, nil
-	case SortNewest, SortOldest:
+	case SortNewest, SortOldest, SortArrived:
 		return Sort(s), nil
 	}
-	return "", Errorf(EInvalidRequest, "sort %q is not known: use relevance, newest or oldest", s)
+	return "", Errorf(EInvalidRequest, "sort %q is not known: use relevance, newest, oldest or arrived (newest arrival first)", s)
 }
 
 // Limits on paging, so that one request can never ask the engine for an unbounded
@@ -84,7 +86,12 @@ type Query struct {
 	// From and To bound the published date, inclusive of From and exclusive of To;
 	// the zero time leaves that end open.
 	From, To time.Time
-	Sort     Sort
+	// ArrivedFrom and ArrivedTo bound when an article arrived in the archive
+	// (Article.ArrivedAt), inclusive of ArrivedFrom and exclusive of ArrivedTo;
+	// the zero time leaves that end open. An article whose arrival is unknown
+	// is outside every such range.
+	ArrivedFrom, ArrivedTo time.Time
+	Sort                   Sort
 	// Collapse shows one hit per story (the best-ranked copy) instead of every copy.
 	Collapse bool
 	// Page counts from 1.
@@ -127,6 +134,13 @@ func (q *Query) Validate() error {
 	case !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To):
 		return Errorf(EInvalidDate, "from (%s) must be before to (%s)",
 			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	case !q.ArrivedFrom.IsZero() && CheckDate("arrived_from", q.ArrivedFrom) != nil:
+		return CheckDate("arrived_from="+q.ArrivedFrom.Format(time.RFC3339), q.ArrivedFrom)
+	case !q.ArrivedTo.IsZero() && CheckDate("arrived_to", q.ArrivedTo) != nil:
+		return CheckDate("arrived_to="+q.ArrivedTo.Format(time.RFC3339), q.ArrivedTo)
+	case !q.ArrivedFrom.IsZero() && !q.ArrivedTo.IsZero() && !q.ArrivedFrom.Before(q.ArrivedTo):
+		return Errorf(EInvalidDate, "arrived_from (%s) must be before arrived_to (%s)",
+			q.ArrivedFrom.Format(time.RFC3339), q.ArrivedTo.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -310,8 +324,9 @@ func CheckDate(what string, t time.Time) error {
 
 // String describes q for logs.
 func (q Query) String() string {
-	return fmt.Sprintf("q=%q persons=%q outlets=%q not_persons=%q not_outlets=%q from=%s to=%s undated=%t sort=%s page=%d size=%d after=%q",
-		q.Text, q.Persons, q.Outlets, q.NotPersons, q.NotOutlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Undated, q.Sort, q.Page, q.Size, q.After)
+	return fmt.Sprintf("q=%q persons=%q outlets=%q not_persons=%q not_outlets=%q from=%s to=%s arrived_from=%s arrived_to=%s undated=%t sort=%s page=%d size=%d after=%q",
+		q.Text, q.Persons, q.Outlets, q.NotPersons, q.NotOutlets, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly),
+		q.ArrivedFrom.Format(time.RFC3339), q.ArrivedTo.Format(time.RFC3339), q.Undated, q.Sort, q.Page, q.Size, q.After)
 }
 
 // ParseDateEnd reads the end of a date range as a user types it, taking a bare

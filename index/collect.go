@@ -54,8 +54,9 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	if err != nil {
 		return nil, err
 	}
-	q, dates := splitDateRange(r.Query)
-	c.dates = dates
+	q, dates := splitDateRange(r.Query, fieldPublished)
+	q, arrivals := splitDateRange(q, fieldArrived)
+	c.dates, c.arrivals = dates, arrivals
 	if c.browsable(q) {
 		err = c.collectAll(ctx)
 	} else {
@@ -121,24 +122,24 @@ func (r dateRange) admits(date int64) bool {
 	return !r.on || (date != noDate && date >= r.from && date < r.to)
 }
 
-// splitDateRange takes the range of publication dates out of q, in the shapes
-// withFilters builds (the range alone, in a conjunction, or in a boolean query's
-// must), so that the columns filter by date instead of Bleve's range searcher,
-// which walks every date term in the range. It returns q unchanged and no
-// filter otherwise.
-func splitDateRange(q query.Query) (query.Query, dateRange) {
+// splitDateRange takes the range of dates of field (the publication or the
+// arrival) out of q, in the shapes withFilters builds (the range alone, in a
+// conjunction, or in a boolean query's must), so that the columns filter by date
+// instead of Bleve's range searcher, which walks every date term in the range. It
+// returns q unchanged and no filter otherwise.
+func splitDateRange(q query.Query, field string) (query.Query, dateRange) {
 	switch q := q.(type) {
 	case *query.DateRangeQuery:
-		if r, ok := columnRange(q); ok {
+		if r, ok := columnRange(q, field); ok {
 			return query.NewMatchAllQuery(), r
 		}
 	case *query.ConjunctionQuery:
 		for i, part := range q.Conjuncts {
 			dq, ok := part.(*query.DateRangeQuery)
-			if !ok {
+			if !ok || dq.FieldVal != field {
 				continue
 			}
-			r, ok := columnRange(dq)
+			r, ok := columnRange(dq, field)
 			if !ok {
 				break
 			}
@@ -155,7 +156,7 @@ func splitDateRange(q query.Query) (query.Query, dateRange) {
 		}
 	case *query.BooleanQuery:
 		if q.Must != nil && q.Should == nil && q.Filter == nil {
-			if must, r := splitDateRange(q.Must); r.on {
+			if must, r := splitDateRange(q.Must, field); r.on {
 				nq := *q
 				nq.Must = must
 				return &nq, r
@@ -165,10 +166,10 @@ func splitDateRange(q query.Query) (query.Query, dateRange) {
 	return q, dateRange{}
 }
 
-// columnRange is dq as a column filter, when it is on the publication date and
-// within the dates Bleve can index (it reports the others as errors).
-func columnRange(dq *query.DateRangeQuery) (dateRange, bool) {
-	if dq.FieldVal != fieldPublished {
+// columnRange is dq as a column filter, when it is on field and within the dates
+// Bleve can index (it reports the others as errors).
+func columnRange(dq *query.DateRangeQuery, field string) (dateRange, bool) {
+	if dq.FieldVal != field {
 		return dateRange{}, false
 	}
 	r := dateRange{on: true, from: math.MinInt64 + 1, to: math.MaxInt64}
@@ -254,7 +255,10 @@ func columnar(req *bleve.SearchRequest) bool {
 				return false
 			}
 		case *search.SortField:
-			if s.Field != fieldPublished || s.Type != search.SortFieldAuto || s.Mode != search.SortFieldDefault || s.Missing != search.SortFieldMissingLast {
+			if s.Field == fieldArrived && !s.Desc {
+				return false
+			}
+			if (s.Field != fieldPublished && s.Field != fieldArrived) || s.Type != search.SortFieldAuto || s.Mode != search.SortFieldDefault || s.Missing != search.SortFieldMissingLast {
 				return false
 			}
 		default:
@@ -272,6 +276,7 @@ const (
 	byDateDesc
 	byDateAsc
 	byID
+	byArrivedDesc // newest arrival first, unknown arrivals last
 )
 
 // candidate is a hit competing for a place on the page.
@@ -279,8 +284,10 @@ type candidate struct {
 	num   uint64 // global document number in the snapshot
 	score float64
 	date  int64
-	id    string // loaded only when a tie needs it, or for the page
-	hasID bool
+	// arrived is the arrival time (only when the sort needs it).
+	arrived int64
+	id      string // loaded only when a tie needs it, or for the page
+	hasID   bool
 }
 
 // termCount is one term facet being counted.
@@ -316,8 +323,10 @@ type collection struct {
 	terms  []*termCount
 	ranges []*rangeCount
 	dates  dateRange // the query's date filter, applied from the columns
-	total  uint64
-	err    error // from loading an ID during a comparison
+	// arrivals is the query's arrival filter, applied from the columns.
+	arrivals dateRange
+	total    uint64
+	err      error // from loading an ID during a comparison
 }
 
 func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchRequest) (*collection, error) {
@@ -334,7 +343,9 @@ func newCollection(cache *columnCache, cols *snapColumns, req *bleve.SearchReque
 		case *search.SortDocID:
 			c.order = append(c.order, byID)
 		case *search.SortField:
-			if s.Desc {
+			if s.Field == fieldArrived {
+				c.order = append(c.order, byArrivedDesc)
+			} else if s.Desc {
 				c.order = append(c.order, byDateDesc)
 			} else {
 				c.order = append(c.order, byDateAsc)
@@ -389,13 +400,17 @@ func (c *collection) decodeAfter(values []string) (*candidate, error) {
 				return nil, fmt.Errorf("index: the cursor's score %q: %w", v, err)
 			}
 			after.score = f
-		case byDateDesc, byDateAsc:
-			after.date = noDate
+		case byDateDesc, byDateAsc, byArrivedDesc:
+			ns := int64(noDate)
 			if v != search.LowTerm && v != search.HighTerm {
-				ns, err := numeric.PrefixCoded(v).Int64()
-				if err != nil {
+				var err error
+				if ns, err = numeric.PrefixCoded(v).Int64(); err != nil {
 					return nil, fmt.Errorf("index: the cursor's date %q: %w", v, err)
 				}
+			}
+			if k == byArrivedDesc {
+				after.arrived = ns
+			} else {
 				after.date = ns
 			}
 		case byID:
@@ -409,9 +424,10 @@ func (c *collection) decodeAfter(values []string) (*candidate, error) {
 // c.keep hits.
 func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
-	needDate := false
+	needDate, needArrived := false, false
 	for _, k := range c.order {
 		needDate = needDate || k == byDateAsc || k == byDateDesc
+		needArrived = needArrived || k == byArrivedDesc
 	}
 	for seen := 0; ; seen++ {
 		if seen%1024 == 0 {
@@ -432,7 +448,7 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 
 		cols, local := c.loc.find(num)
 		date := cols.published[local]
-		if !c.dates.admits(date) {
+		if !c.dates.admits(date) || !c.arrivals.admits(cols.arrived[local]) {
 			continue
 		}
 		c.total++
@@ -440,7 +456,11 @@ func (c *collection) collect(ctx context.Context, s search.Searcher) error {
 		if !needDate {
 			date = 0
 		}
-		c.offer(candidate{num: num, score: score, date: date})
+		h := candidate{num: num, score: score, date: date}
+		if needArrived {
+			h.arrived = cols.arrived[local]
+		}
+		c.offer(h)
 	}
 }
 
@@ -496,7 +516,7 @@ func (c *collection) offer(h candidate) bool {
 		heap.Fix(&c.top, 0)
 		return true
 	}
-	return h.date == c.top.items[0].date
+	return h.date == c.top.items[0].date && h.arrived == c.top.items[0].arrived
 }
 
 // browsable tells whether the request lists every article newest or oldest
@@ -504,7 +524,7 @@ func (c *collection) offer(h candidate) bool {
 func (c *collection) browsable(q query.Query) bool {
 	_, all := q.(*query.MatchAllQuery)
 	// Day ranges are counted per document, which collectRange does.
-	return all && (len(c.ranges) == 0 || c.dates.on) && len(c.order) > 0 && (c.order[0] == byDateDesc || c.order[0] == byDateAsc)
+	return all && !c.arrivals.on && (len(c.ranges) == 0 || c.dates.on) && len(c.order) > 0 && (c.order[0] == byDateDesc || c.order[0] == byDateAsc)
 }
 
 // collectAll collects every live article from the segments' browse data: facet
@@ -577,18 +597,9 @@ func (c *collection) compare(a, b *candidate) int {
 		case byScore:
 			d = cmp.Compare(b.score, a.score)
 		case byDateDesc, byDateAsc:
-			// Undated hits come last both ways.
-			switch {
-			case a.date == b.date:
-			case a.date == noDate:
-				d = 1
-			case b.date == noDate:
-				d = -1
-			case k == byDateDesc:
-				d = cmp.Compare(b.date, a.date)
-			default:
-				d = cmp.Compare(a.date, b.date)
-			}
+			d = compareDates(a.date, b.date, k == byDateDesc)
+		case byArrivedDesc:
+			d = compareDates(a.arrived, b.arrived, true)
 		case byID:
 			d = cmp.Compare(c.idOf(a), c.idOf(b))
 		}
@@ -597,6 +608,22 @@ func (c *collection) compare(a, b *candidate) int {
 		}
 	}
 	return 0
+}
+
+// compareDates orders two column dates, newest first when desc; a missing date
+// (noDate) comes last both ways.
+func compareDates(a, b int64, desc bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a == noDate:
+		return 1
+	case b == noDate:
+		return -1
+	case desc:
+		return cmp.Compare(b, a)
+	}
+	return cmp.Compare(a, b)
 }
 
 // idOf loads a candidate's archive ID once.
@@ -637,6 +664,12 @@ func (c *collection) results() ([]*search.DocumentMatch, error) {
 					dm.Sort = append(dm.Sort, search.LowTerm)
 				default:
 					dm.Sort = append(dm.Sort, search.HighTerm)
+				}
+			case byArrivedDesc:
+				if h.arrived != noDate {
+					dm.Sort = append(dm.Sort, string(numeric.MustNewPrefixCodedInt64(h.arrived, 0)))
+				} else {
+					dm.Sort = append(dm.Sort, search.LowTerm)
 				}
 			case byID:
 				dm.Sort = append(dm.Sort, c.idOf(h))

@@ -78,6 +78,7 @@ type segColumns struct {
 	outlet    []uint32
 	month     []uint32
 	published []int64 // Unix nanoseconds, noDate when undated
+	arrived   []int64 // Unix nanoseconds, noDate when unknown (arrivals.go)
 	// The people of document i are persons[personAt[i]:personAt[i+1]].
 	personAt []uint32
 	persons  []uint32
@@ -169,9 +170,11 @@ func (c *columnCache) build(seg segment.Segment) (*segColumns, error) {
 		outlet:    make([]uint32, n),
 		month:     make([]uint32, n),
 		published: make([]int64, n),
+		arrived:   make([]int64, n),
 	}
 	for i := range cols.published {
 		cols.published[i] = noDate
+		cols.arrived[i] = noDate
 	}
 	single := func(field string, d *ordinals, col []uint32) error {
 		return eachPosting(seg, field, nil, nil, func(term []byte) func(uint64) {
@@ -194,7 +197,7 @@ func (c *columnCache) build(seg segment.Segment) (*segColumns, error) {
 	cols.personAt = make([]uint32, n+1)
 	var state segment.DocVisitState
 	var err error
-	fields := []string{fieldPersons, fieldPublished}
+	fields := []string{fieldPersons, fieldPublished, fieldArrived}
 	for doc := range n {
 		cols.personAt[doc] = uint32(len(cols.persons))
 		state, err = dv.VisitDocValues(uint64(doc), fields, func(field string, term []byte) {
@@ -205,7 +208,11 @@ func (c *columnCache) build(seg segment.Segment) (*segColumns, error) {
 				// A date is indexed as terms of several precisions; the full one
 				// has shift 0.
 				if ns, err := numeric.PrefixCoded(term).Int64(); err == nil {
-					cols.published[doc] = ns
+					if field == fieldArrived {
+						cols.arrived[doc] = ns
+					} else {
+						cols.published[doc] = ns
+					}
 				}
 			}
 		}, state)

@@ -160,6 +160,9 @@ type Index struct {
 	columns *columnCache
 	// stock makes searches use Bleve's collector instead (tests and benchmarks).
 	stock atomic.Bool
+	// onArrivals is told of the articles new to the archive once they are
+	// searchable (arrivals.go).
+	onArrivals atomic.Pointer[func(Arrivals)]
 	// stopWarm ends the column warmer; warmed is closed when it has ended.
 	stopWarm, warmed chan struct{}
 	warmNow          chan struct{} // WarmUp asks the warmer to start at once
@@ -319,6 +322,9 @@ func openWritable(dataDir string, recs *records, timeout time.Duration, log *slo
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if b, err = upgradeMapping(b, path, timeout, log); err != nil {
 		return nil, err
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}

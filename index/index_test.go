@@ -114,14 +114,21 @@ func TestArticleRoundTrip(t *testing.T) {
 		Persons: []string{"Helena Okafor", "Marcus Feld"}, Source: "pages/a.html",
 		IngestedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
+	before := time.Now()
 	if _, err := ix.Put(ctx, []corpus.Article{want}); err != nil {
 		t.Fatal(err)
 	}
+	after := time.Now()
 	want.Story = "rt" // an article with no copies is a story of its own
 	got, err := ix.Article(ctx, "rt")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Put stamps the arrival: the time of the batch.
+	if got.Arrived.Before(before) || got.Arrived.After(after) {
+		t.Errorf("arrived %v, not within the Put (%v to %v)", got.Arrived, before, after)
+	}
+	want.Arrived = got.Arrived
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("article (-want +got):\n%s", diff)
 	}

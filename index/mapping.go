@@ -1,6 +1,11 @@
 package index
 
 import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
@@ -23,6 +28,7 @@ const (
 	fieldPublished      = "published"
 	fieldPublishedMonth = "published_month" // keyword "2024-11": the date facet's first pass
 	fieldStory          = "story"           // keyword: the story an article is a copy of
+	fieldArrived        = "arrived"         // date: when the article arrived (corpus.Article.ArrivedAt)
 )
 
 // newMapping is the index's explicit mapping: nothing is indexed that is not named
@@ -70,6 +76,12 @@ func newMapping() mapping.IndexMapping {
 	date.IncludeInAll = false
 	date.DocValues = true // the columns read it (columns.go)
 
+	arrived := bleve.NewDateTimeFieldMapping()
+	arrived.Name = fieldArrived
+	arrived.Store = false
+	arrived.IncludeInAll = false
+	arrived.DocValues = true // the columns read it (columns.go)
+
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldTitle, text(fieldTitle))
 	doc.AddFieldMappingsAt(fieldBody, text(fieldBody))
@@ -79,6 +91,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldPublished, date)
 	doc.AddFieldMappingsAt(fieldPublishedMonth, keywordField(fieldPublishedMonth, false, false))
 	doc.AddFieldMappingsAt(fieldStory, keywordField(fieldStory, false, true))
+	doc.AddFieldMappingsAt(fieldArrived, arrived)
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
@@ -88,4 +101,61 @@ func newMapping() mapping.IndexMapping {
 	m.DocValuesDynamic = false
 	m.DefaultField = fieldBody
 	return m
+}
+
+// upgradeMapping gives an index made before a field was added to newMapping the
+// current mapping, so that the articles written from now on have the new field
+// (the arrival time, say); those it holds already lack it until a reindex. Bleve
+// keeps an index's mapping inside it and offers no way to add a field, so the
+// mapping is replaced where Bleve keeps it, and the index opened again. Fields
+// are only ever added: a changed analyzer would need a rebuild instead.
+func upgradeMapping(b bleve.Index, path string, timeout time.Duration, log *slog.Logger) (bleve.Index, error) {
+	stored, ok := b.Mapping().(*mapping.IndexMappingImpl)
+	want := newMapping().(*mapping.IndexMappingImpl)
+	if !ok || stored.DefaultMapping == nil {
+		return b, nil
+	}
+	var missing []string
+	for name := range want.DefaultMapping.Properties {
+		if _, has := stored.DefaultMapping.Properties[name]; !has {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return b, nil
+	}
+	data, err := json.Marshal(want)
+	if err != nil {
+		return nil, fmt.Errorf("index: encode the mapping: %w", err)
+	}
+	if err := setInternalDurably(b, mappingKey, data); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: add the fields %v to the mapping of %s: %w", missing, path, err)
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("index: close %s: %w", path, err)
+	}
+	log.Info("the index's mapping gained fields; the articles it holds get them at the next 'archive reindex'", "fields", missing)
+	return openBleve(path, true, timeout, true)
+}
+
+// mappingKey is where Bleve keeps an index's mapping among its internal values.
+var mappingKey = []byte("_mapping")
+
+// setInternalDurably sets an internal value of b and waits until Bleve has
+// written it to disk: Close does not wait for the last batch to persist.
+func setInternalDurably(b bleve.Index, key, val []byte) error {
+	batch := b.NewBatch()
+	batch.SetInternal(key, val)
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
+	if err := b.Batch(batch); err != nil {
+		return err
+	}
+	select {
+	case err := <-persisted:
+		return err
+	case <-time.After(time.Minute):
+		return fmt.Errorf("index: the index did not reach the disk within a minute")
+	}
 }

@@ -115,6 +115,9 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 		}
 	}
 	now := time.Now()
+	// Every article new to the archive in this batch arrives at the same moment,
+	// so that the batch is one instant on the arrival axis.
+	arrived := now.UTC()
 	for i := range articles {
 		if articles[i].ID == "" {
 			return nil, fmt.Errorf("index: put %s: article has no ID", articles[i].Source)
@@ -168,6 +171,7 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 	changedKeys := make([]derivedKeys, 0, len(articles))
 	slot := make(map[string]int, len(articles))    // id -> its place in changed
 	seen := make(map[string]string, len(articles)) // id -> fingerprint in this batch
+	fresh := map[string]bool{}                     // ids new to the archive in this batch
 	for i := range articles {
 		a := articles[i]
 		fp := derived[i].fingerprint
@@ -194,8 +198,15 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 			for _, k := range derived[i].duplicateKeys {
 				owners[k] = a.ID // later articles of the batch are duplicates of this one
 			}
+			a.Arrived = arrived
+			fresh[a.ID] = true
 		default:
 			outcomes[i] = corpus.Updated
+			if !fresh[a.ID] {
+				a.Arrived = time.Time{} // the stored record's, below
+			} else {
+				a.Arrived = arrived
+			}
 		}
 		seen[a.ID] = fp
 		if a.Extractor == "" {
@@ -213,6 +224,9 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 		return outcomes, nil
 	}
 
+	if err := ix.keepArrivals(changed, arrived); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	// Stories are assigned before the records are written, so that a rebuild from
 	// the records groups the copies as they were grouped here.
@@ -252,12 +266,16 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 		go func() {
 			defer close(p.done)
 			p.err = ix.indexBatch(changed, seq, held)
+			if p.err == nil {
+				ix.announce(fresh, arrived)
+			}
 		}()
 		return outcomes, nil
 	}
 	if err := ix.indexBatch(changed, seq, held); err != nil {
 		return nil, err
 	}
+	ix.announce(fresh, arrived)
 	ix.applied, ix.held = seq, held
 	ix.log.Debug("batch written", "articles", len(articles), "changed", len(changed), "seq", seq, "took", time.Since(start))
 	return outcomes, nil
@@ -335,6 +353,9 @@ func document(a *corpus.Article) map[string]any {
 	if !a.Published.IsZero() {
 		d[fieldPublished] = a.Published.UTC()
 		d[fieldPublishedMonth] = corpus.Month.Key(a.Published.UTC())
+	}
+	if t := a.ArrivedAt(); !t.IsZero() && arrivalIndexable(t) {
+		d[fieldArrived] = t.UTC()
 	}
 	return d
 }

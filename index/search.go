@@ -262,6 +262,13 @@ func withFilters(q corpus.Query, text query.Query, withOutlets bool) query.Query
 		r.SetBoost(0)
 		must = append(must, r)
 	}
+	if !q.ArrivedFrom.IsZero() || !q.ArrivedTo.IsZero() {
+		inclusive, exclusive := true, false
+		r := query.NewDateRangeInclusiveQuery(q.ArrivedFrom, q.ArrivedTo, &inclusive, &exclusive)
+		r.SetField(fieldArrived)
+		r.SetBoost(0)
+		must = append(must, r)
+	}
 	var mustNot []query.Query
 	for _, p := range q.NotPersons {
 		mustNot = append(mustNot, termQuery(fieldPersons, p))
@@ -301,8 +308,9 @@ func termQuery(field, value string) query.Query {
 	return t
 }
 
-// sortOrder orders by relevance, newest or oldest; undated articles come last in
-// both date orders, and the ID breaks ties so that pages never overlap. Browsing
+// sortOrder orders by relevance, newest, oldest or arrival (newest first);
+// undated articles come last in both date orders, and those of unknown arrival
+// last by arrival, and the ID breaks ties so that pages never overlap. Browsing
 // without query text has no relevance to sort by, so it shows the newest first.
 func sortOrder(q corpus.Query) search.SortOrder {
 	byDate := func(desc bool) *search.SortField {
@@ -313,6 +321,9 @@ func sortOrder(q corpus.Query) search.SortOrder {
 	}
 	byID := &search.SortDocID{}
 	switch {
+	case q.Sort == corpus.SortArrived:
+		arrived := &search.SortField{Field: fieldArrived, Desc: true, Type: search.SortFieldAuto, Missing: search.SortFieldMissingLast}
+		return search.SortOrder{arrived, byID}
 	case q.Sort == corpus.SortOldest:
 		return search.SortOrder{byDate(false), byID}
 	case q.Sort == corpus.SortNewest || strings.TrimSpace(q.Text) == "":

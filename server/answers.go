@@ -87,14 +87,17 @@ type apiArticle struct {
 	Story           *string    `json:"story"`
 	Source          *string    `json:"source"`
 	IngestedAt      *time.Time `json:"ingested_at"`
-	Extractor       *string    `json:"extractor"`
+	// Arrived is when the article first arrived in the archive (see
+	// corpus.Article.ArrivedAt).
+	Arrived   *time.Time `json:"arrived"`
+	Extractor *string    `json:"extractor"`
 }
 
 func newAPIArticle(a corpus.Article) apiArticle {
 	return apiArticle{ID: a.ID, URL: nullable(a.URL), Outlet: nullable(a.Outlet), Published: nullableTime(a.Published),
 		PublishedSource: nullable(a.PublishedSource), Title: nullable(a.Title), TitleSource: nullable(a.TitleSource), Authors: list(a.Authors),
 		Body: nullable(a.Body), Persons: list(a.Persons), Story: nullable(a.Story), Source: nullable(a.Source),
-		IngestedAt: nullableTime(a.IngestedAt), Extractor: nullable(a.Extractor)}
+		IngestedAt: nullableTime(a.IngestedAt), Arrived: nullableTime(a.ArrivedAt()), Extractor: nullable(a.Extractor)}
 }
 
 // apiFacetValue is a corpus.FacetValue whose excluded flag is always there.

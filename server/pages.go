@@ -53,6 +53,8 @@ type searchView struct {
 	Next     string
 	Hits     []hitView
 	Export   []link
+	// Save is the form that saves the search; nil when the server keeps none.
+	Save *saveForm
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -121,6 +123,7 @@ func (s *Server) searchPage(c *gin.Context) error {
 	if err := s.searchPeople(c, &view); err != nil {
 		return err
 	}
+	view.Save = s.saveForm(c, p)
 	s.render(c, http.StatusOK, "search.html", view)
 	return nil
 }
@@ -159,6 +162,9 @@ func (s *Server) fillSearchView(v *searchView) {
 	if p.From != "" || p.To != "" {
 		v.Active = append(v.Active, link{Label: "date: " + dateRangeLabel(p.From, p.To), URL: p.with(func(c *searchParams) { c.From, c.To = "", "" }).url()})
 	}
+	if p.ArrivedFrom != "" || p.ArrivedTo != "" {
+		v.Active = append(v.Active, link{Label: arrivalLabel(q), URL: p.with(func(c *searchParams) { c.ArrivedFrom, c.ArrivedTo = "", "" }).url()})
+	}
 	if q.Undated {
 		v.Active = append(v.Active, link{Label: "undated only", URL: p.with(func(c *searchParams) { c.Query.Undated = false }).url()})
 	}
@@ -174,7 +180,7 @@ func (s *Server) fillSearchView(v *searchView) {
 		v.Outlets = append(v.Outlets, valueLink(p, f, outletLists))
 	}
 	v.Timeline = newTimeline(p, res.Facets)
-	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest} {
+	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest, corpus.SortArrived} {
 		v.Sorts = append(v.Sorts, link{Label: string(sort), Current: sort == effectiveSort(q), URL: p.with(func(c *searchParams) { c.Query.Sort = sort }).url()})
 	}
 	if q.Collapse {
@@ -485,7 +491,9 @@ var templateFuncs = template.FuncMap{
 type formData struct {
 	Query    corpus.Query
 	From, To string
-	Problem  string
+	// ArrivedFrom and ArrivedTo keep an arrival filter across a new search.
+	ArrivedFrom, ArrivedTo string
+	Problem                string
 	// AnyWord is the "any word" switch: op=or.
 	AnyWord bool
 }
@@ -516,7 +524,7 @@ func markQuery(text string, offset int) *queryMark {
 }
 
 func searchFormData(v searchView) formData {
-	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
+	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, ArrivedFrom: v.Params.ArrivedFrom, ArrivedTo: v.Params.ArrivedTo, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
 }
 
 // storyURL lists every copy of a story: the story: field of the query syntax.

@@ -12,15 +12,17 @@ import (
 // and validate it in the same place, and the page writes links back from it.
 type searchParams struct {
 	Query corpus.Query
-	// From and To keep the dates as the user typed them, for links.
-	From, To string
+	// From and To keep the dates as the user typed them, for links; ArrivedFrom
+	// and ArrivedTo the arrival times.
+	From, To               string
+	ArrivedFrom, ArrivedTo string
 	// PersonPrefix is the web page's person search without JavaScript: the people
 	// of the results whose names have a word starting with it are listed.
 	PersonPrefix string
 }
 
 // parseSearch reads q, op (and or or: how words without an operator combine), person and outlet (repeatable), not_person and not_outlet
-// (repeatable: exclude), from, to, undated (only: the articles without a date),
+// (repeatable: exclude), from, to, arrived_from, arrived_to, undated (only: the articles without a date),
 // sort, collapse (story or none; the web page collapses by default, the API does
 // not), page, size, after (the cursor of a next link) and person_prefix (the web
 // page's person search). It returns corpus errors that say which parameter is wrong and how
@@ -38,6 +40,8 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 		From:         strings.TrimSpace(v.Get("from")),
 		To:           strings.TrimSpace(v.Get("to")),
 		PersonPrefix: strings.TrimSpace(v.Get("person_prefix")),
+		ArrivedFrom:  strings.TrimSpace(v.Get("arrived_from")),
+		ArrivedTo:    strings.TrimSpace(v.Get("arrived_to")),
 	}
 	switch u := v.Get("undated"); u {
 	case "":
@@ -60,6 +64,16 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 			return p, err
 		}
 		if err := corpus.CheckDate("to="+p.To, p.Query.To); err != nil {
+			return p, err
+		}
+	}
+	if p.ArrivedFrom != "" {
+		if p.Query.ArrivedFrom, err = corpus.ParseDate("arrived_from", p.ArrivedFrom); err != nil {
+			return p, err
+		}
+	}
+	if p.ArrivedTo != "" {
+		if p.Query.ArrivedTo, err = corpus.ParseDateEnd("arrived_to", p.ArrivedTo); err != nil {
 			return p, err
 		}
 	}
@@ -142,6 +156,12 @@ func (p searchParams) values() url.Values {
 	if p.To != "" {
 		v.Set("to", p.To)
 	}
+	if p.ArrivedFrom != "" {
+		v.Set("arrived_from", p.ArrivedFrom)
+	}
+	if p.ArrivedTo != "" {
+		v.Set("arrived_to", p.ArrivedTo)
+	}
 	if p.Query.Op == corpus.OpOr {
 		v.Set("op", string(corpus.OpOr))
 	}
@@ -219,3 +239,27 @@ func without(list []string, value string) []string {
 	}
 	return out
 }
+
+// ParseSearchQuery reads a search as its URL parameters state it ("q=…&person=…",
+// as the API and the page take them), validated the way every search is; the
+// page's collapsing default is left out. It returns the corpus errors of the
+// search API, saying which parameter is wrong and how to write it. Saved
+// searches store such a query.
+func ParseSearchQuery(raw string) (corpus.Query, error) {
+	v, err := url.ParseQuery(strings.TrimPrefix(strings.TrimSpace(raw), "?"))
+	if err != nil {
+		return corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, "the query %q is not URL parameters: write it as q=harbor&person=Helena+Okafor", raw)
+	}
+	for name := range v {
+		if !searchParamNames[name] {
+			return corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, "the query names the parameter %q, which a search does not take: use q, op, person, outlet, not_person, not_outlet, from, to, arrived_from, arrived_to, undated, sort and collapse", name)
+		}
+	}
+	p, err := parseSearch(v, false)
+	return p.Query, err
+}
+
+// searchParamNames are the parameters ParseSearchQuery takes: a search's own,
+// without its page.
+var searchParamNames = map[string]bool{"q": true, "op": true, "person": true, "outlet": true, "not_person": true,
+	"not_outlet": true, "from": true, "to": true, "arrived_from": true, "arrived_to": true, "undated": true, "sort": true, "collapse": true}

@@ -20,6 +20,10 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	pages.GET("/", s.html(s.searchPage))
 	pages.GET("/articles/*id", s.html(s.articlePage))
 	pages.GET("/api", s.html(s.apiPage))
+	pages.GET("/searches", s.html(s.searchesPage))
+	pages.POST("/searches", s.html(s.saveSearchFromPage))
+	pages.GET("/searches/:id/open", s.html(s.openSavedSearch))
+	pages.POST("/searches/:id/delete", s.html(s.deleteSearchFromPage))
 
 	// Every route of the API turns away parameters it does not take; openapi.json
 	// lists the ones each takes. Writes check their own keys (a write key, or an
@@ -36,7 +40,13 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.POST("/articles", s.apiWrite)
 	api.DELETE("/articles/*id", s.apiDelete)
 	api.POST("/backup", s.apiBackup)
+	api.POST("/searches", s.apiCreateSearch)
+	api.GET("/searches", s.json(s.apiListSearches))
+	api.GET("/searches/:id", s.json(s.apiGetSearch))
+	api.DELETE("/searches/:id", s.json(s.apiDeleteSearch))
 
+	// A saved search's feeds check their own token: a feed reader cannot send a key.
+	r.GET("/feeds/:file", s.feed)
 	r.GET("/healthz", s.json(s.healthz))
 	r.NoRoute(s.notFound)
 }

@@ -60,6 +60,8 @@ type Config struct {
 	// TLS says the server is reached over HTTPS: cookies are then Secure and
 	// browsers are told to keep to HTTPS.
 	TLS bool
+	// Saved keeps the saved searches and their feeds; nil turns them off.
+	Saved SavedSearches
 }
 
 //go:embed templates/*.html
@@ -88,6 +90,7 @@ type Server struct {
 	tls           bool
 	signIns       signInLimiter
 	exportTimeout time.Duration
+	saved         SavedSearches
 	// keyUse is when the audit log last recorded each key's use.
 	keyUseMu sync.Mutex
 	keyUse   map[string]time.Time
@@ -128,6 +131,7 @@ func New(cfg Config) http.Handler {
 		auditor:       cfg.Audit,
 		tls:           cfg.TLS,
 		exportTimeout: cmp.Or(cfg.ExportTimeout, 30*time.Minute),
+		saved:         cfg.Saved,
 	}
 	engine := gin.New()
 	engine.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitURL, s.dropRefusedBodies, s.authenticate)

@@ -139,7 +139,7 @@ func TestAPIErrors(t *testing.T) {
 		{"negative page", "/api/v1/search?page=-3", nil, 400, corpus.EInvalidRequest, "page must be 1 or more"},
 		{"negative size", "/api/v1/search?size=-1", nil, 400, corpus.EInvalidRequest, "size must be 1 or more"},
 		{"empty page is the default", "/api/v1/search?page=&size=", nil, 200, "", ""},
-		{"bad sort", "/api/v1/search?sort=random", nil, 400, corpus.EInvalidRequest, "relevance, newest or oldest"},
+		{"bad sort", "/api/v1/search?sort=random", nil, 400, corpus.EInvalidRequest, "relevance, newest, oldest or arrived"},
 		{"empty range", "/api/v1/search?from=2025-01-01&to=2024-01-01", nil, 400, corpus.EInvalidDate, "before"},
 		{"malformed query", "/api/v1/search?q=%22open", corpus.Errorf(corpus.EInvalidQuery, "close every quote"), 400, corpus.EInvalidQuery, "close every quote"},
 		{"internal", "/api/v1/search?q=x", errors.New("bolt: /var/data/index/root.bolt corrupted"), 500, corpus.EInternal, "internal error"},
@@ -361,7 +361,7 @@ func TestAPIEmptyFields(t *testing.T) {
 
 	_, body = get(t, h, "/api/v1/articles/a1")
 	want := `{"id":"a1","url":"javascript:alert(1)","outlet":"Valley Wire","published":null,"published_source":null,"title":"Port \u003cb\u003edeal\u003c/b\u003e","title_source":null,"authors":[],` +
-		`"body":"Line one.\n\nLine \u003ci\u003etwo\u003c/i\u003e.","persons":["Helena Okafor"],"story":null,"source":null,"ingested_at":null,"extractor":null}`
+		`"body":"Line one.\n\nLine \u003ci\u003etwo\u003c/i\u003e.","persons":["Helena Okafor"],"story":null,"source":null,"ingested_at":null,"arrived":null,"extractor":null}`
 	if body != want {
 		t.Errorf("article:\n got %s\nwant %s", body, want)
 	}
@@ -377,7 +377,7 @@ func TestAPIEmptyFields(t *testing.T) {
 func TestUnknownParameters(t *testing.T) {
 	h := server.New(server.Config{Searcher: &fakeExplorer{fakeSearcher: fakeSearcher{results: sampleResults()}}})
 	for _, c := range []struct{ target, message string }{
-		{"/api/v1/search?qq=harbor", `"qq" is not a parameter of /api/v1/search: use q, op, person, outlet, not_person, not_outlet, from, to, undated, sort, collapse, page, size, after`},
+		{"/api/v1/search?qq=harbor", `"qq" is not a parameter of /api/v1/search: use q, op, person, outlet, not_person, not_outlet, from, to, arrived_from, arrived_to, undated, sort, collapse, page, size, after`},
 		{"/api/v1/search?q=x&sz=2&qq=y", `"qq", "sz" are not parameters of /api/v1/search: use q, op,`},
 		{"/api/v1/search?q=a&q=b", `q is given 2 times: /api/v1/search takes one q`},
 		{"/api/v1/search?person_prefix=a", `"person_prefix" is not a parameter of /api/v1/search`},

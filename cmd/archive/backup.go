@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/index"
 )
 
@@ -65,6 +66,9 @@ func (e environment) backup(ctx context.Context, args []string) error {
 	}
 	return withIndex(c.data, log, func(ix *index.Index) error {
 		if err := ix.Backup(ctx, dest); err != nil {
+			return err
+		}
+		if err := alerts.CopyTo(c.data, dest); err != nil {
 			return err
 		}
 		n, _ := ix.Count()

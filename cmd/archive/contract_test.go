@@ -23,6 +23,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/article-archive/archive/access"
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
@@ -55,7 +56,11 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	}
 	writer := &archiveWriter{ix: ix, dataDir: data, log: log, maxFileBytes: 1 << 20, names: names}
 	const token = "s3cret"
-	open := server.New(server.Config{Searcher: ix, Writer: writer, Token: token, MaxWriteBytes: 64 << 10})
+	saved, err := alerts.Open(data, server.ParseSearchQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := server.New(server.Config{Searcher: ix, Writer: writer, Token: token, MaxWriteBytes: 64 << 10, Saved: saved})
 	closed := server.New(server.Config{Searcher: ix}) // started without a token: writes are off
 
 	sp := loadSpec(t, open)
@@ -276,6 +281,67 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		if status, body := call(c.h, http.MethodPost, "/api/v1/backup", c.target, nil, c.header...); status != c.want {
 			t.Errorf("backup %s: status %d, want %d: %.300s", c.name, status, c.want, body)
 		}
+	}
+
+	// Saved searches: saved, listed, read, their feeds, the page's forms, deleted.
+	jsonBearer := append([]string{"Content-Type", "application/json"}, bearer...)
+	status, body = call(open, http.MethodPost, "/api/v1/searches", "/api/v1/searches",
+		strings.NewReader(`{"name":"Quay","query":"q=quay","webhook":"http://127.0.0.1:9/hook"}`), jsonBearer...)
+	var ss struct{ ID string }
+	if decode(t, body, &ss); status != http.StatusCreated || ss.ID == "" {
+		t.Fatalf("save a search: %d %s", status, body)
+	}
+	for _, c := range []struct {
+		name, body string
+		header     []string
+		want       int
+	}{
+		{"no key", `{"name":"x","query":"q=quay"}`, []string{"Content-Type", "application/json"}, http.StatusUnauthorized},
+		{"bad query", `{"name":"x","query":"q=%22open"}`, jsonBearer, http.StatusBadRequest},
+		{"bad webhook", `{"name":"x","query":"q=quay","webhook":"file:///etc/passwd"}`, jsonBearer, http.StatusBadRequest},
+		{"too large", `{"name":"` + strings.Repeat("x", 70<<10) + `"}`, jsonBearer, http.StatusRequestEntityTooLarge},
+	} {
+		if status, body := call(open, http.MethodPost, "/api/v1/searches", "/api/v1/searches", strings.NewReader(c.body), c.header...); status != c.want {
+			t.Errorf("save a search, %s: %d %.300s, want %d", c.name, status, body, c.want)
+		}
+	}
+	get("/api/v1/searches", "/api/v1/searches", http.StatusOK)
+	get("/api/v1/searches", "/api/v1/searches?page=2", http.StatusBadRequest)
+	get("/api/v1/searches/{id}", "/api/v1/searches/"+ss.ID, http.StatusOK)
+	get("/api/v1/searches/{id}", "/api/v1/searches/nope", http.StatusNotFound)
+	get("/feeds/{file}", "/feeds/"+ss.ID+".atom", http.StatusOK)
+	get("/feeds/{file}", "/feeds/"+ss.ID+".json", http.StatusOK)
+	get("/feeds/{file}", "/feeds/nope.json", http.StatusNotFound)
+	get("/feeds/{file}", "/feeds/"+ss.ID+".atom?size=3", http.StatusBadRequest)
+	get("/searches", "/searches", http.StatusOK)
+	get("/searches/{id}/open", "/searches/"+ss.ID+"/open", http.StatusSeeOther)
+	get("/searches/{id}/open", "/searches/"+ss.ID+"/open?new=1", http.StatusSeeOther)
+	get("/searches/{id}/open", "/searches/nope/open", http.StatusNotFound)
+	if status, _ := call(open, http.MethodPost, "/searches", "/searches", strings.NewReader("name=Bridge&query=q%3Dbridge"), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, bearer...)...); status != http.StatusSeeOther {
+		t.Errorf("save from the page: %d", status)
+	}
+	if status, _ := call(open, http.MethodPost, "/searches", "/searches", strings.NewReader("name=&query=q%3Dbridge"), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, bearer...)...); status != http.StatusBadRequest {
+		t.Errorf("save from the page without a name: %d", status)
+	}
+	if status, _ := call(open, http.MethodPost, "/searches/{id}/delete", "/searches/"+ss.ID+"/delete", strings.NewReader(""), []string{"Content-Type", "application/x-www-form-urlencoded"}...); status != http.StatusUnauthorized {
+		t.Errorf("delete from the page without a key: %d", status)
+	}
+	if status, _ := call(open, http.MethodPost, "/searches/{id}/delete", "/searches/"+ss.ID+"/delete", strings.NewReader(""), bearer...); status != http.StatusSeeOther {
+		t.Errorf("delete from the page: %d", status)
+	}
+	for _, want := range []int{http.StatusNotFound, http.StatusOK} {
+		var list struct{ Searches []struct{ ID string } }
+		decode(t, get("/api/v1/searches", "/api/v1/searches", http.StatusOK), &list)
+		if len(list.Searches) != 1 {
+			t.Fatalf("saved searches: %+v", list)
+		}
+		if status, body := call(open, http.MethodDelete, "/api/v1/searches/{id}", "/api/v1/searches/"+ss.ID, nil, bearer...); status != want {
+			t.Errorf("delete %s: %d %s, want %d", ss.ID, status, body, want)
+		}
+		ss.ID = list.Searches[0].ID
+	}
+	if status, _ := call(open, http.MethodDelete, "/api/v1/searches/{id}", "/api/v1/searches/"+ss.ID, nil); status != http.StatusUnauthorized {
+		t.Errorf("delete without a key: %d", status)
 	}
 
 	// A private archive: reads need a key or a sign-in; a read key may not write;

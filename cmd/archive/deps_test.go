@@ -12,7 +12,7 @@ const module = "github.com/article-archive/archive"
 
 // TestImportRules enforces the layout: only index imports Bleve, only server
 // imports Gin, corpus imports nothing of ours, and server, index, ingest, query
-// and access never import each other (index reads query's tree); cmd/archive
+// access and alerts never import each other (index reads query's tree); cmd/archive
 // wires them together.
 func TestImportRules(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps=false", "-json", module+"/...").Output()
@@ -44,7 +44,7 @@ func TestImportRules(t *testing.T) {
 		}
 		return false
 	}
-	ours := []string{"corpus", "index", "ingest", "server", "query", "access"}
+	ours := []string{"corpus", "index", "ingest", "server", "query", "access", "alerts"}
 	// Beside corpus, index may read the parsed query tree: it compiles it.
 	allowed := map[string]string{"index": "query"}
 	for pkg := range deps {

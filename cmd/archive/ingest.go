@@ -11,9 +11,11 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/server"
 )
 
 func (e environment) ingest(ctx context.Context, args []string) error {
@@ -54,6 +56,14 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		// New articles are checked against the saved searches here too, and their
+		// webhooks sent before the command ends (retries past alertsGrace are not).
+		saved, err := alerts.Open(c.data, server.ParseSearchQuery)
+		if err != nil {
+			return err
+		}
+		stopAlerts := watchSavedSearches(ix, saved, "", log)
+		defer stopAlerts()
 		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields, Names: names}
 		if *restore {
 			opts.Sink = restoringSink{ix}

@@ -19,7 +19,9 @@ func (e environment) search(ctx context.Context, args []string) error {
 	fs.Var(&outlets, "outlet", "only articles from this outlet (repeat: any matches)")
 	from := fs.String("from", "", "published on or after this date (2024-11-01, 2024-11, 2024 or RFC 3339)")
 	to := fs.String("to", "", "published on or before this date (a bare date includes the whole day, month or year)")
-	sortBy := fs.String("sort", "relevance", "relevance, newest or oldest")
+	arrivedFrom := fs.String("arrived-from", "", "arrived in the archive at or after this time (RFC 3339 or a date)")
+	arrivedTo := fs.String("arrived-to", "", "arrived in the archive before this time (a bare date includes the whole day)")
+	sortBy := fs.String("sort", "relevance", "relevance, newest, oldest or arrived (newest arrival first)")
 	page := fs.Int("page", 1, "the page of results")
 	size := fs.Int("size", corpus.DefaultPageSize, "results per page")
 	asJSON := fs.Bool("json", false, "print the results as JSON, as the API does")
@@ -42,6 +44,16 @@ func (e environment) search(ctx context.Context, args []string) error {
 	}
 	if *to != "" {
 		if q.To, err = corpus.ParseDateEnd("--to", *to); err != nil {
+			return err
+		}
+	}
+	if *arrivedFrom != "" {
+		if q.ArrivedFrom, err = corpus.ParseDate("--arrived-from", *arrivedFrom); err != nil {
+			return err
+		}
+	}
+	if *arrivedTo != "" {
+		if q.ArrivedTo, err = corpus.ParseDateEnd("--arrived-to", *arrivedTo); err != nil {
 			return err
 		}
 	}

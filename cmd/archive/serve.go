@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
@@ -122,6 +123,10 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	if acc.audit != nil {
 		auditor = acc.audit
 	}
+	saved, err := alerts.Open(cfg.dataDir, server.ParseSearchQuery)
+	if err != nil {
+		return err
+	}
 	// inFlight counts the handlers running, so that the index is closed only after
 	// the last one returns, even when shutdown has to cut requests off.
 	var inFlight sync.WaitGroup
@@ -131,6 +136,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
 			Keys: acc.keys, Private: cfg.private, SessionSecret: acc.sessionSecret, Audit: auditor,
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
+			Saved: saved,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A write may send 64 MiB over a slow link; a client that sends nothing
@@ -148,6 +154,8 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		log.Warn("cannot note the server's address in the data directory", "err", err)
 	}
 	defer removeServerFile(cfg.dataDir, url)
+	stopAlerts := watchSavedSearches(ix, saved, url, log)
+	defer stopAlerts()
 	n, _ := ix.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
 	if h := ix.Health(); h.Degraded() {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
@@ -215,6 +216,9 @@ func (w *archiveWriter) Backup(ctx context.Context, out io.Writer) error {
 	defer os.RemoveAll(tmp)
 	copyDir := filepath.Join(tmp, "archive")
 	if err := w.ix.Backup(ctx, copyDir); err != nil {
+		return err
+	}
+	if err := alerts.CopyTo(w.dataDir, copyDir); err != nil {
 		return err
 	}
 	return writeTar(out, copyDir)

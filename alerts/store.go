@@ -1,0 +1,392 @@
+// Package alerts keeps the archive's saved searches and alerts of them: the
+// store of saved searches (a JSON file in the data directory), the watcher that
+// checks each batch of new articles against them, and the sender that posts
+// the new matches to their webhooks, signed and retried. It knows the archive
+// only through the small interfaces it declares (Matcher, Articles), and the
+// search's own parameters only through the Parse function it is given.
+package alerts
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// FileName is the store's file in the data directory. It holds the feed tokens
+// and webhook secrets, so it is readable by its owner only.
+const FileName = "searches.json"
+
+// Bounds on what the store keeps, so that neither the file nor a check of new
+// articles against every saved search can grow without limit.
+const (
+	MaxSearches     = 1000
+	MaxNameBytes    = 200
+	MaxQueryBytes   = 16 << 10
+	MaxWebhookBytes = 2048
+)
+
+// Parse reads a saved search's query (its URL parameters) into a corpus.Query,
+// validated as every search is; it returns corpus errors saying what is wrong.
+type Parse func(raw string) (corpus.Query, error)
+
+// Store keeps the saved searches in FileName, rewriting the file whole (to a
+// temporary file, synced, then renamed) on every change, so that a crash leaves
+// the old file or the new one.
+type Store struct {
+	path  string
+	parse Parse
+	// max is MaxSearches (tests lower it).
+	max int
+
+	mu       sync.Mutex
+	searches []*entry // in the order they were created
+	// changed is set when webhook statuses or matches changed since the file
+	// was written (see flush).
+	changed bool
+}
+
+type entry struct {
+	s corpus.SavedSearch
+	// q is s.Query parsed; bad is why it no longer parses (then it matches
+	// nothing and its feeds say so).
+	q   corpus.Query
+	bad error
+}
+
+// storeFile is the file's content.
+type storeFile struct {
+	Searches []corpus.SavedSearch `json:"searches"`
+}
+
+// Open reads the store in dataDir (none yet is an empty store). It returns an
+// error when the file cannot be read or is not the store's.
+func Open(dataDir string, parse Parse) (*Store, error) {
+	s := &Store{path: filepath.Join(dataDir, FileName), parse: parse, max: MaxSearches}
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("alerts: read %s: %w", s.path, err)
+	}
+	var f storeFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("alerts: %s is damaged (%v): restore it from a backup, or move it aside to start without saved searches", s.path, err)
+	}
+	for _, ss := range f.Searches {
+		e := &entry{s: ss}
+		e.q, e.bad = parse(ss.Query)
+		s.searches = append(s.searches, e)
+	}
+	return s, nil
+}
+
+// Create saves a search and returns it with its webhook secret, which is shown
+// this once. It returns an EInvalidRequest (or the parser's) error saying what
+// to fix: no name, a query that does not parse, a webhook that is not an http
+// or https URL, or the store full.
+func (s *Store) Create(n corpus.NewSavedSearch, now time.Time) (corpus.SavedSearch, error) {
+	name := strings.TrimSpace(n.Name)
+	raw := strings.TrimPrefix(strings.TrimSpace(n.Query), "?")
+	hook := strings.TrimSpace(n.Webhook)
+	switch {
+	case name == "":
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, `a saved search needs a name: send {"name": "Harbor strike", "query": "q=harbor+strike"}`)
+	case len(name) > MaxNameBytes:
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the name is longer than %d bytes: give a shorter one", MaxNameBytes)
+	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the name holds a control character or is not UTF-8: a name is one line of text")
+	case len(raw) > MaxQueryBytes:
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the query is longer than %d bytes: save a shorter search", MaxQueryBytes)
+	}
+	q, err := s.parse(raw)
+	if err != nil {
+		return corpus.SavedSearch{}, err
+	}
+	if err := CheckWebhook(hook); err != nil {
+		return corpus.SavedSearch{}, err
+	}
+	ss := corpus.SavedSearch{ID: "s" + randomHex(8), Name: name, Query: raw, Webhook: hook,
+		Created: now.UTC().Truncate(time.Second), FeedToken: randomToken()}
+	if hook != "" {
+		ss.WebhookSecret = "whsec_" + randomHex(24)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.searches) >= s.max {
+		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the archive keeps at most %d saved searches: delete one first", s.max)
+	}
+	s.searches = append(s.searches, &entry{s: ss, q: q})
+	if err := s.save(); err != nil {
+		s.searches = s.searches[:len(s.searches)-1]
+		return corpus.SavedSearch{}, err
+	}
+	return ss, nil
+}
+
+// CheckWebhook returns an EInvalidRequest error when hook is neither "" nor an
+// absolute http or https URL of at most MaxWebhookBytes.
+func CheckWebhook(hook string) error {
+	if hook == "" {
+		return nil
+	}
+	if len(hook) > MaxWebhookBytes {
+		return corpus.Errorf(corpus.EInvalidRequest, "the webhook URL is longer than %d bytes", MaxWebhookBytes)
+	}
+	u, err := url.Parse(hook)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return corpus.Errorf(corpus.EInvalidRequest, "the webhook %q is not an http or https URL: give one such as https://hooks.example.org/archive", hook)
+	}
+	if u.User != nil {
+		return corpus.Errorf(corpus.EInvalidRequest, "the webhook URL holds a user name or password: deliveries are signed instead (X-Archive-Signature), so leave them out")
+	}
+	return nil
+}
+
+// List returns every saved search, oldest first, without webhook secrets.
+func (s *Store) List() []corpus.SavedSearch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]corpus.SavedSearch, len(s.searches))
+	for i, e := range s.searches {
+		out[i] = e.s
+		out[i].WebhookSecret = ""
+	}
+	return out
+}
+
+// Get returns the saved search id without its webhook secret, or an ENotFound
+// error.
+func (s *Store) Get(id string) (corpus.SavedSearch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.find(id)
+	if e == nil {
+		return corpus.SavedSearch{}, notFound(id)
+	}
+	out := e.s
+	out.WebhookSecret = ""
+	return out, nil
+}
+
+// Query returns the saved search id's query parsed, or the error that keeps it
+// from parsing (ENotFound when there is no such search).
+func (s *Store) Query(id string) (corpus.Query, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.find(id)
+	if e == nil {
+		return corpus.Query{}, notFound(id)
+	}
+	return e.q, e.bad
+}
+
+// FeedAllowed tells whether token is the feed token of the saved search id,
+// comparing in constant time.
+func (s *Store) FeedAllowed(id, token string) bool {
+	if token == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.find(id)
+	return e != nil && subtle.ConstantTimeCompare([]byte(e.s.FeedToken), []byte(token)) == 1
+}
+
+// Delete removes the saved search id, or returns an ENotFound error.
+func (s *Store) Delete(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, e := range s.searches {
+		if e.s.ID == id {
+			s.searches = append(s.searches[:i:i], s.searches[i+1:]...)
+			if err := s.save(); err != nil {
+				s.searches = append(s.searches[:i:i], append([]*entry{e}, s.searches[i:]...)...)
+				return err
+			}
+			return nil
+		}
+	}
+	return notFound(id)
+}
+
+// Looked records that the saved search id was opened at t, and returns when it
+// had been opened before (zero: never).
+func (s *Store) Looked(id string, t time.Time) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.find(id)
+	if e == nil {
+		return time.Time{}, notFound(id)
+	}
+	before := e.s.LastLooked
+	e.s.LastLooked = t.UTC()
+	if err := s.save(); err != nil {
+		e.s.LastLooked = before
+		return time.Time{}, err
+	}
+	return before, nil
+}
+
+// watched is a saved search as the watcher checks it.
+type watched struct {
+	id, name, webhook, secret, queryText string
+	q                                    corpus.Query
+}
+
+// watchList returns the saved searches whose queries parse.
+func (s *Store) watchList() []watched {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]watched, 0, len(s.searches))
+	for _, e := range s.searches {
+		if e.bad == nil {
+			out = append(out, watched{id: e.s.ID, name: e.s.Name, webhook: e.s.Webhook, secret: e.s.WebhookSecret, queryText: e.s.Query, q: e.q})
+		}
+	}
+	return out
+}
+
+// updateDelivery changes the webhook status of the saved search id, if it is
+// still there. The change is seen at once, and written by the next flush: a
+// busy webhook would otherwise rewrite the file for every delivery.
+func (s *Store) updateDelivery(id string, change func(*corpus.WebhookStatus)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.find(id); e != nil {
+		change(&e.s.Delivery)
+		s.changed = true
+	}
+}
+
+// flush writes the store when webhook statuses or matches changed since it was
+// last written.
+func (s *Store) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.changed {
+		return nil
+	}
+	return s.save()
+}
+
+func (s *Store) find(id string) *entry {
+	for _, e := range s.searches {
+		if e.s.ID == id {
+			return e
+		}
+	}
+	return nil
+}
+
+// save writes the store's file whole: a temporary file, synced, renamed over the
+// old one, and the directory synced. Callers hold mu.
+func (s *Store) save() error {
+	f := storeFile{Searches: make([]corpus.SavedSearch, len(s.searches))}
+	for i, e := range s.searches {
+		f.Searches[i] = e.s
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("alerts: encode the saved searches: %w", err)
+	}
+	if err := writeAtomic(s.path, data); err != nil {
+		return corpus.Errorf(corpus.EStorageFailed, "the saved searches cannot be written to %s: %v", s.path, err)
+	}
+	s.changed = false
+	return nil
+}
+
+// CopyTo copies the store's file from dataDir into dir (a backup), if there is
+// one.
+func CopyTo(dataDir, dir string) error {
+	src, err := os.Open(filepath.Join(dataDir, FileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("alerts: back up the saved searches: %w", err)
+	}
+	defer src.Close()
+	data, err := io.ReadAll(io.LimitReader(src, 64<<20))
+	if err != nil {
+		return fmt.Errorf("alerts: back up the saved searches: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(dir, FileName), data); err != nil {
+		return fmt.Errorf("alerts: back up the saved searches: %w", err)
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func notFound(id string) error {
+	return corpus.Errorf(corpus.ENotFound, "there is no saved search with id %q: GET /api/v1/searches lists them", id)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// noteMatch records that the saved search id matched an article that arrived at
+// t. It is written by the next flush.
+func (s *Store) noteMatch(id string, t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.find(id); e != nil && t.After(e.s.LastMatch) {
+		e.s.LastMatch = t.UTC()
+		s.changed = true
+	}
+}
