@@ -37,13 +37,16 @@ func openEngine(t testing.TB, c *ostest.Cluster) *opensearch.Engine {
 	return e
 }
 
-// TestBehaviour runs the behaviour suite (internal/behaviour) that the Bleve
-// engine runs too, on one node.
-func TestBehaviour(t *testing.T) {
+// TestOpenSearch runs the engine's tests on one node, started once: the behaviour
+// suite (internal/behaviour) that the Bleve engine runs too, then the engine's own.
+func TestOpenSearch(t *testing.T) {
 	c := ostest.Start(t, 1)
 	for _, set := range behaviour.Sets {
-		t.Run(set, func(t *testing.T) {
+		t.Run("behaviour/"+set, func(t *testing.T) {
 			behaviour.Run(t, set, openSet(t, c, set))
 		})
+	}
+	for _, tc := range engineTests {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -306,6 +305,3 @@ func (e *Engine) assignStories(ctx context.Context, articles []*corpus.Article) 
 	}
 	return sigs, nil
 }
-
-// escapeID is an article ID as a path segment.
-func escapeID(id string) string { return url.PathEscape(id) }

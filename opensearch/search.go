@@ -40,9 +40,11 @@ type searchResponse struct {
 }
 
 type searchHit struct {
-	ID        string              `json:"_id"`
-	Source    document            `json:"_source"`
-	Sort      []any               `json:"sort"`
+	ID     string   `json:"_id"`
+	Source document `json:"_source"`
+	// Sort is kept raw: the sort value of a missing date is a 64-bit integer
+	// that a float64 would round.
+	Sort      []json.RawMessage   `json:"sort"`
 	Highlight map[string][]string `json:"highlight"`
 }
 
@@ -154,8 +156,8 @@ func sortOrder(q corpus.Query) []any {
 // cursor is what Results.Next carries: the sort values of the page's last hit,
 // or with Collapse the offset of the next page.
 type cursor struct {
-	After  []any `json:"a,omitempty"`
-	Offset int   `json:"o,omitempty"`
+	After  []json.RawMessage `json:"a,omitempty"`
+	Offset int               `json:"o,omitempty"`
 }
 
 func encodeCursor(c cursor) string {
