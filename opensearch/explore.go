@@ -291,3 +291,46 @@ func (e *Engine) Export(ctx context.Context, q corpus.Query, emit func(corpus.Hi
 		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
 	}
 }
+
+// maxPersonCounts bounds the names PersonCounts reads.
+const maxPersonCounts = 1 << 20
+
+// PersonCounts returns how many articles name each person, for the name book
+// that resolves bare surnames at ingest (at most maxPersonCounts names, read in
+// pages of a composite aggregation).
+func (e *Engine) PersonCounts() (map[string]int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out := map[string]int{}
+	var after dsl
+	for len(out) < maxPersonCounts {
+		comp := dsl{"size": 10000, "sources": []dsl{{"p": dsl{"terms": dsl{"field": fieldPersons}}}}}
+		if after != nil {
+			comp["after"] = after
+		}
+		var res searchResponse
+		if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", dsl{"size": 0, "aggs": dsl{"persons": dsl{"composite": comp}}}, &res); err != nil {
+			return nil, fmt.Errorf("opensearch: count persons: %w", err)
+		}
+		var aggs struct {
+			Persons struct {
+				AfterKey dsl `json:"after_key"`
+				Buckets  []struct {
+					Key      struct{ P string } `json:"key"`
+					DocCount int                `json:"doc_count"`
+				} `json:"buckets"`
+			} `json:"persons"`
+		}
+		if err := json.Unmarshal(res.Aggregations, &aggs); err != nil {
+			return nil, err
+		}
+		for _, b := range aggs.Persons.Buckets {
+			out[b.Key.P] = b.DocCount
+		}
+		if len(aggs.Persons.Buckets) == 0 || aggs.Persons.AfterKey == nil {
+			return out, nil
+		}
+		after = aggs.Persons.AfterKey
+	}
+	return out, nil
+}

@@ -12,7 +12,7 @@ import (
 // archiveNames returns a name book that knows the full names the archive already
 // holds, so that a "Baker" ingested now becomes the "James Baker" of earlier
 // stories where the archive singles him out. Every ingest of a process shares it.
-func archiveNames(ix *index.Index) (*ingest.NameBook, error) {
+func archiveNames(ix personCounter) (*ingest.NameBook, error) {
 	counts, err := ix.PersonCounts()
 	if err != nil {
 		return nil, err

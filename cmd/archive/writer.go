@@ -26,7 +26,10 @@ import (
 // archiveWriter is the server's Writer: records sent to the API go through the same
 // ingest pipeline as files, into the index the server holds.
 type archiveWriter struct {
-	ix           *index.Index
+	ix *index.Index
+	// engine, when set, stores the records instead of ix: an engine that keeps
+	// no data directory (OpenSearch), which has no backup and no renaming.
+	engine       ingest.Sink
 	dataDir      string
 	log          *slog.Logger
 	maxFileBytes int64
@@ -52,7 +55,11 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		defer mu.Unlock()
 		emit(r)
 	}
-	sink := &recordingSink{ix: w.ix, from: stand, to: name, emit: report}
+	var target ingest.Sink = w.ix
+	if w.engine != nil {
+		target = w.engine
+	}
+	sink := &recordingSink{ix: target, from: stand, to: name, emit: report}
 	s, err := ingest.RunFS(ctx, ingest.Options{
 		Sink:         sink,
 		Logger:       w.log,
@@ -68,7 +75,7 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 			report(server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: status, Reason: r.Reason})
 		},
 	}, file)
-	if err == nil {
+	if err == nil && w.engine == nil {
 		err = followNames(ctx, w.ix, w.names, w.log)
 	}
 	if !file.opened {
@@ -102,7 +109,7 @@ func splitSource(s string) (string, int) {
 // recordingSink stores into the index, renaming sources, and tells what became of
 // every article as it is stored.
 type recordingSink struct {
-	ix       *index.Index
+	ix       ingest.Sink
 	from, to string
 	emit     func(server.RecordResult)
 }
@@ -196,6 +203,9 @@ func (i bodyInfo) Mode() fs.FileMode {
 // copies itself into a hidden directory beside the archive, which is streamed and
 // removed.
 func (w *archiveWriter) Backup(ctx context.Context, out io.Writer) error {
+	if w.engine != nil {
+		return errNoBackup
+	}
 	tmp, err := os.MkdirTemp(w.dataDir, ".backup-")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)

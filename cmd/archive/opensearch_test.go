@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/article-archive/archive/internal/behaviour"
+	"github.com/article-archive/archive/internal/ostest"
+	"github.com/article-archive/archive/server"
+)
+
+// TestServeOpenSearch runs the real thing on a real node: `archive serve
+// --opensearch`, articles sent through the write API (twice: nothing is added
+// twice), searches over HTTP with their facets, an article, facet values and an
+// export; then, on a node of its own, the node is killed: the server answers 503
+// with Retry-After at once (never 500, never a hang), and answers again by itself
+// once the node is back.
+func TestServeOpenSearch(t *testing.T) {
+	c := ostest.Start(t, 1)
+	index := ostest.IndexName(t)
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	})
+	base := startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken)
+
+	var body bytes.Buffer
+	for _, a := range behaviour.Articles(t, "search") {
+		line, _ := json.Marshal(a)
+		body.Write(append(line, '\n'))
+	}
+	for round, want := range []server.WriteCounts{{Read: 6, Indexed: 6}, {Read: 6, Duplicates: 6}} {
+		rep, status, err := postWith(http.DefaultClient, base, body.Bytes())
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("write %d: %d %v", round, status, err)
+		}
+		if rep.Read != want.Read || rep.Indexed != want.Indexed || rep.Duplicates != want.Duplicates {
+			t.Errorf("write %d: %+v, want %+v", round, rep.WriteCounts, want)
+		}
+	}
+
+	s := search(t, base, url.Values{"q": {"harbor"}, "outlet": {"Harbor Gazette"}})
+	if s.Total != 2 {
+		t.Errorf("harbor in Harbor Gazette: total %d, want 2", s.Total)
+	}
+	outlets := map[string]int{}
+	for _, v := range s.Facets.Outlet {
+		outlets[v.Value] = v.Count
+	}
+	if len(outlets) < 2 || outlets["Harbor Gazette"] != 2 {
+		t.Errorf("outlet facet %v: want every outlet counted as if none were chosen", outlets)
+	}
+	s = search(t, base, nil)
+	persons, dates := map[string]int{}, map[string]int{}
+	for _, v := range s.Facets.Person {
+		persons[v.Value] = v.Count
+	}
+	for _, b := range s.Facets.Published {
+		dates[b.Key] = b.Count
+	}
+	if s.Total != 6 || persons["Helena Okafor"] != 3 || dates["undated"] != 1 || dates["2024-11"] != 2 || s.Facets.DateUnit != "month" {
+		t.Errorf("browse: total %d, persons %v, dates %v (%s)", s.Total, persons, dates, s.Facets.DateUnit)
+	}
+	if len(s.Hits) == 0 || s.Hits[0].ID != "a6" {
+		t.Errorf("browse shows the newest first: %+v", s.Hits)
+	}
+	s = search(t, base, url.Values{"q": {"drought"}})
+	if s.Total != 2 || !strings.Contains(s.Hits[0].Snippet+s.Hits[1].Snippet, "<mark>") {
+		t.Errorf("drought: %+v, want 2 hits with marked snippets", s)
+	}
+
+	var art struct {
+		ID, Title string
+	}
+	if status := getJSON(t, base+"/api/v1/articles/a1", &art); status != http.StatusOK || art.Title != "Port expansion wins council vote" {
+		t.Errorf("article a1: %d %+v", status, art)
+	}
+	var values struct {
+		Values []struct {
+			Value string `json:"value"`
+			Count int    `json:"count"`
+		} `json:"values"`
+	}
+	if status := getJSON(t, base+"/api/v1/facets/person?prefix=mar", &values); status != http.StatusOK || len(values.Values) != 1 || values.Values[0].Count != 2 {
+		t.Errorf("facet values for mar: %d %+v", status, values)
+	}
+	res, err := http.Get(base + "/api/v1/export?q=harbor&format=ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(exported), `"a1"`) {
+		t.Errorf("export: %d %.300s", res.StatusCode, exported)
+	}
+	var backup struct{ Error struct{ Code, Message string } }
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/backup", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		json.NewDecoder(res.Body).Decode(&backup)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(backup.Error.Message, "not supported") {
+			t.Errorf("backup: %d %+v, want 400 not supported", res.StatusCode, backup)
+		}
+	}
+
+	if !c.Own {
+		t.Log("OPENSEARCH_URLS names a shared cluster: the outage part needs a node of its own and is skipped")
+		return
+	}
+	before := search(t, base, url.Values{"q": {"harbor"}}).Total
+	c.KillNode(t, 1)
+	client := &http.Client{Timeout: 20 * time.Second}
+	start := time.Now()
+	res, err = client.Get(base + "/api/v1/search?q=harbor")
+	if err != nil {
+		t.Fatalf("search with the node down: %v (after %s)", err, time.Since(start))
+	}
+	msg, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || !strings.Contains(string(msg), "OpenSearch") {
+		t.Errorf("search with the node down: %d Retry-After %q %s, want 503 with Retry-After naming OpenSearch", res.StatusCode, res.Header.Get("Retry-After"), msg)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the 503 took %s", d)
+	}
+	c.StartNode(t, 1, 1)
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		res, err := client.Get(base + "/api/v1/search?q=harbor")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("while the node starts: %d, want 503 or 200", res.StatusCode)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not answer again after the node came back: %v", err)
+		}
+		time.Sleep(time.Second)
+	}
+	if s := search(t, base, url.Values{"q": {"harbor"}}); s.Total != before || before == 0 {
+		t.Errorf("after the restart: total %d, want %d as before (nothing lost)", s.Total, before)
+	}
+	t.Logf("node killed and back: the server answered again %s after the kill", time.Since(start).Round(time.Second))
+}
