@@ -101,7 +101,9 @@ func TestServeOpenSearch(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(exported), `"a1"`) {
 		t.Errorf("export: %d %.300s", res.StatusCode, exported)
 	}
-	var backup struct{ Error struct{ Code, Message string } }
+	var backup struct {
+		Error struct{ Code, Message string }
+	}
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/backup", nil)
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	if res, err := http.DefaultClient.Do(req); err == nil {
