@@ -18,20 +18,10 @@ import (
 // TestServeOpenSearch runs the real thing on a real node: `archive serve
 // --opensearch`, articles sent through the write API (twice: nothing is added
 // twice), searches over HTTP with their facets, an article, facet values and an
-// export; then, on a node of its own, the node is killed: the server answers 503
-// with Retry-After at once (never 500, never a hang), and answers again by itself
-// once the node is back.
+// export.
 func TestServeOpenSearch(t *testing.T) {
 	c := ostest.Start(t, 1)
-	index := ostest.IndexName(t)
-	t.Cleanup(func() {
-		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-		}
-	})
-	base := startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken)
-
+	base := serveOnOpenSearch(t, c)
 	var body bytes.Buffer
 	for _, a := range behaviour.Articles(t, "search") {
 		line, _ := json.Marshal(a)
@@ -114,15 +104,40 @@ func TestServeOpenSearch(t *testing.T) {
 		}
 	}
 
-	if !c.Own {
-		t.Log("OPENSEARCH_URLS names a shared cluster: the outage part needs a node of its own and is skipped")
-		return
+}
+
+// serveOnOpenSearch starts `archive serve --opensearch` on an index of its own on
+// c, deleted at the end of t.
+func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
+	index := ostest.IndexName(t)
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	})
+	return startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken)
+}
+
+// TestServeOpenSearchOutage kills the node of its own under a serving archive:
+// the server answers 503 with Retry-After at once (never 500, never a hang), and
+// answers again by itself once the node is back, with nothing lost.
+func TestServeOpenSearchOutage(t *testing.T) {
+	c := ostest.StartOwn(t, 1)
+	base := serveOnOpenSearch(t, c)
+	var body bytes.Buffer
+	for _, a := range behaviour.Articles(t, "search") {
+		line, _ := json.Marshal(a)
+		body.Write(append(line, '\n'))
+	}
+	if _, status, err := postWith(http.DefaultClient, base, body.Bytes()); err != nil || status != http.StatusOK {
+		t.Fatalf("write: %d %v", status, err)
 	}
 	before := search(t, base, url.Values{"q": {"harbor"}}).Total
 	c.KillNode(t, 1)
 	client := &http.Client{Timeout: 20 * time.Second}
 	start := time.Now()
-	res, err = client.Get(base + "/api/v1/search?q=harbor")
+	res, err := client.Get(base + "/api/v1/search?q=harbor")
 	if err != nil {
 		t.Fatalf("search with the node down: %v (after %s)", err, time.Since(start))
 	}

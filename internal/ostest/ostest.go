@@ -56,6 +56,16 @@ func Start(t testing.TB, n int) *Cluster {
 			return &Cluster{URLs: urls}
 		}
 	}
+	return StartOwn(t, n)
+}
+
+// StartOwn starts n nodes of its own for t, whatever OPENSEARCH_URLS says: for
+// tests that kill nodes. It skips as Start does.
+func StartOwn(t testing.TB, n int) *Cluster {
+	t.Helper()
+	if os.Getenv(EnvOff) == "1" {
+		t.Skipf("%s=1: the OpenSearch tests are off", EnvOff)
+	}
 	if testing.Short() {
 		t.Skipf("-short: no OpenSearch node is started (set %s to use a running cluster)", EnvURLs)
 	}
