@@ -25,6 +25,7 @@ var engineTests = []struct {
 	{"cursor paging and export", testPaging},
 	{"related, mark and facet values", testExplore},
 	{"article and not found", testArticle},
+	{"expansion cost limits", testCostLimits},
 }
 
 // story is a wire story long enough to have a signature.
@@ -249,5 +250,26 @@ func TestUnreachable(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s", d)
+	}
+}
+
+func testCostLimits(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	var batch []corpus.Article
+	for i := range 1500 {
+		batch = append(batch, art(fmt.Sprintf("w%04d", i), "Wire", "2024-01-01", "Words", fmt.Sprintf("zq%04dx common", i)))
+	}
+	if _, err := e.Put(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"zq*", "/zq[0-9]+x/"} {
+		if _, err := e.Search(ctx, corpus.Query{Text: text}); corpus.ErrorCode(err) != corpus.EQueryTooCostly {
+			t.Errorf("%s (1,500 words): %v, want query_too_costly", text, err)
+		}
+	}
+	res, err := e.Search(ctx, corpus.Query{Text: "zq00*"})
+	if err != nil || res.Total != 100 {
+		t.Errorf("zq00* (100 words): %v %v, want 100 hits", res, err)
 	}
 }
