@@ -3,6 +3,7 @@ package corpus
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // NameDistance tells how far a folded value is from a wanted one, when it is near
@@ -88,4 +89,27 @@ func editDistance(a, b string, limit int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// NameWords splits a name, or the start of one, into lowercase words of letters
+// and digits, as the engines' analyzed copies of the person and outlet fields
+// hold them: facet value search matches a typed prefix against them.
+func NameWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// MatchesWords tells whether value has every word of words (NameWords), the last
+// as a prefix: "joe b" matches Joe Biden.
+func MatchesWords(value string, words []string) bool {
+	have := NameWords(value)
+	for i, w := range words {
+		if !slices.ContainsFunc(have, func(h string) bool {
+			return h == w || (i == len(words)-1 && strings.HasPrefix(h, w))
+		}) {
+			return false
+		}
+	}
+	return true
 }

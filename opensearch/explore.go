@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -63,7 +62,7 @@ func (e *Engine) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 		selected, excluded = p.q.Outlets, p.q.NotOutlets
 	}
 	base := p.filtered(facet != FacetOutlet)
-	ws := nameWords(prefix)
+	ws := corpus.NameWords(prefix)
 	size := n + len(selected)
 	if len(ws) > 0 {
 		must := []dsl{base}
@@ -90,7 +89,7 @@ func (e *Engine) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 	}
 	out := []corpus.FacetValue{}
 	for _, v := range termFacet(aggs.Values, nil, nil) {
-		if matchesWords(v.Value, ws) {
+		if corpus.MatchesWords(v.Value, ws) {
 			v.Selected, v.Excluded = slices.Contains(selected, v.Value), slices.Contains(excluded, v.Value)
 			out = append(out, v)
 		}
@@ -99,27 +98,6 @@ func (e *Engine) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 		return cmp.Or(b.Count-a.Count, strings.Compare(a.Value, b.Value))
 	})
 	return out[:min(n, len(out))], nil
-}
-
-// nameWords splits a name, or the start of one, into lowercase words the way the
-// standard analyzer does for the .text fields.
-func nameWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
-// matchesWords tells whether value has every word of ws, the last as a prefix.
-func matchesWords(value string, ws []string) bool {
-	have := nameWords(value)
-	for i, w := range ws {
-		if !slices.ContainsFunc(have, func(h string) bool {
-			return h == w || (i == len(ws)-1 && strings.HasPrefix(h, w))
-		}) {
-			return false
-		}
-	}
-	return true
 }
 
 // Related returns the other copies of an article's story, oldest first, and up to
