@@ -43,13 +43,16 @@ type personCounter interface {
 
 // openSearchFlags are the flags that choose the OpenSearch engine.
 type openSearchFlags struct {
-	urls, index, ca string
+	urls, index, ca  string
+	shards, replicas int
 }
 
 func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {
 	f := &openSearchFlags{}
 	fs.StringVar(&f.urls, "opensearch", e.getenv(envOpenSearch), "keep the archive in this OpenSearch cluster instead of --data: its nodes' URLs, comma-separated (env "+envOpenSearch+"; credentials from "+envOpenSearchUser+" and "+envOpenSearchPassword+", or "+envOpenSearchAPIKey+")")
 	fs.StringVar(&f.index, "opensearch-index", cmp.Or(e.getenv(envOpenSearchIndex), opensearch.DefaultIndex), "the OpenSearch index of the archive (env "+envOpenSearchIndex+")")
+	fs.IntVar(&f.shards, "opensearch-shards", 1, "primary shards of a new OpenSearch index (more spread one index over more nodes)")
+	fs.IntVar(&f.replicas, "opensearch-replicas", 0, "replicas of each shard of a new OpenSearch index (0: none on one node, else 1)")
 	fs.StringVar(&f.ca, "opensearch-ca", e.getenv(envOpenSearchCA), "PEM file of the authorities that sign the cluster's certificates (env "+envOpenSearchCA+")")
 	return f
 }
@@ -60,7 +63,8 @@ func (f *openSearchFlags) on() bool { return f != nil && strings.TrimSpace(f.url
 // openEngine connects to the cluster named by f.
 func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger) (*opensearch.Engine, error) {
 	cfg := opensearch.Config{
-		Index:    f.index,
+		Index:  f.index,
+		Shards: f.shards, Replicas: f.replicas,
 		Username: e.getenv(envOpenSearchUser), Password: e.getenv(envOpenSearchPassword),
 		APIKey: e.getenv(envOpenSearchAPIKey),
 		Logger: log,
