@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -171,4 +174,57 @@ func TestServeOpenSearchOutage(t *testing.T) {
 		t.Errorf("after the restart: total %d, want %d as before (nothing lost)", s.Total, before)
 	}
 	t.Logf("node killed and back: the server answered again %s after the kill", time.Since(start).Round(time.Second))
+}
+
+// TestMigrateToOpenSearch copies an archive into OpenSearch, runs again (nothing
+// rewritten), and resumes from a checkpoint: only what comes after it is sent.
+func TestMigrateToOpenSearch(t *testing.T) {
+	c := ostest.Start(t, 1)
+	data := t.TempDir()
+	if _, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", "../../corpus/sample"); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, stderr)
+	}
+	index := ostest.IndexName(t)
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	})
+	migrate := func() string {
+		t.Helper()
+		out, stderr, err := runArchive(t, "migrate", "--data", data, "--to-opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--quiet")
+		if err != nil {
+			t.Fatalf("migrate: %v\n%s%s", err, out, stderr)
+		}
+		return out
+	}
+	var n int
+	if out := migrate(); !strings.Contains(out, " in OpenSearch") {
+		t.Fatalf("first run: %s", out)
+	} else if fmt.Sscanf(out, "%d articles", &n); n < 20 || !strings.Contains(out, fmt.Sprintf("%d articles in the archive, %d in OpenSearch", n, n)) || !strings.Contains(out, fmt.Sprintf("%d new", n)) {
+		t.Errorf("first run: %s, want every sample article new", out)
+	}
+	if out := migrate(); !strings.Contains(out, fmt.Sprintf("0 new, 0 updated, %d already there", n)) {
+		t.Errorf("second run: %s", out)
+	}
+	// A checkpoint after the fifth article (in the export's order: oldest first).
+	out, _, err := runArchive(t, "search", "--data", data, "--sort", "oldest", "--size", "5", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first struct{ Hits []struct{ ID string } }
+	if err := json.Unmarshal([]byte(out), &first); err != nil || len(first.Hits) != 5 {
+		t.Fatalf("search: %v %s", err, out)
+	}
+	cp, _ := json.Marshal(map[string]any{"index": index, "sent": 5, "last": first.Hits[4].ID})
+	if err := os.WriteFile(filepath.Join(data, migrateCheckpoint), cp, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := migrate(); !strings.Contains(out, fmt.Sprintf("0 new, 0 updated, %d already there", n-5)) {
+		t.Errorf("resumed run: %s, want only the %d after the checkpoint", out, n-5)
+	}
+	if _, err := os.Stat(filepath.Join(data, migrateCheckpoint)); !os.IsNotExist(err) {
+		t.Errorf("the checkpoint is left after a verified migration: %v", err)
+	}
 }
