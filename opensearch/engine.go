@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	opensearchgo "github.com/opensearch-project/opensearch-go/v4"
@@ -75,6 +76,8 @@ type Engine struct {
 	// mu guards up: whether the last request reached the cluster, for the logs.
 	mu sync.Mutex
 	up bool
+	// pending: PutDeferred stored articles that may not be searchable yet.
+	pending atomic.Bool
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)

@@ -26,6 +26,7 @@ var engineTests = []struct {
 	{"related, mark and facet values", testExplore},
 	{"article and not found", testArticle},
 	{"expansion cost limits", testCostLimits},
+	{"deferred puts see each other and flush", testDeferred},
 }
 
 // story is a wire story long enough to have a signature.
@@ -271,5 +272,29 @@ func testCostLimits(t *testing.T, c *ostest.Cluster) {
 	res, err := e.Search(ctx, corpus.Query{Text: "zq00*"})
 	if err != nil || res.Total != 100 {
 		t.Errorf("zq00* (100 words): %v %v, want 100 hits", res, err)
+	}
+}
+
+func testDeferred(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	if _, err := e.PutDeferred(ctx, []corpus.Article{art("d1", "Ledger", "2024-02-01", "Harbour deal", story)}); err != nil {
+		t.Fatal(err)
+	}
+	copyOf := art("d2", "Wire", "2024-02-01", "Harbour deal approved", strings.Replace(story, "Monday", "Tuesday", 1))
+	dup := art("d1-again", "Ledger", "2024-02-01", "Harbour deal", story)
+	got, err := e.PutDeferred(ctx, []corpus.Article{copyOf, dup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != corpus.Indexed || got[1] != corpus.Unchanged {
+		t.Errorf("outcomes %v: want the copy indexed and the duplicate under another ID unchanged", got)
+	}
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Search(ctx, corpus.Query{Text: "harbour"})
+	if err != nil || res.Total != 2 || res.Hits[0].Story != "d1" || res.Hits[1].Story != "d1" {
+		t.Errorf("after Flush: %+v %v, want d1 and d2 searchable, one story", res, err)
 	}
 }

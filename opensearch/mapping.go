@@ -93,8 +93,10 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 			"dynamic": false,
 			"properties": map[string]any{
 				fieldID:    keyword,
-				fieldTitle: map[string]any{"type": "text", "analyzer": analyzerEnglish, "term_vector": "with_positions_offsets"},
-				fieldBody:  map[string]any{"type": "text", "analyzer": analyzerEnglish, "term_vector": "with_positions_offsets"},
+				// No term vectors: the highlighter analyzes the page's few hits again,
+				// which costs less than storing vectors for every article.
+				fieldTitle: map[string]any{"type": "text", "analyzer": analyzerEnglish},
+				fieldBody:  map[string]any{"type": "text", "analyzer": analyzerEnglish},
 				fieldOutlet: map[string]any{"type": "keyword",
 					"fields": map[string]any{"text": map[string]any{"type": "text", "analyzer": "standard"}}},
 				fieldPersons: map[string]any{"type": "keyword",

@@ -63,9 +63,41 @@ type stored struct {
 // outcomes of the others with a *BulkError (corpus.EStorageFailed) naming the
 // refused ones; a cluster that cannot be reached is corpus.EBusy.
 func (e *Engine) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return e.put(ctx, articles, true)
+}
+
+// PutDeferred is Put, except that it returns once the cluster has acknowledged the
+// writes durably, without waiting for them to become searchable (which costs up
+// to the index's refresh interval per batch). The next PutDeferred or Put
+// refreshes first, so that it finds the articles of this one (duplicates,
+// stories), and Flush makes them all searchable. Ingest uses it.
+func (e *Engine) PutDeferred(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return e.put(ctx, articles, false)
+}
+
+// Flush makes every article stored by PutDeferred searchable.
+func (e *Engine) Flush() error {
+	if !e.pending.Swap(false) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+	defer cancel()
+	if err := e.Refresh(ctx); err != nil {
+		e.pending.Store(true)
+		return err
+	}
+	return nil
+}
+
+func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable bool) ([]corpus.Outcome, error) {
 	if len(articles) == 0 {
 		return nil, nil
 	}
+	t0 := time.Now()
+	if err := e.Flush(); err != nil {
+		return nil, err
+	}
+	tRefresh := time.Now()
 	now := time.Now()
 	ids := make([]string, len(articles))
 	for i := range articles {
@@ -116,6 +148,7 @@ func (e *Engine) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 	if len(write) == 0 {
 		return outcomes, nil
 	}
+	tLookup := time.Now()
 	sigs, err := e.assignStories(ctx, write)
 	if err != nil {
 		return nil, err
@@ -145,8 +178,18 @@ func (e *Engine) Put(ctx context.Context, articles []corpus.Article) ([]corpus.O
 			} `json:"error"`
 		} `json:"items"`
 	}
-	path := "/_bulk?refresh=wait_for&wait_for_active_shards=1&timeout=30s"
-	if err := e.do(ctx, http.MethodPost, path, body.Bytes(), &res); err != nil {
+	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
+	if searchable {
+		path += "&refresh=wait_for"
+	}
+	tStories := time.Now()
+	err = e.do(ctx, http.MethodPost, path, body.Bytes(), &res)
+	e.log.Debug("opensearch: put", "articles", len(articles), "written", len(write), "refresh", tRefresh.Sub(t0),
+		"lookups", tLookup.Sub(tRefresh), "stories", tStories.Sub(tLookup), "bulk", time.Since(tStories))
+	if !searchable {
+		e.pending.Store(true) // whatever the answer: some of it may be stored
+	}
+	if err != nil {
 		return nil, err
 	}
 	if !res.Errors {
@@ -221,13 +264,20 @@ func (e *Engine) duplicateOwners(ctx context.Context, articles []corpus.Article,
 			owner[k] = h.Source.ID
 		}
 	}
+	// An article of the batch owns its keys for the articles after it.
 	for i, a := range articles {
 		if _, ok := have[a.ID]; ok {
 			continue
 		}
-		for _, k := range a.DuplicateKeys() {
+		keys := a.DuplicateKeys()
+		for _, k := range keys {
 			if o, ok := owner[k]; ok && o != a.ID {
 				out[i] = true
+			}
+		}
+		if !out[i] {
+			for _, k := range keys {
+				owner[k] = a.ID
 			}
 		}
 	}
