@@ -92,7 +92,7 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 		"mappings": map[string]any{
 			"dynamic": false,
 			"properties": map[string]any{
-				fieldID:    keyword,
+				fieldID: keyword,
 				// No term vectors: the highlighter analyzes the page's few hits again,
 				// which costs less than storing vectors for every article.
 				fieldTitle: map[string]any{"type": "text", "analyzer": analyzerEnglish},
