@@ -78,12 +78,62 @@ type Engine struct {
 	up bool
 	// pending: PutDeferred stored articles that may not be searchable yet.
 	pending atomic.Bool
+	// ready: the index is known to exist (ensure made or found it).
+	ready   atomic.Bool
+	readyMu sync.Mutex
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)
 // when it does not exist. A cluster that cannot be reached is a corpus.EBusy
 // error: the caller may retry.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	e, err := connect(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.ensure(ctx); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Connect is Open for a server: a cluster that cannot be reached yet is no
+// error. Every call answers corpus.EBusy until it can be, and the index is made
+// on the first call that reaches it.
+func Connect(ctx context.Context, cfg Config) (*Engine, error) {
+	e, err := connect(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.ensure(ctx); err != nil {
+		if corpus.ErrorCode(err) != corpus.EBusy {
+			e.Close()
+			return nil, err
+		}
+		e.log.Warn("the OpenSearch cluster cannot be reached yet: requests are answered 503 until it can", "err", err)
+	}
+	return e, nil
+}
+
+// ensure makes sure the index exists, once.
+func (e *Engine) ensure(ctx context.Context) error {
+	if e.ready.Load() {
+		return nil
+	}
+	e.readyMu.Lock()
+	defer e.readyMu.Unlock()
+	if e.ready.Load() {
+		return nil
+	}
+	if err := e.ensureIndex(ctx); err != nil {
+		return err
+	}
+	e.ready.Store(true)
+	return nil
+}
+
+func connect(cfg Config) (*Engine, error) {
 	if len(cfg.URLs) == 0 {
 		return nil, corpus.Errorf(corpus.EInvalidRequest, "no OpenSearch address: give --opensearch http://host:9200[,…]")
 	}
@@ -126,9 +176,6 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("opensearch: client: %w", err)
 	}
 	e.client = client
-	if err := e.ensureIndex(ctx); err != nil {
-		return nil, err
-	}
 	return e, nil
 }
 
@@ -175,6 +222,7 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 		}
 		rd = bytes.NewReader(data)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, path, rd)
@@ -191,8 +239,9 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 	}
 	res, err := e.client.Stream(req)
 	if err != nil {
-		if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-			return err
+		if parent.Err() != nil {
+			// The caller gave up (its deadline, or it went away): not the cluster's fault.
+			return fmt.Errorf("opensearch: %s %s: %w", method, path, parent.Err())
 		}
 		e.setUp(false, err)
 		var ne net.Error
@@ -272,6 +321,9 @@ func (e *Engine) Count() (uint64, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
 	defer cancel()
+	if err := e.ensure(ctx); err != nil {
+		return 0, err
+	}
 	if err := e.do(ctx, http.MethodGet, "/"+e.index+"/_count", nil, &out); err != nil {
 		return 0, err
 	}
@@ -283,6 +335,9 @@ func (e *Engine) Article(ctx context.Context, id string) (corpus.Article, error)
 	var out struct {
 		Found  bool     `json:"found"`
 		Source document `json:"_source"`
+	}
+	if err := e.ensure(ctx); err != nil {
+		return corpus.Article{}, err
 	}
 	err := e.do(ctx, http.MethodGet, "/"+e.index+"/_doc/"+url.PathEscape(id), nil, &out)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
@@ -296,6 +351,9 @@ func (e *Engine) Article(ctx context.Context, id string) (corpus.Article, error)
 
 // Refresh makes everything written so far searchable.
 func (e *Engine) Refresh(ctx context.Context) error {
+	if err := e.ensure(ctx); err != nil {
+		return err
+	}
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 

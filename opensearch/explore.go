@@ -158,6 +158,9 @@ func (e *Engine) Mark(ctx context.Context, id, text string) (corpus.Marked, erro
 	if strings.TrimSpace(text) == "" {
 		return corpus.Marked{}, nil
 	}
+	if err := e.ensure(ctx); err != nil {
+		return corpus.Marked{}, err
+	}
 	c, err := e.compileText(text, corpus.OpOr)
 	if err != nil || c.query == nil {
 		return corpus.Marked{}, nil
@@ -279,6 +282,9 @@ const maxPersonCounts = 1 << 20
 func (e *Engine) PersonCounts() (map[string]int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	if err := e.ensure(ctx); err != nil {
+		return nil, err
+	}
 	out := map[string]int{}
 	var after dsl
 	for len(out) < maxPersonCounts {

@@ -94,6 +94,9 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		return nil, nil
 	}
 	t0 := time.Now()
+	if err := e.ensure(ctx); err != nil {
+		return nil, err
+	}
 	if err := e.Flush(); err != nil {
 		return nil, err
 	}

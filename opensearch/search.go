@@ -72,6 +72,9 @@ func (e *Engine) prepare(ctx context.Context, q corpus.Query) (*prepared, error)
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if err := e.ensure(ctx); err != nil {
+		return nil, err
+	}
 	c, err := e.compileText(q.Text, q.Op)
 	if err != nil {
 		return nil, err

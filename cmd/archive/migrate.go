@@ -50,7 +50,7 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: name the cluster with --to-opensearch URL[,URL…]", errUsage)
 	}
 	log := logger(e.stderr, c.verbose)
-	eng, err := e.openEngine(ctx, osf, log)
+	eng, err := e.openEngine(ctx, osf, log, false)
 	if err != nil {
 		return err
 	}

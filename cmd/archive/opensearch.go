@@ -41,6 +41,11 @@ type personCounter interface {
 	PersonCounts() (map[string]int, error)
 }
 
+// emptyArchive counts nobody.
+type emptyArchive struct{}
+
+func (emptyArchive) PersonCounts() (map[string]int, error) { return nil, nil }
+
 // openSearchFlags are the flags that choose the OpenSearch engine.
 type openSearchFlags struct {
 	urls, index, ca  string
@@ -60,8 +65,10 @@ func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {
 // on tells whether the OpenSearch engine was chosen.
 func (f *openSearchFlags) on() bool { return f != nil && strings.TrimSpace(f.urls) != "" }
 
-// openEngine connects to the cluster named by f.
-func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger) (*opensearch.Engine, error) {
+// openEngine connects to the cluster named by f. A server (serving) starts also
+// while the cluster cannot be reached, answering 503 until it can; a command
+// fails at once.
+func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger, serving bool) (*opensearch.Engine, error) {
 	cfg := opensearch.Config{
 		Index:  f.index,
 		Shards: f.shards, Replicas: f.replicas,
@@ -81,7 +88,11 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 		}
 		cfg.CACert = pem
 	}
-	eng, err := opensearch.Open(ctx, cfg)
+	open := opensearch.Open
+	if serving {
+		open = opensearch.Connect
+	}
+	eng, err := open(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.urls, cfg.Index, err)
 	}
@@ -99,14 +110,16 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	case cfg.private:
 		return fmt.Errorf("%w: --private is not supported with --opensearch yet (its keys live in a data directory)", errUsage)
 	}
-	eng, err := e.openEngine(ctx, f, log)
+	eng, err := e.openEngine(ctx, f, log, true)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
 	names, err := archiveNames(eng)
 	if err != nil {
-		return err
+		// The cluster is down: the server starts, and the name book starts empty.
+		log.Warn("the name book starts empty: the people of the archive cannot be read now", "err", err)
+		names, _ = archiveNames(emptyArchive{})
 	}
 	if cfg.sample {
 		if n, err := eng.Count(); err != nil {
@@ -166,7 +179,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 
 // ingestOpenSearch ingests paths into the cluster.
 func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, opts ingest.Options, paths []string, log *slog.Logger) error {
-	eng, err := e.openEngine(ctx, f, log)
+	eng, err := e.openEngine(ctx, f, log, false)
 	if err != nil {
 		return err
 	}
@@ -188,7 +201,7 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 
 // searchOpenSearch answers one search from the cluster.
 func (e environment) searchOpenSearch(ctx context.Context, f *openSearchFlags, q corpus.Query, log *slog.Logger) (*corpus.Results, error) {
-	eng, err := e.openEngine(ctx, f, log)
+	eng, err := e.openEngine(ctx, f, log, false)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -226,5 +228,53 @@ func TestMigrateToOpenSearch(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, migrateCheckpoint)); !os.IsNotExist(err) {
 		t.Errorf("the checkpoint is left after a verified migration: %v", err)
+	}
+}
+
+// TestServeOpenSearchDown: a server whose cluster cannot be reached still starts,
+// and answers 503 with Retry-After and a message naming OpenSearch, at once. No
+// node is needed.
+func TestServeOpenSearchDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--opensearch", dead}, noEnv, strings.NewReader(""), io.Discard, stderr)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := servingLine.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("serve did not start without its cluster:\n%s", stderr)
+		}
+	}
+	// /healthz too: a load balancer takes the server out while its cluster is away.
+	for _, path := range []string{"/healthz", "/api/v1/search?q=harbor", "/api/v1/articles/a1", "/api/v1/facets/person"} {
+		start := time.Now()
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "OpenSearch") {
+			t.Errorf("%s: %d Retry-After %q %s", path, res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s took %s", path, d)
+		}
 	}
 }
