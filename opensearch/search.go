@@ -226,7 +226,7 @@ func (e *Engine) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 		"track_total_hits": true,
 		"_source":          append(slices.Clip(hitSource), fieldBody),
 		"aggs": dsl{
-			"outlets": dsl{"terms": dsl{"field": fieldOutlet, "size": outletFacetSize + len(q.Outlets) + len(q.NotOutlets)}},
+			"outlets": dsl{"terms": dsl{"field": fieldOutlet, "size": outletFacetSize}},
 			"in":      dsl{"filter": inFilter, "aggs": inner},
 		},
 	}

@@ -32,6 +32,14 @@ const (
 	envOpenSearchAPIKey   = "ARCHIVE_OPENSEARCH_API_KEY"
 )
 
+// The OpenSearch engine answers what the server and ingest ask of an archive.
+var (
+	_ server.Searcher = (*opensearch.Engine)(nil)
+	_ server.Explorer = (*opensearch.Engine)(nil)
+	_ ingest.Sink     = (*opensearch.Engine)(nil)
+	_ personCounter   = (*opensearch.Engine)(nil)
+)
+
 // errNoBackup answers a backup of an archive kept in OpenSearch.
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
 	"backups of an archive kept in OpenSearch are not supported yet: use the cluster's snapshots (_snapshot), or export the articles (/api/v1/export)")
