@@ -113,3 +113,19 @@ func MatchesWords(value string, words []string) bool {
 	}
 	return true
 }
+
+// RenamePersons maps each name through renames ("" drops it), keeping the first
+// of names that become one: how the engines give earlier articles the names the
+// archive learned later.
+func RenamePersons(persons []string, renames map[string]string) []string {
+	out := make([]string, 0, len(persons))
+	for _, p := range persons {
+		if to, ok := renames[p]; ok {
+			p = to
+		}
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

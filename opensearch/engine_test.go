@@ -27,6 +27,7 @@ var engineTests = []struct {
 	{"article and not found", testArticle},
 	{"expansion cost limits", testCostLimits},
 	{"deferred puts see each other and flush", testDeferred},
+	{"earlier articles take the names learned later", testRename},
 }
 
 // story is a wire story long enough to have a signature.
@@ -296,5 +297,29 @@ func testDeferred(t *testing.T, c *ostest.Cluster) {
 	res, err := e.Search(ctx, corpus.Query{Text: "harbour"})
 	if err != nil || res.Total != 2 || res.Hits[0].Story != "d1" || res.Hits[1].Story != "d1" {
 		t.Errorf("after Flush: %+v %v, want d1 and d2 searchable, one story", res, err)
+	}
+}
+
+func testRename(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	if _, err := e.Put(ctx, []corpus.Article{
+		art("r1", "Wire", "1985-01-02", "Budget", "the president spoke", "Reagan", "Tip O'Neill"),
+		art("r2", "Wire", "1985-01-03", "Summit", "the president flew", "Ronald Reagan"),
+		art("r3", "Wire", "1985-01-04", "Other", "nothing of him", "Mikhail Gorbachev"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.RenamePersons(ctx, map[string]string{"Reagan": "Ronald Reagan", "Acme Corp": ""})
+	if err != nil || n != 1 {
+		t.Fatalf("renamed %d %v, want 1", n, err)
+	}
+	a, err := e.Article(ctx, "r1")
+	if err != nil || !slices.Equal(a.Persons, []string{"Ronald Reagan", "Tip O'Neill"}) {
+		t.Errorf("r1 persons %v %v", a.Persons, err)
+	}
+	res, err := e.Search(ctx, corpus.Query{Persons: []string{"ronald reagan"}})
+	if err != nil || res.Total != 2 {
+		t.Errorf("person ronald reagan: %+v %v, want both articles", res, err)
 	}
 }

@@ -318,3 +318,62 @@ func (e *Engine) PersonCounts() (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// renameBatch is how many articles one step of RenamePersons reads and rewrites.
+const renameBatch = 500
+
+// maxRenameTerms bounds the names one search of RenamePersons looks for.
+const maxRenameTerms = 10000
+
+// RenamePersons gives the stored articles that name a person under one of the
+// names on the left of renames the name on the right instead ("" drops the
+// name), as the Bleve engine does: only the articles holding a renamed name are
+// read and written again (as updates, through Put). It returns how many changed.
+func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (int, error) {
+	var froms []string
+	for from, to := range renames {
+		if from != to && from != "" {
+			froms = append(froms, from)
+		}
+	}
+	slices.Sort(froms)
+	changed := 0
+	for start := 0; start < len(froms); start += maxRenameTerms {
+		names := froms[start:min(start+maxRenameTerms, len(froms))]
+		var after []json.RawMessage
+		for {
+			body := dsl{
+				"size":  renameBatch,
+				"query": dsl{"bool": dsl{"filter": []dsl{{"terms": dsl{fieldPersons: names}}}}},
+				"sort":  []any{dsl{fieldID: "asc"}},
+			}
+			if after != nil {
+				body["search_after"] = after
+			}
+			var res searchResponse
+			if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", body, &res); err != nil {
+				return changed, fmt.Errorf("opensearch: find the articles naming %d renamed people: %w", len(names), err)
+			}
+			var batch []corpus.Article
+			for _, h := range res.Hits.Hits {
+				a := h.Source.Article
+				persons := corpus.RenamePersons(a.Persons, renames)
+				if !slices.Equal(persons, a.Persons) {
+					a.Persons = persons
+					batch = append(batch, a)
+				}
+			}
+			if len(batch) > 0 {
+				if _, err := e.Put(ctx, batch); err != nil {
+					return changed, err
+				}
+				changed += len(batch)
+			}
+			if len(res.Hits.Hits) < renameBatch {
+				break
+			}
+			after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
+		}
+	}
+	return changed, nil
+}

@@ -38,6 +38,7 @@ var (
 	_ server.Explorer = (*opensearch.Engine)(nil)
 	_ ingest.Sink     = (*opensearch.Engine)(nil)
 	_ personCounter   = (*opensearch.Engine)(nil)
+	_ personRenamer   = (*opensearch.Engine)(nil)
 )
 
 // errNoBackup answers a backup of an archive kept in OpenSearch.
@@ -47,6 +48,11 @@ var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
 // personCounter is what the name book is made from: either engine.
 type personCounter interface {
 	PersonCounts() (map[string]int, error)
+}
+
+// personRenamer gives earlier articles the names the book learned since: either engine.
+type personRenamer interface {
+	RenamePersons(ctx context.Context, renames map[string]string) (int, error)
 }
 
 // emptyArchive counts nobody.
@@ -197,6 +203,9 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 	}
 	opts.Sink = eng
 	s, err := ingest.Run(ctx, opts, paths...)
+	if err == nil {
+		err = followNames(ctx, eng, opts.Names, log)
+	}
 	printSummary(e.stdout, s)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ import (
 type archiveWriter struct {
 	ix *index.Index
 	// engine, when set, stores the records instead of ix: an engine that keeps
-	// no data directory (OpenSearch), which has no backup and no renaming.
+	// no data directory (OpenSearch: a Sink and a personRenamer), which has no backup.
 	engine       ingest.Sink
 	dataDir      string
 	log          *slog.Logger
@@ -75,8 +75,12 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 			report(server.RecordResult{Source: src, Line: cmp.Or(r.Line, line), Status: status, Reason: r.Reason})
 		},
 	}, file)
-	if err == nil && w.engine == nil {
-		err = followNames(ctx, w.ix, w.names, w.log)
+	if err == nil {
+		var renamer personRenamer = w.ix
+		if w.engine != nil {
+			renamer = w.engine.(personRenamer)
+		}
+		err = followNames(ctx, renamer, w.names, w.log)
 	}
 	if !file.opened {
 		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
