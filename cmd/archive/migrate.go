@@ -101,6 +101,17 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 			batch = batch[:0]
 			return nil
 		}
+		send := func(h corpus.Hit) error {
+			a, err := ix.Article(ctx, h.ID)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, a)
+			if len(batch) == migrateBatch {
+				return flush()
+			}
+			return nil
+		}
 		seen := 0
 		// The export's order (oldest first, then ID) is the same every run, so the
 		// checkpoint's count says where to go on; its last ID checks that.
@@ -115,30 +126,11 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 				}
 				return nil
 			}
-			a, err := ix.Article(ctx, h.ID)
-			if err != nil {
-				return err
-			}
-			batch = append(batch, a)
-			if len(batch) == migrateBatch {
-				return flush()
-			}
-			return nil
+			return send(h)
 		})
 		if errors.Is(err, errRestart) {
 			fmt.Fprintln(e.stderr, "the archive changed since the last run: sending every article again (unchanged ones are not rewritten)")
-			seen = 0
-			err = ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, func(h corpus.Hit) error {
-				a, err := ix.Article(ctx, h.ID)
-				if err != nil {
-					return err
-				}
-				batch = append(batch, a)
-				if len(batch) == migrateBatch {
-					return flush()
-				}
-				return nil
-			})
+			err = ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, send)
 		}
 		if err == nil {
 			err = flush()

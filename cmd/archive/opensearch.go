@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -76,6 +77,20 @@ func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {
 	return f
 }
 
+// shown is the cluster's addresses as messages show them: without credentials a
+// URL may carry (user:password@).
+func (f *openSearchFlags) shown() string {
+	var out []string
+	for _, raw := range strings.Split(f.urls, ",") {
+		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.User != nil {
+			u.User = nil
+			raw = u.String()
+		}
+		out = append(out, strings.TrimSpace(raw))
+	}
+	return strings.Join(out, ",")
+}
+
 // on tells whether the OpenSearch engine was chosen.
 func (f *openSearchFlags) on() bool { return f != nil && strings.TrimSpace(f.urls) != "" }
 
@@ -108,7 +123,7 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 	}
 	eng, err := open(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.urls, cfg.Index, err)
+		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.shown(), cfg.Index, err)
 	}
 	return eng, nil
 }
@@ -167,7 +182,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 		scheme = "https"
 	}
 	n, _ := eng.Count()
-	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.urls, scheme, ln.Addr())
+	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
 	served := make(chan error, 1)
 	go func() {
 		if cfg.tlsCert != "" {

@@ -27,11 +27,7 @@ import (
 func TestServeOpenSearch(t *testing.T) {
 	c := ostest.Start(t, 1)
 	base := serveOnOpenSearch(t, c)
-	var body bytes.Buffer
-	for _, a := range behaviour.Articles(t, "search") {
-		line, _ := json.Marshal(a)
-		body.Write(append(line, '\n'))
-	}
+	body := searchSetNDJSON(t)
 	for round, want := range []server.WriteCounts{{Read: 6, Indexed: 6}, {Read: 6, Duplicates: 6}} {
 		rep, status, err := postWith(http.DefaultClient, base, body.Bytes())
 		if err != nil || status != http.StatusOK {
@@ -111,6 +107,16 @@ func TestServeOpenSearch(t *testing.T) {
 
 }
 
+// searchSetNDJSON is the behaviour suite's search set as a write request's body.
+func searchSetNDJSON(t *testing.T) *bytes.Buffer {
+	var body bytes.Buffer
+	for _, a := range behaviour.Articles(t, "search") {
+		line, _ := json.Marshal(a)
+		body.Write(append(line, '\n'))
+	}
+	return &body
+}
+
 // serveOnOpenSearch starts `archive serve --opensearch` on an index of its own on
 // c, deleted at the end of t.
 func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
@@ -130,11 +136,7 @@ func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
 func TestServeOpenSearchOutage(t *testing.T) {
 	c := ostest.StartOwn(t, 1)
 	base := serveOnOpenSearch(t, c)
-	var body bytes.Buffer
-	for _, a := range behaviour.Articles(t, "search") {
-		line, _ := json.Marshal(a)
-		body.Write(append(line, '\n'))
-	}
+	body := searchSetNDJSON(t)
 	if _, status, err := postWith(http.DefaultClient, base, body.Bytes()); err != nil || status != http.StatusOK {
 		t.Fatalf("write: %d %v", status, err)
 	}
@@ -276,5 +278,14 @@ func TestServeOpenSearchDown(t *testing.T) {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%s took %s", path, d)
 		}
+	}
+}
+
+// TestOpenSearchAddressesShownWithoutCredentials: credentials in a URL never reach
+// the messages.
+func TestOpenSearchAddressesShownWithoutCredentials(t *testing.T) {
+	f := openSearchFlags{urls: "https://archive:s3cret@10.0.0.1:9200, http://10.0.0.2:9200"}
+	if got, want := f.shown(), "https://10.0.0.1:9200,http://10.0.0.2:9200"; got != want {
+		t.Errorf("shown %q, want %q", got, want)
 	}
 }
