@@ -221,6 +221,9 @@ var jdkMajor = regexp.MustCompile(`-(\d+)(-|\.|$)`)
 // /usr/lib/jvm, else the java on PATH.
 func findJava() (string, error) {
 	if h := os.Getenv("OS_JAVA_HOME"); h != "" {
+		if _, err := os.Stat(filepath.Join(h, "bin", "java")); err != nil {
+			return "", fmt.Errorf("OS_JAVA_HOME=%s has no bin/java", h)
+		}
 		return h, nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/jvm/*")
