@@ -65,6 +65,8 @@ func (emptyArchive) PersonCounts() (map[string]int, error) { return nil, nil }
 type openSearchFlags struct {
 	urls, index, ca  string
 	shards, replicas int
+	// maxExpansions bounds the words one fuzzy term stands for (serve's --max-expansions).
+	maxExpansions int
 }
 
 func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {

@@ -83,6 +83,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20,
 		private: *private, tlsCert: *tlsCert, tlsKey: *tlsKey, maxConns: *maxConns, exportTimeout: *exportTimeout, verify: *verify}
 	if osf.on() {
+		osf.maxExpansions = limits.MaxExpansions
 		return e.serveOpenSearch(ctx, osf, cfg, log)
 	}
 
