@@ -26,7 +26,10 @@ import (
 // export.
 func TestServeOpenSearch(t *testing.T) {
 	c := ostest.Start(t, 1)
-	base := serveOnOpenSearch(t, c)
+	base, index := serveOnOpenSearchIndex(t, c)
+	// A second server on the same index: servers share the cluster and hold no
+	// state of their own, so what one acknowledged the other finds at once.
+	other := startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index)
 	body := searchSetNDJSON(t)
 	for round, want := range []server.WriteCounts{{Read: 6, Indexed: 6}, {Read: 6, Duplicates: 6}} {
 		rep, status, err := postWith(http.DefaultClient, base, body.Bytes())
@@ -38,6 +41,9 @@ func TestServeOpenSearch(t *testing.T) {
 		}
 	}
 
+	if s := search(t, other, url.Values{"q": {"drought"}}); s.Total != 2 {
+		t.Errorf("the other server finds %d articles for drought, want the 2 the first acknowledged", s.Total)
+	}
 	s := search(t, base, url.Values{"q": {"harbor"}, "outlet": {"Harbor Gazette"}})
 	if s.Total != 2 {
 		t.Errorf("harbor in Harbor Gazette: total %d, want 2", s.Total)
@@ -120,6 +126,12 @@ func searchSetNDJSON(t *testing.T) *bytes.Buffer {
 // serveOnOpenSearch starts `archive serve --opensearch` on an index of its own on
 // c, deleted at the end of t.
 func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
+	base, _ := serveOnOpenSearchIndex(t, c)
+	return base
+}
+
+// serveOnOpenSearchIndex is serveOnOpenSearch, returning the index too.
+func serveOnOpenSearchIndex(t *testing.T, c *ostest.Cluster) (string, string) {
 	index := ostest.IndexName(t)
 	t.Cleanup(func() {
 		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
@@ -127,7 +139,7 @@ func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
 			res.Body.Close()
 		}
 	})
-	return startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken)
+	return startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken), index
 }
 
 // TestServeOpenSearchOutage kills the node of its own under a serving archive:
