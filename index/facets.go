@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -93,7 +92,7 @@ func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 	}
 	defer prep.done()
 	base := withFilters(q, prep.text, facet != FacetOutlet)
-	words := nameWords(prefix)
+	words := corpus.NameWords(prefix)
 	size := n + len(selected)
 	if len(words) > 0 {
 		must := []query.Query{base}
@@ -118,7 +117,7 @@ func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 	out := []corpus.FacetValue{}
 	if fr := res.Facets[facet]; fr != nil && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			if matchesWords(t.Term, words) {
+			if corpus.MatchesWords(t.Term, words) {
 				out = append(out, corpus.FacetValue{Value: t.Term, Count: t.Count,
 					Selected: slices.Contains(selected, t.Term), Excluded: slices.Contains(excluded, t.Term)})
 			}
@@ -128,33 +127,4 @@ func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, 
 		return cmp.Or(b.Count-a.Count, strings.Compare(a.Value, b.Value))
 	})
 	return out[:min(n, len(out))], nil
-}
-
-// nameWords splits a name, or the start of one, into lowercase words the way the
-// standard analyzer does for the _text fields.
-func nameWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
-// matchesWords tells whether value has every word of words, the last as a prefix.
-func matchesWords(value string, words []string) bool {
-	if len(words) == 0 {
-		return true
-	}
-	have := nameWords(value)
-	for i, w := range words {
-		found := false
-		for _, h := range have {
-			if h == w || (i == len(words)-1 && strings.HasPrefix(h, w)) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }

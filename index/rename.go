@@ -65,7 +65,7 @@ func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (
 				if err != nil {
 					return changed, err
 				}
-				persons := renamePersons(a.Persons, renames)
+				persons := corpus.RenamePersons(a.Persons, renames)
 				if slices.Equal(persons, a.Persons) {
 					continue
 				}
@@ -83,21 +83,6 @@ func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (
 		ix.log.Info("renamed a person in the articles that named them", "from", from, "to", renames[from])
 	}
 	return changed, nil
-}
-
-// renamePersons maps each name through renames ("" drops it), keeping the first
-// of names that become one.
-func renamePersons(persons []string, renames map[string]string) []string {
-	out := make([]string, 0, len(persons))
-	for _, p := range persons {
-		if to, ok := renames[p]; ok {
-			p = to
-		}
-		if p != "" && !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // idsWithPerson returns the IDs of the articles that name the person exactly.

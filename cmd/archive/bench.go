@@ -23,6 +23,9 @@ type benchConfig struct {
 	skipSQLite, skipBleve bool
 	keep                  bool
 	searchOnly            bool
+	// backend "opensearch" adds the archive on the OpenSearch cluster openSearch
+	// (bench_opensearch.go).
+	backend, openSearch string
 }
 
 // defaultBenchSource is the development corpus beside the checkout.
@@ -49,6 +52,8 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.skipBleve, "skip-bleve", false, "leave out bare Bleve")
 	fs.BoolVar(&c.keep, "keep", true, "keep the indexes in --out after the run (the corpus and report are always kept)")
 	fs.BoolVar(&c.searchOnly, "search-only", false, "search the archive an earlier run left in --out again, and update its report: the other figures stay those of that run")
+	fs.StringVar(&c.backend, "backend", "bleve", "bleve, or opensearch: also ingest and search the archive on the OpenSearch cluster of --opensearch, side by side")
+	fs.StringVar(&c.openSearch, "opensearch", e.getenv(envOpenSearch), "the OpenSearch cluster of --backend opensearch (env "+envOpenSearch+")")
 	var p phaseFlags
 	p.register(fs)
 	rest, err := parseInterleaved(fs, args)
@@ -68,6 +73,10 @@ func (e environment) bench(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: --clients must be 1 or more", errUsage)
 	case c.duration <= 0:
 		return fmt.Errorf("%w: --duration must be positive, such as 30s", errUsage)
+	case c.backend != "bleve" && c.backend != "opensearch":
+		return fmt.Errorf("%w: --backend is bleve or opensearch", errUsage)
+	case c.backend == "opensearch" && c.openSearch == "":
+		return fmt.Errorf("%w: --backend opensearch needs --opensearch URL[,URL…]", errUsage)
 	}
 	if c.searchOnly {
 		if c.out == "" {
@@ -196,6 +205,13 @@ func (b *benchRun) run(ctx context.Context) error {
 	}
 	b.say("search: %s", ours.Search)
 	r.Systems = append(r.Systems, ours)
+	if b.cfg.backend == "opensearch" {
+		s, err := b.openSearchSystem(ctx, corpusPath, cs.RawTextBytes)
+		if err != nil {
+			return err
+		}
+		r.Systems = append(r.Systems, s)
+	}
 
 	// 4. SQLite FTS5 and bare Bleve on the same extracted articles.
 	if !b.cfg.skipSQLite {

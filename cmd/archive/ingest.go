@@ -34,6 +34,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		fields[target] = append(fields[target], name)
 		return nil
 	})
+	osf := e.addOpenSearchFlags(fs) // --opensearch URL: into an OpenSearch cluster (opensearch.go)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -49,6 +50,13 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		return e.ingestRemote(ctx, remote, paths, *maxMiB<<20, *quiet)
 	}
 	log := logger(e.stderr, c.verbose)
+	if osf.on() {
+		opts := ingest.Options{Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields, Progress: e.progressBar(*quiet)}
+		if opts.Progress == nil {
+			opts.Logger = log
+		}
+		return e.ingestOpenSearch(ctx, osf, opts, paths, log)
+	}
 
 	return withIndex(c.data, log, func(ix *index.Index) error {
 

@@ -95,6 +95,8 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 		return env.bench(ctx, rest)
 	case "keys":
 		return env.keys(ctx, rest)
+	case "migrate":
+		return env.migrate(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.stdout, usage)
 		return nil
@@ -117,6 +119,7 @@ Usage:
   archive repair [--data DIR] [--accept-loss]                 recover what can be recovered; list what cannot
   archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME   API keys (a read key makes the archive private)
   archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D]  measure against SQLite FTS5 and bare Bleve
+  archive migrate [--data DIR] --to-opensearch URL[,URL…] [--opensearch-index NAME]  copy the archive into OpenSearch (resumable)
   archive help
 
 The data directory defaults to $ARCHIVE_DATA, else ./archive-data.

@@ -26,6 +26,7 @@ func (e environment) search(ctx context.Context, args []string) error {
 	size := fs.Int("size", corpus.DefaultPageSize, "results per page")
 	asJSON := fs.Bool("json", false, "print the results as JSON, as the API does")
 	anyWord := fs.Bool("any", false, "match any of the words (op=or) instead of all of them")
+	osf := e.addOpenSearchFlags(fs) // opensearch.go
 	words, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -58,27 +59,40 @@ func (e environment) search(ctx context.Context, args []string) error {
 		}
 	}
 
-	return withIndex(c.data, logger(e.stderr, c.verbose), func(ix *index.Index) error {
+	log := logger(e.stderr, c.verbose)
+	if osf.on() {
+		res, err := e.searchOpenSearch(ctx, osf, q, log)
+		if err != nil {
+			return err
+		}
+		return e.showResults(q, res, *asJSON)
+	}
+	return withIndex(c.data, log, func(ix *index.Index) error {
 		res, err := ix.Search(ctx, q)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(struct {
-				Total       uint64              `json:"total"`
-				TookMS      float64             `json:"took_ms"`
-				Hits        []corpus.Hit        `json:"hits"`
-				Facets      corpus.Facets       `json:"facets"`
-				Next        string              `json:"next"`
-				Suggestions []corpus.Suggestion `json:"suggestions"`
-				Notices     []string            `json:"notices"`
-			}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets, res.Next, res.Suggestions, res.Notices})
-		}
-		printResults(e.stdout, q, res)
-		return nil
+		return e.showResults(q, res, *asJSON)
 	})
+}
+
+// showResults prints the results as the API's JSON or for a terminal.
+func (e environment) showResults(q corpus.Query, res *corpus.Results, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Total       uint64              `json:"total"`
+			TookMS      float64             `json:"took_ms"`
+			Hits        []corpus.Hit        `json:"hits"`
+			Facets      corpus.Facets       `json:"facets"`
+			Next        string              `json:"next"`
+			Suggestions []corpus.Suggestion `json:"suggestions"`
+			Notices     []string            `json:"notices"`
+		}{res.Total, float64(res.Took.Microseconds()) / 1000, res.Hits, res.Facets, res.Next, res.Suggestions, res.Notices})
+	}
+	printResults(e.stdout, q, res)
+	return nil
 }
 
 // printResults writes results for a terminal: each hit with its metadata and its

@@ -64,6 +64,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	maxConns := fs.Int("max-connections", defaultMaxConns, "most connections served at once; more wait to be accepted")
 	exportTimeout := fs.Duration("export-timeout", 30*time.Minute, "longest one export may stream")
+	osf := e.addOpenSearchFlags(fs) // opensearch.go
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -82,6 +83,10 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	cfg := serveConfig{dataDir: c.data, addr: addr, sample: *sample, token: *token, watch: *watch, maxPostBytes: *maxPostMiB << 20,
 		private: *private, tlsCert: *tlsCert, tlsKey: *tlsKey, maxConns: *maxConns, exportTimeout: *exportTimeout, verify: *verify}
+	if osf.on() {
+		osf.maxExpansions = limits.MaxExpansions
+		return e.serveOpenSearch(ctx, osf, cfg, log)
+	}
 
 	return withIndexLimits(c.data, log, limits, func(ix *index.Index) error {
 		return e.serveIndex(ctx, ix, cfg, log)

@@ -27,7 +27,10 @@ import (
 // archiveWriter is the server's Writer: records sent to the API go through the same
 // ingest pipeline as files, into the index the server holds.
 type archiveWriter struct {
-	ix           *index.Index
+	ix *index.Index
+	// engine, when set, stores the records instead of ix: an engine that keeps
+	// no data directory (OpenSearch: a Sink and a personRenamer), which has no backup.
+	engine       ingest.Sink
 	dataDir      string
 	log          *slog.Logger
 	maxFileBytes int64
@@ -53,7 +56,11 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		defer mu.Unlock()
 		emit(r)
 	}
-	sink := &recordingSink{ix: w.ix, from: stand, to: name, emit: report}
+	var target ingest.Sink = w.ix
+	if w.engine != nil {
+		target = w.engine
+	}
+	sink := &recordingSink{ix: target, from: stand, to: name, emit: report}
 	s, err := ingest.RunFS(ctx, ingest.Options{
 		Sink:         sink,
 		Logger:       w.log,
@@ -70,7 +77,11 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		},
 	}, file)
 	if err == nil {
-		err = followNames(ctx, w.ix, w.names, w.log)
+		var renamer personRenamer = w.ix
+		if w.engine != nil {
+			renamer = w.engine.(personRenamer)
+		}
+		err = followNames(ctx, renamer, w.names, w.log)
 	}
 	if !file.opened {
 		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
@@ -103,7 +114,7 @@ func splitSource(s string) (string, int) {
 // recordingSink stores into the index, renaming sources, and tells what became of
 // every article as it is stored.
 type recordingSink struct {
-	ix       *index.Index
+	ix       ingest.Sink
 	from, to string
 	emit     func(server.RecordResult)
 }
@@ -209,6 +220,9 @@ func (w *archiveWriter) Delete(ctx context.Context, id, by string) (corpus.Artic
 // copies itself into a hidden directory beside the archive, which is streamed and
 // removed.
 func (w *archiveWriter) Backup(ctx context.Context, out io.Writer) error {
+	if w.engine != nil {
+		return errNoBackup
+	}
 	tmp, err := os.MkdirTemp(w.dataDir, ".backup-")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/index"
+)
+
+// migrateBatch is how many articles one write to the cluster carries.
+const migrateBatch = 500
+
+// migrateCheckpoint is the file in the data directory that lets a migration
+// resume: how many articles (in the export's order) were sent, and the last one.
+const migrateCheckpoint = "migrate-opensearch.json"
+
+type checkpoint struct {
+	Index string `json:"index"`
+	Sent  int    `json:"sent"`
+	Last  string `json:"last"`
+}
+
+// migrate copies the archive of a data directory into an OpenSearch index:
+// resumable (a checkpoint in the data directory; articles already there are not
+// written again, their IDs being the documents'), with a progress bar, and
+// verifying at the end that the index holds as many articles as the archive.
+func (e environment) migrate(ctx context.Context, args []string) error {
+	var c commonFlags
+	fs := e.newFlagSet("migrate", "migrate [--data DIR] --to-opensearch URL[,URL…] [--opensearch-index NAME]", &c)
+	osf := e.addOpenSearchFlags(fs)
+	fs.StringVar(&osf.urls, "to-opensearch", osf.urls, "the OpenSearch cluster to copy the archive into (its nodes' URLs, comma-separated)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArguments("migrate", rest); err != nil {
+		return err
+	}
+	if !osf.on() {
+		return fmt.Errorf("%w: name the cluster with --to-opensearch URL[,URL…]", errUsage)
+	}
+	log := logger(e.stderr, c.verbose)
+	eng, err := e.openEngine(ctx, osf, log, false)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	return withIndex(c.data, log, func(ix *index.Index) error {
+		total, err := ix.Count()
+		if err != nil {
+			return err
+		}
+		cpPath := filepath.Join(c.data, migrateCheckpoint)
+		var cp checkpoint
+		if data, err := os.ReadFile(cpPath); err == nil && json.Unmarshal(data, &cp) == nil && cp.Index == eng.Index() {
+			fmt.Fprintf(e.stderr, "resuming after %d articles (up to %s)\n", cp.Sent, cp.Last)
+		} else {
+			cp = checkpoint{Index: eng.Index()}
+		}
+		var bar *progressbar.ProgressBar
+		if f, ok := e.stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
+			bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(e.stderr),
+				progressbar.OptionSetDescription("migrating"), progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond))
+			bar.Set(min(cp.Sent, int(total)))
+		}
+		skip := cp.Sent
+		var batch []corpus.Article
+		counts := map[corpus.Outcome]int{}
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			outcomes, err := eng.Put(ctx, batch)
+			if err != nil {
+				return fmt.Errorf("migrate: after %d articles: %w (run migrate again to resume)", cp.Sent, err)
+			}
+			for _, o := range outcomes {
+				counts[o]++
+			}
+			cp.Sent += len(batch)
+			cp.Last = batch[len(batch)-1].ID
+			data, _ := json.Marshal(cp)
+			if err := writeFileAtomic(cpPath, data); err != nil {
+				return err
+			}
+			if bar != nil {
+				bar.Set(cp.Sent)
+			} else {
+				log.Info("migrating", "sent", cp.Sent, "of", total)
+			}
+			batch = batch[:0]
+			return nil
+		}
+		send := func(h corpus.Hit) error {
+			a, err := ix.Article(ctx, h.ID)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, a)
+			if len(batch) == migrateBatch {
+				return flush()
+			}
+			return nil
+		}
+		seen := 0
+		// The export's order (oldest first, then ID) is the same every run, so the
+		// checkpoint's count says where to go on; its last ID checks that.
+		err = ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, func(h corpus.Hit) error {
+			seen++
+			if seen <= skip {
+				if seen == skip && h.ID != cp.Last {
+					// The archive changed since: send everything again (nothing is
+					// stored twice; unchanged articles are not rewritten).
+					skip, cp.Sent = 0, 0
+					return errRestart
+				}
+				return nil
+			}
+			return send(h)
+		})
+		if errors.Is(err, errRestart) {
+			fmt.Fprintln(e.stderr, "the archive changed since the last run: sending every article again (unchanged ones are not rewritten)")
+			err = ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, send)
+		}
+		if err == nil {
+			err = flush()
+		}
+		if bar != nil {
+			bar.Finish()
+			fmt.Fprintln(e.stderr)
+		}
+		if err != nil {
+			return err
+		}
+		if err := eng.Refresh(ctx); err != nil {
+			return err
+		}
+		n, err := eng.Count()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d articles in the archive, %d in OpenSearch index %s (this run: %d new, %d updated, %d already there)\n",
+			total, n, eng.Index(), counts[corpus.Indexed], counts[corpus.Updated], counts[corpus.Unchanged])
+		if n != total {
+			return fmt.Errorf("migrate: the index holds %d articles, the archive %d: run migrate again, or check the cluster's logs", n, total)
+		}
+		os.Remove(cpPath)
+		return nil
+	})
+}
+
+// errRestart stops an export whose checkpoint no longer fits the archive.
+var errRestart = errors.New("the archive changed since the checkpoint")

@@ -1,0 +1,124 @@
+package opensearch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// The date facet is drawn as the Bleve engine draws it: the hits are counted per
+// month; the months' span (narrowed to the query's dates) picks the unit; a span
+// of days is counted again per day; undated hits are their own bucket.
+
+// spanUnit returns the unit of a query with both dates, and whether that span is
+// counted per day straight away.
+func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
+	if q.From.IsZero() || q.To.IsZero() {
+		return "", false
+	}
+	unit := corpus.UnitFor(q.From, q.To)
+	return unit, unit == corpus.Day
+}
+
+// histogram reads a date histogram's non-empty buckets.
+func histogram(agg termsAgg) map[time.Time]int {
+	out := map[time.Time]int{}
+	for _, b := range agg.Buckets {
+		ms, ok := b.Key.(float64)
+		if !ok || b.DocCount == 0 {
+			continue
+		}
+		out[time.UnixMilli(int64(ms)).UTC()] = b.DocCount
+	}
+	return out
+}
+
+// spanBuckets are the buckets of unit from from to to, empty ones too.
+func spanBuckets(from, to time.Time, unit corpus.DateUnit, counts map[time.Time]int) []corpus.DateBucket {
+	out := []corpus.DateBucket{}
+	for t := unit.Start(from); t.Before(to); t = unit.Next(t) {
+		out = append(out, corpus.DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t), Count: counts[t]})
+	}
+	return out
+}
+
+func (e *Engine) dateFacet(ctx context.Context, p *prepared, months map[time.Time]int, undated int, out *corpus.Results) error {
+	q := p.q
+	var first, last time.Time
+	for m := range months {
+		if m.Before(corpus.EarliestPublished) || !m.Before(corpus.MaxSearchDate) {
+			delete(months, m)
+			continue
+		}
+		if first.IsZero() || m.Before(first) {
+			first = m
+		}
+		if m.After(last) {
+			last = m
+		}
+	}
+	out.Facets.Published = []corpus.DateBucket{}
+	if len(months) > 0 {
+		end := corpus.Month.Next(last)
+		from, to := first, end
+		if !q.From.IsZero() && q.From.After(from) {
+			from = q.From
+		}
+		if !q.To.IsZero() && q.To.Before(to) {
+			to = q.To
+		}
+		unit := corpus.UnitFor(from, to)
+		out.Facets.DateUnit = unit
+		if unit == corpus.Day {
+			days, err := e.dayCounts(ctx, p, from, to)
+			if err != nil {
+				return err
+			}
+			out.Facets.Published = trimEmpty(spanBuckets(from, to, corpus.Day, days))
+		} else {
+			counts := map[time.Time]int{}
+			for m, n := range months {
+				counts[unit.Start(m)] += n
+			}
+			out.Facets.Published = spanBuckets(first, end, unit, counts)
+		}
+	}
+	if undated > 0 {
+		out.Facets.Published = append(out.Facets.Published, corpus.DateBucket{Key: corpus.UndatedKey, Count: undated})
+	}
+	return nil
+}
+
+// dayCounts counts the query's hits per day in [from, to).
+func (e *Engine) dayCounts(ctx context.Context, p *prepared, from, to time.Time) (map[time.Time]int, error) {
+	body := dsl{
+		"size":  0,
+		"query": dsl{"bool": dsl{"must": []dsl{p.filtered(true)}, "filter": []dsl{dateRange(from, to)}}},
+		"aggs":  dsl{"days": dsl{"date_histogram": dsl{"field": fieldPublished, "calendar_interval": "day", "min_doc_count": 1}}},
+	}
+	var res searchResponse
+	if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", body, &res); err != nil {
+		return nil, fmt.Errorf("opensearch: count per day: %w", err)
+	}
+	var aggs struct {
+		Days termsAgg `json:"days"`
+	}
+	if err := json.Unmarshal(res.Aggregations, &aggs); err != nil {
+		return nil, fmt.Errorf("opensearch: read the days: %w", err)
+	}
+	return histogram(aggs.Days), nil
+}
+
+func trimEmpty(b []corpus.DateBucket) []corpus.DateBucket {
+	for len(b) > 0 && b[0].Count == 0 {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1].Count == 0 {
+		b = b[:len(b)-1]
+	}
+	return b
+}

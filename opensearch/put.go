@@ -1,0 +1,360 @@
+package opensearch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// maxStoryCandidates bounds the stored articles one batch compares itself with.
+const maxStoryCandidates = 2000
+
+// BulkError lists the articles of a batch the cluster refused, with its reason
+// for each; the others were stored.
+type BulkError struct {
+	// Failed maps an article ID to the cluster's reason.
+	Failed map[string]string
+}
+
+func (e *BulkError) Error() string {
+	ids := make([]string, 0, len(e.Failed))
+	for id := range e.Failed {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	fmt.Fprintf(&b, "the OpenSearch cluster refused %d article(s):", len(ids))
+	for i, id := range ids[:min(len(ids), 10)] {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " %s: %s", id, e.Failed[id])
+	}
+	if len(ids) > 10 {
+		fmt.Fprintf(&b, "; and %d more", len(ids)-10)
+	}
+	return b.String()
+}
+
+// Unwrap makes a BulkError a corpus.EStorageFailed error.
+func (e *BulkError) Unwrap() error {
+	return corpus.Errorf(corpus.EStorageFailed, "%s", e.Error())
+}
+
+// stored is what the index holds of an article already there.
+type stored struct {
+	Fingerprint string `json:"fingerprint"`
+	Story       string `json:"story"`
+}
+
+// Put stores a batch and says for each article whether it was new, updated or
+// unchanged. It returns once the cluster has acknowledged every write durably
+// (translog fsync, wait_for_active_shards) and made it searchable (refresh
+// wait_for). Articles are documents with the article's ID, so sending one again
+// adds nothing. A batch of which the cluster refused some articles returns the
+// outcomes of the others with a *BulkError (corpus.EStorageFailed) naming the
+// refused ones; a cluster that cannot be reached is corpus.EBusy.
+func (e *Engine) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return e.put(ctx, articles, true)
+}
+
+// PutDeferred is Put, except that it returns once the cluster has acknowledged the
+// writes durably, without waiting for them to become searchable (which costs up
+// to the index's refresh interval per batch). The next PutDeferred or Put
+// refreshes first, so that it finds the articles of this one (duplicates,
+// stories), and Flush makes them all searchable. Ingest uses it.
+func (e *Engine) PutDeferred(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
+	return e.put(ctx, articles, false)
+}
+
+// Flush makes every article stored by PutDeferred searchable.
+func (e *Engine) Flush() error {
+	if !e.pending.Swap(false) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+	defer cancel()
+	if err := e.Refresh(ctx); err != nil {
+		e.pending.Store(true)
+		return err
+	}
+	return nil
+}
+
+func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable bool) ([]corpus.Outcome, error) {
+	if len(articles) == 0 {
+		return nil, nil
+	}
+	t0 := time.Now()
+	if err := e.ensure(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.Flush(); err != nil {
+		return nil, err
+	}
+	tRefresh := time.Now()
+	now := time.Now()
+	ids := make([]string, len(articles))
+	for i := range articles {
+		if articles[i].ID == "" {
+			return nil, fmt.Errorf("opensearch: put %s: article has no ID", articles[i].Source)
+		}
+		if w := articles[i].CheckPublished(now); w != "" {
+			e.log.Warn("article stored undated", "id", articles[i].ID, "reason", w)
+		}
+		ids[i] = articles[i].ID
+	}
+	have, err := e.storedOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	owners, err := e.duplicateOwners(ctx, articles, have)
+	if err != nil {
+		return nil, err
+	}
+	outcomes := make([]corpus.Outcome, len(articles))
+	var write []*corpus.Article
+	seen := map[string]int{} // an ID twice in a batch: the last copy wins
+	for i := range articles {
+		a := &articles[i]
+		old, ok := have[a.ID]
+		switch {
+		case ok && old.Fingerprint == a.Fingerprint():
+			outcomes[i] = corpus.Unchanged
+			continue
+		case ok:
+			outcomes[i] = corpus.Updated
+			if a.Story == "" {
+				a.Story = old.Story
+			}
+		case owners[i]:
+			outcomes[i] = corpus.Unchanged // the same URL or text under another ID
+			continue
+		default:
+			outcomes[i] = corpus.Indexed
+		}
+		if j, dup := seen[a.ID]; dup {
+			write[j] = a
+			continue
+		}
+		seen[a.ID] = len(write)
+		write = append(write, a)
+	}
+	if len(write) == 0 {
+		return outcomes, nil
+	}
+	tLookup := time.Now()
+	sigs, err := e.assignStories(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	for i, a := range write {
+		a.IngestedAt = a.IngestedAt.UTC()
+		if a.IngestedAt.IsZero() {
+			a.IngestedAt = now.UTC()
+		}
+		enc.Encode(map[string]any{"index": map[string]any{"_index": e.index, "_id": a.ID}})
+		doc := newDocument(*a, sigs[i].sig, sigs[i].ok)
+		doc.DuplicateKeys = a.DuplicateKeys()
+		if err := enc.Encode(doc); err != nil {
+			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
+		}
+	}
+	var res struct {
+		Errors bool `json:"errors"`
+		Items  []map[string]struct {
+			ID     string `json:"_id"`
+			Status int    `json:"status"`
+			Error  *struct {
+				Type   string `json:"type"`
+				Reason string `json:"reason"`
+			} `json:"error"`
+		} `json:"items"`
+	}
+	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
+	if searchable {
+		path += "&refresh=wait_for"
+	}
+	tStories := time.Now()
+	err = e.do(ctx, http.MethodPost, path, body.Bytes(), &res)
+	e.log.Debug("opensearch: put", "articles", len(articles), "written", len(write), "refresh", tRefresh.Sub(t0),
+		"lookups", tLookup.Sub(tRefresh), "stories", tStories.Sub(tLookup), "bulk", time.Since(tStories))
+	if !searchable {
+		e.pending.Store(true) // whatever the answer: some of it may be stored
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !res.Errors {
+		return outcomes, nil
+	}
+	failed := map[string]string{}
+	busy := 0
+	for _, item := range res.Items {
+		for _, r := range item {
+			if r.Error != nil {
+				failed[r.ID] = r.Error.Type + ": " + r.Error.Reason
+				if r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable {
+					busy++
+				}
+			}
+		}
+	}
+	if busy == len(failed) {
+		// Nothing wrong with the articles: the cluster cannot take them now.
+		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
+	}
+	return outcomes, &BulkError{Failed: failed}
+}
+
+// storedOf returns what the index holds of those of ids it has.
+func (e *Engine) storedOf(ctx context.Context, ids []string) (map[string]stored, error) {
+	var res struct {
+		Docs []struct {
+			ID     string `json:"_id"`
+			Found  bool   `json:"found"`
+			Source stored `json:"_source"`
+		} `json:"docs"`
+	}
+	body := map[string]any{"ids": slices.Compact(slices.Sorted(slices.Values(ids)))}
+	if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_mget?_source=fingerprint,story&realtime=true", body, &res); err != nil {
+		return nil, fmt.Errorf("opensearch: look up %d articles: %w", len(ids), err)
+	}
+	out := make(map[string]stored, len(res.Docs))
+	for _, d := range res.Docs {
+		if d.Found {
+			out[d.ID] = d.Source
+		}
+	}
+	return out, nil
+}
+
+// duplicateOwners tells for each article new to the archive whether another
+// article already holds its URL or its text (corpus.Article.DuplicateKeys).
+func (e *Engine) duplicateOwners(ctx context.Context, articles []corpus.Article, have map[string]stored) ([]bool, error) {
+	out := make([]bool, len(articles))
+	var keys []string
+	for i := range articles {
+		if _, ok := have[articles[i].ID]; !ok {
+			keys = append(keys, articles[i].DuplicateKeys()...)
+		}
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var res searchResponse
+	body := map[string]any{
+		"size":    len(keys),
+		"_source": []string{fieldID, fieldDupKeys},
+		"query":   map[string]any{"terms": map[string]any{fieldDupKeys: slices.Compact(slices.Sorted(slices.Values(keys)))}},
+	}
+	if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", body, &res); err != nil {
+		return nil, fmt.Errorf("opensearch: look up duplicates: %w", err)
+	}
+	owner := map[string]string{}
+	for _, h := range res.Hits.Hits {
+		for _, k := range h.Source.DuplicateKeys {
+			owner[k] = h.Source.ID
+		}
+	}
+	// An article of the batch owns its keys for the articles after it.
+	for i, a := range articles {
+		if _, ok := have[a.ID]; ok {
+			continue
+		}
+		keys := a.DuplicateKeys()
+		for _, k := range keys {
+			if o, ok := owner[k]; ok && o != a.ID {
+				out[i] = true
+			}
+		}
+		if !out[i] {
+			for _, k := range keys {
+				owner[k] = a.ID
+			}
+		}
+	}
+	return out, nil
+}
+
+// storySignature is an article's signature, when its text is long enough to have one.
+type storySignature struct {
+	sig corpus.Signature
+	ok  bool
+}
+
+// assignStories sets the Story of each article that has none, as the Bleve engine
+// does: the story of the most similar article (corpus.StorySimilarity or more)
+// sharing a band key, in the index or earlier in the batch, else the article's own
+// ID. The band keys are stored in the documents, so every server groups alike.
+func (e *Engine) assignStories(ctx context.Context, articles []*corpus.Article) ([]storySignature, error) {
+	sigs := make([]storySignature, len(articles))
+	var bands []string
+	for i, a := range articles {
+		sigs[i].sig, sigs[i].ok = corpus.NewSignature(a.Body)
+		if sigs[i].ok && a.Story == "" {
+			bands = append(bands, sigs[i].sig.Bands()...)
+		}
+	}
+	type candidate struct {
+		id, story string
+		sig       corpus.Signature
+	}
+	byBand := map[string][]candidate{}
+	if len(bands) > 0 {
+		var res searchResponse
+		body := map[string]any{
+			"size":    maxStoryCandidates,
+			"_source": []string{fieldID, fieldStory, fieldSignature},
+			"query":   map[string]any{"terms": map[string]any{fieldBands: slices.Compact(slices.Sorted(slices.Values(bands)))}},
+		}
+		if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", body, &res); err != nil {
+			return nil, fmt.Errorf("opensearch: find story candidates: %w", err)
+		}
+		for _, h := range res.Hits.Hits {
+			sig, ok := corpus.ParseSignature(h.Source.Signature)
+			if !ok {
+				continue
+			}
+			c := candidate{id: h.Source.ID, story: h.Source.Story, sig: sig}
+			for _, b := range sig.Bands() {
+				byBand[b] = append(byBand[b], c)
+			}
+		}
+	}
+	for i, a := range articles {
+		if a.Story == "" {
+			a.Story = a.ID
+			if sigs[i].ok {
+				best := corpus.StorySimilarity
+				for _, b := range sigs[i].sig.Bands() {
+					for _, c := range byBand[b] {
+						if c.id == a.ID {
+							continue
+						}
+						if s := sigs[i].sig.Similarity(c.sig); s >= best {
+							best, a.Story = s, c.story
+						}
+					}
+				}
+			}
+		}
+		if sigs[i].ok {
+			c := candidate{id: a.ID, story: a.Story, sig: sigs[i].sig}
+			for _, b := range sigs[i].sig.Bands() {
+				byBand[b] = append(byBand[b], c)
+			}
+		}
+	}
+	return sigs, nil
+}
