@@ -101,7 +101,11 @@ func (c *compiler) node(n *aq.Node) (dsl, error) {
 }
 
 // dateRange is the published date in [from, to), a zero end open.
-func dateRange(from, to time.Time) dsl {
+func dateRange(from, to time.Time) dsl { return fieldRange(fieldPublished, from, to) }
+
+// fieldRange matches the dates of field from from (inclusive) to to (exclusive);
+// a zero bound is open.
+func fieldRange(field string, from, to time.Time) dsl {
 	r := dsl{}
 	if !from.IsZero() {
 		r["gte"] = from.UTC().Format(time.RFC3339Nano)
@@ -109,7 +113,7 @@ func dateRange(from, to time.Time) dsl {
 	if !to.IsZero() {
 		r["lt"] = to.UTC().Format(time.RFC3339Nano)
 	}
-	return dsl{"range": dsl{fieldPublished: r}}
+	return dsl{"range": dsl{field: r}}
 }
 
 // and compiles an And: its positive parts must match, its negations must not, and

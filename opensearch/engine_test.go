@@ -28,6 +28,60 @@ var engineTests = []struct {
 	{"expansion cost limits", testCostLimits},
 	{"deferred puts see each other and flush", testDeferred},
 	{"earlier articles take the names learned later", testRename},
+	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
+}
+
+func testArrival(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	first := []corpus.Article{art("a1", "Ledger", "2024-01-02", "Quay one", "quay body one"), art("a2", "Wire", "2024-01-03", "Quay two", "quay body two")}
+	if _, err := e.Put(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if _, err := e.Put(ctx, []corpus.Article{art("a3", "Wire", "2023-05-01", "Quay three", "quay body three")}); err != nil {
+		t.Fatal(err)
+	}
+	a1, err := e.Article(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a3, err := e.Article(ctx, "a3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a1.Arrived.IsZero() || !a3.Arrived.After(a1.Arrived) {
+		t.Fatalf("arrivals a1 %v, a3 %v: want both set, a3 later", a1.Arrived, a3.Arrived)
+	}
+	edited := first[0]
+	edited.Title = "Quay one, corrected"
+	if got, err := e.Put(ctx, []corpus.Article{edited}); err != nil || got[0] != corpus.Updated {
+		t.Fatalf("update: %v %v", got, err)
+	}
+	if again, err := e.Article(ctx, "a1"); err != nil || !again.Arrived.Equal(a1.Arrived) {
+		t.Errorf("after an update a1 arrived %v (%v), want the first arrival %v", again.Arrived, err, a1.Arrived)
+	}
+	ids := func(q corpus.Query) []string {
+		t.Helper()
+		res, err := e.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	if got := ids(corpus.Query{Text: "quay", Sort: corpus.SortArrived}); len(got) != 3 || got[0] != "a3" {
+		t.Errorf("sort=arrived: %v, want a3 first", got)
+	}
+	if got := ids(corpus.Query{Text: "quay", ArrivedFrom: a3.Arrived}); !slices.Equal(got, []string{"a3"}) {
+		t.Errorf("arrived_from the second batch: %v, want [a3]", got)
+	}
+	if got := ids(corpus.Query{Text: "quay", ArrivedTo: a3.Arrived, Sort: corpus.SortOldest}); !slices.Equal(got, []string{"a1", "a2"}) {
+		t.Errorf("arrived_to the second batch: %v, want [a1 a2]", got)
+	}
 }
 
 // story is a wire story long enough to have a signature.

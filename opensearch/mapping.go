@@ -21,6 +21,7 @@ const (
 	fieldPersonText  = "persons.text" // standard text: person:okafor
 	fieldAuthorText  = "authors"      // standard text: author:ruiz
 	fieldPublished   = "published"    // date
+	fieldArrived     = "arrived"      // date: when the article arrived in the archive
 	fieldStory       = "story"        // keyword
 	fieldPersonsFold = "persons_fold" // keyword: corpus.Fold of each person
 	fieldOutletFold  = "outlet_fold"  // keyword: corpus.Fold of the outlet
@@ -103,6 +104,7 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 					"fields": map[string]any{"text": map[string]any{"type": "text", "analyzer": "standard"}}},
 				fieldAuthorText:  map[string]any{"type": "text", "analyzer": "standard"},
 				fieldPublished:   map[string]any{"type": "date", "format": "strict_date_optional_time"},
+				fieldArrived:     map[string]any{"type": "date", "format": "strict_date_optional_time"},
 				fieldStory:       keyword,
 				fieldPersonsFold: keyword,
 				fieldOutletFold:  keyword,
@@ -120,6 +122,14 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 func (e *Engine) ensureIndex(ctx context.Context) error {
 	err := e.do(ctx, http.MethodHead, "/"+e.index, nil, nil)
 	if err == nil {
+		// An index made before arrival times were kept learns the field (adding a
+		// field to a mapping is allowed and idempotent); its older articles have
+		// none, sort last by arrival and match no arrival filter.
+		body := map[string]any{"properties": map[string]any{
+			fieldArrived: map[string]any{"type": "date", "format": "strict_date_optional_time"}}}
+		if err := e.do(ctx, http.MethodPut, "/"+e.index+"/_mapping", body, nil); err != nil {
+			return fmt.Errorf("opensearch: add the arrival field to index %s: %w", e.index, err)
+		}
 		return nil
 	}
 	if oe, ok := errors.AsType[*osError](err); !ok || oe.Status != http.StatusNotFound {

@@ -2,6 +2,7 @@ package opensearch
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -51,8 +52,10 @@ func (e *BulkError) Unwrap() error {
 
 // stored is what the index holds of an article already there.
 type stored struct {
-	Fingerprint string `json:"fingerprint"`
-	Story       string `json:"story"`
+	Fingerprint string    `json:"fingerprint"`
+	Story       string    `json:"story"`
+	Arrived     time.Time `json:"arrived"`
+	IngestedAt  time.Time `json:"ingested_at"`
 }
 
 // Put stores a batch and says for each article whether it was new, updated or
@@ -135,11 +138,14 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 			if a.Story == "" {
 				a.Story = old.Story
 			}
+			// An update keeps the first arrival, as on the Bleve engine.
+			a.Arrived = cmp.Or(old.Arrived, old.IngestedAt, now).UTC()
 		case owners[i]:
 			outcomes[i] = corpus.Unchanged // the same URL or text under another ID
 			continue
 		default:
 			outcomes[i] = corpus.Indexed
+			a.Arrived = now.UTC() // one time for the batch, as on the Bleve engine
 		}
 		if j, dup := seen[a.ID]; dup {
 			write[j] = a
@@ -227,7 +233,7 @@ func (e *Engine) storedOf(ctx context.Context, ids []string) (map[string]stored,
 		} `json:"docs"`
 	}
 	body := map[string]any{"ids": slices.Compact(slices.Sorted(slices.Values(ids)))}
-	if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_mget?_source=fingerprint,story&realtime=true", body, &res); err != nil {
+	if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_mget?_source=fingerprint,story,arrived,ingested_at&realtime=true", body, &res); err != nil {
 		return nil, fmt.Errorf("opensearch: look up %d articles: %w", len(ids), err)
 	}
 	out := make(map[string]stored, len(res.Docs))

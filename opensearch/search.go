@@ -101,6 +101,9 @@ func (p *prepared) filtered(withOutlets bool) dsl {
 	if !q.From.IsZero() || !q.To.IsZero() {
 		filter = append(filter, dateRange(q.From, q.To))
 	}
+	if !q.ArrivedFrom.IsZero() || !q.ArrivedTo.IsZero() {
+		filter = append(filter, fieldRange(fieldArrived, q.ArrivedFrom, q.ArrivedTo))
+	}
 	if len(q.NotPersons) > 0 {
 		mustNot = append(mustNot, dsl{"terms": dsl{fieldPersons: q.NotPersons}})
 	}
@@ -148,6 +151,8 @@ func sortOrder(q corpus.Query) []any {
 	}
 	byID := dsl{fieldID: "asc"}
 	switch {
+	case q.Sort == corpus.SortArrived:
+		return []any{dsl{fieldArrived: dsl{"order": "desc", "missing": "_last"}}, byID}
 	case q.Sort == corpus.SortOldest:
 		return []any{byDate("asc"), byID}
 	case q.Sort == corpus.SortNewest || strings.TrimSpace(q.Text) == "":
