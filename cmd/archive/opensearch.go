@@ -46,6 +46,11 @@ var (
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
 	"backups of an archive kept in OpenSearch are not supported yet: use the cluster's snapshots (_snapshot), or export the articles (/api/v1/export)")
 
+// errNoDelete answers a deletion from an archive kept in OpenSearch: its
+// tombstones live in the Bleve engine's record store.
+var errNoDelete = corpus.Errorf(corpus.EInvalidRequest,
+	"deleting articles is not supported on the OpenSearch engine yet: run the archive on its own index (without --opensearch) for it")
+
 // personCounter is what the name book is made from: either engine.
 type personCounter interface {
 	PersonCounts() (map[string]int, error)

@@ -110,7 +110,32 @@ func TestServeOpenSearch(t *testing.T) {
 			t.Errorf("backup: %d %+v, want 400 not supported", res.StatusCode, backup)
 		}
 	}
-
+	// Features of the Bleve engine's record store say so, and take nothing down.
+	for _, c := range []struct{ method, path, want string }{
+		{http.MethodDelete, "/api/v1/articles/a1", "not supported on the OpenSearch engine"},
+		{http.MethodGet, "/api/v1/story/a1", "does not offer the story view"},
+		{http.MethodGet, "/api/v1/searches", "no saved searches"},
+	} {
+		var answer struct {
+			Error struct{ Code, Message string }
+		}
+		req, _ := http.NewRequest(c.method, base+c.path, nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(res.Body).Decode(&answer)
+		res.Body.Close()
+		if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(answer.Error.Message, c.want) {
+			t.Errorf("%s %s: %d %+v, want a 4xx saying %q", c.method, c.path, res.StatusCode, answer, c.want)
+		}
+	}
+	if res, err := http.Get(base + "/api/v1/articles/a1"); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("the article after a refused delete: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 }
 
 // searchSetNDJSON is the behaviour suite's search set as a write request's body.

@@ -213,6 +213,9 @@ var _ server.Deleter = (*archiveWriter)(nil)
 // Delete removes an article from the index the server holds, keeping its
 // tombstone (index.Index.Delete).
 func (w *archiveWriter) Delete(ctx context.Context, id, by string) (corpus.Article, error) {
+	if w.engine != nil {
+		return corpus.Article{}, errNoDelete
+	}
 	return w.ix.Delete(ctx, id, by)
 }
 
