@@ -246,8 +246,9 @@ type derivedKeys struct {
 // has persisted the batch, the record store's log up to seq may be dropped.
 func (ix *Index) indexBatch(articles []corpus.Article, seq uint64, held int) error {
 	batch := ix.bleve.NewBatch()
+	people := ix.layer()
 	for i := range articles {
-		a := &articles[i]
+		a := people.applyTo(&articles[i])
 		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}

@@ -61,7 +61,7 @@ func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (
 		for start := 0; start < len(ids); start += renameBatch {
 			var batch []corpus.Article
 			for _, id := range ids[start:min(start+renameBatch, len(ids))] {
-				a, err := ix.Article(ctx, id)
+				a, err := ix.storedArticle(ctx, id)
 				if err != nil {
 					return changed, err
 				}
