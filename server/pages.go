@@ -53,6 +53,8 @@ type searchView struct {
 	Next     string
 	Hits     []hitView
 	Export   []link
+	// Curate holds the people edit form's token, for a signed-in writer.
+	Curate *curateView
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -71,6 +73,8 @@ type facetLink struct {
 	Excluded   bool
 	URL        string
 	ExcludeURL string
+	// Page is a person's page.
+	Page string
 }
 
 // personSearch is the form that searches the person facet.
@@ -121,6 +125,8 @@ func (s *Server) searchPage(c *gin.Context) error {
 	if err := s.searchPeople(c, &view); err != nil {
 		return err
 	}
+	addPersonPages(&view)
+	view.Curate = s.curateForm(c, c.Request.URL.RequestURI(), "")
 	s.render(c, http.StatusOK, "search.html", view)
 	return nil
 }
@@ -460,6 +466,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 
 var templateFuncs = template.FuncMap{
 	"articleURL":     func(id string) string { return articleURL(id, "") },
+	"personURL":      personURL,
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)

@@ -20,6 +20,8 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	pages.GET("/", s.html(s.searchPage))
 	pages.GET("/articles/*id", s.html(s.articlePage))
 	pages.GET("/api", s.html(s.apiPage))
+	pages.GET("/people/*name", s.html(s.personPage))
+	pages.POST("/people/edits", s.html(s.personEditForm))
 
 	// Every route of the API turns away parameters it does not take; openapi.json
 	// lists the ones each takes. Writes check their own keys (a write key, or an
@@ -34,6 +36,10 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.GET("/export", s.apiExport)
 	api.POST("/articles", s.apiWrite)
 	api.POST("/backup", s.apiBackup)
+	api.GET("/people/edits", s.json(s.apiPersonEdits))
+	api.POST("/people/edits", s.apiEditPeople)
+	api.DELETE("/people/edits/:id", s.json(s.apiUndoPersonEdit))
+	api.GET("/people/:name", s.apiPersonPage)
 
 	r.GET("/healthz", s.json(s.healthz))
 	r.NoRoute(s.notFound)
