@@ -400,6 +400,13 @@ func (ix *Index) LookUpPerson(ctx context.Context, name string) (corpus.PersonLo
 		}
 		return corpus.PersonLookup{Canonical: to, Via: string(l.via[name].Action)}, nil
 	}
+	if to, err := ix.records.learnedAlias(name); err == nil && to != "" {
+		if shown := l.shown(to); shown != "" {
+			if n, err := ix.personCount(ctx, shown); err == nil && n > 0 {
+				return corpus.PersonLookup{Canonical: shown, Via: "name book"}, nil
+			}
+		}
+	}
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
 		return corpus.PersonLookup{}, err

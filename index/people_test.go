@@ -265,3 +265,39 @@ func TestCoMentionScore(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestLearnedAliases: a name RenamePersons moved stays an alias of the person
+// it became (also through a later edit of that person), and looking it up leads
+// there.
+func TestLearnedAliases(t *testing.T) {
+	ix, err := index.Open(t.TempDir(), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if _, err := ix.Put(ctx, peopleArticles()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.RenamePersons(ctx, map[string]string{"Reagan": "Ronald Reagan"}); err != nil {
+		t.Fatal(err)
+	}
+	look, err := ix.LookUpPerson(ctx, "Reagan")
+	if err != nil || look.Canonical != "Ronald Reagan" || look.Via != "name book" {
+		t.Errorf("Reagan looks up as %+v (%v)", look, err)
+	}
+	if _, err := ix.EditPeople(ctx, corpus.PersonEdit{Action: corpus.RenameAction, From: "Ronald Reagan", Into: "Ronald W. Reagan"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ix.PersonProfile(ctx, "Ronald W. Reagan", 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []corpus.PersonAlias{{Name: "Ronald Reagan", Via: "rename"}, {Name: "Reagan", Via: "name book"}}
+	if !slices.Equal(p.Aliases, want) {
+		t.Errorf("aliases %+v, want %+v", p.Aliases, want)
+	}
+	if look, _ := ix.LookUpPerson(ctx, "Reagan"); look.Canonical != "Ronald W. Reagan" {
+		t.Errorf("Reagan after the rename looks up as %+v", look)
+	}
+}

@@ -125,7 +125,7 @@ func (ix *Index) distinctPersons() (int, error) {
 }
 
 // PersonProfile returns what the archive knows of the person it shows as name:
-// the names merged or renamed into it, how many articles name them, their
+// the names merged or renamed into it or moved to it by RenamePersons, how many articles name them, their
 // timeline beside the archive's, the outlets naming them most, the people who
 // appear with them most unusually (see CoMentionScore) and their latest
 // articles (up to latest). It returns a corpus.ENotFound error for a name the
@@ -150,6 +150,11 @@ func (ix *Index) PersonProfile(ctx context.Context, name string, latest, with in
 	}
 	p := corpus.PersonProfile{Name: name, Aliases: ix.layer().aliases(name), Articles: int(res.Total),
 		Latest: res.Hits, DateUnit: res.Facets.DateUnit, Timeline: []corpus.PersonBucket{}}
+	learned, err := ix.records.learnedAliases(ix.layer(), name)
+	if err != nil {
+		return corpus.PersonProfile{}, fmt.Errorf("index: read the aliases of %q: %w", name, err)
+	}
+	p.Aliases = append(p.Aliases, learned...)
 	if p.Aliases == nil {
 		p.Aliases = []corpus.PersonAlias{}
 	}

@@ -35,13 +35,6 @@ type People interface {
 	PersonProfile(ctx context.Context, name string, latest, with int) (corpus.PersonProfile, error)
 }
 
-// NameBook knows the names ingest learned to read as others ("Reagan" is
-// Ronald Reagan): ingest.NameBook.
-type NameBook interface {
-	// Aliases maps each such name to the one it is read as ("" for a firm's).
-	Aliases() map[string]string
-}
-
 // people returns the Searcher's People, or an error saying the archive has none.
 func (s *Server) people() (People, error) {
 	if p, ok := s.search.(People); ok {
@@ -211,7 +204,7 @@ type personFound struct {
 	Suggestions []string
 }
 
-// findPerson looks name up in the archive, then in the name book.
+// findPerson looks name up in the archive.
 func (s *Server) findPerson(ctx context.Context, p People, name string) (personFound, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
@@ -231,15 +224,7 @@ func (s *Server) findPerson(ctx context.Context, p People, name string) (personF
 		return personFound{Redirect: look.Canonical, Via: look.Via}, nil
 	case look.Hidden:
 		return personFound{Hidden: true}, nil
-	}
-	if s.names != nil {
-		if to := s.names.Aliases()[name]; to != "" {
-			if l, err := p.LookUpPerson(ctx, to); err == nil && l.Canonical != "" {
-				return personFound{Redirect: l.Canonical, Via: "name book"}, nil
-			}
-		}
-	}
-	if look.Canonical != "" {
+	case look.Canonical != "":
 		return personFound{Redirect: look.Canonical, Via: look.Via}, nil
 	}
 	return personFound{Suggestions: look.Suggestions}, nil
@@ -329,11 +314,11 @@ func (s *Server) apiPersonPage(c *gin.Context) {
 		c.Redirect(http.StatusFound, target)
 		return
 	}
-	s.writeJSON(c, http.StatusOK, newAPIPerson(prof, s.nameBookAliases(prof.Name)))
+	s.writeJSON(c, http.StatusOK, newAPIPerson(prof))
 }
 
-func newAPIPerson(p corpus.PersonProfile, book []corpus.PersonAlias) apiPerson {
-	out := apiPerson{Name: p.Name, URL: personURL(p.Name), Aliases: append(list(p.Aliases), book...), Articles: p.Articles,
+func newAPIPerson(p corpus.PersonProfile) apiPerson {
+	out := apiPerson{Name: p.Name, URL: personURL(p.Name), Aliases: list(p.Aliases), Articles: p.Articles,
 		DateUnit: nullable(string(p.DateUnit)), Timeline: make([]apiPersonBucket, len(p.Timeline)), Undated: p.Undated,
 		Outlets: apiFacetValues(p.Outlets), With: list(p.With), Measure: coMentionMeasure, Latest: apiHits(p.Latest)}
 	for i, b := range p.Timeline {
@@ -372,21 +357,6 @@ func (s *Server) personProfile(c *gin.Context) (corpus.PersonProfile, string, er
 	}
 	prof, err := p.PersonProfile(ctx, f.Name, latest, with)
 	return prof, "", err
-}
-
-// nameBookAliases returns the names the name book reads as name.
-func (s *Server) nameBookAliases(name string) []corpus.PersonAlias {
-	if s.names == nil {
-		return nil
-	}
-	var out []corpus.PersonAlias
-	for from, to := range s.names.Aliases() {
-		if to == name && from != name {
-			out = append(out, corpus.PersonAlias{Name: from, Via: "name book"})
-		}
-	}
-	slices.SortFunc(out, func(a, b corpus.PersonAlias) int { return strings.Compare(a.Name, b.Name) })
-	return out[:min(len(out), 50)]
 }
 
 // personView is what person.html shows.
@@ -471,7 +441,7 @@ func (s *Server) personPage(c *gin.Context) error {
 		s.render(c, http.StatusNotFound, "person.html", v)
 		return nil
 	}
-	v := personView{Name: prof.Name, Profile: prof, Aliases: append(list(prof.Aliases), s.nameBookAliases(prof.Name)...),
+	v := personView{Name: prof.Name, Profile: prof, Aliases: list(prof.Aliases),
 		Search: "/?" + url.Values{"person": {prof.Name}}.Encode(), Measure: coMentionMeasure,
 		Timeline: newPersonTimeline(prof)}
 	for _, o := range prof.Outlets {

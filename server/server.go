@@ -60,8 +60,6 @@ type Config struct {
 	// TLS says the server is reached over HTTPS: cookies are then Secure and
 	// browsers are told to keep to HTTPS.
 	TLS bool
-	// NameBook gives person pages the names ingest reads as others; nil: none.
-	NameBook NameBook
 }
 
 //go:embed templates/*.html
@@ -93,7 +91,6 @@ type Server struct {
 	// keyUse is when the audit log last recorded each key's use.
 	keyUseMu sync.Mutex
 	keyUse   map[string]time.Time
-	names    NameBook
 }
 
 // New returns the archive's HTTP handler: the web page, the JSON API and /healthz.
@@ -131,7 +128,6 @@ func New(cfg Config) http.Handler {
 		auditor:       cfg.Audit,
 		tls:           cfg.TLS,
 		exportTimeout: cmp.Or(cfg.ExportTimeout, 30*time.Minute),
-		names:         cfg.NameBook,
 	}
 	engine := gin.New()
 	engine.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitURL, s.dropRefusedBodies, s.authenticate)

@@ -90,12 +90,8 @@ func (e environment) serve(ctx context.Context, args []string) error {
 // The server tells a damaged archive from a sound one through the index's Health.
 var _ server.HealthReporter = (*index.Index)(nil)
 
-// The person pages and people edits are the index's; the name book gives the
-// aliases ingest learned.
-var (
-	_ server.People   = (*index.Index)(nil)
-	_ server.NameBook = (*ingest.NameBook)(nil)
-)
+// The person pages and people edits are the index's.
+var _ server.People = (*index.Index)(nil)
 
 // serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
 // flight (writes too) and the watcher finish before the index is closed.
@@ -138,7 +134,6 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
 			Keys: acc.keys, Private: cfg.private, SessionSecret: acc.sessionSecret, Audit: auditor,
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
-			NameBook: names,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A write may send 64 MiB over a slow link; a client that sends nothing
