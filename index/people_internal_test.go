@@ -1,0 +1,71 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"github.com/article-archive/archive/corpus"
+)
+
+// TestPeopleEditsFinishAfterACrash: an edit stored in the record store whose
+// re-indexing never ran (the process died in between) is applied by the next
+// open, and an undo likewise.
+func TestPeopleEditsFinishAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = ix.Put(ctx, []corpus.Article{
+		{ID: "a", Title: "One", Body: "Reagan spoke.", Persons: []string{"Reagan"}},
+		{ID: "b", Title: "Two", Body: "Ronald Reagan spoke.", Persons: []string{"Ronald Reagan"}},
+		{ID: "c", Title: "Three", Body: "The Agreement.", Persons: []string{"Agreement"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What EditPeople stores, without the re-indexing that follows.
+	accept := func(corpus.PersonEdit) error { return nil }
+	merge, err := ix.records.addPersonEdit(corpus.PersonEdit{Action: corpus.MergeAction, From: "Reagan", Into: "Ronald Reagan"}, accept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.records.addPersonEdit(corpus.PersonEdit{Action: corpus.HideAction, Name: "Agreement"}, accept); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	count := func(ix *Index, name string) int {
+		n, err := ix.personCount(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(ix, "Reagan") != 0 || count(ix, "Ronald Reagan") != 2 || count(ix, "Agreement") != 0 {
+		t.Errorf("after reopening: Reagan %d, Ronald Reagan %d, Agreement %d; want 0, 2, 0",
+			count(ix, "Reagan"), count(ix, "Ronald Reagan"), count(ix, "Agreement"))
+	}
+	// An undo cut short the same way.
+	if err := ix.records.deletePersonEdit(merge.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if count(ix, "Reagan") != 1 || count(ix, "Ronald Reagan") != 1 || count(ix, "Agreement") != 0 {
+		t.Errorf("after the undo and reopening: Reagan %d, Ronald Reagan %d, Agreement %d; want 1, 1, 0",
+			count(ix, "Reagan"), count(ix, "Ronald Reagan"), count(ix, "Agreement"))
+	}
+}
