@@ -215,50 +215,44 @@ func (ix *Index) EditPeople(ctx context.Context, e corpus.PersonEdit) (corpus.Pe
 	if err := e.Normalize(); err != nil {
 		return corpus.PersonEdit{}, err
 	}
-	if err := ix.writable(); err != nil {
-		return corpus.PersonEdit{}, err
-	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if err := ix.settle(); err != nil {
-		return corpus.PersonEdit{}, err
-	}
-	old := ix.layer()
-	if len(old.edits) >= corpus.MaxPersonEdits {
-		return corpus.PersonEdit{}, corpus.Errorf(corpus.EInvalidRequest, "the archive holds %d people edits, the most it keeps: undo some first", len(old.edits))
-	}
-	if err := ix.checkEdit(ctx, old, e); err != nil {
-		return corpus.PersonEdit{}, err
-	}
-	e.At = time.Now().UTC().Truncate(time.Second)
-	stored, err := ix.records.addPersonEdit(e, func(candidate corpus.PersonEdit) error {
-		_, err := compileLayer(append(slices.Clip(old.edits), candidate))
-		return err
-	})
-	if err != nil {
-		if errors.Is(err, errPersonCycle) {
-			return corpus.PersonEdit{}, corpus.Errorf(corpus.EInvalidRequest, "this edit would lead %q back to itself through earlier edits: undo one of them first", e.Subject())
+	return ix.changePeople(ctx, "applied", func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
+		if len(old.edits) >= corpus.MaxPersonEdits {
+			return e, nil, corpus.Errorf(corpus.EInvalidRequest, "the archive holds %d people edits, the most it keeps: undo some first", len(old.edits))
 		}
-		return corpus.PersonEdit{}, storageError(ix.dataDir, err)
-	}
-	next, err := compileLayer(append(slices.Clip(old.edits), stored))
-	if err != nil {
-		return corpus.PersonEdit{}, err
-	}
-	ix.people.Store(next)
-	n, err := ix.relayer(ctx, old, next)
-	ix.dropPersonTotals()
-	if err != nil {
-		return stored, fmt.Errorf("index: apply people edit %s (it is stored, and the next start applies it): %w", stored.ID, err)
-	}
-	ix.log.Info("people edit applied", "edit", stored.ID, "action", stored.Action, "articles", n)
-	return stored, nil
+		if err := ix.checkEdit(ctx, old, e); err != nil {
+			return e, nil, err
+		}
+		e.At = time.Now().UTC().Truncate(time.Second)
+		stored, err := ix.records.addPersonEdit(e, func(candidate corpus.PersonEdit) error {
+			_, err := compileLayer(append(slices.Clip(old.edits), candidate))
+			return err
+		})
+		if errors.Is(err, errPersonCycle) {
+			return e, nil, corpus.Errorf(corpus.EInvalidRequest, "this edit would lead %q back to itself through earlier edits: undo one of them first", e.Subject())
+		}
+		return stored, append(slices.Clip(old.edits), stored), err
+	})
 }
 
 // UndoPersonEdit removes an edit: every article it changed shows again what it
 // showed before it (edits made since stay in force). It returns the edit
 // removed, or a corpus.ENotFound error.
 func (ix *Index) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEdit, error) {
+	return ix.changePeople(ctx, "undone", func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
+		i := slices.IndexFunc(old.edits, func(e corpus.PersonEdit) bool { return e.ID == id })
+		if i < 0 {
+			return corpus.PersonEdit{}, nil, corpus.Errorf(corpus.ENotFound, "there is no people edit %q: GET /api/v1/people/edits lists them", truncateID(id))
+		}
+		removed := old.edits[i]
+		return removed, slices.Delete(slices.Clone(old.edits), i, i+1), ix.records.deletePersonEdit(removed.ID)
+	})
+}
+
+// changePeople runs change with the edits in force while writes wait; change
+// stores its edit and returns it with the edits then in force, which the index
+// is brought to (what says so in the log). A corpus error of change is returned
+// as it is, any other as the storage failure it is.
+func (ix *Index) changePeople(ctx context.Context, what string, change func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error)) (corpus.PersonEdit, error) {
 	if err := ix.writable(); err != nil {
 		return corpus.PersonEdit{}, err
 	}
@@ -268,27 +262,25 @@ func (ix *Index) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEd
 		return corpus.PersonEdit{}, err
 	}
 	old := ix.layer()
-	i := slices.IndexFunc(old.edits, func(e corpus.PersonEdit) bool { return e.ID == id })
-	if i < 0 {
-		return corpus.PersonEdit{}, corpus.Errorf(corpus.ENotFound, "there is no people edit %q: GET /api/v1/people/edits lists them", truncateID(id))
+	e, edits, err := change(old)
+	if _, ok := errors.AsType[*corpus.Error](err); ok {
+		return corpus.PersonEdit{}, err
 	}
-	removed := old.edits[i]
-	rest := slices.Delete(slices.Clone(old.edits), i, i+1)
-	next, err := compileLayer(rest)
 	if err != nil {
-		return corpus.PersonEdit{}, err // removing an edit never makes a cycle
-	}
-	if err := ix.records.deletePersonEdit(removed.ID); err != nil {
 		return corpus.PersonEdit{}, storageError(ix.dataDir, err)
+	}
+	next, err := compileLayer(edits)
+	if err != nil {
+		return corpus.PersonEdit{}, err // change checked that it compiles
 	}
 	ix.people.Store(next)
 	n, err := ix.relayer(ctx, old, next)
 	ix.dropPersonTotals()
 	if err != nil {
-		return removed, fmt.Errorf("index: undo people edit %s (it is removed, and the next start finishes the undo): %w", removed.ID, err)
+		return e, fmt.Errorf("index: people edit %s is stored but not yet applied to every article (the next start finishes it): %w", e.ID, err)
 	}
-	ix.log.Info("people edit undone", "edit", removed.ID, "articles", n)
-	return removed, nil
+	ix.log.Info("people edit "+what, "edit", e.ID, "action", e.Action, "articles", n)
+	return e, nil
 }
 
 func truncateID(id string) string {

@@ -27,6 +27,21 @@ func peopleArticles() []corpus.Article {
 	}
 }
 
+// openPeople opens an archive of peopleArticles, closed when the test ends.
+func openPeople(t *testing.T) (*index.Index, context.Context) {
+	t.Helper()
+	ix, err := index.Open(t.TempDir(), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	ctx := context.Background()
+	if _, err := ix.Put(ctx, peopleArticles()); err != nil {
+		t.Fatal(err)
+	}
+	return ix, ctx
+}
+
 func facetCounts(t *testing.T, ix *index.Index, q corpus.Query) map[string]int {
 	t.Helper()
 	res, err := ix.Search(context.Background(), q)
@@ -219,15 +234,7 @@ func TestPeopleEdits(t *testing.T) {
 // TestPeopleEditsSurviveABackup: a backup holds the edits, and the copy serves
 // them.
 func TestPeopleEditsSurviveABackup(t *testing.T) {
-	ix, err := index.Open(t.TempDir(), index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ctx := context.Background()
-	if _, err := ix.Put(ctx, peopleArticles()); err != nil {
-		t.Fatal(err)
-	}
+	ix, ctx := openPeople(t)
 	if _, err := ix.EditPeople(ctx, corpus.PersonEdit{Action: corpus.MergeAction, From: "Reagan", Into: "Ronald Reagan"}); err != nil {
 		t.Fatal(err)
 	}
@@ -270,15 +277,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // it became (also through a later edit of that person), and looking it up leads
 // there.
 func TestLearnedAliases(t *testing.T) {
-	ix, err := index.Open(t.TempDir(), index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ctx := context.Background()
-	if _, err := ix.Put(ctx, peopleArticles()); err != nil {
-		t.Fatal(err)
-	}
+	ix, ctx := openPeople(t)
 	if _, err := ix.RenamePersons(ctx, map[string]string{"Reagan": "Ronald Reagan"}); err != nil {
 		t.Fatal(err)
 	}

@@ -276,26 +276,17 @@ func truncate(s string, n int) string {
 
 // apiPerson is the answer of GET /api/v1/people/{name}.
 type apiPerson struct {
-	Name     string               `json:"name"`
-	URL      string               `json:"url"`
-	Aliases  []corpus.PersonAlias `json:"aliases"`
-	Articles int                  `json:"articles"`
-	DateUnit *string              `json:"date_unit"`
-	Timeline []apiPersonBucket    `json:"timeline"`
-	Undated  int                  `json:"undated"`
-	Outlets  []apiFacetValue      `json:"outlets"`
-	With     []corpus.CoMention   `json:"with"`
-	Measure  string               `json:"with_measure"`
-	Latest   []apiHit             `json:"latest"`
-}
-
-type apiPersonBucket struct {
-	Key   string    `json:"key"`
-	From  time.Time `json:"from"`
-	To    time.Time `json:"to"`
-	Count int       `json:"count"`
-	All   int       `json:"all"`
-	Share float64   `json:"share"`
+	Name     string                `json:"name"`
+	URL      string                `json:"url"`
+	Aliases  []corpus.PersonAlias  `json:"aliases"`
+	Articles int                   `json:"articles"`
+	DateUnit *string               `json:"date_unit"`
+	Timeline []corpus.PersonBucket `json:"timeline"`
+	Undated  int                   `json:"undated"`
+	Outlets  []apiFacetValue       `json:"outlets"`
+	With     []corpus.CoMention    `json:"with"`
+	Measure  string                `json:"with_measure"`
+	Latest   []apiHit              `json:"latest"`
 }
 
 // apiPersonPage is GET /api/v1/people/{name}; a name merged or renamed away
@@ -319,11 +310,8 @@ func (s *Server) apiPersonPage(c *gin.Context) {
 
 func newAPIPerson(p corpus.PersonProfile) apiPerson {
 	out := apiPerson{Name: p.Name, URL: personURL(p.Name), Aliases: list(p.Aliases), Articles: p.Articles,
-		DateUnit: nullable(string(p.DateUnit)), Timeline: make([]apiPersonBucket, len(p.Timeline)), Undated: p.Undated,
+		DateUnit: nullable(string(p.DateUnit)), Timeline: list(p.Timeline), Undated: p.Undated,
 		Outlets: apiFacetValues(p.Outlets), With: list(p.With), Measure: coMentionMeasure, Latest: apiHits(p.Latest)}
-	for i, b := range p.Timeline {
-		out.Timeline[i] = apiPersonBucket(b)
-	}
 	for i := range out.With {
 		out.With[i].Score = math.Round(out.With[i].Score*1000) / 1000
 		out.With[i].Expected = math.Round(out.With[i].Expected*1000) / 1000
