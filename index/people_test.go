@@ -300,3 +300,38 @@ func TestLearnedAliases(t *testing.T) {
 		t.Errorf("Reagan after the rename looks up as %+v", look)
 	}
 }
+
+// TestPersonTimelineByDay: a person named within two months gets a timeline
+// per day, each day beside all the archive's articles of that day.
+func TestPersonTimelineByDay(t *testing.T) {
+	ix, ctx := openPeople(t)
+	day := func(d int) time.Time { return time.Date(1988, 3, d, 9, 0, 0, 0, time.UTC) }
+	_, err := ix.Put(ctx, []corpus.Article{
+		{ID: "d1", Title: "Day one", Body: "Ada Lovelace spoke on the first.", Published: day(1), Persons: []string{"Ada Lovelace"}},
+		{ID: "d2", Title: "Day one again", Body: "Someone else spoke on the first.", Published: day(1)},
+		{ID: "d3", Title: "Day three", Body: "Ada Lovelace spoke on the third.", Published: day(3), Persons: []string{"Ada Lovelace"}},
+		{ID: "d4", Title: "Undated", Body: "Ada Lovelace, undated.", Persons: []string{"Ada Lovelace"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ix.PersonProfile(ctx, "Ada Lovelace", 5, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		key        string
+		count, all int
+	}{{"1988-03-01", 1, 2}, {"1988-03-02", 0, 0}, {"1988-03-03", 1, 1}}
+	if p.DateUnit != corpus.Day || p.Undated != 1 || len(p.Timeline) != len(want) {
+		t.Fatalf("timeline by %s, %d undated: %+v", p.DateUnit, p.Undated, p.Timeline)
+	}
+	for i, w := range want {
+		if b := p.Timeline[i]; b.Key != w.key || b.Count != w.count || b.All != w.all {
+			t.Errorf("bucket %d: %+v, want %+v", i, b, w)
+		}
+	}
+	if p.Timeline[0].Share != 0.5 {
+		t.Errorf("share of the first: %v", p.Timeline[0].Share)
+	}
+}

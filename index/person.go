@@ -40,6 +40,8 @@ const (
 	MaxProfileLatest = 50
 	MaxProfileWith   = 100
 	profileOutlets   = 10
+	// maxTimelineBuckets bounds a timeline: years 1600 to 2260 at the most.
+	maxTimelineBuckets = 700
 )
 
 type personTotals struct {
@@ -199,8 +201,16 @@ func (ix *Index) personTimeline(ctx context.Context, p *corpus.PersonProfile, bu
 			all[p.DateUnit.Key(p.DateUnit.Start(m))] += n
 		}
 	}
+	// Every bucket from the first to the last, the empty ones too (the day facet
+	// leaves them out), so that the timeline shows the gaps.
+	counts := map[string]int{}
 	for _, b := range dated {
-		pb := corpus.PersonBucket{Key: b.Key, From: b.From, To: b.To, Count: b.Count, All: all[b.Key]}
+		counts[b.Key] += b.Count
+	}
+	unit := p.DateUnit
+	for t := unit.Start(dated[0].From); t.Before(dated[len(dated)-1].To) && len(p.Timeline) < maxTimelineBuckets; t = unit.Next(t) {
+		key := unit.Key(t)
+		pb := corpus.PersonBucket{Key: key, From: t, To: unit.Next(t), Count: counts[key], All: all[key]}
 		if pb.All > 0 {
 			pb.Share = float64(pb.Count) / float64(pb.All)
 		}
