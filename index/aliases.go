@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,4 +79,46 @@ func (r *records) learnedAliases(l *personLayer, name string) ([]corpus.PersonAl
 	})
 	slices.SortFunc(out, func(a, b corpus.PersonAlias) int { return strings.Compare(a.Name, b.Name) })
 	return out, err
+}
+
+// salvagePeople copies what can be read of the people edits and the names
+// RenamePersons moved from a damaged store into a new one (Repair), so that a
+// repaired archive keeps its curation.
+func salvagePeople(old *rawBolt, dst *records) error {
+	for _, name := range [][]byte{bucketPersonEdits, bucketPersonAliases} {
+		var keys, values [][]byte
+		old.each(string(name), func(k, v []byte) error {
+			keys, values = append(keys, slices.Clone(k)), append(values, slices.Clone(v))
+			return nil
+		})
+		if len(keys) == 0 {
+			continue
+		}
+		err := dst.update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists(name)
+			if err != nil {
+				return err
+			}
+			for i, k := range keys {
+				if err := b.Put(k, values[i]); err != nil {
+					return err
+				}
+			}
+			if string(name) != string(bucketPersonEdits) {
+				return nil
+			}
+			// New edits are numbered after the last one kept.
+			var last uint64
+			for _, k := range keys {
+				if len(k) == 8 {
+					last = max(last, binary.BigEndian.Uint64(k))
+				}
+			}
+			return b.SetSequence(last)
+		})
+		if err != nil {
+			return fmt.Errorf("index: salvage the people edits: %w", err)
+		}
+	}
+	return nil
 }

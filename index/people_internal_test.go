@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -67,5 +69,54 @@ func TestPeopleEditsFinishAfterACrash(t *testing.T) {
 	if count(ix, "Reagan") != 1 || count(ix, "Ronald Reagan") != 1 || count(ix, "Agreement") != 0 {
 		t.Errorf("after the undo and reopening: Reagan %d, Ronald Reagan %d, Agreement %d; want 1, 1, 0",
 			count(ix, "Reagan"), count(ix, "Ronald Reagan"), count(ix, "Agreement"))
+	}
+}
+
+// TestRepairKeepsPeopleEdits: the copy Repair makes of a damaged record store
+// keeps the people edits and the names RenamePersons moved, and numbers new
+// edits after them.
+func TestRepairKeepsPeopleEdits(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = ix.Put(ctx, []corpus.Article{
+		{ID: "a", Title: "One", Body: "Reagan spoke.", Persons: []string{"Reagan"}},
+		{ID: "b", Title: "Two", Body: "Ronald Reagan spoke.", Persons: []string{"Ronald Reagan"}},
+		{ID: "c", Title: "Three", Body: "Paul Volcker and Volcker.", Persons: []string{"Volcker", "Paul Volcker"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.RenamePersons(ctx, map[string]string{"Volcker": "Paul Volcker"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.EditPeople(ctx, corpus.PersonEdit{Action: corpus.MergeAction, From: "Reagan", Into: "Ronald Reagan"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "salvaged.db")
+	if _, err := salvageInto(ctx, filepath.Join(dir, RecordsFile), copyPath, time.Second, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := openRecordsAt(copyPath, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recs.close()
+	edits, err := recs.personEdits()
+	if err != nil || len(edits) != 1 || edits[0].From != "Reagan" {
+		t.Fatalf("the salvaged edits: %+v (%v)", edits, err)
+	}
+	if to, err := recs.learnedAlias("Volcker"); err != nil || to != "Paul Volcker" {
+		t.Errorf("the salvaged alias of Volcker: %q (%v)", to, err)
+	}
+	next, err := recs.addPersonEdit(corpus.PersonEdit{Action: corpus.HideAction, Name: "x"}, func(corpus.PersonEdit) error { return nil })
+	if err != nil || next.ID != "2" {
+		t.Errorf("the next edit after a salvage is %q (%v), want 2", next.ID, err)
 	}
 }
