@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -121,4 +122,32 @@ func salvagePeople(old *rawBolt, dst *records) error {
 		}
 	}
 	return nil
+}
+
+// personFilters reads the person filters of q through the people edits and the
+// names RenamePersons moved: "Reagan", merged or moved into Ronald Reagan,
+// filters by Ronald Reagan. It returns what it changed, for the notices.
+func (ix *Index) personFilters(ctx context.Context, q *corpus.Query) []string {
+	l := ix.layer()
+	notices := l.filterNames(q)
+	for _, names := range []*[]string{&q.Persons, &q.NotPersons} {
+		for i, n := range *names {
+			to, err := ix.records.learnedAlias(n)
+			if err != nil || to == "" {
+				continue
+			}
+			if to = l.shown(to); to == "" || to == n {
+				continue
+			}
+			// Only a name no live article holds any more: it may be someone's
+			// again since.
+			if c, err := ix.personCount(ctx, n); err != nil || c > 0 {
+				continue
+			}
+			(*names)[i] = to
+			notices = append(notices, fmt.Sprintf("person %q is read as %q (the archive reads the name so)", n, to))
+		}
+		*names = slices.Compact(*names)
+	}
+	return notices
 }

@@ -299,6 +299,10 @@ func TestLearnedAliases(t *testing.T) {
 	if look, _ := ix.LookUpPerson(ctx, "Reagan"); look.Canonical != "Ronald W. Reagan" {
 		t.Errorf("Reagan after the rename looks up as %+v", look)
 	}
+	res, err := ix.Search(ctx, corpus.Query{Persons: []string{"Reagan"}})
+	if err != nil || res.Total != 4 || len(res.Notices) == 0 {
+		t.Errorf("person=Reagan: %v hits, notices %q (%v); want Ronald W. Reagan's 4", res.Total, res.Notices, err)
+	}
 }
 
 // TestPersonTimelineByDay: a person named within two months gets a timeline

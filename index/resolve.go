@@ -22,7 +22,7 @@ const suggestionsPerFilter = 5
 // an outlet, since outlets are alternatives); one that matches none is left to
 // match nothing, and gets the nearest values as suggestions.
 func (ix *Index) resolveFilters(ctx context.Context, q *corpus.Query) ([]corpus.Suggestion, []string, error) {
-	edited := ix.layer().filterNames(q)
+	edited := ix.personFilters(ctx, q)
 	if len(q.Persons)+len(q.NotPersons)+len(q.Outlets)+len(q.NotOutlets) == 0 {
 		return nil, edited, nil
 	}
