@@ -164,5 +164,7 @@ type PersonProfile struct {
 	Undated  int            `json:"undated"`
 	Outlets  []FacetValue   `json:"outlets"`
 	With     []CoMention    `json:"with"`
-	Latest   []Hit          `json:"latest"`
+	// MinTogether is how many articles a pair in With shares at least.
+	MinTogether int   `json:"min_together"`
+	Latest      []Hit `json:"latest"`
 }

@@ -31,7 +31,8 @@ const (
 	// coMentionCandidates bounds the people counted with one person.
 	coMentionCandidates = 2000
 	// MinCoMentions is how many articles two people must share before the
-	// person page ranks the pair.
+	// person page ranks the pair; more for a person in many articles
+	// (MinTogether).
 	MinCoMentions = 2
 	// coMentionZ is the normal quantile of the one-sided bound on a pair's
 	// count (97.5%).
@@ -164,6 +165,7 @@ func (ix *Index) PersonProfile(ctx context.Context, name string, latest, with in
 	if err := ix.personTimeline(ctx, &p, res.Facets.Published, totals); err != nil {
 		return corpus.PersonProfile{}, err
 	}
+	p.MinTogether = MinTogether(p.Articles)
 	if with > 0 {
 		if p.With, err = ix.coMentions(ctx, name, p.Articles, totals, with); err != nil {
 			return corpus.PersonProfile{}, err
@@ -219,16 +221,26 @@ func (ix *Index) personTimeline(ctx context.Context, p *corpus.PersonProfile, bu
 	return nil
 }
 
-// coMentions returns up to n people named with name in at least MinCoMentions
-// articles, most unusual pairing first (CoMentionScore).
+// MinTogether is how many articles a person in articles must share with
+// another before the pair is ranked: MinCoMentions, or a quarter of the square
+// root of articles when that is more (3 at 118 articles, 5 at 391), so that
+// the pairs of one or two chance meetings with rare names do not crowd a
+// frequent person's list.
+func MinTogether(articles int) int {
+	return max(MinCoMentions, int(math.Ceil(math.Sqrt(float64(articles))/4)))
+}
+
+// coMentions returns up to n people named with name in at least
+// MinTogether(articles) articles, most unusual pairing first (CoMentionScore).
 func (ix *Index) coMentions(ctx context.Context, name string, articles int, totals *personTotals, n int) ([]corpus.CoMention, error) {
+	least := MinTogether(articles)
 	values, err := ix.FacetValues(ctx, FacetPerson, corpus.Query{Persons: []string{name}}, "", coMentionCandidates)
 	if err != nil {
 		return nil, err
 	}
 	out := []corpus.CoMention{}
 	for _, v := range values {
-		if v.Value == name || v.Count < MinCoMentions {
+		if v.Value == name || v.Count < least {
 			continue
 		}
 		theirs := max(totals.persons[v.Value], v.Count)

@@ -58,8 +58,11 @@ const (
 	maxEditBody = 4 << 10
 )
 
-// coMentionMeasure says in one line how co-mentions are ranked.
-const coMentionMeasure = "Ranked by how much more often they appear together than chance would have it: log₂ of the articles naming both (at the low end of its 95% range, so that a pair seen a few times counts for less) over what independent mentions would give; pairs in fewer than 2 shared articles are left out."
+// coMentionMeasure says in one line how co-mentions are ranked, for a person
+// whose pairs share at least least articles.
+func coMentionMeasure(least int) string {
+	return fmt.Sprintf("Ranked by how much more often they appear together than chance would have it: log₂ of the articles naming both (at the low end of its 95%% range, so that a pair seen a few times counts for less) over what independent mentions would give; pairs sharing fewer than %d articles (2, or √n/4 for a person in n articles) are left out.", least)
+}
 
 // apiPersonEdit is a corpus.PersonEdit with null for the names it does not take.
 type apiPersonEdit struct {
@@ -286,6 +289,7 @@ type apiPerson struct {
 	Outlets  []apiFacetValue       `json:"outlets"`
 	With     []corpus.CoMention    `json:"with"`
 	Measure  string                `json:"with_measure"`
+	MinWith  int                   `json:"with_min_together"`
 	Latest   []apiHit              `json:"latest"`
 }
 
@@ -311,7 +315,7 @@ func (s *Server) apiPersonPage(c *gin.Context) {
 func newAPIPerson(p corpus.PersonProfile) apiPerson {
 	out := apiPerson{Name: p.Name, URL: personURL(p.Name), Aliases: list(p.Aliases), Articles: p.Articles,
 		DateUnit: nullable(string(p.DateUnit)), Timeline: list(p.Timeline), Undated: p.Undated,
-		Outlets: apiFacetValues(p.Outlets), With: list(p.With), Measure: coMentionMeasure, Latest: apiHits(p.Latest)}
+		Outlets: apiFacetValues(p.Outlets), With: list(p.With), Measure: coMentionMeasure(p.MinTogether), MinWith: p.MinTogether, Latest: apiHits(p.Latest)}
 	for i := range out.With {
 		out.With[i].Score = math.Round(out.With[i].Score*1000) / 1000
 		out.With[i].Expected = math.Round(out.With[i].Expected*1000) / 1000
@@ -391,6 +395,10 @@ type personTimeline struct {
 	Width, Height, Baseline int
 	Bars                    []personBar
 	Unit                    string
+	// Share is a line through each bucket's share of all articles, scaled to
+	// the largest (MaxShare).
+	Share    string
+	MaxShare string
 }
 
 type personBar struct {
@@ -430,7 +438,7 @@ func (s *Server) personPage(c *gin.Context) error {
 		return nil
 	}
 	v := personView{Name: prof.Name, Profile: prof, Aliases: list(prof.Aliases),
-		Search: "/?" + url.Values{"person": {prof.Name}}.Encode(), Measure: coMentionMeasure,
+		Search: "/?" + url.Values{"person": {prof.Name}}.Encode(), Measure: coMentionMeasure(prof.MinTogether),
 		Timeline: newPersonTimeline(prof)}
 	for _, o := range prof.Outlets {
 		v.Outlets = append(v.Outlets, facetLink{Value: o.Value, Count: o.Count, URL: "/?" + url.Values{"person": {prof.Name}, "outlet": {o.Value}}.Encode()})
@@ -511,6 +519,18 @@ func newPersonTimeline(p corpus.PersonProfile) personTimeline {
 			bar.Label, bar.LabelX = b.Key, i*w+w/2
 		}
 		t.Bars = append(t.Bars, bar)
+	}
+	top := 0.0
+	for _, b := range p.Timeline {
+		top = max(top, b.Share)
+	}
+	if top > 0 {
+		var pts []string
+		for i, b := range p.Timeline {
+			y := t.Baseline - int(b.Share/top*float64(t.Baseline-14))
+			pts = append(pts, fmt.Sprintf("%d,%d", i*w+w/2, y))
+		}
+		t.Share, t.MaxShare = strings.Join(pts, " "), fmt.Sprintf("%.1f%%", 100*top)
 	}
 	return t
 }
