@@ -274,7 +274,9 @@ func (ix *Index) changePeople(ctx context.Context, what string, change func(old 
 		return corpus.PersonEdit{}, err // change checked that it compiles
 	}
 	ix.people.Store(next)
-	n, err := ix.relayer(ctx, old, next)
+	// The edit is stored: it is applied to the end even if the caller goes away,
+	// so that the index does not wait for the next start to agree with it.
+	n, err := ix.relayer(context.WithoutCancel(ctx), old, next)
 	ix.dropPersonTotals()
 	if err != nil {
 		return e, fmt.Errorf("index: people edit %s is stored but not yet applied to every article (the next start finishes it): %w", e.ID, err)
