@@ -13,20 +13,7 @@ import (
 // re-indexing never ran (the process died in between) is applied by the next
 // open, and an undo likewise.
 func TestPeopleEditsFinishAfterACrash(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	_, err = ix.Put(ctx, []corpus.Article{
-		{ID: "a", Title: "One", Body: "Reagan spoke.", Persons: []string{"Reagan"}},
-		{ID: "b", Title: "Two", Body: "Ronald Reagan spoke.", Persons: []string{"Ronald Reagan"}},
-		{ID: "c", Title: "Three", Body: "The Agreement.", Persons: []string{"Agreement"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, ix, ctx := openReagans(t, corpus.Article{ID: "c", Title: "Three", Body: "The Agreement.", Persons: []string{"Agreement"}})
 	// What EditPeople stores, without the re-indexing that follows.
 	accept := func(corpus.PersonEdit) error { return nil }
 	merge, err := ix.records.addPersonEdit(corpus.PersonEdit{Action: corpus.MergeAction, From: "Reagan", Into: "Ronald Reagan"}, accept)
@@ -76,20 +63,7 @@ func TestPeopleEditsFinishAfterACrash(t *testing.T) {
 // keeps the people edits and the names RenamePersons moved, and numbers new
 // edits after them.
 func TestRepairKeepsPeopleEdits(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	_, err = ix.Put(ctx, []corpus.Article{
-		{ID: "a", Title: "One", Body: "Reagan spoke.", Persons: []string{"Reagan"}},
-		{ID: "b", Title: "Two", Body: "Ronald Reagan spoke.", Persons: []string{"Ronald Reagan"}},
-		{ID: "c", Title: "Three", Body: "Paul Volcker and Volcker.", Persons: []string{"Volcker", "Paul Volcker"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, ix, ctx := openReagans(t, corpus.Article{ID: "c", Title: "Three", Body: "Paul Volcker and Volcker.", Persons: []string{"Volcker", "Paul Volcker"}})
 	if _, err := ix.RenamePersons(ctx, map[string]string{"Volcker": "Paul Volcker"}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,4 +93,24 @@ func TestRepairKeepsPeopleEdits(t *testing.T) {
 	if err != nil || next.ID != "2" {
 		t.Errorf("the next edit after a salvage is %q (%v), want 2", next.ID, err)
 	}
+}
+
+// openReagans opens a new archive of two articles naming Reagan two ways, and
+// more.
+func openReagans(t *testing.T, more ...corpus.Article) (string, *Index, context.Context) {
+	t.Helper()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = ix.Put(ctx, append([]corpus.Article{
+		{ID: "a", Title: "One", Body: "Reagan spoke.", Persons: []string{"Reagan"}},
+		{ID: "b", Title: "Two", Body: "Ronald Reagan spoke.", Persons: []string{"Ronald Reagan"}},
+	}, more...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, ix, ctx
 }
