@@ -15,7 +15,19 @@ import (
 // Article returns the stored article with the given ID, or a corpus.ENotFound error:
 // one that says the record store is damaged when the index lists the article but
 // its record is gone or cannot be read (then the archive is degraded: Health).
+// The people edits in force apply to its persons.
 func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error) {
+	a, err := ix.storedArticle(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	a.Persons = ix.layer().apply(a.Persons)
+	return a, nil
+}
+
+// storedArticle is Article as the record store holds it: with the persons
+// extraction found, before the people edits.
+func (ix *Index) storedArticle(ctx context.Context, id string) (corpus.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return corpus.Article{}, err
 	}

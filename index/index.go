@@ -168,6 +168,10 @@ type Index struct {
 	warmNow          chan struct{} // WarmUp asks the warmer to start at once
 	// stopVerify stops the check of every record (verify.go) and waits for it.
 	stopVerify func()
+	// people is the people edits in force (people_edits.go); totals caches the
+	// counts the person page compares with (person.go).
+	people atomic.Pointer[personLayer]
+	totals personTotalsCache
 }
 
 // Open opens the index in dataDir, creating it (and dataDir) when there is none. It
@@ -330,7 +334,14 @@ func openWritable(dataDir string, recs *records, timeout time.Duration, log *slo
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, extractor: opts.ExtractorVersion, columns: newColumnCache()}
 	ix.setLimits(opts.Limits)
 	ix.watchEngine()
-	if err := ix.recover(); err != nil {
+	err = ix.loadPeople()
+	if err == nil {
+		err = ix.recover()
+	}
+	if err == nil {
+		err = ix.syncPeople(context.Background())
+	}
+	if err != nil {
 		ix.unwatchEngine()
 		b.Close()
 		return nil, err
@@ -353,6 +364,9 @@ func openDegraded(dataDir string, recs *records, st indexState, lastSeq uint64, 
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, applied: st.applied, columns: newColumnCache()}
 	ix.setLimits(opts.Limits)
+	if err := ix.loadPeople(); err != nil {
+		log.Warn("the people edits cannot be read; names are shown as extracted", "err", err)
+	}
 	ix.persisted.Store(st.applied)
 	lost, err := missingRecords(b, recs)
 	if err != nil {
@@ -425,6 +439,9 @@ func openReadOnly(dataDir string, timeout time.Duration, log *slog.Logger, opts 
 	}
 	ix := &Index{bleve: b, records: recs, dataDir: dataDir, path: path, log: log, readOnly: true, columns: newColumnCache()}
 	ix.setLimits(opts.Limits)
+	if err := ix.loadPeople(); err != nil {
+		log.Warn("the people edits cannot be read; names are shown as extracted", "err", err)
+	}
 	st, err := readState(b)
 	if err != nil {
 		ix.Close()

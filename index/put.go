@@ -297,8 +297,9 @@ func (ix *Index) indexBatch(articles []corpus.Article, seq uint64, held int) err
 // applyBatch is indexBatch that also removes the documents of deleted.
 func (ix *Index) applyBatch(articles []corpus.Article, deleted []string, seq uint64, held int) error {
 	batch := ix.bleve.NewBatch()
+	people := ix.layer()
 	for i := range articles {
-		a := &articles[i]
+		a := people.applyTo(&articles[i])
 		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}

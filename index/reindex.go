@@ -219,6 +219,11 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 		b.Close()
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
+	people, err := loadLayer(recs)
+	if err != nil {
+		log.Error("the people edits cannot be applied; the index shows names as extracted until one is undone", "err", err)
+		people = emptyLayer
+	}
 	n, skipped := 0, 0
 	var bad func(key []byte, err error)
 	if skipBad {
@@ -237,7 +242,7 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 		return err
 	}
 	err = recs.eachReadable(func(a corpus.Article) error {
-		if err := batch.Index(a.ID, storedDocument(&a)); err != nil {
+		if err := batch.Index(a.ID, storedDocument(people.applyTo(&a))); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
 		n++
@@ -250,6 +255,7 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 	if err == nil {
 		batch.SetInternal(keyApplied, seqKey(last))
 		batch.SetInternal(keyState, encodeState(last, held-skipped))
+		batch.SetInternal(keyPersonLayer, people.encode())
 		err = write()
 	}
 	if cerr := b.Close(); err == nil {

@@ -21,7 +21,9 @@ const renameBatch = 500
 // earlier articles that only said "Reagan" show, filter, count and export as
 // Ronald Reagan. Only the articles holding a renamed name are read and written
 // again (as updates, through Put), so it costs nothing when there is nothing to
-// rename. It returns how many articles changed.
+// rename. The names it moved are remembered as the aliases of the names they
+// became (the person page lists them, and a page asked for under one leads to
+// the person). It returns how many articles changed.
 func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (int, error) {
 	froms := make([]string, 0, len(renames))
 	for from, to := range renames {
@@ -61,7 +63,7 @@ func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (
 		for start := 0; start < len(ids); start += renameBatch {
 			var batch []corpus.Article
 			for _, id := range ids[start:min(start+renameBatch, len(ids))] {
-				a, err := ix.Article(ctx, id)
+				a, err := ix.storedArticle(ctx, id)
 				if err != nil {
 					return changed, err
 				}
@@ -81,6 +83,9 @@ func (ix *Index) RenamePersons(ctx context.Context, renames map[string]string) (
 			changed += len(batch)
 		}
 		ix.log.Info("renamed a person in the articles that named them", "from", from, "to", renames[from])
+	}
+	if err := ix.records.noteAliases(held, renames); err != nil {
+		return changed, err
 	}
 	return changed, nil
 }

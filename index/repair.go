@@ -273,6 +273,9 @@ func salvageInto(ctx context.Context, path, newPath string, timeout time.Duratio
 			return copied, fmt.Errorf("index: salvage: %w", err)
 		}
 	}
+	if err := salvagePeople(old, dst); err != nil {
+		return copied, err
+	}
 	err = dst.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyLastSeq, seqKey(last)) })
 	if err == nil {
 		err = dst.db.Sync()

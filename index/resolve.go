@@ -22,8 +22,9 @@ const suggestionsPerFilter = 5
 // an outlet, since outlets are alternatives); one that matches none is left to
 // match nothing, and gets the nearest values as suggestions.
 func (ix *Index) resolveFilters(ctx context.Context, q *corpus.Query) ([]corpus.Suggestion, []string, error) {
+	edited := ix.personFilters(ctx, q)
 	if len(q.Persons)+len(q.NotPersons)+len(q.Outlets)+len(q.NotOutlets) == 0 {
-		return nil, nil, nil
+		return nil, edited, nil
 	}
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
@@ -53,7 +54,7 @@ func (ix *Index) resolveFilters(ctx context.Context, q *corpus.Query) ([]corpus.
 			return nil, nil, err
 		}
 	}
-	return res.suggestions, res.notices, nil
+	return res.suggestions, append(edited, res.notices...), nil
 }
 
 type resolver struct {

@@ -141,7 +141,9 @@ func (ix *Index) record(id string) (corpus.Article, error) {
 		ix.recordGone(id, err)
 		return corpus.Article{ID: id, Title: lostTitle}, nil
 	}
-	return rec.Article, nil
+	a := rec.Article
+	a.Persons = ix.layer().apply(a.Persons)
+	return a, nil
 }
 
 // searchBleve runs req on Bleve's own collector, with the record fields and

@@ -55,6 +55,8 @@ type searchView struct {
 	Export   []link
 	// Save is the form that saves the search; nil when the server keeps none.
 	Save *saveForm
+	// Curate holds the people edit form's token, for a signed-in writer.
+	Curate *curateView
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -73,6 +75,8 @@ type facetLink struct {
 	Excluded   bool
 	URL        string
 	ExcludeURL string
+	// Page is a person's page.
+	Page string
 }
 
 // personSearch is the form that searches the person facet.
@@ -124,6 +128,8 @@ func (s *Server) searchPage(c *gin.Context) error {
 		return err
 	}
 	view.Save = s.saveForm(c, p)
+	addPersonPages(&view)
+	view.Curate = s.curateForm(c, c.Request.URL.RequestURI(), "")
 	s.render(c, http.StatusOK, "search.html", view)
 	return nil
 }
@@ -472,6 +478,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 
 var templateFuncs = template.FuncMap{
 	"articleURL":     func(id string) string { return articleURL(id, "") },
+	"personURL":      personURL,
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)

@@ -24,6 +24,8 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	pages.POST("/searches", s.html(s.saveSearchFromPage))
 	pages.GET("/searches/:id/open", s.html(s.openSavedSearch))
 	pages.POST("/searches/:id/delete", s.html(s.deleteSearchFromPage))
+	pages.GET("/people/*name", s.html(s.personPage))
+	pages.POST("/people/edits", s.html(s.personEditForm))
 
 	// Every route of the API turns away parameters it does not take; openapi.json
 	// lists the ones each takes. Writes check their own keys (a write key, or an
@@ -44,6 +46,10 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.GET("/searches", s.json(s.apiListSearches))
 	api.GET("/searches/:id", s.json(s.apiGetSearch))
 	api.DELETE("/searches/:id", s.json(s.apiDeleteSearch))
+	api.GET("/people/edits", s.json(s.apiPersonEdits))
+	api.POST("/people/edits", s.apiEditPeople)
+	api.DELETE("/people/edits/:id", s.json(s.apiUndoPersonEdit))
+	api.GET("/people/:name", s.apiPersonPage)
 
 	// A saved search's feeds check their own token: a feed reader cannot send a key.
 	r.GET("/feeds/:file", s.feed)

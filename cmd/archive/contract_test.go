@@ -343,6 +343,65 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	if status, _ := call(open, http.MethodDelete, "/api/v1/searches/{id}", "/api/v1/searches/"+ss.ID, nil); status != http.StatusUnauthorized {
 		t.Errorf("delete without a key: %d", status)
 	}
+	// People: a merge moves a name's page; the edits list, undo and their errors.
+	var facets struct {
+		Facets struct{ Person []struct{ Value string } }
+	}
+	decode(t, get("/api/v1/search", "/api/v1/search?size=1", http.StatusOK), &facets)
+	if len(facets.Facets.Person) < 2 {
+		t.Fatalf("the sample's person facet: %+v", facets)
+	}
+	keep, merged := facets.Facets.Person[0].Value, facets.Facets.Person[1].Value
+	jsonBody := append([]string{"Content-Type", "application/json"}, bearer...)
+	edit := func(body string, header []string, want int) []byte {
+		t.Helper()
+		status, got := call(open, http.MethodPost, "/api/v1/people/edits", "/api/v1/people/edits", strings.NewReader(body), header...)
+		if status != want {
+			t.Errorf("POST /api/v1/people/edits %s: status %d, want %d: %.300s", body, status, want, got)
+		}
+		return got
+	}
+	mergeBody, _ := json.Marshal(map[string]string{"action": "merge", "from": merged, "into": keep})
+	var stored struct{ ID string }
+	decode(t, edit(string(mergeBody), jsonBody, http.StatusCreated), &stored)
+	edit(string(mergeBody), jsonBody, http.StatusBadRequest) // merged already
+	edit(`{"action":"merge","from":"Nobody Atall","into":"`+keep+`"}`, jsonBody, http.StatusNotFound)
+	edit(`{"action":"hide"}`, jsonBody, http.StatusBadRequest)
+	edit(`{"action":"hide","name":"x","colour":"red"}`, jsonBody, http.StatusBadRequest)
+	edit(`{"action":"hide","name":"`+strings.Repeat("x", 5000)+`"}`, jsonBody, http.StatusRequestEntityTooLarge)
+	edit(string(mergeBody), []string{"Content-Type", "application/json"}, http.StatusUnauthorized)
+	for _, c := range []struct {
+		route, target string
+		want          int
+	}{
+		{"/api/v1/people/edits", "/api/v1/people/edits", http.StatusOK},
+		{"/api/v1/people/{name}", "/api/v1/people/" + url.PathEscape(keep) + "?latest=3&with=5", http.StatusOK},
+		{"/api/v1/people/{name}", "/api/v1/people/" + url.PathEscape(merged), http.StatusFound},
+		{"/api/v1/people/{name}", "/api/v1/people/No%20Such%20Person", http.StatusNotFound},
+		{"/api/v1/people/{name}", "/api/v1/people/" + url.PathEscape(keep) + "?latest=500", http.StatusBadRequest},
+		{"/people/{name}", "/people/" + url.PathEscape(keep), http.StatusOK},
+		{"/people/{name}", "/people/" + url.PathEscape(merged), http.StatusFound},
+		{"/people/{name}", "/people/No%20Such%20Person", http.StatusNotFound},
+	} {
+		get(c.route, c.target, c.want)
+	}
+	if status, _ := call(open, http.MethodPost, "/people/edits", "/people/edits", strings.NewReader("action=hide&name=x"), "Content-Type", "application/x-www-form-urlencoded"); status != http.StatusUnauthorized {
+		t.Errorf("the page's edit form without a sign-in: %d, want 401", status)
+	}
+	for _, c := range []struct {
+		id     string
+		header []string
+		want   int
+	}{
+		{stored.ID, nil, http.StatusUnauthorized},
+		{stored.ID, bearer, http.StatusOK},
+		{stored.ID, bearer, http.StatusNotFound},
+	} {
+		if status, body := call(open, http.MethodDelete, "/api/v1/people/edits/{id}", "/api/v1/people/edits/"+c.id, nil, c.header...); status != c.want {
+			t.Errorf("DELETE edit %s: status %d, want %d: %.300s", c.id, status, c.want, body)
+		}
+	}
+	get("/api/v1/people/{name}", "/api/v1/people/"+url.PathEscape(merged), http.StatusOK)
 
 	// A private archive: reads need a key or a sign-in; a read key may not write;
 	// signing in sets a cookie, and signing out needs its CSRF token.

@@ -96,6 +96,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 // The server tells a damaged archive from a sound one through the index's Health.
 var _ server.HealthReporter = (*index.Index)(nil)
 
+// The person pages and people edits are the index's.
+var _ server.People = (*index.Index)(nil)
+
 // serveIndex serves ix until ctx ends, then shuts down gracefully: requests in
 // flight (writes too) and the watcher finish before the index is closed.
 func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveConfig, log *slog.Logger) error {

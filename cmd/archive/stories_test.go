@@ -85,7 +85,9 @@ type apiStoryAnswer struct {
 	}
 }
 
-func send(t *testing.T, method, rawURL, token, body string) (int, []byte) {
+// sendRaw makes a request with the token (no content type, redirects followed)
+// and returns its status and body.
+func sendRaw(t *testing.T, method, rawURL, token, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, rawURL, strings.NewReader(body))
 	if err != nil {
@@ -143,7 +145,7 @@ func TestStoriesAndDelete(t *testing.T) {
 			t.Errorf("the undated copy's changes %+v, want the 4 words of its footer", ch)
 		}
 
-		status, page := send(t, http.MethodGet, base+"/articles/"+url.PathEscape(beta), "", "")
+		status, page := sendRaw(t, http.MethodGet, base+"/articles/"+url.PathEscape(beta), "", "")
 		for _, want := range []string{"First ran in Daily Alpha", "<ins>this week</ins>", "<ins>&lt;b&gt;some&lt;/b&gt;</ins>", "<del>on Tuesday</del>", "this copy", "no outlet"} {
 			if status != http.StatusOK || !strings.Contains(string(page), want) {
 				t.Errorf("the article page (%d) lacks %q", status, want)
@@ -153,14 +155,14 @@ func TestStoriesAndDelete(t *testing.T) {
 			t.Errorf("the article page shows a copy's markup unescaped")
 		}
 
-		if status, body := send(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "", ""); status != http.StatusUnauthorized {
+		if status, body := sendRaw(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "", ""); status != http.StatusUnauthorized {
 			t.Errorf("delete without a key: %d %s", status, body)
 		}
-		status, body := send(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", "")
+		status, body := sendRaw(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", "")
 		if status != http.StatusOK || !strings.Contains(string(body), `"outlet":"Beta Herald"`) {
 			t.Fatalf("delete: %d %s", status, body)
 		}
-		if status, body := send(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", ""); status != http.StatusNotFound || !strings.Contains(string(body), `"code":"not_found"`) {
+		if status, body := sendRaw(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", ""); status != http.StatusNotFound || !strings.Contains(string(body), `"code":"not_found"`) {
 			t.Errorf("delete again: %d %s", status, body)
 		}
 		res = search(t, base, url.Values{"q": {"harbor"}})
@@ -178,7 +180,7 @@ func TestStoriesAndDelete(t *testing.T) {
 
 		// The same file again through the API: the deleted copy is skipped.
 		raw, _ := os.ReadFile(file)
-		status, body = send(t, http.MethodPost, base+"/api/v1/articles?name=wire.jsonl", "s3cret", string(raw))
+		status, body = sendRaw(t, http.MethodPost, base+"/api/v1/articles?name=wire.jsonl", "s3cret", string(raw))
 		var rep struct {
 			Skipped, Duplicates int
 			Problems            []struct{ ID, Status, Reason string }
@@ -255,11 +257,11 @@ func TestBrowserStory(t *testing.T) {
 	}
 	b.screenshot("story-1-view")
 
-	if status, body := send(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", ""); status != http.StatusOK {
+	if status, body := sendRaw(t, http.MethodDelete, base+"/api/v1/articles/"+url.PathEscape(beta), "s3cret", ""); status != http.StatusOK {
 		t.Fatalf("delete: %d %s", status, body)
 	}
 	raw, _ := os.ReadFile(file)
-	if status, body := send(t, http.MethodPost, base+"/api/v1/articles?name=wire.jsonl", "s3cret", string(raw)); status != http.StatusOK || !strings.Contains(string(body), `"skipped":1`) {
+	if status, body := sendRaw(t, http.MethodPost, base+"/api/v1/articles?name=wire.jsonl", "s3cret", string(raw)); status != http.StatusOK || !strings.Contains(string(body), `"skipped":1`) {
 		t.Fatalf("send the file again: %d %s", status, body)
 	}
 	b.run("open the first copy", chromedp.Navigate(base+"/articles/"+url.PathEscape(alpha)), chromedp.WaitVisible(`.story-summary`))
@@ -292,7 +294,7 @@ func TestBrowserDeleteButton(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := startServer(t, "--data", data)
-	if _, page := send(t, http.MethodGet, base+"/articles/"+url.PathEscape(beta), "", ""); strings.Contains(string(page), "delete-article") {
+	if _, page := sendRaw(t, http.MethodGet, base+"/articles/"+url.PathEscape(beta), "", ""); strings.Contains(string(page), "delete-article") {
 		t.Errorf("a reader who is not signed in is offered the delete button")
 	}
 	b := newBrowser(t, base)

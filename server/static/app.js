@@ -14,7 +14,7 @@
     var current = region();
     if (!current) { location.href = url; return; }
     current.setAttribute("aria-busy", "true");
-    fetch(url, { headers: { "Accept": "text/html" } })
+    return fetch(url, { headers: { "Accept": "text/html" } })
       .then(function (res) { return res.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
@@ -43,6 +43,41 @@
 
   window.addEventListener("popstate", function () {
     if (region()) { swap(location.href, false); }
+  });
+
+  // People edits (a signed-in writer): the form posts to the API and the results
+  // region, with the person facet, is drawn again in place.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.id !== "curate-form" || !window.fetch) { return; }
+    e.preventDefault();
+    var data = new FormData(form);
+    var action = data.get("action"), from = (data.get("from") || "").trim(), into = (data.get("into") || "").trim();
+    var edit = action === "hide" ? { action: action, name: from } : { action: action, from: from, into: into };
+    var status = document.getElementById("curate-status");
+    if (status) { status.textContent = "Applying…"; }
+    fetch("/api/v1/people/edits", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": data.get("csrf") || "" },
+      body: JSON.stringify(edit)
+    }).then(function (res) {
+      return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+    }).then(function (r) {
+      if (!r.ok) {
+        var err = (r.body && r.body.error) || {};
+        if (status) { status.textContent = (err.message || "The edit failed.") + (err.hint ? " (" + err.hint + ")" : ""); }
+        return;
+      }
+      var done = r.body.action === "hide" ? "Hid " + r.body.name : (r.body.action === "merge" ? "Merged " : "Renamed ") + r.body.from + " into " + r.body.into;
+      var p = swap(location.href, false);
+      if (p && p.then) {
+        p.then(function () {
+          var box = document.getElementById("curate-people"), st = document.getElementById("curate-status");
+          if (box) { box.open = true; }
+          if (st) { st.textContent = done + " (edit " + r.body.id + ")."; }
+        });
+      }
+    }).catch(function () { form.submit(); });
   });
 
   // Person search: suggestions from GET /api/v1/facets/person as you type.
