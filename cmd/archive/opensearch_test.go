@@ -115,6 +115,7 @@ func TestServeOpenSearch(t *testing.T) {
 		{http.MethodDelete, "/api/v1/articles/a1", "not supported on the OpenSearch engine"},
 		{http.MethodGet, "/api/v1/story/a1", "does not offer the story view"},
 		{http.MethodGet, "/api/v1/searches", "no saved searches"},
+		{http.MethodGet, "/api/v1/people/edits", "does not offer person pages or people edits"},
 	} {
 		var answer struct {
 			Error struct{ Code, Message string }
