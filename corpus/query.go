@@ -366,3 +366,78 @@ type Marked struct {
 	Title string `json:"title"`
 	Body  string `json:"body"`
 }
+
+// DateView is what a date facet shows of a search's dated hits, whatever the
+// engine: the span in view, from the first month holding a hit to the end of the
+// last, narrowed to the query's own range (From, To); the bucket unit for that
+// span (see UnitFor); and, for a unit of a month or more, the months' counts
+// rolled up into buckets of that unit from the first month on, the empty ones
+// between included so that a timeline shows the gaps. For a unit of a day the
+// engine counts the days of the span itself (Buckets is nil).
+type DateView struct {
+	From, To time.Time
+	Unit     DateUnit
+	Buckets  []DateBucket
+}
+
+// ViewDates makes the DateView of a search for q whose dated hits fall in months
+// (each month's first instant: its hits); months outside the dates the archive
+// keeps are left out. ok is false when no month holds a hit.
+func ViewDates(q Query, months map[time.Time]int) (v DateView, ok bool) {
+	var first, last time.Time
+	for m, n := range months {
+		if n == 0 || m.Before(EarliestPublished) || !m.Before(MaxSearchDate) {
+			continue
+		}
+		if first.IsZero() || m.Before(first) {
+			first = m
+		}
+		if m.After(last) {
+			last = m
+		}
+	}
+	if first.IsZero() {
+		return DateView{}, false
+	}
+	end := Month.Next(last)
+	v.From, v.To = first, end
+	if !q.From.IsZero() && q.From.After(v.From) {
+		v.From = q.From
+	}
+	if !q.To.IsZero() && q.To.Before(v.To) {
+		v.To = q.To
+	}
+	v.Unit = UnitFor(v.From, v.To)
+	if v.Unit == Day {
+		return v, true
+	}
+	counts := map[time.Time]int{}
+	for m, n := range months {
+		if !m.Before(first) && m.Before(end) {
+			counts[v.Unit.Start(m)] += n
+		}
+	}
+	v.Buckets = SpanBuckets(first, end, v.Unit, counts)
+	return v, true
+}
+
+// SpanBuckets are the buckets of unit from from to to, the empty ones too, with
+// the counts of counts (keyed by each bucket's start).
+func SpanBuckets(from, to time.Time, unit DateUnit, counts map[time.Time]int) []DateBucket {
+	out := []DateBucket{}
+	for t := unit.Start(from); t.Before(to); t = unit.Next(t) {
+		out = append(out, DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t), Count: counts[t]})
+	}
+	return out
+}
+
+// TrimEmptyBuckets drops the empty buckets at both ends.
+func TrimEmptyBuckets(b []DateBucket) []DateBucket {
+	for len(b) > 0 && b[0].Count == 0 {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1].Count == 0 {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -27,11 +27,6 @@ import (
 // 1500 and 2500 would span a thousand empty buckets. Such hits are left out of
 // the facet, which so never has more than 661 buckets (years 1600 to 2260).
 
-// facetMonthInRange tells whether the facet counts the month starting at m.
-func facetMonthInRange(m time.Time) bool {
-	return !m.Before(corpus.EarliestPublished) && m.Before(corpus.MaxSearchDate)
-}
-
 // spanUnit reports whether q's own date range settles the bucket size, and which.
 func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
 	if q.From.IsZero() || q.To.IsZero() {
@@ -80,51 +75,30 @@ func dateBuckets(fr *search.FacetResult, total uint64) []corpus.DateBucket {
 }
 
 // dateFacet fills out.Facets.Published from the month counts of res, searching
-// again per day when the hits span two months or less.
+// again per day when the hits span two months or less (corpus.ViewDates).
 func (ix *Index) dateFacet(ctx context.Context, q corpus.Query, bq query.Query, res *bleve.SearchResult, out *corpus.Results) error {
 	months := map[time.Time]int{}
-	var first, last time.Time
 	undated := 0
 	if fr := res.Facets[facetMonth]; fr != nil {
 		undated = fr.Missing
 		if fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
-				m, err := time.Parse("2006-01", t.Term)
-				if err != nil || !facetMonthInRange(m) {
-					continue
-				}
-				months[m] = t.Count
-				if first.IsZero() || m.Before(first) {
-					first = m
-				}
-				if m.After(last) {
-					last = m
+				if m, err := time.Parse("2006-01", t.Term); err == nil {
+					months[m] = t.Count
 				}
 			}
 		}
 	}
 	out.Facets.Published = []corpus.DateBucket{}
-	if len(months) > 0 {
-		end := corpus.Month.Next(last)
-		// The range in view is where the hits are, within what the query asked for.
-		from, to := first, end
-		if !q.From.IsZero() && q.From.After(from) {
-			from = q.From
-		}
-		if !q.To.IsZero() && q.To.Before(to) {
-			to = q.To
-		}
-		unit := corpus.UnitFor(from, to)
-		out.Facets.DateUnit = unit
-		switch unit {
-		case corpus.Day:
-			buckets, err := ix.dayCounts(ctx, bq, from, to)
+	if v, ok := corpus.ViewDates(q, months); ok {
+		out.Facets.DateUnit = v.Unit
+		out.Facets.Published = v.Buckets
+		if v.Unit == corpus.Day {
+			buckets, err := ix.dayCounts(ctx, bq, v.From, v.To)
 			if err != nil {
 				return err
 			}
-			out.Facets.Published = trimEmpty(buckets)
-		default:
-			out.Facets.Published = rollUp(months, unit, first, end)
+			out.Facets.Published = corpus.TrimEmptyBuckets(buckets)
 		}
 	}
 	if undated > 0 {
@@ -144,29 +118,4 @@ func (ix *Index) dayCounts(ctx context.Context, bq query.Query, from, to time.Ti
 	}
 	buckets := dateBuckets(res.Facets[facetDay], 0)
 	return buckets, nil
-}
-
-// rollUp turns month counts into buckets of unit (month or year) from first to end,
-// with the empty buckets in between so that a timeline shows the gaps.
-func rollUp(months map[time.Time]int, unit corpus.DateUnit, first, end time.Time) []corpus.DateBucket {
-	counts := map[time.Time]int{}
-	for m, n := range months {
-		counts[unit.Start(m)] += n
-	}
-	var out []corpus.DateBucket
-	for t := unit.Start(first); t.Before(end); t = unit.Next(t) {
-		out = append(out, corpus.DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t), Count: counts[t]})
-	}
-	return out
-}
-
-// trimEmpty drops the empty buckets at both ends.
-func trimEmpty(b []corpus.DateBucket) []corpus.DateBucket {
-	for len(b) > 0 && b[0].Count == 0 {
-		b = b[1:]
-	}
-	for len(b) > 0 && b[len(b)-1].Count == 0 {
-		b = b[:len(b)-1]
-	}
-	return b
 }

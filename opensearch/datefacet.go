@@ -37,54 +37,20 @@ func histogram(agg termsAgg) map[time.Time]int {
 	return out
 }
 
-// spanBuckets are the buckets of unit from from to to, empty ones too.
-func spanBuckets(from, to time.Time, unit corpus.DateUnit, counts map[time.Time]int) []corpus.DateBucket {
-	out := []corpus.DateBucket{}
-	for t := unit.Start(from); t.Before(to); t = unit.Next(t) {
-		out = append(out, corpus.DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t), Count: counts[t]})
-	}
-	return out
-}
-
+// dateFacet fills out.Facets.Published from the months holding the query's
+// hits, counting again per day when they span two months or less
+// (corpus.ViewDates).
 func (e *Engine) dateFacet(ctx context.Context, p *prepared, months map[time.Time]int, undated int, out *corpus.Results) error {
-	q := p.q
-	var first, last time.Time
-	for m := range months {
-		if m.Before(corpus.EarliestPublished) || !m.Before(corpus.MaxSearchDate) {
-			delete(months, m)
-			continue
-		}
-		if first.IsZero() || m.Before(first) {
-			first = m
-		}
-		if m.After(last) {
-			last = m
-		}
-	}
 	out.Facets.Published = []corpus.DateBucket{}
-	if len(months) > 0 {
-		end := corpus.Month.Next(last)
-		from, to := first, end
-		if !q.From.IsZero() && q.From.After(from) {
-			from = q.From
-		}
-		if !q.To.IsZero() && q.To.Before(to) {
-			to = q.To
-		}
-		unit := corpus.UnitFor(from, to)
-		out.Facets.DateUnit = unit
-		if unit == corpus.Day {
-			days, err := e.dayCounts(ctx, p, from, to)
+	if v, ok := corpus.ViewDates(p.q, months); ok {
+		out.Facets.DateUnit = v.Unit
+		out.Facets.Published = v.Buckets
+		if v.Unit == corpus.Day {
+			days, err := e.dayCounts(ctx, p, v.From, v.To)
 			if err != nil {
 				return err
 			}
-			out.Facets.Published = trimEmpty(spanBuckets(from, to, corpus.Day, days))
-		} else {
-			counts := map[time.Time]int{}
-			for m, n := range months {
-				counts[unit.Start(m)] += n
-			}
-			out.Facets.Published = spanBuckets(first, end, unit, counts)
+			out.Facets.Published = corpus.TrimEmptyBuckets(corpus.SpanBuckets(v.From, v.To, corpus.Day, days))
 		}
 	}
 	if undated > 0 {
@@ -111,14 +77,4 @@ func (e *Engine) dayCounts(ctx context.Context, p *prepared, from, to time.Time)
 		return nil, fmt.Errorf("opensearch: read the days: %w", err)
 	}
 	return histogram(aggs.Days), nil
-}
-
-func trimEmpty(b []corpus.DateBucket) []corpus.DateBucket {
-	for len(b) > 0 && b[0].Count == 0 {
-		b = b[1:]
-	}
-	for len(b) > 0 && b[len(b)-1].Count == 0 {
-		b = b[:len(b)-1]
-	}
-	return b
 }

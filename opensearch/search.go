@@ -301,7 +301,7 @@ func (e *Engine) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 		}
 	case fixedSpan:
 		out.Facets.DateUnit = unit
-		out.Facets.Published = spanBuckets(q.From, q.To, unit, histogram(aggs.In.Days))
+		out.Facets.Published = corpus.SpanBuckets(q.From, q.To, unit, histogram(aggs.In.Days))
 		dated := 0
 		for _, b := range out.Facets.Published {
 			dated += b.Count
