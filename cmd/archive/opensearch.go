@@ -190,27 +190,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
-	served := make(chan error, 1)
-	go func() {
-		if cfg.tlsCert != "" {
-			served <- srv.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
-			return
-		}
-		served <- srv.Serve(ln)
-	}()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
-		waitAtMost(&inFlight, shutdownGrace)
-		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", shutdownGrace, err)
-	}
-	return nil
+	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)
 }
 
 // ingestOpenSearch ingests paths into the cluster.

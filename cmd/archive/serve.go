@@ -191,6 +191,13 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		})
 	}
 
+	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)
+}
+
+// serveUntilDone serves on ln (over TLS with cfg's certificate) until the server
+// fails or ctx ends, then shuts down gracefully: requests in flight have
+// shutdownGrace to finish and are cut off after it.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, cfg serveConfig, inFlight *sync.WaitGroup, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() {
 		if cfg.tlsCert != "" {
@@ -211,7 +218,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		// Requests still running are cut off; a write among them stops after the
 		// batch it is storing, which Close waits for.
 		srv.Close()
-		waitAtMost(&inFlight, shutdownGrace) // cut off, they end at their next read or write
+		waitAtMost(inFlight, shutdownGrace) // cut off, they end at their next read or write
 		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", shutdownGrace, err)
 	}
 	return nil
