@@ -190,6 +190,10 @@ func (s *Server) fillSearchView(v *searchView) {
 		export.Set("format", format)
 		v.Export = append(v.Export, link{Label: strings.ToUpper(format), URL: "/api/v1/export?" + export.Encode()})
 	}
+	// Spreadsheets read a CSV as UTF-8 only when it starts with a byte order mark.
+	export.Set("format", "csv")
+	export.Set("bom", "1")
+	v.Export = append(v.Export, link{Label: "CSV for spreadsheets", URL: "/api/v1/export?" + export.Encode()})
 	s.fillPages(v)
 	for _, h := range res.Hits {
 		hv := hitView{Hit: h, Date: dateLabel(h.Published), Snippet: template.HTML(h.Snippet), // the index escapes snippets and adds only <mark>
