@@ -190,4 +190,3 @@ func contentDisposition(name, ext string) string {
 	}
 	return h
 }
-
