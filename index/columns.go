@@ -84,6 +84,12 @@ type segColumns struct {
 
 	browseOnce sync.Once
 	browsed    *segBrowse
+
+	// stories are the hashes of the documents' stories, built on first use by an
+	// attention timeline (attention.go).
+	storyOnce sync.Once
+	stories   []uint64
+	storyErr  error
 }
 
 // columnCache holds the columns of every segment of the current index.
