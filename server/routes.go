@@ -32,6 +32,7 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.GET("/related/*id", s.json(s.apiRelated))
 	api.GET("/facets/:facet", s.json(s.apiFacetValues))
 	api.GET("/export", s.apiExport)
+	api.GET("/timeline", s.json(s.apiTimeline))
 	api.POST("/articles", s.apiWrite)
 	api.POST("/backup", s.apiBackup)
 

@@ -80,7 +80,7 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	}
 
 	// Each query parameter alone, with its example, then the route's errors.
-	for _, route := range []string{"/api/v1/search", "/api/v1/facets/{facet}", "/api/v1/export", "/"} {
+	for _, route := range []string{"/api/v1/search", "/api/v1/facets/{facet}", "/api/v1/export", "/api/v1/timeline", "/"} {
 		for _, target := range sp.exampleTargets(t, route) {
 			get(route, target, http.StatusOK)
 		}
@@ -172,6 +172,14 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		{"/api/v1/export", "/api/v1/export?format=ndjson&q=harbor&columns=link,body,authors,date_source,snippet&bom=1", http.StatusOK},
 		{"/api/v1/export", "/api/v1/export?format=csv&columns=id,colour", http.StatusBadRequest},
 		{"/api/v1/export", "/api/v1/export?format=csv&bom=yes", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?q=harbor&split=outlet&top=3&compare=drought", http.StatusOK},
+		{"/api/v1/timeline", "/api/v1/timeline?q=zzyzx", http.StatusOK},
+		{"/api/v1/timeline", "/api/v1/timeline?split=person", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?top=11", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?compare=%22open", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?size=5", http.StatusBadRequest},
+		{"/", "/?q=harbor&split=outlet&compare=drought", http.StatusOK},
+		{"/", "/?scale=huge", http.StatusBadRequest},
 		{"/api/v1", "/api/v1", http.StatusOK},
 		{"/api/v1", "/api/v1?format=yaml", http.StatusBadRequest},
 		{"/api/v1/openapi.json", "/api/v1/openapi.json", http.StatusOK},
