@@ -66,6 +66,10 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 			return p, err
 		}
 	}
+	if p.From != "" && p.To != "" && !p.Query.From.Before(p.Query.To) {
+		// Said with the dates as typed: to=2024 ends where from=2025 starts.
+		return p, corpus.Errorf(corpus.EInvalidDate, "from=%s is after to=%s: a date range must start before it ends (swap them, or leave one empty)", p.From, p.To)
+	}
 	if p.Query.Sort, err = corpus.ParseSort(v.Get("sort")); err != nil {
 		return p, err
 	}
