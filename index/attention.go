@@ -395,7 +395,7 @@ func topOutlets(cols *snapColumns, names []string, nums []uint64, n int) []uint3
 
 // countCells counts the distinct keys of each cell.
 func countCells(keys []uint64, cells int) []int {
-	slices.Sort(keys)
+	sortKeys(keys)
 	out := make([]int, cells)
 	for i, k := range keys {
 		if i > 0 && keys[i-1] == k {
@@ -406,4 +406,39 @@ func countCells(keys []uint64, cells int) []int {
 		}
 	}
 	return out
+}
+
+// sortKeys sorts keys in place: a radix sort, a byte at a time from the lowest,
+// skipping the bytes all keys share (the cell's high bytes, mostly), for the
+// many keys of a big archive; a comparison sort for few.
+func sortKeys(keys []uint64) {
+	if len(keys) < 1<<12 {
+		slices.Sort(keys)
+		return
+	}
+	buf := make([]uint64, len(keys))
+	src, dst := keys, buf
+	for shift := uint(0); shift < 64; shift += 8 {
+		var counts [256]int
+		for _, k := range src {
+			counts[byte(k>>shift)]++
+		}
+		if counts[byte(src[0]>>shift)] == len(src) {
+			continue // every key has this byte
+		}
+		at := 0
+		for i, n := range counts {
+			counts[i] = at
+			at += n
+		}
+		for _, k := range src {
+			b := byte(k >> shift)
+			dst[counts[b]] = k
+			counts[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
 }

@@ -3,6 +3,9 @@ package index_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +119,47 @@ func TestAttentionCountsStoriesPerOutletAndBucket(t *testing.T) {
 	a, err = ix.Attention(ctx, corpus.Query{Text: "zzyzx"}, corpus.AttentionOptions{Outlets: 3})
 	if err != nil || len(a.Buckets) != 0 || len(a.Series) != 1 || len(a.Series[0].Matches) != 0 {
 		t.Errorf("no match: %+v, %v", a, err)
+	}
+}
+
+// TestSortKeys: the radix sort sorts like slices.Sort.
+func TestSortKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 100, 5000, 70000} {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = uint64(r.IntN(50))<<48 | r.Uint64()>>(16+uint(r.IntN(40)))
+		}
+		want := slices.Sorted(slices.Values(keys))
+		index.SortKeys(keys)
+		if !slices.Equal(keys, want) {
+			t.Errorf("%d keys: not sorted", n)
+		}
+	}
+}
+
+// BenchmarkAttention draws outlet attention timelines of the synthetic archive
+// next to the search that draws the plain timeline: browsing everything and a
+// query of two common words, split by the top five outlets, and compared.
+//
+//	go test ./index -run '^$' -bench Attention -benchtime 20x
+func BenchmarkAttention(b *testing.B) {
+	ix := syntheticIndex(b)
+	ctx := context.Background()
+	for _, text := range []string{"", "w3 w40"} {
+		name := "browse"
+		if text != "" {
+			name = "text"
+		}
+		b.Run(name+"/search", func(b *testing.B) { benchSearch(b, ix, corpus.Query{Text: text}) })
+		for _, opts := range []corpus.AttentionOptions{{}, {Outlets: 5}, {Outlets: 5, Compare: "w7"}} {
+			b.Run(fmt.Sprintf("%s/attention-outlets-%d-compare-%v", name, opts.Outlets, opts.Compare != ""), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := ix.Attention(ctx, corpus.Query{Text: text}, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
