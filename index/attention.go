@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -205,32 +207,17 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 	}
 	matches := countCells(keys, len(out.Buckets)*lines)
 
-	// The denominators: every live article in q's date range.
-	keys = keys[:0]
+	// The denominators: every live article in q's date range, the same for every
+	// search of the same shape until the archive changes.
 	dates := queryDates(q)
-	for i, sc := range cols.segs {
-		if i%8 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	shape := attentionShape(cols, unit, out.Buckets[0].From, len(out.Buckets), dates, top)
+	totals, ok := ix.columns.attention.get(shape)
+	if !ok {
+		if totals, err = ix.attentionTotals(ctx, cols, stories, dates, bucketOf, key, outletLine, len(top) > 0, all, len(out.Buckets)*lines); err != nil {
+			return nil, err
 		}
-		deleted := cols.snaps[i].Deleted()
-		for local, d := range sc.published {
-			if d == noDate || !dates.admits(d) || (deleted != nil && deleted.Contains(uint32(local))) {
-				continue
-			}
-			b := bucketOf(d)
-			if b < 0 {
-				continue
-			}
-			s := storyOf(i, uint64(local), cols.offsets[i]+uint64(local))
-			keys = append(keys, key(b, all, s))
-			if len(top) > 0 {
-				keys = append(keys, key(b, outletLine(sc.outlet[local]), s))
-			}
-		}
+		ix.columns.attention.put(shape, totals)
 	}
-	totals := countCells(keys, len(out.Buckets)*lines)
 
 	line := func(kind string, l int, outlet, text string, undated int) corpus.AttentionSeries {
 		s := corpus.AttentionSeries{Kind: kind, Outlet: outlet, Query: text, Undated: undated,
@@ -262,6 +249,90 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 		}
 	}
 	return out, nil
+}
+
+// attentionTotals counts every live story in dates per cell.
+func (ix *Index) attentionTotals(ctx context.Context, cols *snapColumns, stories [][]uint64, dates dateRange, bucketOf func(int64) int,
+	key func(bucket, line int, story uint64) uint64, outletLine func(uint32) int, split bool, all, cells int) ([]int, error) {
+	var keys []uint64
+	for i, sc := range cols.segs {
+		if i%8 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		deleted := cols.snaps[i].Deleted()
+		for local, d := range sc.published {
+			if d == noDate || !dates.admits(d) || (deleted != nil && deleted.Contains(uint32(local))) {
+				continue
+			}
+			b := bucketOf(d)
+			if b < 0 {
+				continue
+			}
+			s := stories[i][local]
+			if s == 0 {
+				s = (cols.offsets[i]+uint64(local))<<1 | 1
+			}
+			keys = append(keys, key(b, all, s))
+			if split {
+				keys = append(keys, key(b, outletLine(sc.outlet[local]), s))
+			}
+		}
+	}
+	return countCells(keys, cells), nil
+}
+
+// attentionShape names the denominators of a timeline: the snapshot (its
+// segments and their deletions), the buckets, the date range and the split.
+func attentionShape(cols *snapColumns, unit corpus.DateUnit, first time.Time, n int, dates dateRange, top []uint32) string {
+	var b strings.Builder
+	for _, s := range cols.snaps {
+		var deleted uint64
+		if d := s.Deleted(); d != nil {
+			deleted = d.GetCardinality()
+		}
+		fmt.Fprintf(&b, "%d-%d,", s.Id(), deleted)
+	}
+	fmt.Fprintf(&b, "|%s|%d|%d|%v|%d|%d|%v", unit, first.UnixNano(), n, dates.on, dates.from, dates.to, top)
+	return b.String()
+}
+
+// attentionCache keeps the denominators of the last few timelines: most
+// timelines in a row share them (the same dates and outlets, another query).
+type attentionCache struct {
+	mu      sync.Mutex
+	entries []attentionEntry
+}
+
+type attentionEntry struct {
+	shape  string
+	totals []int
+}
+
+// attentionCacheSize is how many denominators the cache keeps.
+const attentionCacheSize = 8
+
+func (c *attentionCache) get(shape string) ([]int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.entries {
+		if e.shape == shape {
+			// The most recent last.
+			c.entries = append(append(c.entries[:i:i], c.entries[i+1:]...), e)
+			return e.totals, true
+		}
+	}
+	return nil, false
+}
+
+func (c *attentionCache) put(shape string, totals []int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) == attentionCacheSize {
+		c.entries = c.entries[1:]
+	}
+	c.entries = append(c.entries, attentionEntry{shape, totals})
 }
 
 func seriesKind(i int) string {

@@ -93,6 +93,16 @@ func TestAttentionCountsStoriesPerOutletAndBucket(t *testing.T) {
 		t.Errorf("Harbor Gazette's share of 2022: %v, want 0.5", got)
 	}
 
+	// The denominators are kept for the next timeline, until the archive changes.
+	put(t, ix, corpus.Article{ID: "late", Outlet: "Valley Wire", Published: time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC), Title: "Late", Body: "A late note from the valley."})
+	a, err = ix.Attention(ctx, corpus.Query{Text: "harbor"}, corpus.AttentionOptions{Outlets: 2, Compare: "delayed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Series[0].Totals; !slices.Equal(got, []int{3, 1, 2, 3}) {
+		t.Errorf("after an article of 2023 arrived, all stories per year: %v, want [3 1 2 3]", got)
+	}
+
 	// The filters apply to the matches and the dates to the denominators too.
 	a, err = ix.Attention(ctx, corpus.Query{Text: "harbor", Outlets: []string{"Harbor Gazette"}, From: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}, corpus.AttentionOptions{Outlets: 5})
 	if err != nil {

@@ -104,6 +104,8 @@ type columnCache struct {
 	// browsed is set once a search has browsed everything: the warmer then builds
 	// the segments' browse data too.
 	browsed atomic.Bool
+	// attention keeps the denominators of recent attention timelines (attention.go).
+	attention attentionCache
 }
 
 type segEntry struct {
