@@ -81,24 +81,11 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 		c.Text = opts.Compare
 		queries = append(queries, c)
 	}
-	adv, err := ix.bleve.Advanced()
+	reader, cols, err := ix.columnReader()
 	if err != nil {
 		return nil, err
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index: open a reader: %w", err)
 	}
 	defer reader.Close()
-	snap, ok := reader.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("index: a %T reader has no segments to count from", reader)
-	}
-	ix.columns.used.Store(time.Now().UnixNano())
-	cols, err := ix.columns.forSnapshot(snap)
-	if err != nil {
-		return nil, err
-	}
 	stories := make([][]uint64, len(cols.segs))
 	for i, s := range cols.segs {
 		if stories[i], err = s.storyColumn(cols.snaps[i]); err != nil {
