@@ -529,6 +529,8 @@ type formData struct {
 	Problem  string
 	// AnyWord is the "any word" switch: op=or.
 	AnyWord bool
+	// View keeps how the timeline is drawn (split, top, compare, scale).
+	View []hiddenField
 }
 
 // suggestionView is a filter that matched nothing with links that search again
@@ -557,7 +559,15 @@ func markQuery(text string, offset int) *queryMark {
 }
 
 func searchFormData(v searchView) formData {
-	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
+	view := url.Values{}
+	v.Params.View.addTo(view)
+	var keep []hiddenField
+	for _, name := range []string{"split", "top", "compare", "scale"} {
+		if x := view.Get(name); x != "" {
+			keep = append(keep, hiddenField{name, x})
+		}
+	}
+	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr, View: keep}
 }
 
 // storyURL lists every copy of a story: the story: field of the query syntax.

@@ -162,6 +162,11 @@ func TestBrowserPage(t *testing.T) {
 	}
 	b.run("open the table", chromedp.Click(`.chart-table summary`, chromedp.NodeVisible), chromedp.WaitVisible(`.chart-table table`))
 	b.screenshot("p05-attention")
+	// A new query from the box keeps the view.
+	b.run("new query", chromedp.SetValue(`#q`, "harbor"), chromedp.Submit(`#q`), chromedp.WaitVisible(`.attention .legend`))
+	if q := b.location().Query(); q.Get("q") != "harbor" || q.Get("split") != "outlet" || q.Get("compare") != "bridge" {
+		t.Errorf("a new query lost the view: %s", b.location())
+	}
 
 	// A phone: the filters sit behind a button above the results; no page is
 	// wider than the screen.
