@@ -168,7 +168,7 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 		if s := stories[seg][local]; s != 0 {
 			return s
 		}
-		return num<<1 | 1 // a document without a story is a story of its own
+		return ownStory(num)
 	}
 
 	// The matches.
@@ -259,7 +259,7 @@ func (ix *Index) attentionTotals(ctx context.Context, cols *snapColumns, stories
 			}
 			s := stories[i][local]
 			if s == 0 {
-				s = (cols.offsets[i]+uint64(local))<<1 | 1
+				s = ownStory(cols.offsets[i] + uint64(local))
 			}
 			keys = append(keys, key(b, all, s))
 			if split {
@@ -320,6 +320,12 @@ func (c *attentionCache) put(shape string, totals []int) {
 		c.entries = c.entries[1:]
 	}
 	c.entries = append(c.entries, attentionEntry{shape, totals})
+}
+
+// ownStory is the story hash of a document that has no story: a story of its
+// own, its number spread over the bits a key keeps.
+func ownStory(num uint64) uint64 {
+	return (num+1)*0x9e3779b97f4a7c15 | 1
 }
 
 func seriesKind(i int) string {
