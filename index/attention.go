@@ -172,7 +172,11 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 	}
 
 	// The matches.
-	var keys []uint64
+	n := 0
+	for _, h := range hits {
+		n += 2 * len(h.nums)
+	}
+	keys := make([]uint64, 0, n)
 	for i, h := range hits {
 		loc := locator{cols: cols}
 		for _, num := range h.nums {
