@@ -140,7 +140,7 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("split by outlet: URL %s", b.location())
 	}
 	b.run("compare", chromedp.SendKeys(`#compare`, "bridge"), chromedp.Click(`.compare button`, chromedp.NodeVisible),
-		chromedp.WaitVisible(`.attention .legend`))
+		chromedp.WaitVisible(`.attention .legend li[data-kind=compare]`))
 	var lines, legend, dots, rows, buckets int
 	b.eval(`document.querySelectorAll('.attention svg g.series').length`, &lines)
 	b.eval(`document.querySelectorAll('.attention .legend li').length`, &legend)
@@ -163,7 +163,9 @@ func TestBrowserPage(t *testing.T) {
 	b.run("open the table", chromedp.Click(`.chart-table summary`, chromedp.NodeVisible), chromedp.WaitVisible(`.chart-table table`))
 	b.screenshot("p05-attention")
 	// A new query from the box keeps the view.
-	b.run("new query", chromedp.SetValue(`#q`, "harbor"), chromedp.Submit(`#q`), chromedp.WaitVisible(`.attention .legend`))
+	// (The box's value attribute is the new page's: typing sets the property.)
+	b.run("new query", chromedp.SetValue(`#q`, "harbor"), chromedp.Submit(`#q`),
+		chromedp.WaitVisible(`#q[value=harbor]`), chromedp.WaitVisible(`.attention .legend`))
 	if q := b.location().Query(); q.Get("q") != "harbor" || q.Get("split") != "outlet" || q.Get("compare") != "bridge" {
 		t.Errorf("a new query lost the view: %s", b.location())
 	}
@@ -195,8 +197,9 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("opened filters: aria-expanded %q, at %.0f px, the first result at %.0f", expanded, filtersTop, hitTop)
 	}
 	b.screenshot("p07-phone-filters")
+	before := b.location().String()
 	b.run("pick a filter on the phone", chromedp.Click(`#filters section[aria-labelledby=h-people] li a.value-link`, chromedp.NodeVisible),
-		chromedp.WaitVisible(`.hit`))
+		chromedp.Poll(`location.href !== `+jsString(before), nil), chromedp.WaitVisible(`.hit`))
 	b.eval(`document.querySelectorAll('h1').length`, &h1s)
 	if h1s != 1 {
 		t.Errorf("the page on a phone has %d h1, want 1", h1s)
