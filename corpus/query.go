@@ -386,7 +386,7 @@ type DateView struct {
 func ViewDates(q Query, months map[time.Time]int) (v DateView, ok bool) {
 	var first, last time.Time
 	for m, n := range months {
-		if n == 0 || m.Before(EarliestPublished) || !m.Before(MaxSearchDate) {
+		if n == 0 || !Keeps(m) {
 			continue
 		}
 		if first.IsZero() || m.Before(first) {
@@ -441,3 +441,8 @@ func TrimEmptyBuckets(b []DateBucket) []DateBucket {
 	}
 	return b
 }
+
+// Keeps reports whether a date facet counts the instant t among the dates: the
+// archive keeps dates from EarliestPublished and searches them before
+// MaxSearchDate.
+func Keeps(t time.Time) bool { return !t.Before(EarliestPublished) && t.Before(MaxSearchDate) }

@@ -17,12 +17,15 @@ var sampleFS embed.FS
 // sees a working search, with person, outlet and date facets, before ingesting
 // anything of their own.
 //
-// The 29 articles are news from Verran Province, a fictional region: a port
+// The 32 articles are news from Verran Province, a fictional region: a port
 // expansion, a governor's race, a drought and the court case it led to, a tech
 // company's layoffs, a bridge collapse, a football club's promotion and a
 // harbor festival. Their people, places, companies and six outlets are
 // invented, every URL is under the reserved .example domain, and they are
-// dated from March 2023 to October 2025, with two left undated.
+// dated from March 2023 to October 2025, with two left undated. One story is
+// syndicated (json/syndicated.jsonl: the same wire text run by three outlets on
+// one day), and it names a person by surname only ("Ms. Ashworth") whom two other
+// articles name in full.
 //
 // The file system is rooted at the sample directory, so paths look like
 // "text/athletic-promotion.txt":

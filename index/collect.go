@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -14,7 +15,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -32,24 +32,14 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 		return ix.searchBleve(ctx, req)
 	}
 	start := time.Now()
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index: open a reader: %w", err)
-	}
-	defer reader.Close()
-	snap, ok := reader.(*scorch.IndexSnapshot)
-	if !ok {
+	reader, cols, err := ix.columnReader()
+	if errors.Is(err, errNoColumns) {
 		return ix.searchBleve(ctx, req)
 	}
-	ix.columns.used.Store(time.Now().UnixNano()) // the warmer keeps up while searches come
-	cols, err := ix.columns.forSnapshot(snap)
 	if err != nil {
 		return nil, err
 	}
+	defer reader.Close()
 	c, err := newCollection(ix.columns, cols, r)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -85,6 +86,12 @@ type segColumns struct {
 
 	browseOnce sync.Once
 	browsed    *segBrowse
+
+	// stories are the hashes of the documents' stories, built on first use by an
+	// attention timeline (attention.go).
+	storyOnce sync.Once
+	stories   []uint64
+	storyErr  error
 }
 
 // columnCache holds the columns of every segment of the current index.
@@ -99,6 +106,8 @@ type columnCache struct {
 	// browsed is set once a search has browsed everything: the warmer then builds
 	// the segments' browse data too.
 	browsed atomic.Bool
+	// attention keeps the denominators of recent attention timelines (attention.go).
+	attention attentionCache
 }
 
 type segEntry struct {
@@ -159,6 +168,36 @@ func (c *columnCache) forSnapshot(snap *scorch.IndexSnapshot) (*snapColumns, err
 		running += s.Segment().Count()
 	}
 	return out, nil
+}
+
+// errNoColumns: the index's reader is not scorch's, whose segments the columns
+// are built from.
+var errNoColumns = errors.New("index: the reader has no segments to build columns from")
+
+// columnReader opens a reader on the index and returns it with the columns of
+// its segments, for a search that reads them; the caller closes the reader. It
+// returns errNoColumns for an index that has none.
+func (ix *Index) columnReader() (*scorch.IndexSnapshot, *snapColumns, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, nil, fmt.Errorf("index: open a reader: %w", err)
+	}
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		reader.Close()
+		return nil, nil, errNoColumns
+	}
+	ix.columns.used.Store(time.Now().UnixNano()) // the warmer keeps up while searches come
+	cols, err := ix.columns.forSnapshot(snap)
+	if err != nil {
+		reader.Close()
+		return nil, nil, err
+	}
+	return snap, cols, nil
 }
 
 // build reads one segment's columns from its term dictionaries: every term of

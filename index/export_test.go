@@ -15,3 +15,6 @@ func ResetColumns(ix *Index) {
 	defer ix.columns.mu.Unlock()
 	ix.columns.segs = map[uint64]*segEntry{}
 }
+
+// SortKeys is the attention timeline's key sort, for its test.
+var SortKeys = sortKeys

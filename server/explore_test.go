@@ -133,7 +133,7 @@ func TestExportStreams(t *testing.T) {
 	}}
 	h := server.New(server.Config{Searcher: f})
 	res, body := get(t, h, "/api/v1/export?format=csv&q=port&collapse=story")
-	if res.StatusCode != 200 || res.Header.Get("Content-Disposition") != `attachment; filename="archive-export.csv"` {
+	if res.StatusCode != 200 || res.Header.Get("Content-Disposition") != `attachment; filename="archive-port.csv"` {
 		t.Fatalf("status %d headers %v", res.StatusCode, res.Header)
 	}
 	if f.got.Text != "port" || !f.got.Collapse {

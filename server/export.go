@@ -2,10 +2,12 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,19 +24,32 @@ const exportFlushEvery = 500
 // exportStall is how long an export waits for a client that reads nothing.
 const exportStall = time.Minute
 
-// exportColumns are the CSV columns, and the NDJSON fields, of an export.
-var exportColumns = []string{"id", "title", "url", "outlet", "published", "persons", "story", "also_in"}
-
 // apiExport answers GET /api/v1/export?format=csv|ndjson with every hit of the
 // search that the other parameters (those of /api/v1/search less page, size and
-// after, which checkParameters turns away) describe, streamed as it is read, with no cap on the rows. Errors before the
-// first row are the JSON error envelope; an error after it cuts the response off,
-// so that a truncated export cannot pass for a complete one.
+// after, which checkParameters turns away) describe, streamed as it is read, with
+// no cap on the rows: the columns chosen with columns= (exportColumns), a UTF-8
+// byte order mark first with bom=1, and an attachment named after the search.
+// Errors before the first row are the JSON error envelope; an error after it cuts
+// the response off, so that a truncated export cannot pass for a complete one.
 func (s *Server) apiExport(c *gin.Context) {
 	v := c.Request.URL.Query()
 	format := v.Get("format")
 	if format != "csv" && format != "ndjson" {
 		s.fail(c, corpus.Errorf(corpus.EInvalidRequest, "format=%q is not known: use format=csv or format=ndjson", format))
+		return
+	}
+	cols, err := parseExportColumns(v.Get("columns"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	bom := false
+	switch b := v.Get("bom"); b {
+	case "", "0":
+	case "1":
+		bom = true
+	default:
+		s.fail(c, corpus.Errorf(corpus.EInvalidRequest, "bom=%q is not known: write bom=1 to start the file with a UTF-8 byte order mark (for spreadsheets), or leave it out", b))
 		return
 	}
 	p, err := parseSearch(v, false)
@@ -47,33 +62,58 @@ func (s *Server) apiExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// Columns the hits do not carry are read from each article's record.
+	needRecord := slices.ContainsFunc(cols, func(c exportColumn) bool { return c.fromRecord })
+	base := "http://" + c.Request.Host
+	if s.tls {
+		base = "https://" + c.Request.Host
+	}
 	w := c.Writer
 	buf := bufio.NewWriterSize(w, 64<<10)
-	var emit func(corpus.Hit) error
+	if bom {
+		buf.WriteString("\uFEFF") // into buf, which cannot fail before it flushes
+	}
+	var emit func(exportCell) error
 	var cw *csv.Writer
 	switch format {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		cw = csv.NewWriter(buf)
-		emit = func(h corpus.Hit) error {
-			published := ""
-			if !h.Published.IsZero() {
-				published = h.Published.Format(time.RFC3339)
-			}
-			row := []string{h.ID, h.Title, h.URL, h.Outlet, published, strings.Join(h.Persons, "; "), h.Story, strconv.Itoa(h.AlsoIn)}
-			for i := range row {
-				row[i] = spreadsheetSafe(row[i])
+		row := make([]string, len(cols))
+		emit = func(x exportCell) error {
+			for i, col := range cols {
+				row[i] = spreadsheetSafe(col.text(x))
 			}
 			return cw.Write(row)
 		}
-		cw.Write(exportColumns) // into buf, which cannot fail before it flushes
+		header := make([]string, len(cols))
+		for i, col := range cols {
+			header[i] = col.name
+		}
+		cw.Write(header) // into buf, which cannot fail before it flushes
 	default:
 		w.Header().Set("Content-Type", "application/x-ndjson")
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		emit = func(h corpus.Hit) error { return enc.Encode(newExportRow(h)) }
+		var line []byte
+		emit = func(x exportCell) error {
+			line = append(line[:0], '{')
+			for i, col := range cols {
+				if i > 0 {
+					line = append(line, ',')
+				}
+				line = strconv.AppendQuote(line, col.name) // column names are ASCII
+				line = append(line, ':')
+				val, err := marshalJSON(col.json(x))
+				if err != nil {
+					return err
+				}
+				line = append(line, val...)
+			}
+			line = append(line, '}', '\n')
+			_, err := buf.Write(line)
+			return err
+		}
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="archive-export.`+format+`"`)
+	w.Header().Set("Content-Disposition", contentDisposition(exportFileName(p), format))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	// An export streams for as long as it takes, within its own limits: the whole
@@ -99,7 +139,15 @@ func (s *Server) apiExport(c *gin.Context) {
 	}
 	rows := 0
 	err = ex.Export(ctx, p.Query, func(h corpus.Hit) error {
-		if err := emit(h); err != nil {
+		x := exportCell{hit: h, base: base}
+		if needRecord {
+			a, err := s.search.Article(ctx, h.ID)
+			if err != nil {
+				return err
+			}
+			x.article = &a
+		}
+		if err := emit(x); err != nil {
 			return err
 		}
 		if rows++; rows%exportFlushEvery == 0 {
@@ -114,6 +162,16 @@ func (s *Server) apiExport(c *gin.Context) {
 		s.log.Error("export cut off", "rows", rows, "query", p.Query.String(), "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // spreadsheetSafe keeps a spreadsheet from running a cell as a formula: a value

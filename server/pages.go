@@ -57,6 +57,14 @@ type searchView struct {
 	Save *saveForm
 	// Curate holds the people edit form's token, for a signed-in writer.
 	Curate *curateView
+	// Heading names the search for the h1 and the title; Attention is the outlet
+	// attention chart that replaces the timeline when the view asks for it;
+	// Controls and Dates are the timeline's links and the date range form
+	// (pageview.go).
+	Heading   string
+	Attention *attentionChart
+	Controls  timelineControls
+	Dates     dateForm
 }
 
 // link is a labelled URL; Current marks the one in use.
@@ -103,7 +111,7 @@ type hitView struct {
 
 func (s *Server) searchPage(c *gin.Context) error {
 	p, err := parseSearch(c.Request.URL.Query(), true)
-	view := searchView{Params: p}
+	view := searchView{Params: p, Heading: heading(p), Dates: newDateForm(p)}
 	if err == nil {
 		view.Results, err = s.runSearch(c, p.Query)
 	}
@@ -130,7 +138,21 @@ func (s *Server) searchPage(c *gin.Context) error {
 	view.Save = s.saveForm(c, p)
 	addPersonPages(&view)
 	view.Curate = s.curateForm(c, c.Request.URL.RequestURI(), "")
-	s.render(c, http.StatusOK, "search.html", view)
+	status := http.StatusOK
+	if p.View.attention() {
+		a, err := s.runAttention(c, p)
+		if err != nil {
+			code, _, msg := s.describe(c, err)
+			if code >= 500 {
+				return err
+			}
+			// A compared query that does not parse: the results, and the problem.
+			status, view.Problem = code, msg
+		} else {
+			view.Attention = newAttentionChart(p, a)
+		}
+	}
+	s.render(c, status, "search.html", view)
 	return nil
 }
 
@@ -186,6 +208,7 @@ func (s *Server) fillSearchView(v *searchView) {
 		v.Outlets = append(v.Outlets, valueLink(p, f, outletLists))
 	}
 	v.Timeline = newTimeline(p, res.Facets)
+	v.Controls = newTimelineControls(p, v.Timeline)
 	for _, sort := range []corpus.Sort{corpus.SortRelevance, corpus.SortNewest, corpus.SortOldest, corpus.SortArrived} {
 		v.Sorts = append(v.Sorts, link{Label: string(sort), Current: sort == effectiveSort(q), URL: p.with(func(c *searchParams) { c.Query.Sort = sort }).url()})
 	}
@@ -194,7 +217,7 @@ func (s *Server) fillSearchView(v *searchView) {
 	} else {
 		v.Grouping = link{Label: "one per story", URL: p.with(func(c *searchParams) { c.Query.Collapse = true }).url()}
 	}
-	export := p.with(func(c *searchParams) { c.Query.Size = 0 }).values()
+	export := p.with(func(c *searchParams) { c.Query.Size, c.View = 0, timelineView{} }).values()
 	if q.Collapse {
 		export.Set("collapse", "story") // what the page shows; the API's default is every copy
 	}
@@ -202,10 +225,14 @@ func (s *Server) fillSearchView(v *searchView) {
 		export.Set("format", format)
 		v.Export = append(v.Export, link{Label: strings.ToUpper(format), URL: "/api/v1/export?" + export.Encode()})
 	}
+	// Spreadsheets read a CSV as UTF-8 only when it starts with a byte order mark.
+	export.Set("format", "csv")
+	export.Set("bom", "1")
+	v.Export = append(v.Export, link{Label: "CSV for spreadsheets", URL: "/api/v1/export?" + export.Encode()})
 	s.fillPages(v)
 	for _, h := range res.Hits {
 		hv := hitView{Hit: h, Date: dateLabel(h.Published), Snippet: template.HTML(h.Snippet), // the index escapes snippets and adds only <mark>
-			ArticleURL: articleURL(h.ID, q.Text)}
+			ArticleURL: articleURLFrom(h.ID, p)}
 		if h.AlsoIn > 0 {
 			hv.StoryURL = storyURL(h.Story)
 		}
@@ -393,7 +420,12 @@ func (s *Server) articlePage(c *gin.Context) error {
 	text := strings.TrimSpace(c.Query("q"))
 	v := articleView{Article: a, Query: text, Date: dateLabel(a.Published), Back: "/",
 		Title: template.HTML(template.HTMLEscapeString(cmp.Or(a.Title, "(untitled)")))}
-	if text != "" {
+	// The page carries the search it was opened from, every filter and the page
+	// of results, for "back to the search" and the links to other copies.
+	back, backOK := parseSearch(c.Request.URL.Query(), true)
+	if backOK == nil {
+		v.Back = back.url()
+	} else if text != "" {
 		v.Back = "/?" + url.Values{"q": {text}}.Encode()
 	}
 	if a.PublishedSource != "" {
@@ -419,7 +451,11 @@ func (s *Server) articlePage(c *gin.Context) error {
 			return err
 		}
 		for _, h := range rel.Copies {
-			v.Copies = append(v.Copies, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: articleURL(h.ID, text), Outlet: h.Outlet, Date: dateLabel(h.Published)})
+			u := articleURL(h.ID, text)
+			if backOK == nil {
+				u = articleURLFrom(h.ID, back)
+			}
+			v.Copies = append(v.Copies, relatedLink{Title: cmp.Or(h.Title, "(untitled)"), URL: u, Outlet: h.Outlet, Date: dateLabel(h.Published)})
 		}
 		if st, err := s.storyTeller(); err == nil {
 			story, err := st.Story(ctx, id)
@@ -457,6 +493,16 @@ func articleURL(id, text string) string {
 	return u
 }
 
+// articleURLFrom is an article's page opened from the search p, which it keeps
+// for "back to the search" (and marks p's query text).
+func articleURLFrom(id string, p searchParams) string {
+	u := "/articles/" + url.PathEscape(id)
+	if enc := p.values().Encode(); enc != "" {
+		u += "?" + enc
+	}
+	return u
+}
+
 // errorView is what error.html shows.
 type errorView struct {
 	Status  int
@@ -479,6 +525,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 var templateFuncs = template.FuncMap{
 	"articleURL":     func(id string) string { return articleURL(id, "") },
 	"personURL":      personURL,
+	"markerAt":       markerAt,
 	"searchFormData": searchFormData,
 	"thousands": func(n any) string {
 		s := fmt.Sprint(n)
@@ -503,6 +550,8 @@ type formData struct {
 	Problem                string
 	// AnyWord is the "any word" switch: op=or.
 	AnyWord bool
+	// View keeps how the timeline is drawn (split, top, compare, scale).
+	View []hiddenField
 }
 
 // suggestionView is a filter that matched nothing with links that search again
@@ -531,7 +580,15 @@ func markQuery(text string, offset int) *queryMark {
 }
 
 func searchFormData(v searchView) formData {
-	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, ArrivedFrom: v.Params.ArrivedFrom, ArrivedTo: v.Params.ArrivedTo, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr}
+	view := url.Values{}
+	v.Params.View.addTo(view)
+	var keep []hiddenField
+	for _, name := range []string{"split", "top", "compare", "scale"} {
+		if x := view.Get(name); x != "" {
+			keep = append(keep, hiddenField{name, x})
+		}
+	}
+	return formData{Query: v.Params.Query, From: v.Params.From, To: v.Params.To, ArrivedFrom: v.Params.ArrivedFrom, ArrivedTo: v.Params.ArrivedTo, Problem: v.Problem, AnyWord: v.Params.Query.Op == corpus.OpOr, View: keep}
 }
 
 // storyURL lists every copy of a story: the story: field of the query syntax.

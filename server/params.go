@@ -19,13 +19,16 @@ type searchParams struct {
 	// PersonPrefix is the web page's person search without JavaScript: the people
 	// of the results whose names have a word starting with it are listed.
 	PersonPrefix string
+	// View is how the page draws the timeline (timelineview.go).
+	View timelineView
 }
 
 // parseSearch reads q, op (and or or: how words without an operator combine), person and outlet (repeatable), not_person and not_outlet
 // (repeatable: exclude), from, to, arrived_from, arrived_to, undated (only: the articles without a date),
 // sort, collapse (story or none; the web page collapses by default, the API does
-// not), page, size, after (the cursor of a next link) and person_prefix (the web
-// page's person search). It returns corpus errors that say which parameter is wrong and how
+// not), page, size, after (the cursor of a next link), person_prefix (the web
+// page's person search) and how the timeline is drawn (split, top, compare,
+// scale: parseTimelineView). It returns corpus errors that say which parameter is wrong and how
 // to write it.
 func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 	p := searchParams{
@@ -77,6 +80,10 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 			return p, err
 		}
 	}
+	if p.From != "" && p.To != "" && !p.Query.From.Before(p.Query.To) {
+		// Said with the dates as typed: to=2024 ends where from=2025 starts.
+		return p, corpus.Errorf(corpus.EInvalidDate, "from=%s is after to=%s: a date range must start before it ends (swap them, or leave one empty)", p.From, p.To)
+	}
 	if p.Query.Sort, err = corpus.ParseSort(v.Get("sort")); err != nil {
 		return p, err
 	}
@@ -95,6 +102,9 @@ func parseSearch(v url.Values, collapseByDefault bool) (searchParams, error) {
 		return p, err
 	}
 	if p.Query.Size, err = intParam(v, "size"); err != nil {
+		return p, err
+	}
+	if p.View, err = parseTimelineView(v); err != nil {
 		return p, err
 	}
 	return p, p.Query.Validate()
@@ -183,6 +193,7 @@ func (p searchParams) values() url.Values {
 	if p.PersonPrefix != "" {
 		v.Set("person_prefix", p.PersonPrefix)
 	}
+	p.View.addTo(v)
 	return v
 }
 

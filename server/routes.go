@@ -39,6 +39,7 @@ func (s *Server) routes(r *gin.Engine, static http.FileSystem) {
 	api.GET("/story/*id", s.json(s.apiStoryOf))
 	api.GET("/facets/:facet", s.json(s.apiFacetValues))
 	api.GET("/export", s.apiExport)
+	api.GET("/timeline", s.json(s.apiTimeline))
 	api.POST("/articles", s.apiWrite)
 	api.DELETE("/articles/*id", s.apiDelete)
 	api.POST("/backup", s.apiBackup)

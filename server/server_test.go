@@ -222,7 +222,7 @@ func TestSearchPage(t *testing.T) {
 		// The snippet's marks are kept, its escaped text stays escaped.
 		`the <mark>harbor</mark> &lt;b&gt;plan&lt;/b&gt;`,
 		// Results, facets, pages, article links.
-		`1–2 of 23 articles`, `href="/articles/a1?q=%3Cscript%3E`, `Valley Wire`, `5 Nov 2024`, `undated`,
+		`1–2 of 23 articles`, `href="/articles/a1?from=2024-11&amp;person=Helena&#43;Okafor&amp;q=%3Cscript%3E`, `Valley Wire`, `5 Nov 2024`, `undated`,
 		// The selected person links to its removal; another value adds its filter.
 		`aria-label="Remove filter person: Helena Okafor"`,
 		`href="/?from=2024-11&amp;outlet=Valley&#43;Wire&amp;person=Helena&#43;Okafor&amp;q=`,

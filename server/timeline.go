@@ -33,7 +33,14 @@ type timeline struct {
 	// ZoomOut widens the date range by one step; Range says what is in view.
 	ZoomOut, ZoomOutLabel string
 	Range                 string
+	// Log draws the bars' heights on a log scale, so that a bucket that dwarfs
+	// the others leaves theirs readable (scale=log, or on its own: logAbove).
+	Log bool
 }
+
+// logAbove is how many times the smallest bucket the largest must hold before
+// the timeline draws heights on a log scale by itself.
+const logAbove = 20
 
 // timelineBar is one bucket: a rectangle, a link when it narrows the search, a label
 // under it when there is room.
@@ -71,9 +78,19 @@ func newTimeline(p searchParams, f corpus.Facets) timeline {
 	}
 	slot := width / float64(n)
 	every := max(1, int(math.Ceil(labelWidth/slot)))
+	least := most
+	for _, b := range f.Published {
+		if b.Count > 0 {
+			least = min(least, b.Count)
+		}
+	}
+	t.Log = p.View.Scale == "log" || (p.View.Scale == "" && most > logAbove*least)
 	height := func(count int) float64 {
 		if count == 0 {
 			return 0
+		}
+		if t.Log {
+			return math.Max(2, math.Log1p(float64(count))*timelineBars/math.Log1p(float64(most)))
 		}
 		return math.Max(2, float64(count)*timelineBars/float64(most))
 	}

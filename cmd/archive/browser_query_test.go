@@ -1,29 +1,17 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/article-archive/archive/corpus"
 )
 
 // TestBrowserQueryLanguage drives the page through the query language as a user
 // meets it: a query that does not parse, lower-case operator words, the "any
 // word" switch, and a person filter typed in lower case or misspelt.
 func TestBrowserQueryLanguage(t *testing.T) {
-	data := t.TempDir()
-	sample := filepath.Join(t.TempDir(), "sample")
-	if err := os.CopyFS(sample, corpus.Sample()); err != nil {
-		t.Fatal(err)
-	}
-	if out, _, err := runArchive(t, "ingest", "--data", data, "--quiet", sample); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, out)
-	}
-	base := startServer(t, "--data", data)
+	base := sampleArchive(t)
 	b := newBrowser(t, base)
 
 	// A query that does not parse: the message, the hint and the place are shown

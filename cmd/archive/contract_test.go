@@ -85,7 +85,7 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 	}
 
 	// Each query parameter alone, with its example, then the route's errors.
-	for _, route := range []string{"/api/v1/search", "/api/v1/facets/{facet}", "/api/v1/export", "/"} {
+	for _, route := range []string{"/api/v1/search", "/api/v1/facets/{facet}", "/api/v1/export", "/api/v1/timeline", "/"} {
 		for _, target := range sp.exampleTargets(t, route) {
 			get(route, target, http.StatusOK)
 		}
@@ -174,6 +174,17 @@ func TestAPIAnswersMatchTheDescription(t *testing.T) {
 		{"/api/v1/export", "/api/v1/export?format=ndjson&undated=only", http.StatusOK},
 		{"/api/v1/export", "/api/v1/export?format=xml", http.StatusBadRequest},
 		{"/api/v1/export", "/api/v1/export?format=csv&size=5", http.StatusBadRequest},
+		{"/api/v1/export", "/api/v1/export?format=ndjson&q=harbor&columns=link,body,authors,date_source,snippet&bom=1", http.StatusOK},
+		{"/api/v1/export", "/api/v1/export?format=csv&columns=id,colour", http.StatusBadRequest},
+		{"/api/v1/export", "/api/v1/export?format=csv&bom=yes", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?q=harbor&split=outlet&top=3&compare=drought", http.StatusOK},
+		{"/api/v1/timeline", "/api/v1/timeline?q=zzyzx", http.StatusOK},
+		{"/api/v1/timeline", "/api/v1/timeline?split=person", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?top=11", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?compare=%22open", http.StatusBadRequest},
+		{"/api/v1/timeline", "/api/v1/timeline?size=5", http.StatusBadRequest},
+		{"/", "/?q=harbor&split=outlet&compare=drought", http.StatusOK},
+		{"/", "/?scale=huge", http.StatusBadRequest},
 		{"/api/v1", "/api/v1", http.StatusOK},
 		{"/api/v1", "/api/v1?format=yaml", http.StatusBadRequest},
 		{"/api/v1/openapi.json", "/api/v1/openapi.json", http.StatusOK},
@@ -605,20 +616,16 @@ func (sp *spec) check(t *testing.T, method, path, target string, res *http.Respo
 		sp.validate(t, where, sp.schema(t, schemaTokens), body)
 	case "application/x-ndjson":
 		s := sp.schema(t, schemaTokens)
-		for i, line := range bytes.Split(bytes.TrimSpace(body), []byte("\n")) {
+		for i, line := range bytes.Split(bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF"))), []byte("\n")) {
 			if len(line) > 0 {
 				sp.validate(t, fmt.Sprintf("%s line %d", where, i+1), s, line)
+				sp.checkExportKeys(t, fmt.Sprintf("%s line %d", where, i+1), target, line)
 			}
 		}
 	case "text/csv":
-		// The columns are the NDJSON fields, in the order the schema requires them.
-		itemSchema, _ := sp.resolve(sp.at(append(respTokens, "content", "application/x-ndjson", "schema")...), nil)
-		required, _ := itemSchema["required"].([]any)
-		var want []string
-		for _, f := range required {
-			want = append(want, fmt.Sprint(f))
-		}
-		rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		// The columns are those asked for, else the columns parameter's default.
+		want := sp.exportColumns(t, target)
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
 		if err != nil || len(rows) == 0 || !slices.Equal(rows[0], want) {
 			t.Errorf("%s: CSV header %v (%v), want %v", where, rows[:min(len(rows), 1)], err, want)
 		}
@@ -717,4 +724,63 @@ func keys(m map[string]any) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// exportColumns are the columns an export asked with target has: its columns
+// parameter, else the parameter's default in the description.
+func (sp *spec) exportColumns(t *testing.T, target string) []string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := u.Query().Get("columns")
+	if cols == "" {
+		p, _ := sp.resolve(sp.at("components", "parameters", "columns"), nil)
+		schema, _ := p["schema"].(map[string]any)
+		cols, _ = schema["default"].(string)
+	}
+	if cols == "" {
+		t.Fatalf("the description gives the export's columns no default")
+	}
+	return strings.Split(cols, ",")
+}
+
+// checkExportKeys holds a line of an NDJSON export to the columns asked for: the
+// same keys in the same order.
+func (sp *spec) checkExportKeys(t *testing.T, where, target string, line []byte) {
+	t.Helper()
+	if !strings.Contains(target, "/api/v1/export") {
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	var keys []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		case string:
+			if depth == 1 {
+				keys = append(keys, v)
+				// Skip the value.
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					t.Errorf("%s: %v", where, err)
+					return
+				}
+			}
+		}
+	}
+	if want := sp.exportColumns(t, target); !slices.Equal(keys, want) {
+		t.Errorf("%s: keys %v, want the columns %v", where, keys, want)
+	}
 }

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var region = function () { return document.getElementById("results-region"); };
+  // On a phone the filters fold behind a button above the results (style.css).
+  document.documentElement.classList.add("js");
 
   function isSearchLink(a) {
     return a && a.origin === location.origin && a.pathname === "/" && !a.hasAttribute("download") && !a.target;
@@ -32,6 +34,16 @@
       })
       .catch(function () { location.href = url; });
   }
+
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest(".filters-button");
+    if (!toggle) { return; }
+    var filters = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!filters) { return; }
+    var open = !filters.classList.contains("open");
+    filters.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 
   document.addEventListener("click", function (e) {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
@@ -91,7 +103,8 @@
     // The search as the server read it: the form's hidden fields, never a parameter
     // the page ignored, which the API would turn away.
     var params = new URLSearchParams(new FormData(input.form));
-    ["page", "after", "person_prefix", "size"].forEach(function (k) { params.delete(k); });
+    // The timeline's view (split, top, compare, scale) is the page's, not a search's.
+    ["page", "after", "person_prefix", "size", "split", "top", "compare", "scale"].forEach(function (k) { params.delete(k); });
     var facetParams = new URLSearchParams(params);
     facetParams.set("prefix", prefix);
     var mine = ++seq;
