@@ -121,6 +121,24 @@ func (b *browser) run(what string, actions ...chromedp.Action) {
 	}
 }
 
+// waitFor waits up to ten seconds for the JavaScript condition cond to hold,
+// through the navigation that an action started (an evaluation that a new
+// document interrupts is tried again).
+func (b *browser) waitFor(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		if err := chromedp.Run(b.ctx, chromedp.Evaluate(cond, &ok)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: %s did not hold within 10 s", what, cond)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	var png []byte

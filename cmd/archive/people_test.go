@@ -315,8 +315,10 @@ func TestBrowserPeople(t *testing.T) {
 	b.screenshot("people-02-person-page")
 
 	// The page's own forms: undo the merge there, and Reagan has a page again.
-	b.run("undo on the page", chromedp.Click(`ul.edits button`, chromedp.NodeVisible),
-		chromedp.WaitVisible(`#h-aliases`))
+	// The form reloads the page: wait for a new document, not the old one's aliases.
+	b.eval(`window.beforeUndo = true`, nil)
+	b.run("undo on the page", chromedp.Click(`ul.edits button`, chromedp.NodeVisible))
+	b.waitFor("the page after the undo", `!window.beforeUndo && document.readyState === 'complete' && document.getElementById('h-aliases') !== null`)
 	if a := b.text(`#h-aliases + *`); strings.Contains(a, "Reagan") {
 		t.Errorf("after the undo the aliases still say %q", a)
 	}
