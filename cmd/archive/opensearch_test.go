@@ -116,6 +116,7 @@ func TestServeOpenSearch(t *testing.T) {
 		{http.MethodGet, "/api/v1/story/a1", "does not offer the story view"},
 		{http.MethodGet, "/api/v1/searches", "no saved searches"},
 		{http.MethodGet, "/api/v1/people/edits", "does not offer person pages or people edits"},
+		{http.MethodGet, "/api/v1/timeline?split=outlet", "does not draw outlet attention timelines"},
 	} {
 		var answer struct {
 			Error struct{ Code, Message string }
