@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Story is the story view of an article: every copy of its story in the archive
@@ -168,4 +169,23 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// MaxStoryBodyBytes is how much of each copy's text a story view holds: more
+// than the words a diff compares (MaxDiffWords), so that a story of many long
+// copies costs a bounded amount of memory on any engine.
+const MaxStoryBodyBytes = 256 << 10
+
+// ClipStoryText returns the first MaxStoryBodyBytes of s, cut at a rune's start.
+func ClipStoryText(s string) string { return clipText(s, MaxStoryBodyBytes) }
+
+// clipText returns the first n bytes of s, cut at a rune's start.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -438,15 +438,3 @@ func TestRestoreUnderAnotherID(t *testing.T) {
 		t.Errorf("%d articles, want 2", n)
 	}
 }
-
-func TestClipTextCutsAtARune(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		n    int
-		want string
-	}{{"héllo", 2, "h"}, {"héllo", 3, "hé"}, {"abc", 5, "abc"}, {"日本", 4, "日"}} {
-		if got := clipText(c.in, c.n); got != c.want {
-			t.Errorf("clipText(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
-		}
-	}
-}

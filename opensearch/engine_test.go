@@ -188,6 +188,21 @@ func testStories(t *testing.T, c *ostest.Cluster) {
 	if err != nil || len(rel.Copies) != 1 || rel.Copies[0].ID != "s2" {
 		t.Errorf("related copies %+v %v, want s2", rel, err)
 	}
+	// The story view, as on the Bleve engine: the first outlet first, the copy's
+	// change against it.
+	st, err := e.Story(ctx, "s2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Copies) != 2 || st.Copies[0].ID != "s1" || st.FirstOutlet != "Ledger" || !strings.Contains(st.Summary, "Ledger") {
+		t.Errorf("story of s2: %+v", st)
+	}
+	if ch := st.Copies[1].Changes; ch == nil || ch.Inserted != 1 || ch.Deleted != 1 {
+		t.Errorf("what s2 changed: %+v, want Monday replaced by Tuesday", ch)
+	}
+	if _, err := e.Story(ctx, "nope"); corpus.ErrorCode(err) != corpus.ENotFound {
+		t.Errorf("story of an unknown article: %v, want not found", err)
+	}
 }
 
 func testPaging(t *testing.T, c *ostest.Cluster) {

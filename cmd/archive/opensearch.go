@@ -35,11 +35,12 @@ const (
 
 // The OpenSearch engine answers what the server and ingest ask of an archive.
 var (
-	_ server.Searcher = (*opensearch.Engine)(nil)
-	_ server.Explorer = (*opensearch.Engine)(nil)
-	_ ingest.Sink     = (*opensearch.Engine)(nil)
-	_ personCounter   = (*opensearch.Engine)(nil)
-	_ personRenamer   = (*opensearch.Engine)(nil)
+	_ server.Searcher    = (*opensearch.Engine)(nil)
+	_ server.Explorer    = (*opensearch.Engine)(nil)
+	_ server.StoryTeller = (*opensearch.Engine)(nil)
+	_ ingest.Sink        = (*opensearch.Engine)(nil)
+	_ personCounter      = (*opensearch.Engine)(nil)
+	_ personRenamer      = (*opensearch.Engine)(nil)
 )
 
 // errNoBackup answers a backup of an archive kept in OpenSearch.
