@@ -29,6 +29,55 @@ var engineTests = []struct {
 	{"deferred puts see each other and flush", testDeferred},
 	{"earlier articles take the names learned later", testRename},
 	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
+	{"delete keeps a tombstone until a restore", testDelete},
+}
+
+func testDelete(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	batch := []corpus.Article{art("d1", "Ledger", "2024-03-01", "Quay vote", "the quay vote passed"),
+		art("d2", "Wire", "2024-03-02", "Quay strike", "the quay strike ended")}
+	if _, err := e.Put(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := e.DeleteArticle(ctx, "d1", "tester")
+	if err != nil || gone.ID != "d1" {
+		t.Fatalf("delete d1: %+v %v", gone, err)
+	}
+	if _, err := e.Article(ctx, "d1"); corpus.ErrorCode(err) != corpus.ENotFound {
+		t.Errorf("d1 after the delete: %v, want not found", err)
+	}
+	if _, err := e.DeleteArticle(ctx, "d1", "tester"); corpus.ErrorCode(err) != corpus.ENotFound || !strings.Contains(err.Error(), "was deleted") {
+		t.Errorf("deleting d1 again: %v, want not found, saying it was deleted", err)
+	}
+	if _, err := e.DeleteArticle(ctx, "nope", "tester"); corpus.ErrorCode(err) != corpus.ENotFound {
+		t.Errorf("deleting an unknown article: %v, want not found", err)
+	}
+	res, err := e.Search(ctx, corpus.Query{Text: "quay"})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].ID != "d2" || len(res.Facets.Outlet) != 1 || res.Facets.Outlet[0].Value != "Wire" {
+		t.Errorf("search after the delete: %+v %v, want d2 alone, Wire alone in the outlet facet", res, err)
+	}
+	// Sent again, under its ID or (the same text from the same outlet) another: skipped.
+	again := batch[0]
+	renamed := batch[0]
+	renamed.ID = "d1-again"
+	got, err := e.Put(ctx, []corpus.Article{again, renamed, batch[1]})
+	if want := []corpus.Outcome{corpus.Deleted, corpus.Deleted, corpus.Unchanged}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("sent again: %v %v, want %v", got, err, want)
+	}
+	if n, err := e.Count(); err != nil || n != 1 {
+		t.Errorf("count after sending it again = %d %v, want 1", n, err)
+	}
+	got, err = e.PutRestoring(ctx, []corpus.Article{again})
+	if err != nil || !slices.Equal(got, []corpus.Outcome{corpus.Indexed}) {
+		t.Errorf("restore: %v %v, want indexed", got, err)
+	}
+	if _, err := e.Article(ctx, "d1"); err != nil {
+		t.Errorf("d1 after the restore: %v", err)
+	}
+	if got, err := e.Put(ctx, []corpus.Article{again}); err != nil || got[0] != corpus.Unchanged {
+		t.Errorf("d1 sent once more after the restore: %v %v, want unchanged", got, err)
+	}
 }
 
 func testArrival(t *testing.T, c *ostest.Cluster) {

@@ -58,8 +58,8 @@ type stored struct {
 	IngestedAt  time.Time `json:"ingested_at"`
 }
 
-// Put stores a batch and says for each article whether it was new, updated or
-// unchanged. It returns once the cluster has acknowledged every write durably
+// Put stores a batch and says for each article whether it was new, updated,
+// unchanged, or deleted from the archive before (skipped: see DeleteArticle). It returns once the cluster has acknowledged every write durably
 // (translog fsync, wait_for_active_shards) and made it searchable (refresh
 // wait_for). Articles are documents with the article's ID, so sending one again
 // adds nothing. A batch of which the cluster refused some articles returns the
@@ -123,6 +123,10 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	if err != nil {
 		return nil, err
 	}
+	deleted, err := e.deletedOf(ctx, articles)
+	if err != nil {
+		return nil, err
+	}
 	outcomes := make([]corpus.Outcome, len(articles))
 	var write []*corpus.Article
 	seen := map[string]int{} // an ID twice in a batch: the last copy wins
@@ -130,6 +134,9 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		a := &articles[i]
 		old, ok := have[a.ID]
 		switch {
+		case !ok && deleted[i]:
+			outcomes[i] = corpus.Deleted // archive ingest --restore brings it back
+			continue
 		case ok && old.Fingerprint == a.Fingerprint():
 			outcomes[i] = corpus.Unchanged
 			continue

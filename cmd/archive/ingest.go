@@ -55,7 +55,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		if opts.Progress == nil {
 			opts.Logger = log
 		}
-		return e.ingestOpenSearch(ctx, osf, opts, paths, log)
+		return e.ingestOpenSearch(ctx, osf, opts, paths, *restore, log)
 	}
 
 	return withIndex(c.data, log, func(ix *index.Index) error {
@@ -186,10 +186,16 @@ func printGrouped(w io.Writer, list []ingest.Rejection) {
 	}
 }
 
-// restoringSink stores into the index, bringing back deleted articles
-// (index.Index.PutRestoring): archive ingest --restore.
-type restoringSink struct{ ix *index.Index }
+// restorer is an engine that stores articles again that were deleted.
+type restorer interface {
+	PutRestoring(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error)
+}
+
+// restoringSink stores into an engine, bringing back deleted articles
+// (index.Index.PutRestoring, opensearch.Engine.PutRestoring): archive ingest
+// --restore.
+type restoringSink struct{ r restorer }
 
 func (r restoringSink) Put(ctx context.Context, articles []corpus.Article) ([]corpus.Outcome, error) {
-	return r.ix.PutRestoring(ctx, articles)
+	return r.r.PutRestoring(ctx, articles)
 }

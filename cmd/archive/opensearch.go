@@ -38,6 +38,8 @@ var (
 	_ server.Searcher    = (*opensearch.Engine)(nil)
 	_ server.Explorer    = (*opensearch.Engine)(nil)
 	_ server.StoryTeller = (*opensearch.Engine)(nil)
+	_ articleDeleter     = (*opensearch.Engine)(nil)
+	_ restorer           = (*opensearch.Engine)(nil)
 	_ ingest.Sink        = (*opensearch.Engine)(nil)
 	_ personCounter      = (*opensearch.Engine)(nil)
 	_ personRenamer      = (*opensearch.Engine)(nil)
@@ -47,10 +49,15 @@ var (
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
 	"backups of an archive kept in OpenSearch are not supported yet: use the cluster's snapshots (_snapshot), or export the articles (/api/v1/export)")
 
-// errNoDelete answers a deletion from an archive kept in OpenSearch: its
-// tombstones live in the Bleve engine's record store.
+// errNoDelete answers a deletion from an engine that cannot delete.
 var errNoDelete = corpus.Errorf(corpus.EInvalidRequest,
-	"deleting articles is not supported on the OpenSearch engine yet: run the archive on its own index (without --opensearch) for it")
+	"deleting articles is not supported on this engine")
+
+// articleDeleter is an engine that deletes articles, keeping tombstones
+// (opensearch.Engine.DeleteArticle).
+type articleDeleter interface {
+	DeleteArticle(ctx context.Context, id, by string) (corpus.Article, error)
+}
 
 // personCounter is what the name book is made from: either engine.
 type personCounter interface {
@@ -195,7 +202,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 }
 
 // ingestOpenSearch ingests paths into the cluster.
-func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, opts ingest.Options, paths []string, log *slog.Logger) error {
+func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, opts ingest.Options, paths []string, restore bool, log *slog.Logger) error {
 	eng, err := e.openEngine(ctx, f, log, false)
 	if err != nil {
 		return err
@@ -205,6 +212,9 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 		return err
 	}
 	opts.Sink = eng
+	if restore {
+		opts.Sink = restoringSink{eng}
+	}
 	s, err := ingest.Run(ctx, opts, paths...)
 	if err == nil {
 		err = followNames(ctx, eng, opts.Names, log)

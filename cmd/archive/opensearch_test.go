@@ -112,7 +112,6 @@ func TestServeOpenSearch(t *testing.T) {
 	}
 	// Features of the Bleve engine's record store say so, and take nothing down.
 	for _, c := range []struct{ method, path, want string }{
-		{http.MethodDelete, "/api/v1/articles/a1", "not supported on the OpenSearch engine"},
 		{http.MethodGet, "/api/v1/searches", "no saved searches"},
 		{http.MethodGet, "/api/v1/people/edits", "does not offer person pages or people edits"},
 		{http.MethodGet, "/api/v1/timeline?split=outlet", "does not draw outlet attention timelines"},
@@ -146,10 +145,26 @@ func TestServeOpenSearch(t *testing.T) {
 			t.Errorf("story view of a1: %+v", st)
 		}
 	}
-	if res, err := http.Get(base + "/api/v1/articles/a1"); err != nil || res.StatusCode != http.StatusOK {
-		t.Errorf("the article after a refused delete: %v %v", res, err)
+	// A delete keeps a tombstone in the cluster: the article is gone for both
+	// servers, and sending the same records again skips it.
+	req, _ = http.NewRequest(http.MethodDelete, base+"/api/v1/articles/a1", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("delete a1: %v %v", res, err)
 	} else {
 		res.Body.Close()
+	}
+	if res, err := http.Get(other + "/api/v1/articles/a1"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("a1 on the other server after the delete: %v %v, want 404", res, err)
+	} else {
+		res.Body.Close()
+	}
+	rep, status, err := postWith(http.DefaultClient, base, body.Bytes())
+	if err != nil || status != http.StatusOK || rep.Skipped != 1 || rep.Duplicates != 5 {
+		t.Errorf("the records sent again after the delete: %d %+v %v, want a1 skipped and 5 duplicates", status, rep.WriteCounts, err)
+	}
+	if s := search(t, other, nil); s.Total != 5 {
+		t.Errorf("the other server browses %d articles after the delete, want 5", s.Total)
 	}
 }
 

@@ -214,7 +214,11 @@ var _ server.Deleter = (*archiveWriter)(nil)
 // tombstone (index.Index.Delete).
 func (w *archiveWriter) Delete(ctx context.Context, id, by string) (corpus.Article, error) {
 	if w.engine != nil {
-		return corpus.Article{}, errNoDelete
+		d, ok := w.engine.(articleDeleter)
+		if !ok {
+			return corpus.Article{}, errNoDelete
+		}
+		return d.DeleteArticle(ctx, id, by)
 	}
 	return w.ix.Delete(ctx, id, by)
 }
