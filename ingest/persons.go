@@ -1164,7 +1164,15 @@ func corporateWord(w string) bool {
 
 // sentenceStart reports whether toks[i] opens a sentence or a line.
 func (pe *personExtractor) sentenceStart(i int) bool {
-	return i == 0 || pe.toks[i].newline || sentenceBoundary(pe.toks[i-1].text)
+	return i == 0 || pe.toks[i].newline || sentenceBoundary(pe.toks[i-1].text) || pe.unitEnds(i-1)
+}
+
+// unitEnds reports whether toks[p] is a unit glued to a number that ends a
+// sentence with its period: "in 1080p. Personally, I", "ran 5km. Then".
+func (pe *personExtractor) unitEnds(p int) bool {
+	t := &pe.toks[p]
+	return p > 0 && t.kind == tokWord && !t.upper && strings.HasSuffix(t.text, ".") &&
+		pe.toks[p-1].kind == tokNumber && pe.toks[p-1].end() == t.start
 }
 
 // sentenceOpener reports whether toks[i], capitalized only because it opens a

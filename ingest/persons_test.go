@@ -75,7 +75,7 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "words that open sentences or paragraphs, glued words, units",
-			text: "A radiologist dismissed the X-ray. Concerned, his family doctor called the clinic.\nThe recovery was started by his father\nConcrete information on why whales strand remains elusive. The console runs games in 4K. Everyone else may wait. By LucasNolan.",
+			text: "A radiologist dismissed the X-ray. Concerned, his family doctor called the clinic.\nThe recovery was started by his father\nConcrete information on why whales strand remains elusive. The console runs games in 4K. Everyone else may wait. It renders in 1080p. Personally, I preferred it. By LucasNolan.",
 			want: nil,
 		},
 		{

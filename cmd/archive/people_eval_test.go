@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -184,4 +185,73 @@ func topValues(counts map[string]int, n int) []valueCount {
 		return cmp.Or(b.count-a.count, strings.Compare(a.name, b.name))
 	})
 	return all[:min(n, len(all))]
+}
+
+// webJudgedPath lists the person values of the facet of the shared saved web
+// pages judged by hand, in the format of judgedPeoplePath.
+const webJudgedPath = "testdata/web_people_judged.tsv"
+
+// htmlFixturesDir holds saved pages of many outlets (../shared beside the checkout).
+var htmlFixturesDir = filepath.Join("..", "..", "..", "shared", "data", "html_fixtures")
+
+// TestWebPagesPeopleFacet ingests the shared saved web pages as a user would
+// and judges every person value named in two articles or more (most pages are
+// there twice) against the judged list: precision must stay at 0.85 or more,
+// and a value nobody has judged fails the test, to be judged by hand. Web pages
+// bring the junk wire copy does not: titles of films and games, products,
+// captions, words glued by markup.
+func TestWebPagesPeopleFacet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests the saved pages; skipped in -short mode")
+	}
+	if _, err := os.Stat(htmlFixturesDir); err != nil {
+		t.Skipf("the saved pages are not at %s (../shared beside the checkout): %v", htmlFixturesDir, err)
+	}
+	judged, err := readJudged(webJudgedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if out, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", htmlFixturesDir); err != nil && !errors.Is(err, errRejected) {
+		t.Fatalf("ingest: %v\n%s%s", err, out, stderr)
+	}
+	counts := map[string]int{}
+	err = withIndex(data, slog.New(slog.NewTextHandler(io.Discard, nil)), func(ix *index.Index) error {
+		values, err := ix.FacetValues(context.Background(), index.FacetPerson, corpus.Query{}, "", 2000)
+		for _, v := range values {
+			if v.Count >= 2 {
+				counts[v.Value] = v.Count
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := topValues(counts, len(counts))
+	right := 0
+	var wrong, unjudged []string
+	for _, v := range values {
+		switch j, ok := judged[v.name]; {
+		case !ok:
+			unjudged = append(unjudged, fmt.Sprintf("%s\t(%d articles)", v.name, v.count))
+		case j.right:
+			right++
+		default:
+			wrong = append(wrong, fmt.Sprintf("%s (%s)", v.name, j.reason))
+		}
+	}
+	if len(values) == 0 {
+		t.Fatal("no person is named in two articles or more")
+	}
+	precision := float64(right) / float64(len(values))
+	t.Logf("saved web pages, person values in two articles or more: %d of %d right (precision %.2f); wrong: %s",
+		right, len(values), precision, strings.Join(wrong, "; "))
+	if len(unjudged) > 0 {
+		t.Errorf("%d values are not in %s; judge them by hand (value, right or wrong, why):\n%s",
+			len(unjudged), webJudgedPath, strings.Join(unjudged, "\n"))
+	}
+	if precision < 0.85 {
+		t.Errorf("precision %.2f is below 0.85", precision)
+	}
 }
