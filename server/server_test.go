@@ -241,6 +241,30 @@ func TestSearchPage(t *testing.T) {
 	}
 }
 
+// TestSearchBoxKeepsEveryFilter: a new query typed in the header keeps the
+// search's filters, the exclusions and "undated only" too.
+func TestSearchBoxKeepsEveryFilter(t *testing.T) {
+	h := server.New(server.Config{Searcher: &fakeSearcher{results: sampleResults()}})
+	res, body := get(t, h, `/?q=harbor&person=Helena+Okafor&not_person=Eve+Ruiz&not_outlet=Valley+Wire&undated=only`)
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	start := strings.Index(body, `<form class="search"`)
+	end := strings.Index(body[max(start, 0):], `</form>`)
+	if start < 0 || end < 0 {
+		t.Fatalf("no search box:\n%s", body)
+	}
+	form := body[start : start+end]
+	for _, want := range []string{
+		`name="person" value="Helena Okafor"`, `name="not_person" value="Eve Ruiz"`,
+		`name="not_outlet" value="Valley Wire"`, `name="undated" value="only"`,
+	} {
+		if !strings.Contains(form, want) {
+			t.Errorf("the search box lacks %s:\n%s", want, form)
+		}
+	}
+}
+
 func TestSearchPageShowsQueryProblemsBesideTheBox(t *testing.T) {
 	h := server.New(server.Config{Searcher: &fakeSearcher{err: corpus.Errorf(corpus.EInvalidQuery, `the query "\"open" does not parse: close every quote`)}})
 	res, body := get(t, h, `/?q=%22open`)
