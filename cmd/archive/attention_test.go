@@ -197,8 +197,10 @@ func TestSampleShowsStoriesAndSurnames(t *testing.T) {
 	getJSON(t, base+"/api/v1/search?collapse=none&q="+url.QueryEscape(`"drought limits"`), &res)
 	outlets := map[string]bool{}
 	for _, h := range res.Hits {
-		if h.Story != "vw-2025-0819-drought-limits-lifted" {
-			t.Errorf("%s (%s) is in story %q, want the wire's", h.ID, h.Outlet, h.Story)
+		// The story is named after the copy stored first, which the sample's
+		// parallel loading does not fix: every copy must be in one story.
+		if h.Story == "" || h.Story != res.Hits[0].Story {
+			t.Errorf("%s (%s) is in story %q, want the one of %s (%q)", h.ID, h.Outlet, h.Story, res.Hits[0].ID, res.Hits[0].Story)
 		}
 		outlets[h.Outlet] = true
 	}
