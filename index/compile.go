@@ -22,20 +22,6 @@ const (
 	DefaultMaxQueryExpansions = 2000
 )
 
-// titleBoost ranks a match in the title above the same match in the body.
-const titleBoost = 2.0
-
-// phraseBonus is the boost of the phrase of all the words of a query, added as an
-// optional clause so that the words next to each other rank above the same words
-// scattered. An any-word query needs no such clause: Bleve's disjunction scores
-// with a coordination factor (the share of its clauses that match), so more of
-// the words rank above fewer.
-const (
-	phraseBonus    = 2.0
-	maxBonusWords  = 8
-	minBonusLength = 2
-)
-
 // fieldsOf maps a query field to the indexed fields it searches.
 var fieldsOf = map[string]string{
 	aq.FieldTitle:  fieldTitle,
@@ -89,7 +75,7 @@ func (ix *Index) compileParsed(ctx context.Context, p *aq.Parsed) (*compiled, er
 	if err != nil {
 		return nil, err
 	}
-	out.notices = append(out.notices, c.notices...)
+	out.notices = append(out.notices, c.dropped.Notices...)
 	if q == nil {
 		// Only words too common to be indexed: everything matches them.
 		out.query = bleve.NewMatchAllQuery()
@@ -104,8 +90,7 @@ type compiler struct {
 	ctx      context.Context
 	reader   bleveindex.IndexReader
 	expanded int
-	notices  []string
-	dropped  map[string]bool
+	dropped  aq.Dropped
 }
 
 func (c *compiler) close() {
@@ -272,7 +257,7 @@ func (c *compiler) leaf(n *aq.Node) (query.Query, error) {
 	if err != nil || inTitle == nil || inBody == nil {
 		return inBody, err
 	}
-	setBoost(inTitle, titleBoost*boost)
+	setBoost(inTitle, aq.TitleBoost*boost)
 	setBoost(inBody, boost)
 	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody}), nil
 }
@@ -303,7 +288,7 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 		tokens := c.ix.analyze(field, n.Text)
 		switch len(tokens) {
 		case 0:
-			c.drop(n.Text)
+			c.dropped.Drop(n.Text)
 			return nil, nil
 		case 1:
 			return termQuery(field, tokens[0]), nil
@@ -314,7 +299,7 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 		return p, nil
 	case aq.Phrase:
 		if len(c.ix.analyze(field, n.Text)) == 0 {
-			c.drop(n.Text)
+			c.dropped.Drop(n.Text)
 			return nil, nil
 		}
 		if n.Slop > 0 {
@@ -340,19 +325,6 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 		return c.expand(n, field, tokens[0], n.Edits)
 	}
 	return nil, fmt.Errorf("index: compile: unknown node kind %s", n.Kind)
-}
-
-// drop notes a word left out of the query because the index does not hold it.
-func (c *compiler) drop(text string) {
-	if c.dropped[text] || text == "and" || text == "or" || text == "not" {
-		// The parser has said that these lower-case words are words.
-		return
-	}
-	if c.dropped == nil {
-		c.dropped = map[string]bool{}
-	}
-	c.dropped[text] = true
-	c.notices = append(c.notices, fmt.Sprintf("%q is too common a word to search for and was left out; it counts inside a phrase, as in \"the hague\"", text))
 }
 
 // expand looks up the words of the archive that a wildcard or regular expression
@@ -441,24 +413,13 @@ func (ix *Index) analyze(field, text string) []string {
 	return out
 }
 
-// withBonus adds to a query of plain words that must all match the phrase of them
-// all, as an optional clause: the words next to each other rank above the same
-// words apart.
+// withBonus adds the bonus phrase of the query (aq.BonusPhrase) to q as an
+// optional clause.
 func (c *compiler) withBonus(root *aq.Node, q query.Query) query.Query {
-	if root.Kind != aq.And {
+	phrase := aq.BonusPhrase(root)
+	if phrase == nil {
 		return q
 	}
-	words := make([]string, 0, len(root.Children))
-	for _, ch := range root.Children {
-		if ch.Kind != aq.Term || ch.Field != aq.FieldDefault || ch.Boost != 0 {
-			return q
-		}
-		words = append(words, ch.Text)
-	}
-	if len(words) < minBonusLength || len(words) > maxBonusWords {
-		return q
-	}
-	phrase := &aq.Node{Kind: aq.Phrase, Text: strings.Join(words, " "), Boost: phraseBonus}
 	bonus, err := c.leaf(phrase)
 	if err != nil || bonus == nil {
 		return q

@@ -11,18 +11,6 @@ import (
 	aq "github.com/article-archive/archive/query"
 )
 
-// titleBoost ranks a match in the title above the same match in the body, as the
-// Bleve engine does.
-const titleBoost = 2.0
-
-// The phrase bonus: a query of plain words that must all match also ranks the
-// phrase of them all, so that the words next to each other rank first.
-const (
-	phraseBonus    = 2.0
-	maxBonusWords  = 8
-	minBonusLength = 2
-)
-
 // fieldsOf maps a query field to the indexed field it searches.
 var fieldsOf = map[string]string{
 	aq.FieldTitle:  fieldTitle,
@@ -55,7 +43,7 @@ func (e *Engine) compileText(text string, op corpus.Operator) (*compiled, error)
 	if err != nil {
 		return nil, err
 	}
-	out := &compiled{notices: append(p.Notices, c.notices...)}
+	out := &compiled{notices: append(p.Notices, c.dropped.Notices...)}
 	if q != nil {
 		out.query = c.withBonus(p.Root, q)
 	}
@@ -64,8 +52,7 @@ func (e *Engine) compileText(text string, op corpus.Operator) (*compiled, error)
 
 type compiler struct {
 	maxExpansions int
-	notices       []string
-	dropped       map[string]bool
+	dropped       aq.Dropped
 }
 
 // node compiles n; nil means n constrains nothing (All, or a word the index
@@ -207,7 +194,7 @@ func (c *compiler) leaf(n *aq.Node) (dsl, error) {
 	if n.Field != aq.FieldDefault {
 		return c.leafIn(n, fieldsOf[n.Field], boost)
 	}
-	inTitle, err := c.leafIn(n, fieldTitle, titleBoost*boost)
+	inTitle, err := c.leafIn(n, fieldTitle, aq.TitleBoost*boost)
 	if err != nil || inTitle == nil {
 		return nil, err
 	}
@@ -246,14 +233,14 @@ func (c *compiler) leafIn(n *aq.Node, field string, boost float64) (dsl, error) 
 	switch n.Kind {
 	case aq.Term:
 		if english(field) && allStopWords(n.Text) {
-			c.drop(n.Text)
+			c.dropped.Drop(n.Text)
 			return nil, nil
 		}
 		// match_phrase: a word the analyzer splits (U.S., e-mail) is its parts in order.
 		return dsl{"match_phrase": dsl{field: dsl{"query": n.Text, "boost": boost}}}, nil
 	case aq.Phrase:
 		if english(field) && allStopWords(n.Text) {
-			c.drop(n.Text)
+			c.dropped.Drop(n.Text)
 			return nil, nil
 		}
 		if n.Slop > 0 {
@@ -281,35 +268,14 @@ func (c *compiler) leafIn(n *aq.Node, field string, boost float64) (dsl, error) 
 	return nil, fmt.Errorf("opensearch: compile: unknown node kind %s", n.Kind)
 }
 
-// drop notes a word left out of the query because the index does not hold it.
-func (c *compiler) drop(text string) {
-	if c.dropped[text] || text == "and" || text == "or" || text == "not" {
-		return
-	}
-	if c.dropped == nil {
-		c.dropped = map[string]bool{}
-	}
-	c.dropped[text] = true
-	c.notices = append(c.notices, fmt.Sprintf("%q is too common a word to search for and was left out; it counts inside a phrase, as in \"the hague\"", text))
-}
-
-// withBonus adds to a query of plain words that must all match the phrase of them
-// all, as an optional clause.
+// withBonus adds the bonus phrase of the query (aq.BonusPhrase) to q as an
+// optional clause.
 func (c *compiler) withBonus(root *aq.Node, q dsl) dsl {
-	if root.Kind != aq.And {
+	phrase := aq.BonusPhrase(root)
+	if phrase == nil {
 		return q
 	}
-	ws := make([]string, 0, len(root.Children))
-	for _, ch := range root.Children {
-		if ch.Kind != aq.Term || ch.Field != aq.FieldDefault || ch.Boost != 0 {
-			return q
-		}
-		ws = append(ws, ch.Text)
-	}
-	if len(ws) < minBonusLength || len(ws) > maxBonusWords {
-		return q
-	}
-	bonus, err := c.leaf(&aq.Node{Kind: aq.Phrase, Text: strings.Join(ws, " "), Boost: phraseBonus})
+	bonus, err := c.leaf(phrase)
 	if err != nil || bonus == nil {
 		return q
 	}
