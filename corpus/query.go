@@ -446,3 +446,22 @@ func TrimEmptyBuckets(b []DateBucket) []DateBucket {
 // archive keeps dates from EarliestPublished and searches them before
 // MaxSearchDate.
 func Keeps(t time.Time) bool { return !t.Before(EarliestPublished) && t.Before(MaxSearchDate) }
+
+// The facets whose values can be listed and searched (FacetValues of each engine).
+const (
+	FacetPerson = "person"
+	FacetOutlet = "outlet"
+)
+
+// FacetSelection returns the values q chooses and excludes of facet, the
+// filters that the facet's own values are counted beside; a corpus.ENotFound
+// error for a facet that is neither person nor outlet.
+func FacetSelection(facet string, q Query) (selected, excluded []string, err error) {
+	switch facet {
+	case FacetPerson:
+		return q.Persons, q.NotPersons, nil
+	case FacetOutlet:
+		return q.Outlets, q.NotOutlets, nil
+	}
+	return nil, nil, Errorf(ENotFound, "there is no facet %q: ask for person or outlet", facet)
+}

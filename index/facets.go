@@ -52,8 +52,8 @@ func (f *outletFacet) wait() (*search.FacetResult, error) {
 
 // Facet names FacetValues answers for.
 const (
-	FacetPerson = "person"
-	FacetOutlet = "outlet"
+	FacetPerson = corpus.FacetPerson
+	FacetOutlet = corpus.FacetOutlet
 )
 
 // facetValuesScan bounds the distinct values one FacetValues search counts: the
@@ -71,16 +71,13 @@ const facetValuesScan = 5000
 // over just those hits gives the whole names with counts that equal their counts
 // in q, since every hit with such a name is among them.
 func (ix *Index) FacetValues(ctx context.Context, facet string, q corpus.Query, prefix string, n int) ([]corpus.FacetValue, error) {
-	var keyField, textField string
-	selected, excluded := q.Persons, q.NotPersons
-	switch facet {
-	case FacetPerson:
-		keyField, textField = fieldPersons, fieldPersonText
-	case FacetOutlet:
+	selected, excluded, err := corpus.FacetSelection(facet, q)
+	if err != nil {
+		return nil, err
+	}
+	keyField, textField := fieldPersons, fieldPersonText
+	if facet == FacetOutlet {
 		keyField, textField = fieldOutlet, fieldOutletText
-		selected, excluded = q.Outlets, q.NotOutlets
-	default:
-		return nil, corpus.Errorf(corpus.ENotFound, "there is no facet %q: ask for person or outlet", facet)
 	}
 	q.Page, q.After = 1, ""
 	if err := q.Validate(); err != nil {

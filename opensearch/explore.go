@@ -17,8 +17,8 @@ import (
 
 // Facet names FacetValues knows.
 const (
-	FacetPerson = "person"
-	FacetOutlet = "outlet"
+	FacetPerson = corpus.FacetPerson
+	FacetOutlet = corpus.FacetOutlet
 )
 
 const (
@@ -40,16 +40,13 @@ const (
 // too). The outlet facet is counted as the search page counts it, without the
 // outlet filters. It returns corpus errors for a bad query or an unknown facet.
 func (e *Engine) FacetValues(ctx context.Context, facet string, q corpus.Query, prefix string, n int) ([]corpus.FacetValue, error) {
-	var keyField, textField string
-	selected, excluded := q.Persons, q.NotPersons
-	switch facet {
-	case FacetPerson:
-		keyField, textField = fieldPersons, fieldPersonText
-	case FacetOutlet:
+	selected, excluded, err := corpus.FacetSelection(facet, q)
+	if err != nil {
+		return nil, err
+	}
+	keyField, textField := fieldPersons, fieldPersonText
+	if facet == FacetOutlet {
 		keyField, textField = fieldOutlet, fieldOutletText
-		selected, excluded = q.Outlets, q.NotOutlets
-	default:
-		return nil, corpus.Errorf(corpus.ENotFound, "there is no facet %q: ask for person or outlet", facet)
 	}
 	q.Page, q.After = 1, ""
 	p, err := e.prepare(ctx, q)
