@@ -94,7 +94,8 @@ func extractMentions(text string, tagged bool) []Mention {
 		}
 	}
 	slices.SortFunc(out, func(a, b Mention) int { return a.Start - b.Start })
-	return out
+	// A span the rules and the tagger both found is one mention.
+	return slices.Compact(out)
 }
 
 // personExtractor holds the buffers of one extraction, reused through a pool so

@@ -79,6 +79,11 @@ func TestExtractPersons(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "a name glued to its byline verb; a word before a plural verb names a group",
+			text: "Related: Rich are paying more in taxes.\nIn the podcast, Alexis Madrigalreports on the port. Foretold by many, it came. Smith and Jones are partners, Mr. Smith said.",
+			want: []string{"Alexis Madrigal", "Smith"},
+		},
+		{
 			name: "a capitalized Leader is a title; institutes in other languages; a surname without al-",
 			text: "Opposition Leader Bill Shorten spoke. The Instituto Lula said it would appeal. The court charged Sudan's president, Omar Hassan al-Bashir. Officials said Mr. Bashir must answer.",
 			want: []string{"Bill Shorten", "Omar Hassan al-Bashir"},

@@ -471,6 +471,9 @@ func (pe *personExtractor) taggedMentions(tags []uint8, out []mention) []mention
 	return out
 }
 
+// pluralVerbs after a single capitalized word make it a group's name.
+var pluralVerbs = map[string]bool{"are": true, "were": true, "have": true, "'re": true}
+
 // spanMention makes the mention of the tagged span toks[i:j].
 func (pe *personExtractor) spanMention(i, j int) mention {
 	toks := pe.toks
@@ -530,6 +533,12 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 	// A noun after the span makes it the name of a thing, as in the rules:
 	// "the Abu Ghraib scandal", "Tamil Tiger rebels".
 	if j < len(toks) && !toks[j-1].poss && toks[j].kind == tokWord && !toks[j].upper && pe.classes[j]&wThing != 0 {
+		m.notName = true
+	}
+	// One word that a plural verb follows names a group, not a person: "Rich are
+	// paying more", "Democrats were". "Smith and Jones are" is two people.
+	if !m.multi && j < len(toks) && !toks[j-1].poss && pluralVerbs[toks[j].text] &&
+		!(i > 0 && (toks[i-1].text == "and" || toks[i-1].text == "&" || toks[i-1].text == ",")) {
 		m.notName = true
 	}
 	// The end of a longer capitalized run that the rules took for a thing: "Jones

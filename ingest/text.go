@@ -84,6 +84,14 @@ func tokenize(s string, toks []token, lines []lineInfo) ([]token, []lineInfo) {
 			t, next := scanWord(s, i)
 			t.newline = newline
 			newline = false
+			if n := gluedVerb(t.text); n > 0 && !t.poss {
+				// "Alexis Madrigalreports": the page's markup lost the space
+				// between a byline and its verb.
+				toks = append(toks, token{text: t.text[:n], start: t.start, kind: tokWord, upper: true, newline: t.newline},
+					token{text: t.text[n:], start: t.start + n, kind: tokWord})
+				i = next
+				continue
+			}
 			toks = append(toks, t)
 			i = next
 		case r >= '0' && r <= '9':
@@ -101,6 +109,40 @@ func tokenize(s string, toks []token, lines []lineInfo) ([]token, []lineInfo) {
 		}
 	}
 	return toks, lines
+}
+
+// gluedSuffixes are the verbs of a byline or a quote that markup may glue to the
+// name before them; notGluedPrefixes are English words that make a word of one
+// ("Foretold", "Gainsaid", "Overwrites").
+var (
+	gluedSuffixes    = []string{"reports", "reported", "writes", "wrote", "says", "said", "told"}
+	notGluedPrefixes = map[string]bool{"fore": true, "afore": true, "gain": true, "over": true, "under": true,
+		"out": true, "mis": true, "copy": true, "ghost": true, "hand": true, "type": true, "sky": true, "counter": true}
+)
+
+// gluedVerb returns the length of the name in a capitalized word that is a name
+// glued to a lower-case verb of gluedSuffixes ("Madrigalreports"), or 0: the name
+// must be one the name lists know as a surname or given name, four letters or more.
+func gluedVerb(w string) int {
+	if len(w) < 9 || w[0] < 'A' || w[0] > 'Z' {
+		return 0
+	}
+	for k := 1; k < len(w); k++ {
+		if w[k] < 'a' || w[k] > 'z' {
+			return 0
+		}
+	}
+	for _, v := range gluedSuffixes {
+		n := len(w) - len(v)
+		if n < 4 || w[n:] != v {
+			continue
+		}
+		name := strings.ToLower(w[:n])
+		if !notGluedPrefixes[name] && loadLexicon().words[name]&(wFirst|wLast|wGiven) != 0 {
+			return n
+		}
+	}
+	return 0
 }
 
 // lineKind sorts the lines of a text by layout.
