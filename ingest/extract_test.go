@@ -298,27 +298,3 @@ func FuzzExtractPersons(f *testing.F) {
 		Enrich(&a)
 	})
 }
-
-func FuzzReadHTML(f *testing.F) {
-	for _, name := range []string{"jsonld.html", "meta.html", "plain.html"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "extract", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
-	}
-	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
-	f.Add("<html><p>unclosed <b>tags")
-	f.Fuzz(func(t *testing.T, s string) {
-		a, warning, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
-		if err != nil {
-			return
-		}
-		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
-			t.Errorf("ReadHTML returned an article without text, and without a title or a warning (%q)", warning)
-		}
-		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
-			t.Errorf("ReadHTML dated the page %v, in the future", a.Published)
-		}
-	})
-}

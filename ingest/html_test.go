@@ -673,3 +673,77 @@ func fixturePages(tb testing.TB) []fixturePage {
 	}
 	return pages
 }
+
+func TestTrimPageHeader(t *testing.T) {
+	const title = "Norrvik chief David Renshaw steps down"
+	lead := "David Renshaw, the co-founder and chief executive of Norrvik Systems, will step down at the end of the month, the company said on Tuesday, ending a 16-year run at the top."
+	tests := []struct {
+		name, body, want string
+		authors          []string
+	}{
+		{
+			name:    "kicker, title, standfirst, role left by the extractor, date",
+			body:    "Business\n" + title + "\nThe co-founder will leave.\n, Staff writer\nPublished July 15, 2025\n" + lead,
+			want:    "The co-founder will leave.\n" + lead,
+			authors: nil,
+		},
+		{
+			name:    "name and date, and a role",
+			body:    title + "\nOliver Grant, Province correspondent · 27 June 2024\n" + lead,
+			want:    lead,
+			authors: []string{"Oliver Grant"},
+		},
+		{
+			name:    "by-line with a time and a separator",
+			body:    "Mei Tanaka | March 5, 2024, 6:20 p.m.\n" + lead,
+			want:    lead,
+			authors: []string{"Mei Tanaka"},
+		},
+		{
+			name:    "the title with the site's name after it",
+			body:    title + " | The Northern Ledger\n" + lead,
+			want:    lead,
+			authors: nil,
+		},
+		{
+			name: "bylines after the story has begun are left alone",
+			body: lead + "\nBy Ana Ruiz\n" + title,
+			want: lead + "\nBy Ana Ruiz\n" + title,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, authors := trimPageHeader(tt.body, title)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("trimPageHeader body mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.authors, authors); diff != "" {
+				t.Errorf("trimPageHeader authors mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzReadHTML(f *testing.F) {
+	for _, name := range []string{"jsonld.html", "meta.html", "plain.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "extract", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
+	f.Add("<html><p>unclosed <b>tags")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, warning, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
+			t.Errorf("ReadHTML returned an article without text, and without a title or a warning (%q)", warning)
+		}
+		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
+			t.Errorf("ReadHTML dated the page %v, in the future", a.Published)
+		}
+	})
+}
