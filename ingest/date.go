@@ -24,7 +24,8 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // makeDate returns the date at midnight UTC, or the zero time when the parts do not
-// make a real calendar date (February 30 is not normalized into March).
+// make a real calendar date (February 30 is not normalized into March). Package
+// extract has its twin for datelines.
 func makeDate(year string, month time.Month, day string) time.Time {
 	y, err1 := strconv.Atoi(year)
 	d, err2 := strconv.Atoi(day)

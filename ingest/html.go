@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 )
 
 // MaxHTMLSize bounds the bytes ReadHTML reads from one page, so that a hostile or
@@ -48,7 +49,7 @@ const (
 // name around it dropped); the authors; the URL (the page's canonical or og:url,
 // else pageURL); the outlet (see pageOutlet); and the published date, with
 // PublishedSource saying where it was found (see publishedDate). Persons are left
-// to Enrich.
+// to extract.Enrich.
 //
 // A page whose text cannot be extracted is still an article when it says it is
 // one (og:type article, a JSON-LD article, a date of publication in its metadata
@@ -315,7 +316,8 @@ func headlineLine(lines []pageLine, titles []string) int {
 }
 
 // endsSentence reports whether line ends as a sentence does, not as a date line
-// ("… 9:30 a.m.") does.
+// ("… 9:30 a.m.") does. Package extract has its twin for the first words that
+// stand in for a title.
 func endsSentence(line string) bool {
 	line = strings.ToLower(line)
 	if strings.HasSuffix(line, "a.m.") || strings.HasSuffix(line, "p.m.") {
@@ -947,8 +949,12 @@ func trimPageHeader(body string, titles ...string) (string, []string) {
 			kept = append(kept, lines[i:]...)
 			break
 		}
-		if n, ok := parseByline(line, true); ok {
-			names = appendNames(names, n)
+		if credited, ok := extract.Byline(line); ok {
+			for _, n := range credited {
+				if !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+					names = append(names, n)
+				}
+			}
 			continue
 		}
 		kept = append(kept, line)

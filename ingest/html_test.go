@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 )
 
 func TestReadHTML(t *testing.T) {
@@ -111,7 +112,7 @@ func TestReadHTMLSamplePages(t *testing.T) {
 			t.Errorf("%s: body opens with the title: %.80q", p, a.Body)
 		}
 		for i, line := range strings.SplitN(a.Body, "\n", 4) {
-			if _, ok := parseByline(line, true); ok || len(strings.Fields(line)) < 5 {
+			if _, ok := extract.Byline(line); ok || len(strings.Fields(line)) < 5 {
 				t.Errorf("%s: line %d of the body is a byline, date or label: %q", p, i+1, line)
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/article-archive/archive/extract"
 )
 
 // Longest outlet name a page may state: more is a slogan or a description of the
@@ -18,17 +20,17 @@ const (
 
 // pageOutlet names the outlet of a web page among the names it gives its site
 // (siteName: og:site_name, application-name) and its publisher (JSON-LD
-// publisher.name), each without the tagline after it, checked against the hosts
-// of its URLs: the article's (canonical) URL first, then the address it was saved
-// from. A name that is a host's domain's (Aktuálně.cz on sport.aktualne.cz,
-// Reuters on feeds.reuters.com) is taken first; else a name of several words
-// (Folha de S.Paulo on folha.uol.com.br); else the name OutletFromURL gives the
+// publisher.name), each without the tagline after it, checked against the hosts of
+// its URLs: the article's (canonical) URL first, then the address it was saved
+// from. A name that is a host's domain's (Aktuálně.cz on sport.aktualne.cz, Reuters
+// on feeds.reuters.com) is taken first; else a name of several words (Folha de
+// S.Paulo on folha.uol.com.br); else the name extract.OutletFromURL gives the
 // article's URL. A single word that is no domain's name is not taken: it is a
-// section of the site or a common word ("Economia" on economia.ig.com.br,
-// "Hosted" on hosted.ap.org, "U.S." on reuters.com), and a section's site is the
-// outlet; a coined word (ProFootballTalk) that is a subdomain's name is a name.
-// Nor is a name longer than a name can be (a slogan). Without a URL, the first
-// name stated is taken.
+// section of the site or a common word ("Economia" on economia.ig.com.br, "Hosted"
+// on hosted.ap.org, "U.S." on reuters.com), and a section's site is the outlet; a
+// coined word (ProFootballTalk) that is a subdomain's name is a name. Nor is a name
+// longer than a name can be (a slogan). Without a URL, the first name stated is
+// taken.
 func pageOutlet(siteName, publisher string, urls ...string) string {
 	var hosts []hostNames
 	for _, u := range urls {
@@ -42,7 +44,7 @@ func pageOutlet(siteName, publisher string, urls ...string) string {
 			names = append(names, n)
 		}
 	}
-	fromURL := OutletFromURL(firstNonEmpty(urls...))
+	fromURL := extract.OutletFromURL(firstNonEmpty(urls...))
 	if len(hosts) == 0 {
 		return firstNonEmpty(append(names, fromURL)...)
 	}
@@ -61,7 +63,7 @@ func pageOutlet(siteName, publisher string, urls ...string) string {
 			if coined(n) {
 				return n
 			}
-			return OutletFromURL(h.domain)
+			return extract.OutletFromURL(h.domain)
 		}
 	}
 	return fromURL

@@ -1,6 +1,7 @@
-package ingest
+package extract
 
 import (
+	"cmp"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ func parseDateline(line string) (date time.Time, outlet string, ok bool) {
 		}
 		return time.Time{}, outlet, true
 	}
-	if date.IsZero() && m[8] == "" && monthNamed(firstNonEmpty(m[2], m[6])) == 0 {
+	if date.IsZero() && m[8] == "" && monthNamed(cmp.Or(m[2], m[6])) == 0 {
 		return time.Time{}, "", false
 	}
 	return date, outlet, true
@@ -69,11 +70,27 @@ func monthNamed(s string) time.Month {
 	return months[strings.ToLower(strings.TrimSuffix(s, "."))]
 }
 
-// DatelineDate returns the publication date stated in the dateline that opens
+// makeDate returns the date at midnight UTC, or the zero time when the parts do not
+// make a real calendar date (February 30 is not normalized into March). Package
+// ingest has its twin for the dates of web pages.
+func makeDate(year string, month time.Month, day string) time.Time {
+	y, err1 := strconv.Atoi(year)
+	d, err2 := strconv.Atoi(day)
+	if err1 != nil || err2 != nil || month < 1 || month > 12 || d < 1 || d > 31 || y < 1800 || y > 2200 {
+		return time.Time{}
+	}
+	t := time.Date(y, month, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}
+	}
+	return t
+}
+
+// Dateline returns the publication date stated in the dateline that opens
 // body (within its first three non-empty lines, since a headline and a byline may
 // come first), and the outlet a dateline names in parentheses. A dateline without a
 // year gives no date: the year is never guessed.
-func DatelineDate(body string) (date time.Time, outlet string) {
+func Dateline(body string) (date time.Time, outlet string) {
 	for i := 0; i < 3 && body != ""; {
 		var line string
 		line, body, _ = strings.Cut(body, "\n")

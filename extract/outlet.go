@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"net/url"
@@ -10,17 +10,17 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
-// ExtractOutlet returns the outlet that ran the article, or "" when neither its
+// Outlet returns the outlet that ran the article, or "" when neither its
 // text nor its URL says. The article's own words win over the URL: a credit or
 // syndication line at the end ("{Matzav.com}", "This article first appeared in The
 // Harbor Gazette."), then the outlet a dateline names in parentheses, then the URL's
 // host mapped to the outlet's name. A publication the article merely quotes ("told
 // The Wall Street Journal") is never taken.
-func ExtractOutlet(a *corpus.Article) string {
+func Outlet(a *corpus.Article) string {
 	if o := creditOutlet(a.Body); o != "" {
 		return o
 	}
-	if _, o := DatelineDate(a.Body); o != "" {
+	if _, o := Dateline(a.Body); o != "" {
 		return expandAgency(o)
 	}
 	return OutletFromURL(a.URL)
