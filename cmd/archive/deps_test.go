@@ -68,4 +68,20 @@ func TestImportRules(t *testing.T) {
 	if !dependsOn("index", "github.com/blevesearch/bleve/v2") || !dependsOn("server", "github.com/gin-gonic/gin") {
 		t.Errorf("the rule checks nothing: index should depend on Bleve and server on Gin")
 	}
+	// extract finds metadata in text alone: it imports nothing of ours but corpus
+	// (never ingest, which calls it). ingest hands articles to a Sink: it reaches
+	// neither an engine nor the server.
+	if _, ok := deps["extract"]; !ok {
+		t.Errorf("go list found no package extract: the rule for it checks nothing")
+	}
+	for _, d := range deps["extract"] {
+		if strings.HasPrefix(d, module+"/") && d != module+"/corpus" {
+			t.Errorf("extract imports %s: it may import nothing of ours but corpus", strings.TrimPrefix(d, module+"/"))
+		}
+	}
+	for _, other := range []string{"index", "server", "opensearch"} {
+		if dependsOn("ingest", module+"/"+other) {
+			t.Errorf("ingest imports %s: it reaches neither an engine nor the server", other)
+		}
+	}
 }
