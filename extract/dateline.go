@@ -72,7 +72,7 @@ func monthNamed(s string) time.Month {
 
 // makeDate returns the date at midnight UTC, or the zero time when the parts do not
 // make a real calendar date (February 30 is not normalized into March). Package
-// ingest has its twin for the dates of web pages.
+// webpage has its twin for the dates of web pages.
 func makeDate(year string, month time.Month, day string) time.Time {
 	y, err1 := strconv.Atoi(year)
 	d, err2 := strconv.Atoi(day)

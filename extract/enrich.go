@@ -146,7 +146,7 @@ func endsAbbreviation(w string) bool {
 }
 
 // endsSentence reports whether a word ends a sentence: with a period, "!" or
-// "?", but not as a time does ("9:30 a.m."). Package ingest has its twin for
+// "?", but not as a time does ("9:30 a.m."). Package webpage has its twin for
 // the date lines of web pages.
 func endsSentence(line string) bool {
 	line = strings.ToLower(line)

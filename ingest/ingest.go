@@ -5,7 +5,7 @@
 //
 // Run is a pipeline of three stages: one reader opens every input and splits it
 // into items, one per article (a feed item, a JSON line, a WARC record, an archive
-// entry); workers read the article from each item (ReadHTML, front matter,
+// entry); workers read the article from each item (webpage.Read, front matter,
 // extract.SplitTitle) and fill in what it does not state with package extract
 // (extract.Enrich, and the NameBook of Options.Names); one writer sends batches
 // to the Sink. What the stages hold is bounded by bytes (see limits.go), so that
@@ -34,6 +34,7 @@ import (
 
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/extract"
+	"github.com/article-archive/archive/webpage"
 )
 
 // deferringSink is a Sink that can acknowledge a batch once it is stored and make
@@ -691,9 +692,9 @@ func (ex extractor) extract(it item) result {
 		warn(w)
 	case formatHTML:
 		var w string
-		a, w, err = ReadHTML(bytes.NewReader(data), it.pageURL)
+		a, w, err = webpage.Read(bytes.NewReader(data), it.pageURL)
 		warn(w)
-		if errors.Is(err, ErrNoArticleText) {
+		if errors.Is(err, webpage.ErrNoArticleText) {
 			err = errors.New(reasonNoHTMLText)
 		}
 	case formatFeedItem:
