@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -54,7 +55,7 @@ func (r *reader) readFeed(name string, data []byte) bool {
 			continue
 		}
 		a := feedItemMeta(feed, fi)
-		a.Outlet = firstNonEmpty(outlets[i], feedOutlet)
+		a.Outlet = cmp.Or(outlets[i], feedOutlet)
 		content, warning := fi.Content, ""
 		if strings.TrimSpace(content) == "" {
 			content = fi.Description
@@ -128,7 +129,7 @@ func feedItemMeta(feed *gofeed.Feed, fi *gofeed.Item) corpus.Article {
 	if link == "" && isHTTPURL(fi.GUID) {
 		link = strings.TrimSpace(fi.GUID) // an RSS guid is a permalink unless it says otherwise
 	}
-	a.URL = resolveURL(link, firstNonEmpty(feed.Link, feed.FeedLink))
+	a.URL = resolveURL(link, cmp.Or(feed.Link, feed.FeedLink))
 	switch {
 	case fi.PublishedParsed != nil:
 		a.Published = fi.PublishedParsed.UTC()

@@ -53,6 +53,7 @@ func htmlFragmentText(s string) string {
 }
 
 // collapseLines trims each line, folds runs of spaces and drops empty lines.
+// Package webpage has its twin for whole pages.
 func collapseLines(s string) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {

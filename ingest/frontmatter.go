@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 )
 
 // Limits that keep a hostile header cheap to read.
@@ -28,7 +29,7 @@ func readText(text string, markdown bool, m *fieldMapping) (a corpus.Article, wa
 		body = markdownText(body)
 	}
 	if a.Title == "" {
-		a.Title, a.Body = SplitTitle(body)
+		a.Title, a.Body = extract.SplitTitle(body)
 		return a, warning
 	}
 	// The text often repeats the title as its first line (a Markdown heading).

@@ -24,7 +24,7 @@ func readItems(t testing.TB, in input) []result {
 
 // readInput runs the reader stage on one input and, when extract is set, the
 // extraction stage on every item, but for HTML pages when skipHTML is set (the
-// fuzzers do: ReadHTML has a fuzzer of its own and is too slow to share their
+// fuzzers do: webpage.Read has a fuzzer of its own and is too slow to share their
 // budget). An item not extracted is a result rejected as "not extracted".
 func readInput(t testing.TB, in input, extract, skipHTML bool) []result {
 	t.Helper()

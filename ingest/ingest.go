@@ -5,11 +5,13 @@
 //
 // Run is a pipeline of three stages: one reader opens every input and splits it
 // into items, one per article (a feed item, a JSON line, a WARC record, an archive
-// entry); workers extract the article from each item (ReadHTML, SplitTitle,
-// front matter, Enrich); one writer sends batches to the Sink. What the stages
-// hold is bounded by bytes (see limits.go), so that a run's memory does not grow
-// with its input. A file or record that cannot be read is rejected with a reason
-// and the run goes on; the Summary lists every rejection.
+// entry); workers read the article from each item (webpage.Read, front matter,
+// extract.SplitTitle) and fill in what it does not state with package extract
+// (extract.Enrich, and the NameBook of Options.Names); one writer sends batches
+// to the Sink. What the stages hold is bounded by bytes (see limits.go), so that
+// a run's memory does not grow with its input. A file or record that cannot be
+// read is rejected with a reason and the run goes on; the Summary lists every
+// rejection.
 package ingest
 
 import (
@@ -31,6 +33,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
+	"github.com/article-archive/archive/webpage"
 )
 
 // deferringSink is a Sink that can acknowledge a batch once it is stored and make
@@ -82,8 +86,9 @@ type Options struct {
 	// path into nested objects ("source.name"). See ParseFieldSpec.
 	Fields map[string][]string
 	// Names, when set, resolves surname-only persons to the full name the archive
-	// uses for them (see NameBook) and learns the full names of every article read.
-	Names *NameBook
+	// uses for them (see extract.NameBook) and learns the full names of every
+	// article read.
+	Names *extract.NameBook
 	// Now stamps IngestedAt, and is the present a published date may not lie
 	// more than two days after; nil means time.Now.
 	Now func() time.Time
@@ -651,7 +656,7 @@ func (r *reader) readJSON(name string, data []byte) bool {
 type extractor struct {
 	now    func() time.Time
 	fields *fieldMapping
-	names  *NameBook
+	names  *extract.NameBook
 }
 
 // extract turns an item into an article: parse its format, fill in the metadata
@@ -687,9 +692,9 @@ func (ex extractor) extract(it item) result {
 		warn(w)
 	case formatHTML:
 		var w string
-		a, w, err = ReadHTML(bytes.NewReader(data), it.pageURL)
+		a, w, err = webpage.Read(bytes.NewReader(data), it.pageURL)
 		warn(w)
-		if errors.Is(err, ErrNoArticleText) {
+		if errors.Is(err, webpage.ErrNoArticleText) {
 			err = errors.New(reasonNoHTMLText)
 		}
 	case formatFeedItem:
@@ -712,15 +717,16 @@ func (ex extractor) extract(it item) result {
 	warn(stripControls(&a))
 	stripInvisible(&a)
 	// A date the archive does not keep (see corpus.Article.CheckPublished) is
-	// dropped before Enrich, which may then find the dateline's; one from the
+	// dropped before extract.Enrich, which may then find the dateline's; one from the
 	// dateline is checked too.
 	now := ex.now()
 	warn(a.CheckPublished(now))
-	firms, weak := enrich(&a)
-	warn(a.CheckPublished(now))
 	if ex.names != nil {
-		ex.names.apply(&a, firms, weak)
+		ex.names.Enrich(&a)
+	} else {
+		extract.Enrich(&a)
 	}
+	warn(a.CheckPublished(now))
 	if strings.TrimSpace(a.Body) == "" && strings.TrimSpace(a.Title) == "" {
 		r.rejection = "has no article text"
 		return r

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/extract"
 )
 
 // corpusStats describes the corpus a bench run built.
@@ -209,7 +209,7 @@ func sourcePeople(src string) ([][]string, []string, error) {
 		rec := map[string]any{}
 		var names []string
 		if json.Unmarshal(line, &rec) == nil {
-			for _, p := range ingest.ExtractPersons(stringAt(rec, titleKeys) + "\n" + stringAt(rec, bodyKeys)) {
+			for _, p := range extract.Persons(stringAt(rec, titleKeys) + "\n" + stringAt(rec, bodyKeys)) {
 				if !strings.Contains(p, " ") {
 					continue // a surname alone cannot be swapped safely
 				}

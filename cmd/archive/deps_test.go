@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,23 @@ func TestImportRules(t *testing.T) {
 	}
 	if !dependsOn("index", "github.com/blevesearch/bleve/v2") || !dependsOn("server", "github.com/gin-gonic/gin") {
 		t.Errorf("the rule checks nothing: index should depend on Bleve and server on Gin")
+	}
+	// extract finds metadata in text alone: it imports nothing of ours but corpus
+	// (never ingest, which calls it); webpage reads a page with extract's help.
+	// ingest hands articles to a Sink: it reaches neither an engine nor the server.
+	for pkg, may := range map[string][]string{"extract": {"corpus"}, "webpage": {"corpus", "extract"}} {
+		if _, ok := deps[pkg]; !ok {
+			t.Errorf("go list found no package %s: the rule for it checks nothing", pkg)
+		}
+		for _, d := range deps[pkg] {
+			if ours, ok := strings.CutPrefix(d, module+"/"); ok && !slices.Contains(may, ours) {
+				t.Errorf("%s imports %s: it may import nothing of ours but %s", pkg, ours, strings.Join(may, " and "))
+			}
+		}
+	}
+	for _, other := range []string{"index", "server", "opensearch"} {
+		if dependsOn("ingest", module+"/"+other) {
+			t.Errorf("ingest imports %s: it reaches neither an engine nor the server", other)
+		}
 	}
 }

@@ -16,8 +16,8 @@ import (
 	"testing"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
-	"github.com/article-archive/archive/ingest"
 )
 
 // judgedPeoplePath lists person values of the Reuters-21578 facet judged by
@@ -68,7 +68,7 @@ func TestReutersPeopleFacet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	book := &ingest.NameBook{}
+	book := &extract.NameBook{}
 	for name, n := range counts {
 		book.AddCount(name, n)
 	}

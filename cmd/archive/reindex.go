@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 )
@@ -59,5 +60,5 @@ func reExtract(a *corpus.Article) {
 	if a.TitleSource == corpus.TitleDerived {
 		a.Title, a.TitleSource = "", ""
 	}
-	ingest.Enrich(a)
+	extract.Enrich(a)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/server"
@@ -336,7 +337,7 @@ func lockedError(dataDir string) error {
 }
 
 // loadSample ingests the built-in sample articles into an empty archive.
-func loadSample(ctx context.Context, ix *index.Index, names *ingest.NameBook, log *slog.Logger) error {
+func loadSample(ctx context.Context, ix *index.Index, names *extract.NameBook, log *slog.Logger) error {
 	n, err := ix.Count()
 	if err != nil {
 		return err

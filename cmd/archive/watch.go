@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 )
@@ -29,7 +30,7 @@ type fileStamp struct {
 // file still being written is not read half-way. Files are remembered after their
 // ingest, whatever became of their records (a rejected file is not retried until
 // it changes); a failure to store is retried at the next check.
-func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *ingest.NameBook, log *slog.Logger, interval time.Duration) {
+func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *extract.NameBook, log *slog.Logger, interval time.Duration) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		log.Error("watch: cannot resolve the directory", "dir", dir, "err", err)

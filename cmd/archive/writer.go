@@ -19,6 +19,7 @@ import (
 
 	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/server"
@@ -34,7 +35,7 @@ type archiveWriter struct {
 	dataDir      string
 	log          *slog.Logger
 	maxFileBytes int64
-	names        *ingest.NameBook
+	names        *extract.NameBook
 }
 
 var _ server.Writer = (*archiveWriter)(nil)

@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bufio"
@@ -102,9 +102,9 @@ func mentionScore(gold [][2]int, got []Mention) docScore {
 	return s
 }
 
-// TestMentionsCoNLL measures ExtractMentions against the CoNLL-2003 person gold:
+// TestMentionsCoNLL measures Mentions against the CoNLL-2003 person gold:
 // every mention, exact span. CoNLL labels names without titles ("President
-// [Clinton]"), as ExtractMentions reports them.
+// [Clinton]"), as Mentions reports them.
 func TestMentionsCoNLL(t *testing.T) {
 	var all prf
 	for _, path := range []string{"../../shared/data/conll2003/eng.train", "../../shared/data/conll2003/eng.testa"} {
@@ -113,7 +113,7 @@ func TestMentionsCoNLL(t *testing.T) {
 			t.Skipf("CoNLL-2003 data not available (%v); it lives in ../shared/data beside the checkout", err)
 		}
 		for _, d := range docs {
-			got := ExtractMentions(d.text)
+			got := Mentions(d.text)
 			s := mentionScore(d.spans, got)
 			all.add(s)
 			if testing.Verbose() && os.Getenv("CONLL_ERRORS") != "" && (s.fp > 0 || s.fn > 0) {

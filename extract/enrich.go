@@ -1,4 +1,17 @@
-package ingest
+// Package extract finds an article's metadata in its text: the people it
+// mentions (Persons, Mentions: rules over embedded name lexicons, and a small
+// embedded tagger), its bylines and credits (FindCredits, Byline), the date and
+// outlet its dateline states (Dateline), its outlet from a credit line, a
+// dateline or its URL (Outlet, OutletFromURL), and the headline of plain text
+// (SplitTitle). Enrich fills a corpus.Article in with all of it; a NameBook
+// carries what one article cannot know across an archive: the one name each
+// person is shown under.
+//
+// It reads text, never files or formats (package ingest reads those and calls
+// it), imports nothing of the archive but corpus, and does no I/O beyond loading
+// its embedded data once. A change to what it finds in an article calls for a
+// new ingest.ExtractorVersion.
+package extract
 
 import (
 	"strings"
@@ -12,12 +25,12 @@ import (
 // field the record set alone:
 //
 //   - Outlet, from a credit or syndication line, a dateline's "(Outlet)", or the
-//     URL's host mapped to a readable name (see ExtractOutlet);
+//     URL's host mapped to a readable name (see Outlet);
 //   - Published, from a dateline that states a full date, with PublishedSource
 //     set to corpus.DateFromDateline; a date merely mentioned in the text, or a
 //     dateline without a year, is never taken;
 //   - Authors, from the body's bylines and credit lines (see FindCredits);
-//   - Persons, extracted from Title and Body (see ExtractPersons) without the
+//   - Persons, extracted from Title and Body (see Persons) without the
 //     bylines and credit lines: a reporter or photographer credited there is
 //     not a person the article mentions, unless the story names them too.
 //     Persons the record carries are normalized (see NormalizePersons) and kept
@@ -35,14 +48,14 @@ func Enrich(a *corpus.Article) {
 func enrich(a *corpus.Article) (firms, weak []string) {
 	defer deriveTitle(a)
 	if a.Outlet == "" {
-		a.Outlet = ExtractOutlet(a)
+		a.Outlet = Outlet(a)
 	}
 	credits := FindCredits(a.Body)
 	if len(a.Authors) == 0 {
 		a.Authors = credits.Authors
 	}
 	if a.Published.IsZero() {
-		if d, _ := DatelineDate(a.Body); !d.IsZero() {
+		if d, _ := Dateline(a.Body); !d.IsZero() {
 			a.Published = d
 			a.PublishedSource = corpus.DateFromDateline
 		}
@@ -130,6 +143,18 @@ func startsLower(s string) bool {
 func endsAbbreviation(w string) bool {
 	w = strings.TrimSuffix(w, ".")
 	return len(w) <= 3 && startsUpper(w) || strings.Contains(w, ".")
+}
+
+// endsSentence reports whether a word ends a sentence: with a period, "!" or
+// "?", but not as a time does ("9:30 a.m."). Package webpage has its twin for
+// the date lines of web pages.
+func endsSentence(line string) bool {
+	line = strings.ToLower(line)
+	if strings.HasSuffix(line, "a.m.") || strings.HasSuffix(line, "p.m.") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return r == '.' || r == '!' || r == '?'
 }
 
 // isBylineLine reports whether a line before the story is a byline or a credit.

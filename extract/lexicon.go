@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bufio"
@@ -395,13 +395,13 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 func eachEmbedded(path string, fn func(string)) {
 	data, err := names.ReadFile(path)
 	if err != nil {
-		panic("ingest: embedded lexicon: " + err.Error())
+		panic("extract: embedded lexicon: " + err.Error())
 	}
 	var r io.Reader = bytes.NewReader(data)
 	if strings.HasSuffix(path, ".gz") {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			panic("ingest: embedded lexicon " + path + ": " + err.Error())
+			panic("extract: embedded lexicon " + path + ": " + err.Error())
 		}
 		r = zr
 	}
@@ -412,6 +412,6 @@ func eachEmbedded(path string, fn func(string)) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		panic("ingest: embedded lexicon " + path + ": " + err.Error())
+		panic("extract: embedded lexicon " + path + ": " + err.Error())
 	}
 }

@@ -1,8 +1,8 @@
 //go:build ignore
 
-// gen_lexicons derives the embedded name and outlet lexicons of package ingest from
+// gen_lexicons derives the embedded name and outlet lexicons of package extract from
 // the shared, redistributable lexicons (see README.md beside this file for sources
-// and licenses). Run it from the ingest directory with `go generate`, which passes
+// and licenses). Run it from the extract directory with `go generate`, which passes
 // the path of the shared lexicon folder.
 package main
 

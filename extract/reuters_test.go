@@ -1,6 +1,7 @@
-package ingest
+package extract
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -100,4 +101,23 @@ func matchesPersonCode(name, code string) bool {
 		return true // "reagan", "de-larosiere" as the end of the name
 	}
 	return len(parts) >= 2 && words[0] == parts[0] && words[len(words)-1] == parts[len(parts)-1]
+}
+
+// eachJSONL calls fn with each line of the JSON Lines file at path.
+func eachJSONL(t *testing.T, path string, fn func([]byte)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Errorf("%v", err)
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		fn(sc.Bytes())
+	}
+	if err := sc.Err(); err != nil {
+		t.Errorf("%s: %v", path, err)
+	}
 }

@@ -1,4 +1,4 @@
-package ingest
+package webpage
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 )
 
 func TestReadHTML(t *testing.T) {
@@ -75,16 +76,16 @@ func TestReadHTML(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			got, _, err := ReadHTML(f, tt.pageURL)
+			got, _, err := Read(f, tt.pageURL)
 			if err != nil {
-				t.Fatalf("ReadHTML: %v", err)
+				t.Fatalf("Read: %v", err)
 			}
 			if got.Body == "" || strings.Contains(got.Body, "Subscribe to our newsletter") {
 				t.Errorf("body %q: want the article text without the page furniture", got.Body)
 			}
 			got.Body = ""
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("ReadHTML(%s) mismatch (-want +got):\n%s", tt.file, diff)
+				t.Errorf("Read(%s) mismatch (-want +got):\n%s", tt.file, diff)
 			}
 		})
 	}
@@ -111,7 +112,7 @@ func TestReadHTMLSamplePages(t *testing.T) {
 			t.Errorf("%s: body opens with the title: %.80q", p, a.Body)
 		}
 		for i, line := range strings.SplitN(a.Body, "\n", 4) {
-			if _, ok := parseByline(line, true); ok || len(strings.Fields(line)) < 5 {
+			if _, ok := extract.Byline(line); ok || len(strings.Fields(line)) < 5 {
 				t.Errorf("%s: line %d of the body is a byline, date or label: %q", p, i+1, line)
 			}
 		}
@@ -165,18 +166,18 @@ func TestReadHTMLWithoutText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, warning, err := ReadHTML(strings.NewReader(tt.html), "https://harborgazette.example/2025/03/03/council-vote")
+			got, warning, err := Read(strings.NewReader(tt.html), "https://harborgazette.example/2025/03/03/council-vote")
 			if tt.want.URL == "" {
 				if !errors.Is(err, ErrNoArticleText) {
-					t.Fatalf("ReadHTML error = %v, want ErrNoArticleText", err)
+					t.Fatalf("Read error = %v, want ErrNoArticleText", err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ReadHTML: %v", err)
+				t.Fatalf("Read: %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" || warning != tt.warning {
-				t.Errorf("ReadHTML mismatch (-want +got):\n%s\nwarning %q, want %q", diff, warning, tt.warning)
+				t.Errorf("Read mismatch (-want +got):\n%s\nwarning %q, want %q", diff, warning, tt.warning)
 			}
 		})
 	}
@@ -242,7 +243,7 @@ func TestPageTitle(t *testing.T) {
 
 const fixturesDir = "../../shared/data/html_fixtures"
 
-// TestReadHTMLFixtures measures ReadHTML on the real pages of the shared HTML
+// TestReadHTMLFixtures measures Read on the real pages of the shared HTML
 // fixtures: titles and site names against Readability's expected metadata, and
 // bodies against the Zyte benchmark's. Dates: TestPublishedDateFixtures.
 func TestReadHTMLFixtures(t *testing.T) {
@@ -327,7 +328,7 @@ func TestReadHTMLFixtures(t *testing.T) {
 	}
 }
 
-// TestPublishedDateFixtures measures the published dates ReadHTML gives real
+// TestPublishedDateFixtures measures the published dates Read gives real
 // pages, side by side with go-htmldate alone (extensive mode, the publication
 // date), and prints both:
 //
@@ -368,7 +369,7 @@ func TestPublishedDateFixtures(t *testing.T) {
 		gold, ok := golds[p.name]
 		if !ok {
 			// Readability and Zyte: the day in the article's URL.
-			a, _, err := ReadHTML(bytes.NewReader(p.data), p.url)
+			a, _, err := Read(bytes.NewReader(p.data), p.url)
 			if d := urlDate(a.URL); err == nil && !d.IsZero() {
 				silver.add(t, p.name, d.Format(time.DateOnly), withoutMetadata(p.data), "")
 			}
@@ -436,14 +437,14 @@ func TestPublishedDateFixtures(t *testing.T) {
 	}
 }
 
-// dateScore counts the pages whose day ReadHTML and go-htmldate alone get right,
+// dateScore counts the pages whose day Read and go-htmldate alone get right,
 // and wrong.
 type dateScore struct{ n, ours, oursWrong, alone, aloneWrong int }
 
-// add scores one page and returns the source of ReadHTML's date.
+// add scores one page and returns the source of Read's date.
 func (s *dateScore) add(t *testing.T, name, gold string, data []byte, pageURL string) string {
 	s.n++
-	a, _, err := ReadHTML(bytes.NewReader(data), pageURL)
+	a, _, err := Read(bytes.NewReader(data), pageURL)
 	ours := ""
 	if err == nil && !a.Published.IsZero() {
 		ours = a.Published.Format(time.DateOnly)
@@ -524,7 +525,7 @@ func readHTMLFile(path, pageURL string) (corpus.Article, error) {
 		}
 		r = zr
 	}
-	a, _, err := ReadHTML(r, pageURL)
+	a, _, err := Read(r, pageURL)
 	return a, err
 }
 
@@ -585,7 +586,7 @@ func tokenF1(got, gold string) float64 {
 }
 
 // BenchmarkReadHTML reads every page of the shared HTML fixtures (about 100 real
-// article pages, 22 MB uncompressed) with ReadHTML: page parsing, text
+// article pages, 22 MB uncompressed) with Read: page parsing, text
 // extraction, metadata and the publication date. Its MB/s is the speed of reading
 // saved pages: as saved, and without their metadata (see withoutMetadata), where
 // every page's date is left to the date line and go-htmldate, the slow path.
@@ -610,7 +611,7 @@ func BenchmarkReadHTML(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				for i, in := range inputs {
-					_, _, _ = ReadHTML(bytes.NewReader(in), pages[i].url)
+					_, _, _ = Read(bytes.NewReader(in), pages[i].url)
 				}
 			}
 		})
@@ -672,4 +673,78 @@ func fixturePages(tb testing.TB) []fixturePage {
 		f.Close()
 	}
 	return pages
+}
+
+func TestTrimPageHeader(t *testing.T) {
+	const title = "Norrvik chief David Renshaw steps down"
+	lead := "David Renshaw, the co-founder and chief executive of Norrvik Systems, will step down at the end of the month, the company said on Tuesday, ending a 16-year run at the top."
+	tests := []struct {
+		name, body, want string
+		authors          []string
+	}{
+		{
+			name:    "kicker, title, standfirst, role left by the extractor, date",
+			body:    "Business\n" + title + "\nThe co-founder will leave.\n, Staff writer\nPublished July 15, 2025\n" + lead,
+			want:    "The co-founder will leave.\n" + lead,
+			authors: nil,
+		},
+		{
+			name:    "name and date, and a role",
+			body:    title + "\nOliver Grant, Province correspondent · 27 June 2024\n" + lead,
+			want:    lead,
+			authors: []string{"Oliver Grant"},
+		},
+		{
+			name:    "by-line with a time and a separator",
+			body:    "Mei Tanaka | March 5, 2024, 6:20 p.m.\n" + lead,
+			want:    lead,
+			authors: []string{"Mei Tanaka"},
+		},
+		{
+			name:    "the title with the site's name after it",
+			body:    title + " | The Northern Ledger\n" + lead,
+			want:    lead,
+			authors: nil,
+		},
+		{
+			name: "bylines after the story has begun are left alone",
+			body: lead + "\nBy Ana Ruiz\n" + title,
+			want: lead + "\nBy Ana Ruiz\n" + title,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, authors := trimPageHeader(tt.body, title)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("trimPageHeader body mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.authors, authors); diff != "" {
+				t.Errorf("trimPageHeader authors mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzReadHTML(f *testing.F) {
+	for _, name := range []string{"jsonld.html", "meta.html", "plain.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "extract", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
+	f.Add("<html><p>unclosed <b>tags")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, warning, err := Read(strings.NewReader(s), "https://example.com/2024/01/02/x")
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
+			t.Errorf("Read returned an article without text, and without a title or a warning (%q)", warning)
+		}
+		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
+			t.Errorf("Read dated the page %v, in the future", a.Published)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package ingest
+package webpage
 
 import (
 	"net/url"

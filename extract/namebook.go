@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"slices"
@@ -54,6 +54,14 @@ type NameBook struct {
 	// firms counts the articles whose text shows a company whose name begins
 	// with these words (folded): "merrill", "merrill lynch".
 	firms map[string]int
+}
+
+// minCount is MinCount, or 3 when it is not set.
+func (b *NameBook) minCount() int {
+	if b.MinCount > 0 {
+		return b.MinCount
+	}
+	return 3
 }
 
 // Add records the persons of one article: each name counts once.
@@ -199,7 +207,7 @@ func (b *NameBook) Resolve(name string) string {
 }
 
 func (b *NameBook) resolve(name string) string {
-	minCount, dominance := cmpOr(b.MinCount, 3), b.Dominance
+	minCount, dominance := b.minCount(), b.Dominance
 	if dominance == 0 {
 		dominance = 0.8
 	}
@@ -289,7 +297,7 @@ func (b *NameBook) fromInitial(name string) string {
 		}
 	}
 	// As for surnames, a name seen in one article is no rival.
-	if bestCount < cmpOr(b.MinCount, 3) || second >= 2 && second*10 >= bestCount {
+	if bestCount < b.minCount() || second >= 2 && second*10 >= bestCount {
 		return ""
 	}
 	return best
@@ -346,7 +354,7 @@ func isInitial(w string) bool {
 // "Ronald Reagan") never is.
 func (b *NameBook) firm(key, name string) bool {
 	n := b.firms[key]
-	if n < cmpOr(b.MinCount, 3) {
+	if n < b.minCount() {
 		return false
 	}
 	persons := 0
@@ -400,9 +408,18 @@ func (b *NameBook) ResolveWeak(names []string) []string {
 	return out
 }
 
-// apply gives an article the names the archive shows for its persons, adds
-// the weak names the archive knows (see ResolveWeak), and learns from it: its
-// companies, and its names as extracted and as shown (see Learn).
+// Enrich fills in an article as Enrich does, then gives it the names the
+// archive shows for its persons (see ResolveAll), adds the weak names the book
+// knows (see ResolveWeak), and learns from it: its companies, and its names as
+// extracted and as shown (see Learn). Persons the record carried are resolved
+// and learnt the same way. Enrich does no I/O and cannot fail.
+func (b *NameBook) Enrich(a *corpus.Article) {
+	firms, weak := enrich(a)
+	b.apply(a, firms, weak)
+}
+
+// apply is the second half of Enrich: firms and weak are what enrich found in
+// the article's text.
 func (b *NameBook) apply(a *corpus.Article, firms, weak []string) {
 	extracted := a.Persons
 	b.AddFirms(firms)

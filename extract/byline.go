@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bytes"
@@ -167,6 +167,15 @@ var bylineRoles = map[string]bool{
 // bylineVerbs introduce the names of a byline: "By", "Reported by".
 var bylineVerbs = []string{"by ", "reported by ", "reporting by ", "written by ", "words by ", "story by ",
 	"text by ", "compiled by ", "with reporting by ", "interview by "}
+
+// Byline reports whether line, in the header of a story or a web page (above
+// or under its headline), is a byline or a date line rather than the story's
+// text, and returns the names it credits: "By Mei Tanaka", "Staff writer David
+// Renshaw", "Published Oct. 9, 2023", and, there, a bare name with a date
+// ("Oliver Grant · 7 December 2024").
+func Byline(line string) (names []string, ok bool) {
+	return parseByline(line, true)
+}
 
 // parseByline reports whether line is a byline or a dateline of a page's header
 // and returns the names it credits. Each part of the line, split at commas and

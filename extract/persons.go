@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// ExtractPersons returns the distinct people mentioned in text, as canonical full
+// Persons returns the distinct people mentioned in text, as canonical full
 // names in order of first mention. "President Trump", "Trump's" and "Mr. Trump"
 // become the full name the text uses elsewhere ("Donald Trump"); titles and
 // possessives are dropped. A surname that never appears with a given name is kept
@@ -18,12 +18,12 @@ import (
 // It tags capitalized word runs with name lexicons and context cues (titles, role
 // nouns, speech verbs) in one pass; it never returns organizations, places or
 // pronouns on purpose, but a rule-based tagger does make mistakes.
-func ExtractPersons(text string) []string {
+func Persons(text string) []string {
 	persons, _, _ := extractPeople(text)
 	return persons
 }
 
-// extractPeople is ExtractPersons, and also returns the names of the companies
+// extractPeople is Persons, and also returns the names of the companies
 // the text shows ("merrill lynch" of "Merrill Lynch and Co Inc"), lower case,
 // for the archive to learn which names are companies' where no text says so,
 // and the weak names: words a headline or a speech verb shows to be someone's
@@ -65,21 +65,21 @@ func extractPeople(text string) (persons, firms, weak []string) {
 
 // Mention is one place where text names a person: the byte span [Start, End) of
 // the name as written (titles and a possessive 's left out) and the canonical name
-// of the person it refers to, as ExtractPersons returns it.
+// of the person it refers to, as Persons returns it.
 type Mention struct {
 	Start, End int
 	Name       string
 }
 
-// ExtractMentions returns every mention of a person in text, in order of
+// Mentions returns every mention of a person in text, in order of
 // position: full names, and surnames or given names that refer to a person the
 // text names in full or shows to be a person. It finds the same people as
-// ExtractPersons.
-func ExtractMentions(text string) []Mention {
+// Persons.
+func Mentions(text string) []Mention {
 	return extractMentions(text, true)
 }
 
-// extractMentions is ExtractMentions, with the tagger or with the rules alone.
+// extractMentions is Mentions, with the tagger or with the rules alone.
 func extractMentions(text string, tagged bool) []Mention {
 	pe := personsPool.Get().(*personExtractor)
 	defer personsPool.Put(pe)
@@ -2097,7 +2097,7 @@ func hasSuffix(long, short []string) bool {
 	return len(long) > len(short) && slices.Equal(long[len(long)-len(short):], short)
 }
 
-// NormalizePersons cleans a record's own list of persons the way ExtractPersons
+// NormalizePersons cleans a record's own list of persons the way Persons
 // writes names: titles and possessives dropped, white space collapsed, names in all
 // lower or all upper case capitalized, duplicates and surname-only entries that
 // repeat a full name in the list removed. Order is kept.

@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bytes"
@@ -39,13 +39,13 @@ func TestExtractMentions(t *testing.T) {
 		{"ORIOLES' MANAGER DAVEY JOHNSON IN HOSPITAL\nBaltimore manager Davey Johnson will miss the game.",
 			[]string{"DAVEY JOHNSON=Davey Johnson", "Davey Johnson=Davey Johnson"}},
 	} {
-		got := ExtractMentions(tt.text)
+		got := Mentions(tt.text)
 		var spans []string
 		for _, m := range got {
 			spans = append(spans, tt.text[m.Start:m.End]+"="+m.Name)
 		}
 		if diff := cmp.Diff(tt.want, spans); diff != "" {
-			t.Errorf("ExtractMentions(%q) mismatch (-want +got):\n%s", tt.text, diff)
+			t.Errorf("Mentions(%q) mismatch (-want +got):\n%s", tt.text, diff)
 		}
 	}
 }
@@ -54,7 +54,7 @@ func FuzzExtractMentions(f *testing.F) {
 	f.Add("President Trump said on Monday. Later, Donald Trump's aides met Mr. Trump.")
 	f.Add("FISCHLER SAYS\nFranz Fischler 's plan")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, m := range ExtractMentions(s) {
+		for _, m := range Mentions(s) {
 			if m.Start < 0 || m.End > len(s) || m.Start >= m.End || m.Name == "" {
 				t.Fatalf("bad mention %+v in %q", m, s)
 			}

@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"testing"
@@ -74,56 +74,6 @@ func TestFindCredits(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.credits, spans); diff != "" {
 				t.Errorf("FindCredits(%q) spans mismatch (-want +got):\n%s", tt.text, diff)
-			}
-		})
-	}
-}
-
-func TestTrimPageHeader(t *testing.T) {
-	const title = "Norrvik chief David Renshaw steps down"
-	lead := "David Renshaw, the co-founder and chief executive of Norrvik Systems, will step down at the end of the month, the company said on Tuesday, ending a 16-year run at the top."
-	tests := []struct {
-		name, body, want string
-		authors          []string
-	}{
-		{
-			name:    "kicker, title, standfirst, role left by the extractor, date",
-			body:    "Business\n" + title + "\nThe co-founder will leave.\n, Staff writer\nPublished July 15, 2025\n" + lead,
-			want:    "The co-founder will leave.\n" + lead,
-			authors: nil,
-		},
-		{
-			name:    "name and date, and a role",
-			body:    title + "\nOliver Grant, Province correspondent · 27 June 2024\n" + lead,
-			want:    lead,
-			authors: []string{"Oliver Grant"},
-		},
-		{
-			name:    "by-line with a time and a separator",
-			body:    "Mei Tanaka | March 5, 2024, 6:20 p.m.\n" + lead,
-			want:    lead,
-			authors: []string{"Mei Tanaka"},
-		},
-		{
-			name:    "the title with the site's name after it",
-			body:    title + " | The Northern Ledger\n" + lead,
-			want:    lead,
-			authors: nil,
-		},
-		{
-			name: "bylines after the story has begun are left alone",
-			body: lead + "\nBy Ana Ruiz\n" + title,
-			want: lead + "\nBy Ana Ruiz\n" + title,
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, authors := trimPageHeader(tt.body, title)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("trimPageHeader body mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.authors, authors); diff != "" {
-				t.Errorf("trimPageHeader authors mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

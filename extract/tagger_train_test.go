@@ -2,15 +2,15 @@
 
 // The trainer of the person tagger, kept out of normal builds and test runs by
 // its build tag. It needs the package's tokenizer, lexicons and rules, so it is a
-// test of package ingest rather than a program:
+// test of package extract rather than a program:
 //
-//	go test -tags tagger_train -run TestTrainTagger -v ./ingest
+//	go test -tags tagger_train -run TestTrainTagger -v ./extract
 //
 // It reads the shippable NER corpora in ../../shared/data/ner-train (BTC,
 // WNUT-17, wikigold, CrossNER, Re-DocRED; never CoNLL-2003, Reuters or GMB) and
 // writes model/persons.bin.gz.
 
-package ingest
+package extract
 
 import (
 	"bufio"

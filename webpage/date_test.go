@@ -1,4 +1,4 @@
-package ingest
+package webpage
 
 import (
 	"fmt"
@@ -125,7 +125,7 @@ func TestIsRevisionURL(t *testing.T) {
 	}
 }
 
-// storyText is enough text for ReadHTML to find an article.
+// storyText is enough text for Read to find an article.
 const storyText = `<p>The harbor commission voted on Tuesday night to approve the long debated
 dredging plan, which will deepen the eastern channel so that larger container ships can reach
 the new quay without waiting for high tide, officials said after the meeting ended.</p>
@@ -279,9 +279,9 @@ Deepened.","datePublished":"2020-03-03T08:00:00-05:00"}</script></head><body><h1
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, _, err := ReadHTML(strings.NewReader(tt.html), tt.pageURL)
+			a, _, err := Read(strings.NewReader(tt.html), tt.pageURL)
 			if err != nil {
-				t.Fatalf("ReadHTML: %v", err)
+				t.Fatalf("Read: %v", err)
 			}
 			got := ""
 			if !a.Published.IsZero() {

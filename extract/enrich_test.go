@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bufio"
@@ -218,8 +218,8 @@ func TestExtractOutlet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ExtractOutlet(&tt.a); got != tt.want {
-				t.Errorf("ExtractOutlet = %q, want %q", got, tt.want)
+			if got := Outlet(&tt.a); got != tt.want {
+				t.Errorf("Outlet = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -230,7 +230,7 @@ const reutersPath = "../../shared/data/reuters21578/articles.jsonl"
 // BenchmarkEnrich measures all of Enrich's extraction (outlet, dateline, persons)
 // in MB of article text per second, on the first 2,000 Reuters-21578 bodies.
 //
-//	go test ./ingest/ -run '^$' -bench Enrich -benchtime 3x
+//	go test ./extract -run '^$' -bench Enrich -benchtime 3x
 func BenchmarkEnrich(b *testing.B) {
 	f, err := os.Open(reutersPath)
 	if err != nil {
@@ -276,7 +276,7 @@ func FuzzSplitTitle(f *testing.F) {
 		if title != "" && body == "" {
 			t.Errorf("title %q without a body", title)
 		}
-		DatelineDate(s)
+		Dateline(s)
 	})
 }
 
@@ -286,39 +286,15 @@ func FuzzExtractPersons(f *testing.F) {
 	f.Add("A\u2019s \u00c9mile Zola\u2028Ch\u00e2teau 'S '")
 	f.Add("{Matzav.com}\nAll content produced by the X, an independent")
 	f.Fuzz(func(t *testing.T, s string) {
-		got := ExtractPersons(s)
+		got := Persons(s)
 		seen := map[string]bool{}
 		for _, p := range got {
 			if p == "" || seen[p] {
-				t.Errorf("ExtractPersons(%q) = %q: empty or repeated name", s, got)
+				t.Errorf("Persons(%q) = %q: empty or repeated name", s, got)
 			}
 			seen[p] = true
 		}
 		a := corpus.Article{Body: s, URL: s}
 		Enrich(&a)
-	})
-}
-
-func FuzzReadHTML(f *testing.F) {
-	for _, name := range []string{"jsonld.html", "meta.html", "plain.html"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "extract", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
-	}
-	f.Add(`<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[{}]],"datePublished":1}]}</script>`)
-	f.Add("<html><p>unclosed <b>tags")
-	f.Fuzz(func(t *testing.T, s string) {
-		a, warning, err := ReadHTML(strings.NewReader(s), "https://example.com/2024/01/02/x")
-		if err != nil {
-			return
-		}
-		if strings.TrimSpace(a.Body) == "" && (warning == "" || strings.TrimSpace(a.Title) == "") {
-			t.Errorf("ReadHTML returned an article without text, and without a title or a warning (%q)", warning)
-		}
-		if a.Published.After(time.Now().AddDate(0, 0, 2)) {
-			t.Errorf("ReadHTML dated the page %v, in the future", a.Published)
-		}
 	})
 }

@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"strings"
@@ -82,8 +82,8 @@ func TestLineShape(t *testing.T) {
 }
 
 func TestExtractPersonsWrapped(t *testing.T) {
-	got := ExtractPersons(wire)
+	got := Persons(wire)
 	if strings.Join(got, "|") != "Helena Okafor" {
-		t.Errorf("ExtractPersons(wire) = %q, want [Helena Okafor]", got)
+		t.Errorf("Persons(wire) = %q, want [Helena Okafor]", got)
 	}
 }

@@ -1,4 +1,13 @@
-package ingest
+// Package webpage reads a saved web page into a corpus.Article: its story
+// without navigation, ads or comments (go-trafilatura), its title without the
+// site's name, its authors, its canonical URL, its outlet (the site name it
+// states, checked against its hosts) and its date of publication (metadata,
+// JSON-LD, the URL, the date line under its headline, else go-htmldate). The
+// people it mentions are left to package extract, which Read also asks about the
+// bylines of a page's header and the outlet a URL names.
+//
+// Package ingest calls Read for every HTML file and WARC page it reads.
+package webpage
 
 import (
 	"bytes"
@@ -21,47 +30,48 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/extract"
 )
 
-// MaxHTMLSize bounds the bytes ReadHTML reads from one page, so that a hostile or
+// MaxSize bounds the bytes Read reads from one page, so that a hostile or
 // broken file cannot exhaust memory; real article pages are far smaller.
-const MaxHTMLSize = 16 << 20
+const MaxSize = 16 << 20
 
 // minArticleWords is the least text a page must yield to count as an article: less
 // is a menu or a caption that the extractor picked up from a page without a story.
 const minArticleWords = 15
 
-// ErrNoArticleText is wrapped by ReadHTML's error when a page is not an article:
+// ErrNoArticleText is wrapped by Read's error when a page is not an article:
 // it holds no article text and says nothing of an article either (an index page,
 // an error page, a bot check).
 var ErrNoArticleText = errors.New("no article text found")
 
-// warnNoPageText and warnNoPageTextSummary are ReadHTML's warnings on a page kept
+// warnNoPageText and warnNoPageTextSummary are Read's warnings on a page kept
 // without its text: what a user saved stays findable by its title, outlet and date.
 const (
 	warnNoPageText        = "no article text: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date only"
 	warnNoPageTextSummary = "summary only: the page's text could not be extracted (it may be drawn by JavaScript or behind a paywall); kept with its title, outlet and date, and its description as the body"
 )
 
-// ReadHTML extracts one article from a saved web page: the main text without
+// Read extracts one article from a saved web page: the main text without
 // navigation, ads or comments; the title (its HTML entities decoded, the site's
 // name around it dropped); the authors; the URL (the page's canonical or og:url,
 // else pageURL); the outlet (see pageOutlet); and the published date, with
 // PublishedSource saying where it was found (see publishedDate). Persons are left
-// to Enrich.
+// to extract.Enrich.
 //
 // A page whose text cannot be extracted is still an article when it says it is
 // one (og:type article, a JSON-LD article, a date of publication in its metadata
 // or header) and has a title of its own: it is returned with its description, if
 // any, as the body and a warning saying so. It returns an error wrapping ErrNoArticleText for a page with neither
 // text nor such metadata, and a read or parse error otherwise.
-func ReadHTML(r io.Reader, pageURL string) (a corpus.Article, warning string, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxHTMLSize+1))
+func Read(r io.Reader, pageURL string) (a corpus.Article, warning string, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return corpus.Article{}, "", fmt.Errorf("ingest: read html: %w", err)
 	}
-	if len(data) > MaxHTMLSize {
-		return corpus.Article{}, "", fmt.Errorf("ingest: html page is larger than %d bytes", MaxHTMLSize)
+	if len(data) > MaxSize {
+		return corpus.Article{}, "", fmt.Errorf("ingest: html page is larger than %d bytes", MaxSize)
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -315,7 +325,8 @@ func headlineLine(lines []pageLine, titles []string) int {
 }
 
 // endsSentence reports whether line ends as a sentence does, not as a date line
-// ("… 9:30 a.m.") does.
+// ("… 9:30 a.m.") does. Package extract has its twin for the first words that
+// stand in for a title.
 func endsSentence(line string) bool {
 	line = strings.ToLower(line)
 	if strings.HasSuffix(line, "a.m.") || strings.HasSuffix(line, "p.m.") {
@@ -947,8 +958,12 @@ func trimPageHeader(body string, titles ...string) (string, []string) {
 			kept = append(kept, lines[i:]...)
 			break
 		}
-		if n, ok := parseByline(line, true); ok {
-			names = appendNames(names, n)
+		if credited, ok := extract.Byline(line); ok {
+			for _, n := range credited {
+				if !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+					names = append(names, n)
+				}
+			}
 			continue
 		}
 		kept = append(kept, line)
@@ -971,4 +986,16 @@ func isTitleLine(line string, titles []string) bool {
 		}
 	}
 	return false
+}
+
+// collapseLines trims each line, folds runs of spaces and drops empty lines.
+// Package ingest has its twin for HTML fragments.
+func collapseLines(s string) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }

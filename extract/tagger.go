@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ type taggerModel struct {
 var loadTaggerModel = sync.OnceValue(func() *taggerModel {
 	m, err := decodeTaggerModel(taggerModelData)
 	if err != nil {
-		panic("ingest: embedded person model: " + err.Error())
+		panic("extract: embedded person model: " + err.Error())
 	}
 	return m
 })

@@ -1,4 +1,4 @@
-package ingest
+package extract
 
 import (
 	"bufio"
@@ -277,9 +277,9 @@ func TestExtractPersons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ExtractPersons(tt.text)
+			got := Persons(tt.text)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("ExtractPersons(%q) mismatch (-want +got):\n%s", tt.text, diff)
+				t.Errorf("Persons(%q) mismatch (-want +got):\n%s", tt.text, diff)
 			}
 		})
 	}
@@ -325,10 +325,10 @@ type conllDoc struct {
 
 const conllPath = "../../shared/data/conll2003/documents_train_testa.jsonl"
 
-// TestPersonsCoNLL measures ExtractPersons against the CoNLL-2003 person gold at
+// TestPersonsCoNLL measures Persons against the CoNLL-2003 person gold at
 // document level: each document's distinct people, a surname-only gold mention
 // ("Fischler") counted as the same person as the full name it repeats ("Franz
-// Fischler"), since ExtractPersons resolves them to one name by design.
+// Fischler"), since Persons resolves them to one name by design.
 func TestPersonsCoNLL(t *testing.T) {
 	f, err := os.Open(conllPath)
 	if err != nil {
@@ -343,7 +343,7 @@ func TestPersonsCoNLL(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			t.Fatalf("%s: %v", conllPath, err)
 		}
-		got := ExtractPersons(d.Text)
+		got := Persons(d.Text)
 		s := scoreDoc(clusterNames(d.Persons), got)
 		all.add(s)
 		if !isTable(d.Text) {
@@ -445,7 +445,7 @@ func samePerson(a, b string) bool {
 }
 
 // nameWords splits a name into lower-case words without a generational suffix,
-// which ExtractPersons leaves out of canonical names (Ken Griffey Jr).
+// which Persons leaves out of canonical names (Ken Griffey Jr).
 func nameWords(s string) []string {
 	w := strings.Fields(strings.ToLower(s))
 	for len(w) > 1 {
