@@ -81,6 +81,8 @@ type Engine struct {
 	// ready: the index is known to exist (ensure made or found it).
 	ready   atomic.Bool
 	readyMu sync.Mutex
+	// people: the people edits this server applies (people.go).
+	people layerCache
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)
@@ -357,9 +359,13 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 
-// Delete removes the index (tests, and a migration started over).
+// Delete removes the index, with its tombstones and people edits (tests, and a
+// migration started over).
 func (e *Engine) Delete(ctx context.Context) error {
-	err := e.do(ctx, http.MethodDelete, "/"+e.index, nil, nil)
+	e.people.mu.Lock()
+	e.people.layer = nil
+	e.people.mu.Unlock()
+	err := e.do(ctx, http.MethodDelete, "/"+e.index+","+e.tombstones()+","+e.peopleEdits()+"?ignore_unavailable=true", nil, nil)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
 		return nil
 	}

@@ -341,7 +341,7 @@ func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (
 		for {
 			body := dsl{
 				"size":  renameBatch,
-				"query": dsl{"bool": dsl{"filter": []dsl{{"terms": dsl{fieldPersons: names}}}}},
+				"query": namingAny(names),
 				"sort":  []any{dsl{fieldID: "asc"}},
 			}
 			if after != nil {
@@ -354,6 +354,7 @@ func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (
 			var batch []corpus.Article
 			for _, h := range res.Hits.Hits {
 				a := h.Source.Article
+				a.Persons = h.Source.extracted()
 				persons := corpus.RenamePersons(a.Persons, renames)
 				if !slices.Equal(persons, a.Persons) {
 					a.Persons = persons
