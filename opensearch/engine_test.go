@@ -30,6 +30,7 @@ var engineTests = []struct {
 	{"earlier articles take the names learned later", testRename},
 	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
 	{"delete keeps a tombstone until a restore", testDelete},
+	{"people edits are shared by the engines on one cluster", testPeopleShared},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {

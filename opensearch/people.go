@@ -166,7 +166,8 @@ func (e *Engine) bumpEdits(ctx context.Context, field string) (int64, error) {
 			Source map[string]int64 `json:"_source"`
 		} `json:"get"`
 	}
-	path := "/" + e.peopleEdits() + "/_update/" + stateDoc + "?refresh=wait_for&retry_on_conflict=10&wait_for_active_shards=1"
+	// The state is read by ID (real time): no refresh needed.
+	path := "/" + e.peopleEdits() + "/_update/" + stateDoc + "?retry_on_conflict=10&wait_for_active_shards=1"
 	if err := e.do(ctx, http.MethodPost, path, body, &out); err != nil {
 		return 0, fmt.Errorf("opensearch: count the people edits: %w", err)
 	}
@@ -218,7 +219,10 @@ func (e *Engine) EditPeople(ctx context.Context, edit corpus.PersonEdit) (corpus
 		return corpus.PersonEdit{}, err
 	}
 	edit.ID, edit.At = strconv.FormatInt(seq, 10), time.Now().UTC().Truncate(time.Second)
-	path := "/" + e.peopleEdits() + "/_doc/" + edit.ID + "?refresh=wait_for&wait_for_active_shards=1&op_type=create"
+	// refresh=true: the edits' small index is searchable at once, not at its
+	// next refresh, so that the servers reading it after the version changes
+	// find the edit.
+	path := "/" + e.peopleEdits() + "/_doc/" + edit.ID + "?refresh=true&wait_for_active_shards=1&op_type=create"
 	if err := e.do(ctx, http.MethodPut, path, editDoc{edit, seq}, nil); err != nil {
 		return corpus.PersonEdit{}, fmt.Errorf("opensearch: store people edit %s: %w", edit.ID, err)
 	}
@@ -275,7 +279,7 @@ func (e *Engine) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEd
 
 // removeEdit deletes an edit and returns the edits in force after it.
 func (e *Engine) removeEdit(ctx context.Context, id string) (*corpus.PersonLayer, error) {
-	err := e.do(ctx, http.MethodDelete, "/"+e.peopleEdits()+"/_doc/"+url.PathEscape(id)+"?refresh=wait_for&wait_for_active_shards=1", nil, nil)
+	err := e.do(ctx, http.MethodDelete, "/"+e.peopleEdits()+"/_doc/"+url.PathEscape(id)+"?refresh=true&wait_for_active_shards=1", nil, nil)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
 		err = nil // another server undid it a moment ago
 	}
