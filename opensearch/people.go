@@ -26,12 +26,9 @@ import (
 //
 // The edits' index holds a document "state" that every edit and undo updates:
 // its version tells a server whether the edits it holds are still those in
-// force. A write (Put, an edit) checks it every time; a read (a search's
-// person filters, a person page) at most once per layerTTL.
-
-// layerTTL is how long a server reads with the edits it holds before it asks
-// the cluster whether they changed.
-const layerTTL = time.Second
+// force. Every request that applies the edits (a write, a search with person
+// filters, a person page or look-up) reads that version, one GET by ID; the
+// edits themselves are read again only when it changed.
 
 // stateDoc is the ID of the edits' version document.
 const stateDoc = "state"
@@ -47,7 +44,6 @@ type layerCache struct {
 	mu      sync.Mutex
 	layer   *corpus.PersonLayer
 	version int64
-	checked time.Time
 }
 
 // peopleEdits is the name of the edits' index.
@@ -76,22 +72,19 @@ func (e *Engine) ensurePeopleEdits(ctx context.Context) error {
 	return nil
 }
 
-// layer returns the edits in force: those the server holds when it checked
-// them less than layerTTL ago (and fresh is false), else those the cluster
-// holds, read again when their version changed.
-func (e *Engine) layer(ctx context.Context, fresh bool) (*corpus.PersonLayer, int64, error) {
+// layer returns the edits in force: those the server holds when their version
+// in the cluster is still theirs (one real-time GET of a small document), else
+// those the cluster holds, read again. Every request that applies the edits
+// asks, so that an edit made through another server is seen at once.
+func (e *Engine) layer(ctx context.Context) (*corpus.PersonLayer, int64, error) {
 	c := &e.people
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.layer != nil && !fresh && time.Since(c.checked) < layerTTL {
-		return c.layer, c.version, nil
-	}
 	version, err := e.editsVersion(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	if c.layer != nil && version == c.version {
-		c.checked = time.Now()
 		return c.layer, version, nil
 	}
 	// The version is read before the edits: an edit stored meanwhile bumps it
@@ -107,7 +100,7 @@ func (e *Engine) layer(ctx context.Context, fresh bool) (*corpus.PersonLayer, in
 		e.log.Error("the people edits lead a name back to itself; they are not applied until one is undone", "err", err)
 		l = &corpus.PersonLayer{Edits: edits, To: map[string]string{}, Via: map[string]corpus.PersonEdit{}}
 	}
-	c.layer, c.version, c.checked = l, version, time.Now()
+	c.layer, c.version = l, version
 	return l, version, nil
 }
 
@@ -176,7 +169,7 @@ func (e *Engine) bumpEdits(ctx context.Context, field string) (int64, error) {
 
 // PersonEdits returns the people edits in force, oldest first.
 func (e *Engine) PersonEdits(ctx context.Context) ([]corpus.PersonEdit, error) {
-	l, _, err := e.layer(ctx, true)
+	l, _, err := e.layer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +189,7 @@ func (e *Engine) EditPeople(ctx context.Context, edit corpus.PersonEdit) (corpus
 	if err := e.ensure(ctx); err != nil {
 		return corpus.PersonEdit{}, err
 	}
-	old, _, err := e.layer(ctx, true)
+	old, _, err := e.layer(ctx)
 	if err != nil {
 		return corpus.PersonEdit{}, err
 	}
@@ -229,7 +222,7 @@ func (e *Engine) EditPeople(ctx context.Context, edit corpus.PersonEdit) (corpus
 	if _, err := e.bumpEdits(ctx, "stored"); err != nil {
 		return edit, err
 	}
-	next, _, err := e.layer(ctx, true)
+	next, _, err := e.layer(ctx)
 	if err != nil {
 		return edit, err
 	}
@@ -252,7 +245,7 @@ func (e *Engine) EditPeople(ctx context.Context, edit corpus.PersonEdit) (corpus
 // showed before it (edits made since stay in force). It returns the edit
 // removed, or a corpus.ENotFound error.
 func (e *Engine) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEdit, error) {
-	old, _, err := e.layer(ctx, true)
+	old, _, err := e.layer(ctx)
 	if err != nil {
 		return corpus.PersonEdit{}, err
 	}
@@ -289,7 +282,7 @@ func (e *Engine) removeEdit(ctx context.Context, id string) (*corpus.PersonLayer
 	if _, err := e.bumpEdits(ctx, "undos"); err != nil {
 		return nil, err
 	}
-	l, _, err := e.layer(ctx, true)
+	l, _, err := e.layer(ctx)
 	return l, err
 }
 
@@ -348,7 +341,7 @@ func (e *Engine) applyLayer(ctx context.Context, query dsl) (int, error) {
 		if err := e.do(ctx, http.MethodPost, "/"+e.index+"/_search", body, &res); err != nil {
 			return changed, fmt.Errorf("opensearch: find the articles an edit changes: %w", err)
 		}
-		l, _, err := e.layer(ctx, false)
+		l, _, err := e.layer(ctx)
 		if err != nil {
 			return changed, err
 		}
@@ -471,7 +464,7 @@ func (e *Engine) LookUpPerson(ctx context.Context, name string) (corpus.PersonLo
 	if n > 0 {
 		return corpus.PersonLookup{Canonical: name}, nil
 	}
-	l, _, err := e.layer(ctx, false)
+	l, _, err := e.layer(ctx)
 	if err != nil {
 		return corpus.PersonLookup{}, err
 	}

@@ -34,7 +34,7 @@ func (e *Engine) PersonProfile(ctx context.Context, name string, latest, with in
 	if err != nil {
 		return corpus.PersonProfile{}, err
 	}
-	l, _, err := e.layer(ctx, false)
+	l, _, err := e.layer(ctx)
 	if err != nil {
 		return corpus.PersonProfile{}, err
 	}

@@ -172,7 +172,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	// The edits in force are read afresh for every batch, and again after it:
 	// an edit stored meanwhile by another server is applied to the batch too
 	// (that server's own pass may not have seen these articles yet).
-	layer, version, err := e.layer(ctx, true)
+	layer, version, err := e.layer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 // followEdits applies the edits in force to the articles just written when
 // they changed since version (another server's edit or undo meanwhile).
 func (e *Engine) followEdits(ctx context.Context, version int64, written []*corpus.Article) error {
-	_, now, err := e.layer(ctx, true)
+	_, now, err := e.layer(ctx)
 	if err != nil || now == version {
 		return err
 	}

@@ -81,7 +81,7 @@ func (e *Engine) prepare(ctx context.Context, q corpus.Query) (*prepared, error)
 	}
 	p := &prepared{q: q, text: c.query, notices: c.notices}
 	if len(q.Persons)+len(q.NotPersons) > 0 {
-		l, _, err := e.layer(ctx, false)
+		l, _, err := e.layer(ctx)
 		if err != nil {
 			return nil, err
 		}
