@@ -385,37 +385,6 @@ func (e *Engine) applyLayer(ctx context.Context, query dsl) (int, error) {
 	}
 }
 
-// bulkResponse is the part of a _bulk answer the engine reads.
-type bulkResponse struct {
-	Errors bool `json:"errors"`
-	Items  []map[string]struct {
-		ID     string `json:"_id"`
-		Status int    `json:"status"`
-		Error  *struct {
-			Type   string `json:"type"`
-			Reason string `json:"reason"`
-		} `json:"error"`
-	} `json:"items"`
-}
-
-// failures returns the refused items with the cluster's reasons, and those of
-// them refused for a version conflict.
-func (r *bulkResponse) failures() (failed, conflict map[string]string) {
-	failed, conflict = map[string]string{}, map[string]string{}
-	for _, item := range r.Items {
-		for _, x := range item {
-			if x.Error == nil {
-				continue
-			}
-			failed[x.ID] = x.Error.Type + ": " + x.Error.Reason
-			if x.Status == http.StatusConflict {
-				conflict[x.ID] = failed[x.ID]
-			}
-		}
-	}
-	return failed, conflict
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -50,6 +50,37 @@ func (e *BulkError) Unwrap() error {
 	return corpus.Errorf(corpus.EStorageFailed, "%s", e.Error())
 }
 
+// bulkResponse is the part of a _bulk answer the engine reads.
+type bulkResponse struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		ID     string `json:"_id"`
+		Status int    `json:"status"`
+		Error  *struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	} `json:"items"`
+}
+
+// failures returns the refused items with the cluster's reasons, and those of
+// them refused for a version conflict.
+func (r *bulkResponse) failures() (failed, conflict map[string]string) {
+	failed, conflict = map[string]string{}, map[string]string{}
+	for _, item := range r.Items {
+		for _, x := range item {
+			if x.Error == nil {
+				continue
+			}
+			failed[x.ID] = x.Error.Type + ": " + x.Error.Reason
+			if x.Status == http.StatusConflict {
+				conflict[x.ID] = failed[x.ID]
+			}
+		}
+	}
+	return failed, conflict
+}
+
 // stored is what the index holds of an article already there.
 type stored struct {
 	Fingerprint string    `json:"fingerprint"`
@@ -191,17 +222,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
 		}
 	}
-	var res struct {
-		Errors bool `json:"errors"`
-		Items  []map[string]struct {
-			ID     string `json:"_id"`
-			Status int    `json:"status"`
-			Error  *struct {
-				Type   string `json:"type"`
-				Reason string `json:"reason"`
-			} `json:"error"`
-		} `json:"items"`
-	}
+	var res bulkResponse
 	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
 	if searchable {
 		path += "&refresh=wait_for"
