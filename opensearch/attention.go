@@ -17,15 +17,17 @@ import (
 // each outlet of the split, the other outlets, the compared text, and the same
 // over every article of the dates for the totals) is a filter; its stories per
 // bucket are the pairs (date bucket, story) of a composite aggregation, read in
-// pages and counted exactly, up to attentionExactPairs pairs a line. A line with
-// more is counted with the cardinality aggregation (HyperLogLog++, exact up to a
+// pages and counted exactly when the line matches at most Config.AttentionExact
+// articles (so at most that many pairs, Config.AttentionExact/compositePage
+// pages). A line with more is counted with the cardinality aggregation (HyperLogLog++, exact up to a
 // few thousand, within a few percent beyond) and the answer says Approximate.
 
 const (
 	// compositePage is how many pairs one page of a composite aggregation reads.
 	compositePage = 10000
-	// attentionExactPairs bounds the pairs one line reads to count exactly.
-	attentionExactPairs = 10 * compositePage
+	// DefaultAttentionExact is how many articles a line may match and still be
+	// counted exactly: at most that many pairs, five pages.
+	DefaultAttentionExact = 5 * compositePage
 	// cardinalityPrecision is the cardinality aggregation's precision threshold
 	// (its most), under which counts are near exact.
 	cardinalityPrecision = 40000
@@ -203,7 +205,8 @@ func (e *Engine) topOutlets(ctx context.Context, query dsl, n int) ([]string, er
 
 // storiesPerBucket counts the distinct stories of each filter per bucket: the
 // first page of every filter's pairs in one _msearch, the further pages of a
-// filter one by one, and past attentionExactPairs the cardinality estimate.
+// filter one by one, and for a filter matching more than Config.AttentionExact
+// articles the cardinality estimate.
 func (e *Engine) storiesPerBucket(ctx context.Context, filters []dsl, unit corpus.DateUnit, buckets []corpus.DateBucket) ([][]int, bool, error) {
 	index := map[string]int{}
 	for i, b := range buckets {
@@ -225,7 +228,7 @@ func (e *Engine) storiesPerBucket(ctx context.Context, filters []dsl, unit corpu
 		if after != nil {
 			comp["after"] = after
 		}
-		return dsl{"size": 0, "query": filter, "aggs": dsl{"pairs": dsl{"composite": comp}}}
+		return dsl{"size": 0, "query": filter, "track_total_hits": e.cfg.AttentionExact + 1, "aggs": dsl{"pairs": dsl{"composite": comp}}}
 	}
 	type page struct {
 		Pairs struct {
@@ -245,6 +248,11 @@ func (e *Engine) storiesPerBucket(ctx context.Context, filters []dsl, unit corpu
 	}
 	var res struct {
 		Responses []struct {
+			Hits struct {
+				Total struct {
+					Value int `json:"value"`
+				} `json:"total"`
+			} `json:"hits"`
 			Aggregations page `json:"aggregations"`
 			Error        any  `json:"error"`
 			Status       int  `json:"status"`
@@ -262,24 +270,25 @@ func (e *Engine) storiesPerBucket(ctx context.Context, filters []dsl, unit corpu
 		if r.Error != nil {
 			return nil, false, fmt.Errorf("opensearch: the timeline's counts: %d %v", r.Status, r.Error)
 		}
+		if r.Hits.Total.Value > e.cfg.AttentionExact {
+			// More articles than pairs read exactly: no page is read in vain.
+			counts, err := e.estimateStories(ctx, filters[i], interval, bucketOf, len(buckets))
+			if err != nil {
+				return nil, false, err
+			}
+			out[i] = counts
+			approx = true
+			continue
+		}
 		out[i] = make([]int, len(buckets))
 		p := r.Aggregations
-		for read := 0; ; {
+		for {
 			for _, b := range p.Pairs.Buckets {
 				if k := bucketOf(b.Key.D); k >= 0 {
 					out[i][k]++
 				}
 			}
-			read += len(p.Pairs.Buckets)
 			if len(p.Pairs.Buckets) < compositePage || p.Pairs.AfterKey == nil {
-				break
-			}
-			if read >= attentionExactPairs {
-				counts, err := e.estimateStories(ctx, filters[i], interval, bucketOf, len(buckets))
-				if err != nil {
-					return nil, false, err
-				}
-				out[i], approx = counts, true
 				break
 			}
 			var next searchResponse

@@ -63,6 +63,9 @@ type Config struct {
 	MaxExpansions int
 	// RequestTimeout bounds one request to the cluster; zero is 30 s.
 	RequestTimeout time.Duration
+	// AttentionExact is how many articles a line of an attention timeline may
+	// match and still be counted exactly; zero is DefaultAttentionExact.
+	AttentionExact int
 }
 
 // Engine is an archive kept in an OpenSearch index. It is safe for concurrent use.
@@ -150,6 +153,9 @@ func connect(cfg Config) (*Engine, error) {
 	}
 	if cfg.MaxExpansions <= 0 {
 		cfg.MaxExpansions = DefaultMaxExpansions
+	}
+	if cfg.AttentionExact <= 0 {
+		cfg.AttentionExact = DefaultAttentionExact
 	}
 	e := &Engine{index: cfg.Index, cfg: cfg, log: cfg.Logger, timeout: cfg.RequestTimeout, up: true}
 	if e.log == nil {

@@ -31,6 +31,7 @@ var engineTests = []struct {
 	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
 	{"delete keeps a tombstone until a restore", testDelete},
 	{"people edits are shared by the engines on one cluster", testPeopleShared},
+	{"attention lines past the exact bound are estimated, and say so", testAttentionEstimate},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {

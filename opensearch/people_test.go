@@ -5,7 +5,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/internal/behaviour"
 	"github.com/article-archive/archive/internal/ostest"
 	"github.com/article-archive/archive/opensearch"
 )
@@ -72,5 +75,30 @@ func testPeopleShared(t *testing.T, c *ostest.Cluster) {
 	}
 	if edits, err := a.PersonEdits(ctx); err != nil || len(edits) != 0 {
 		t.Errorf("edits after both undos: %+v %v", edits, err)
+	}
+}
+
+// testAttentionEstimate: a line matching more articles than the engine counts
+// exactly is estimated, and the answer says so; on a handful of stories the
+// estimate is still the count.
+func testAttentionEstimate(t *testing.T, c *ostest.Cluster) {
+	exact := openSet(t, c, behaviour.PeopleSet)
+	e, err := opensearch.Open(context.Background(), opensearch.Config{URLs: c.URLs, Index: exact.Index(), AttentionExact: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	q, opts := corpus.Query{Text: "budget"}, corpus.AttentionOptions{Outlets: 2, Compare: "summit"}
+	want, err := exact.Attention(context.Background(), q, opts)
+	if err != nil || want.Approximate {
+		t.Fatalf("counted exactly: %+v %v", want, err)
+	}
+	got, err := e.Attention(context.Background(), q, opts)
+	if err != nil || !got.Approximate {
+		t.Fatalf("estimated: %+v %v, want approximate", got, err)
+	}
+	got.Approximate = false
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("estimate on few stories (-exact +estimate):\n%s", diff)
 	}
 }
