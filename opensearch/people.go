@@ -57,19 +57,7 @@ type editDoc struct {
 
 // ensurePeopleEdits makes the edits' index when it does not exist yet.
 func (e *Engine) ensurePeopleEdits(ctx context.Context) error {
-	body := dsl{
-		"settings": dsl{"index": dsl{"number_of_shards": 1, "translog.durability": "request"}},
-		"mappings": dsl{"dynamic": false, "properties": dsl{
-			"seq": dsl{"type": "long"}, "action": dsl{"type": "keyword"}}},
-	}
-	err := e.do(ctx, http.MethodPut, "/"+e.peopleEdits()+"?wait_for_active_shards=1", body, nil)
-	if oe, ok := errors.AsType[*osError](err); ok && oe.Type == "resource_already_exists_exception" {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("opensearch: create the people edits index %s: %w", e.peopleEdits(), err)
-	}
-	return nil
+	return e.ensureBeside(ctx, e.peopleEdits(), dsl{"seq": dsl{"type": "long"}, "action": dsl{"type": "keyword"}})
 }
 
 // layer returns the edits in force: those the server holds when their version
