@@ -223,7 +223,7 @@ func (e *Engine) EditPeople(ctx context.Context, edit corpus.PersonEdit) (corpus
 	}
 	n, err := e.relayer(ctx, next.Changed(old))
 	if err != nil {
-		return edit, fmt.Errorf("opensearch: people edit %s is stored but not yet applied to every article (make it again after undoing it): %w", edit.ID, err)
+		return edit, fmt.Errorf("opensearch: people edit %s is stored but not yet applied to every article: undo it and make it again to apply it everywhere: %w", edit.ID, err)
 	}
 	e.log.Info("people edit applied", "edit", edit.ID, "action", edit.Action, "articles", n)
 	return edit, nil
@@ -252,7 +252,7 @@ func (e *Engine) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEd
 	}
 	n, err := e.relayer(context.WithoutCancel(ctx), next.Changed(old))
 	if err != nil {
-		return removed, fmt.Errorf("opensearch: people edit %s is undone but not yet on every article: %w", id, err)
+		return removed, fmt.Errorf("opensearch: people edit %s is undone but not yet on every article: make it again and undo it to bring every article back: %w", id, err)
 	}
 	e.log.Info("people edit undone", "edit", id, "action", removed.Action, "articles", n)
 	return removed, nil
