@@ -57,7 +57,8 @@ type editDoc struct {
 
 // ensurePeopleEdits makes the edits' index when it does not exist yet.
 func (e *Engine) ensurePeopleEdits(ctx context.Context) error {
-	return e.ensureBeside(ctx, e.peopleEdits(), dsl{"seq": dsl{"type": "long"}, "action": dsl{"type": "keyword"}})
+	keyword := dsl{"type": "keyword"}
+	return e.ensureBeside(ctx, e.peopleEdits(), dsl{"seq": dsl{"type": "long"}, "action": keyword, "alias_from": keyword, "alias_to": keyword})
 }
 
 // layer returns the edits in force: those the server holds when their version
@@ -427,6 +428,9 @@ func (e *Engine) LookUpPerson(ctx context.Context, name string) (corpus.PersonLo
 	}
 	if look, ok := l.Lookup(name); ok {
 		return look, nil
+	}
+	if shown, err := e.readAs(ctx, name); err != nil || shown != "" {
+		return corpus.PersonLookup{Canonical: shown, Via: "name book"}, err
 	}
 	want := corpus.Fold(name)
 	body := dsl{"size": 0, "query": dsl{"term": dsl{fieldPersonsFold: want}},

@@ -12,7 +12,7 @@ import (
 
 // PersonProfile returns what the archive knows of the person it shows as name,
 // as the Bleve engine does (the scores and layout are package corpus's): the
-// names the people edits merged or renamed into it, how many articles name
+// names the people edits merged or renamed into it or the name book moved to it, how many articles name
 // them, their timeline beside the archive's, the outlets naming them most, the
 // people who appear with them most unusually (corpus.RankCoMentions) and their
 // latest articles (up to latest). Every count is an aggregation of bounded size:
@@ -40,6 +40,11 @@ func (e *Engine) PersonProfile(ctx context.Context, name string, latest, with in
 	}
 	p := corpus.PersonProfile{Name: name, Aliases: l.Aliases(name), Articles: int(res.Total),
 		Latest: res.Hits, DateUnit: res.Facets.DateUnit, MinTogether: corpus.MinTogether(int(res.Total))}
+	learned, err := e.learnedAliases(ctx, l, name)
+	if err != nil {
+		return corpus.PersonProfile{}, err
+	}
+	p.Aliases = append(p.Aliases, learned...)
 	if p.Aliases == nil {
 		p.Aliases = []corpus.PersonAlias{}
 	}
