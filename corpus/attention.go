@@ -1,5 +1,7 @@
 package corpus
 
+import "time"
+
 // Outlet attention: how much of the archive's coverage a search takes up over
 // time, per outlet, in the manner of Media Cloud's "attention" charts. A count
 // is of stories, not articles: the copies of one story (the near-duplicates the
@@ -24,6 +26,33 @@ type AttentionOptions struct {
 	Compare string
 }
 
+// Check returns an EInvalidRequest error for options out of bounds.
+func (o AttentionOptions) Check() error {
+	if o.Outlets < 0 || o.Outlets > MaxAttentionOutlets {
+		return Errorf(EInvalidRequest, "a timeline splits into 1 to %d outlets, not %d", MaxAttentionOutlets, o.Outlets)
+	}
+	return nil
+}
+
+// AttentionBuckets returns the buckets of a timeline whose dated matches run
+// from first to last, within the query's dates (from, to; zero: open): the unit
+// the span picks (UnitFor) and every bucket from first's to last's.
+func AttentionBuckets(first, last, from, to time.Time) (DateUnit, []DateBucket) {
+	lo, hi := first, last.Add(time.Nanosecond)
+	if !from.IsZero() && from.After(lo) {
+		lo = from
+	}
+	if !to.IsZero() && to.Before(hi) {
+		hi = to
+	}
+	unit := UnitFor(lo, hi)
+	var out []DateBucket
+	for t := unit.Start(first); !t.After(last); t = unit.Next(t) {
+		out = append(out, DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t)})
+	}
+	return unit, out
+}
+
 // The kinds of an AttentionSeries.
 const (
 	SeriesAll     = "all"     // the search, every outlet
@@ -36,6 +65,9 @@ const (
 // date unit; each series has a value per bucket.
 type Attention struct {
 	Unit DateUnit
+	// Approximate is set when some counts are estimates (an engine that counts
+	// distinct stories exactly only up to a bound: the OpenSearch engine).
+	Approximate bool
 	// Buckets are the dated buckets in order; Count is every story of the archive
 	// published in the bucket (the all-outlets denominator).
 	Buckets []DateBucket

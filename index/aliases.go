@@ -64,7 +64,7 @@ func (r *records) learnedAlias(name string) (string, error) {
 
 // learnedAliases returns the names RenamePersons moved to a name the layer shows
 // as name.
-func (r *records) learnedAliases(l *personLayer, name string) ([]corpus.PersonAlias, error) {
+func (r *records) learnedAliases(l *corpus.PersonLayer, name string) ([]corpus.PersonAlias, error) {
 	var out []corpus.PersonAlias
 	err := r.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketPersonAliases)
@@ -72,7 +72,7 @@ func (r *records) learnedAliases(l *personLayer, name string) ([]corpus.PersonAl
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			if l.shown(string(v)) == name && string(k) != name {
+			if l.Shown(string(v)) == name && string(k) != name {
 				out = append(out, corpus.PersonAlias{Name: string(k), Via: "name book"})
 			}
 			return nil
@@ -129,14 +129,14 @@ func salvagePeople(old *rawBolt, dst *records) error {
 // filters by Ronald Reagan. It returns what it changed, for the notices.
 func (ix *Index) personFilters(ctx context.Context, q *corpus.Query) []string {
 	l := ix.layer()
-	notices := l.filterNames(q)
+	notices := l.FilterNames(q)
 	for _, names := range []*[]string{&q.Persons, &q.NotPersons} {
 		for i, n := range *names {
 			to, err := ix.records.learnedAlias(n)
 			if err != nil || to == "" {
 				continue
 			}
-			if to = l.shown(to); to == "" || to == n {
+			if to = l.Shown(to); to == "" || to == n {
 				continue
 			}
 			// Only a name no live article holds any more: it may be someone's

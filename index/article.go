@@ -21,7 +21,7 @@ func (ix *Index) Article(ctx context.Context, id string) (corpus.Article, error)
 	if err != nil {
 		return a, err
 	}
-	a.Persons = ix.layer().apply(a.Persons)
+	a.Persons = ix.layer().Apply(a.Persons)
 	return a, nil
 }
 

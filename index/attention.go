@@ -68,8 +68,8 @@ type attentionHits struct {
 // outlet) in the bucket; with opts.Compare, a second query text with q's filters
 // too. It returns corpus errors for the caller's mistakes, as Search does.
 func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.AttentionOptions) (*corpus.Attention, error) {
-	if opts.Outlets < 0 || opts.Outlets > corpus.MaxAttentionOutlets {
-		return nil, corpus.Errorf(corpus.EInvalidRequest, "a timeline splits into 1 to %d outlets, not %d", corpus.MaxAttentionOutlets, opts.Outlets)
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
 	q.Page, q.Size, q.After, q.Collapse = 1, 1, "", false
 	if err := q.Validate(); err != nil {
@@ -126,18 +126,8 @@ func (ix *Index) Attention(ctx context.Context, q corpus.Query, opts corpus.Atte
 		return out, nil
 	}
 	first, last := time.Unix(0, lo).UTC(), time.Unix(0, hi).UTC()
-	from, to := first, last.Add(time.Nanosecond)
-	if !q.From.IsZero() && q.From.After(from) {
-		from = q.From
-	}
-	if !q.To.IsZero() && q.To.Before(to) {
-		to = q.To
-	}
-	unit := corpus.UnitFor(from, to)
-	out.Unit = unit
-	for t := unit.Start(first); !t.After(last); t = unit.Next(t) {
-		out.Buckets = append(out.Buckets, corpus.DateBucket{Key: unit.Key(t), From: t, To: unit.Next(t)})
-	}
+	unit, buckets := corpus.AttentionBuckets(first, last, q.From, q.To)
+	out.Unit, out.Buckets = unit, buckets
 	bucketOf := bucketFunc(unit, unit.Start(first), len(out.Buckets))
 
 	// The split's outlets: those with the most dated matches of q.

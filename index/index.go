@@ -170,7 +170,7 @@ type Index struct {
 	stopVerify func()
 	// people is the people edits in force (people_edits.go); totals caches the
 	// counts the person page compares with (person.go).
-	people atomic.Pointer[personLayer]
+	people atomic.Pointer[corpus.PersonLayer]
 	totals personTotalsCache
 }
 

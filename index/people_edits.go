@@ -40,111 +40,18 @@ var (
 // relayerBatch is how many articles one batch of re-indexing after an edit holds.
 const relayerBatch = 500
 
-// personLayer is the compiled list of edits: what each edited name is shown as.
-type personLayer struct {
-	edits []corpus.PersonEdit
-	// to maps a name to the name it is shown as; "" hides it.
-	to map[string]string
-	// via says, for each name in to, the edit that first moved it.
-	via map[string]corpus.PersonEdit
-}
-
-var emptyLayer = &personLayer{to: map[string]string{}, via: map[string]corpus.PersonEdit{}}
-
-// errPersonCycle is wrapped by compileLayer's error for edits that lead a name
-// back to itself.
-var errPersonCycle = errors.New("the edits lead a name back to itself")
-
-// compileLayer follows merges and renames to their end (A into B and B into C
-// shows A as C) and hides every name whose end is hidden. Later edits of the
-// same name win.
-func compileLayer(edits []corpus.PersonEdit) (*personLayer, error) {
-	l := &personLayer{edits: edits, to: map[string]string{}, via: map[string]corpus.PersonEdit{}}
-	next := map[string]corpus.PersonEdit{}
-	hidden := map[string]corpus.PersonEdit{}
-	for _, e := range edits {
-		switch e.Action {
-		case corpus.MergeAction, corpus.RenameAction:
-			next[e.From] = e
-		case corpus.HideAction:
-			hidden[e.Name] = e
-		}
-	}
-	for from, first := range next {
-		cur, steps := from, 0
-		for e, ok := next[cur]; ok; e, ok = next[cur] {
-			cur = e.Into
-			if steps++; cur == from || steps > len(next) {
-				return nil, fmt.Errorf("%w: %q (edit %s)", errPersonCycle, from, first.ID)
-			}
-		}
-		l.to[from], l.via[from] = cur, first
-	}
-	for from, end := range l.to {
-		if _, ok := hidden[end]; ok {
-			l.to[from] = ""
-		}
-	}
-	for name, e := range hidden {
-		if _, ok := l.to[name]; !ok {
-			l.to[name], l.via[name] = "", e
-		}
-	}
-	return l, nil
-}
-
-// shown returns the name a name is shown as: itself, another, or "" when hidden.
-func (l *personLayer) shown(name string) string {
-	if to, ok := l.to[name]; ok {
-		return to
-	}
-	return name
-}
-
-// apply returns persons with the edits applied: persons itself when none of
-// them is edited.
-func (l *personLayer) apply(persons []string) []string {
-	if len(l.to) == 0 || !slices.ContainsFunc(persons, func(p string) bool { _, ok := l.to[p]; return ok }) {
-		return persons
-	}
-	return corpus.RenamePersons(persons, l.to)
-}
-
-// applyTo returns a with the edits applied to its persons (a copy when they change).
-func (l *personLayer) applyTo(a *corpus.Article) *corpus.Article {
-	persons := l.apply(a.Persons)
-	if len(persons) == len(a.Persons) && (len(persons) == 0 || &persons[0] == &a.Persons[0]) {
-		return a
-	}
-	b := *a
-	b.Persons = persons
-	return &b
-}
-
-// encode is the layer as the index records it: the names it moves.
-func (l *personLayer) encode() []byte {
-	b, _ := json.Marshal(l.to) // a map of strings always encodes, keys sorted
+// encodeLayer is the layer as the index records it: the names it moves.
+func encodeLayer(l *corpus.PersonLayer) []byte {
+	b, _ := json.Marshal(l.To) // a map of strings always encodes, keys sorted
 	return b
 }
 
-// aliases returns the names shown as name, with the edit that moved each.
-func (l *personLayer) aliases(name string) []corpus.PersonAlias {
-	var out []corpus.PersonAlias
-	for from, to := range l.to {
-		if to == name && from != name {
-			out = append(out, corpus.PersonAlias{Name: from, Via: string(l.via[from].Action)})
-		}
-	}
-	slices.SortFunc(out, func(a, b corpus.PersonAlias) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
 // layer returns the edits in force.
-func (ix *Index) layer() *personLayer {
+func (ix *Index) layer() *corpus.PersonLayer {
 	if l := ix.people.Load(); l != nil {
 		return l
 	}
-	return emptyLayer
+	return corpus.EmptyPersonLayer
 }
 
 // loadPeople reads the edits from the record store into the layer that reads
@@ -153,22 +60,22 @@ func (ix *Index) layer() *personLayer {
 func (ix *Index) loadPeople() error {
 	l, err := loadLayer(ix.records)
 	if err != nil {
-		if !errors.Is(err, errPersonCycle) {
+		if !errors.Is(err, corpus.ErrPersonCycle) {
 			return err
 		}
 		ix.log.Error("the people edits lead a name back to itself; they are not applied until one is undone", "err", err)
-		l = emptyLayer
+		l = corpus.EmptyPersonLayer
 	}
 	ix.people.Store(l)
 	return nil
 }
 
-func loadLayer(r *records) (*personLayer, error) {
+func loadLayer(r *records) (*corpus.PersonLayer, error) {
 	edits, err := r.personEdits()
 	if err != nil {
 		return nil, err
 	}
-	return compileLayer(edits)
+	return corpus.CompilePersonLayer(edits)
 }
 
 // syncPeople brings the index to the edits in force when it holds another layer
@@ -179,16 +86,16 @@ func (ix *Index) syncPeople(ctx context.Context) error {
 		return fmt.Errorf("index: read the people edits the index holds: %w", err)
 	}
 	want := ix.layer()
-	if string(held) == string(want.encode()) || (len(held) == 0 && len(want.to) == 0) {
+	if string(held) == string(encodeLayer(want)) || (len(held) == 0 && len(want.To) == 0) {
 		return nil
 	}
-	old := emptyLayer
+	old := corpus.EmptyPersonLayer
 	if len(held) > 0 {
 		to := map[string]string{}
 		if err := json.Unmarshal(held, &to); err != nil {
 			return fmt.Errorf("index: read the people edits the index holds: %w", err)
 		}
-		old = &personLayer{to: to}
+		old = &corpus.PersonLayer{To: to}
 	}
 	ix.log.Info("bringing the index to the people edits in force")
 	_, err = ix.relayer(ctx, old, want)
@@ -200,7 +107,7 @@ func (ix *Index) PersonEdits(ctx context.Context) ([]corpus.PersonEdit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	edits := ix.layer().edits
+	edits := ix.layer().Edits
 	return slices.Clone(edits), nil
 }
 
@@ -215,22 +122,22 @@ func (ix *Index) EditPeople(ctx context.Context, e corpus.PersonEdit) (corpus.Pe
 	if err := e.Normalize(); err != nil {
 		return corpus.PersonEdit{}, err
 	}
-	return ix.changePeople(ctx, "applied", func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
-		if len(old.edits) >= corpus.MaxPersonEdits {
-			return e, nil, corpus.Errorf(corpus.EInvalidRequest, "the archive holds %d people edits, the most it keeps: undo some first", len(old.edits))
+	return ix.changePeople(ctx, "applied", func(old *corpus.PersonLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
+		if len(old.Edits) >= corpus.MaxPersonEdits {
+			return e, nil, corpus.Errorf(corpus.EInvalidRequest, "the archive holds %d people edits, the most it keeps: undo some first", len(old.Edits))
 		}
-		if err := ix.checkEdit(ctx, old, e); err != nil {
+		if err := corpus.CheckPersonEdit(ctx, ix, old, e); err != nil {
 			return e, nil, err
 		}
 		e.At = time.Now().UTC().Truncate(time.Second)
 		stored, err := ix.records.addPersonEdit(e, func(candidate corpus.PersonEdit) error {
-			_, err := compileLayer(append(slices.Clip(old.edits), candidate))
+			_, err := corpus.CompilePersonLayer(append(slices.Clip(old.Edits), candidate))
 			return err
 		})
-		if errors.Is(err, errPersonCycle) {
+		if errors.Is(err, corpus.ErrPersonCycle) {
 			return e, nil, corpus.Errorf(corpus.EInvalidRequest, "this edit would lead %q back to itself through earlier edits: undo one of them first", e.Subject())
 		}
-		return stored, append(slices.Clip(old.edits), stored), err
+		return stored, append(slices.Clip(old.Edits), stored), err
 	})
 }
 
@@ -238,13 +145,13 @@ func (ix *Index) EditPeople(ctx context.Context, e corpus.PersonEdit) (corpus.Pe
 // showed before it (edits made since stay in force). It returns the edit
 // removed, or a corpus.ENotFound error.
 func (ix *Index) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEdit, error) {
-	return ix.changePeople(ctx, "undone", func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
-		i := slices.IndexFunc(old.edits, func(e corpus.PersonEdit) bool { return e.ID == id })
+	return ix.changePeople(ctx, "undone", func(old *corpus.PersonLayer) (corpus.PersonEdit, []corpus.PersonEdit, error) {
+		i := slices.IndexFunc(old.Edits, func(e corpus.PersonEdit) bool { return e.ID == id })
 		if i < 0 {
 			return corpus.PersonEdit{}, nil, corpus.Errorf(corpus.ENotFound, "there is no people edit %q: GET /api/v1/people/edits lists them", truncateID(id))
 		}
-		removed := old.edits[i]
-		return removed, slices.Delete(slices.Clone(old.edits), i, i+1), ix.records.deletePersonEdit(removed.ID)
+		removed := old.Edits[i]
+		return removed, slices.Delete(slices.Clone(old.Edits), i, i+1), ix.records.deletePersonEdit(removed.ID)
 	})
 }
 
@@ -252,7 +159,7 @@ func (ix *Index) UndoPersonEdit(ctx context.Context, id string) (corpus.PersonEd
 // stores its edit and returns it with the edits then in force, which the index
 // is brought to (what says so in the log). A corpus error of change is returned
 // as it is, any other as the storage failure it is.
-func (ix *Index) changePeople(ctx context.Context, what string, change func(old *personLayer) (corpus.PersonEdit, []corpus.PersonEdit, error)) (corpus.PersonEdit, error) {
+func (ix *Index) changePeople(ctx context.Context, what string, change func(old *corpus.PersonLayer) (corpus.PersonEdit, []corpus.PersonEdit, error)) (corpus.PersonEdit, error) {
 	if err := ix.writable(); err != nil {
 		return corpus.PersonEdit{}, err
 	}
@@ -269,7 +176,7 @@ func (ix *Index) changePeople(ctx context.Context, what string, change func(old 
 	if err != nil {
 		return corpus.PersonEdit{}, storageError(ix.dataDir, err)
 	}
-	next, err := compileLayer(edits)
+	next, err := corpus.CompilePersonLayer(edits)
 	if err != nil {
 		return corpus.PersonEdit{}, err // change checked that it compiles
 	}
@@ -303,62 +210,6 @@ func (ix *Index) writable() error {
 	return nil
 }
 
-// checkEdit checks e against the archive and the edits in force.
-func (ix *Index) checkEdit(ctx context.Context, l *personLayer, e corpus.PersonEdit) error {
-	if err := ix.checkShown(ctx, l, e.Subject(), "the person to "+string(e.Action)); err != nil {
-		return err
-	}
-	switch e.Action {
-	case corpus.MergeAction:
-		return ix.checkShown(ctx, l, e.Into, "the person to merge into")
-	case corpus.RenameAction:
-		n, err := ix.personCount(ctx, e.Into)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return corpus.Errorf(corpus.EInvalidRequest, "%q is already a person in the archive (%d articles): merge %q into it instead", e.Into, n, e.From)
-		}
-		if to, ok := l.to[e.Into]; ok && to == "" {
-			return corpus.Errorf(corpus.EInvalidRequest, "%q is hidden (edit %s): undo that edit before renaming anyone to it", e.Into, l.via[e.Into].ID)
-		}
-	}
-	return nil
-}
-
-// checkShown returns nil when the archive shows name as a person now, and
-// otherwise an error saying what became of it or which names are near.
-func (ix *Index) checkShown(ctx context.Context, l *personLayer, name, role string) error {
-	n, err := ix.personCount(ctx, name)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	if to, ok := l.to[name]; ok {
-		e := l.via[name]
-		if to == "" {
-			return corpus.Errorf(corpus.EInvalidRequest, "%q is hidden (edit %s): undo that edit first (DELETE /api/v1/people/edits/%s)", name, e.ID, e.ID)
-		}
-		return corpus.Errorf(corpus.EInvalidRequest, "%q is shown as %q already (edit %s): edit %q instead, or undo edit %s first", name, to, e.ID, to, e.ID)
-	}
-	look, err := ix.LookUpPerson(ctx, name)
-	if err != nil {
-		return err
-	}
-	if look.Canonical != "" {
-		return corpus.Errorf(corpus.ENotFound, "there is no person named exactly %q: the archive shows %q; use that name", name, look.Canonical)
-	}
-	msg := fmt.Sprintf("%s, %q, is not a person in the archive", role, name)
-	if len(look.Suggestions) > 0 {
-		msg += ": did you mean " + quoteAll(look.Suggestions) + "?"
-	} else {
-		msg += ": give the name exactly as the person facet shows it"
-	}
-	return corpus.Errorf(corpus.ENotFound, "%s", msg)
-}
-
 // personCount returns how many articles of the index name the person: a count of
 // the live articles, not the term dictionary's (which counts replaced ones too).
 func (ix *Index) personCount(ctx context.Context, name string) (int, error) {
@@ -370,6 +221,11 @@ func (ix *Index) personCount(ctx context.Context, name string) (int, error) {
 		return 0, fmt.Errorf("index: count the articles naming %q: %w", name, err)
 	}
 	return int(res.Total), nil
+}
+
+// PersonCount returns how many articles show name as a person.
+func (ix *Index) PersonCount(ctx context.Context, name string) (int, error) {
+	return ix.personCount(ctx, name)
 }
 
 // LookUpPerson tells under which name the archive shows the person name asks
@@ -388,14 +244,14 @@ func (ix *Index) LookUpPerson(ctx context.Context, name string) (corpus.PersonLo
 		return corpus.PersonLookup{Canonical: name}, nil
 	}
 	l := ix.layer()
-	if to, ok := l.to[name]; ok {
+	if to, ok := l.To[name]; ok {
 		if to == "" {
 			return corpus.PersonLookup{Hidden: true, Suggestions: []string{}}, nil
 		}
-		return corpus.PersonLookup{Canonical: to, Via: string(l.via[name].Action)}, nil
+		return corpus.PersonLookup{Canonical: to, Via: string(l.Via[name].Action)}, nil
 	}
 	if to, err := ix.records.learnedAlias(name); err == nil && to != "" {
-		if shown := l.shown(to); shown != "" {
+		if shown := l.Shown(to); shown != "" {
 			if n, err := ix.personCount(ctx, shown); err == nil && n > 0 {
 				return corpus.PersonLookup{Canonical: shown, Via: "name book"}, nil
 			}
@@ -424,46 +280,15 @@ func (ix *Index) LookUpPerson(ctx context.Context, name string) (corpus.PersonLo
 	return corpus.PersonLookup{Suggestions: near}, nil
 }
 
-// filterNames reads the person filters of q through the edits: a merged or
-// renamed name filters by the name it is shown as. It returns what it changed,
-// for the answer's notices.
-func (l *personLayer) filterNames(q *corpus.Query) []string {
-	if len(l.to) == 0 {
-		return nil
-	}
-	var notices []string
-	for _, names := range []*[]string{&q.Persons, &q.NotPersons} {
-		for i, n := range *names {
-			if to, ok := l.to[n]; ok && to != "" {
-				(*names)[i] = to
-				notices = append(notices, fmt.Sprintf("person %q is read as %q (%s, edit %s)", n, to, l.via[n].Action, l.via[n].ID))
-			}
-		}
-		*names = slices.Compact(*names)
-	}
-	return notices
-}
-
 // relayer re-indexes, from their records, the articles naming a person whose
 // shown name differs between the layers old (which the index holds) and next,
 // and records next as the layer the index holds. It returns how many articles
 // it re-indexed. Callers hold mu, or own ix alone.
-func (ix *Index) relayer(ctx context.Context, old, next *personLayer) (int, error) {
-	names := map[string]bool{}
-	for n := range old.to {
-		names[n] = true
-	}
-	for n := range next.to {
-		names[n] = true
-	}
+func (ix *Index) relayer(ctx context.Context, old, next *corpus.PersonLayer) (int, error) {
 	terms := map[string]bool{}
 	hiddenBefore := map[string]bool{}
-	for n := range names {
-		was := old.shown(n)
-		if was == next.shown(n) {
-			continue
-		}
-		if was == "" {
+	for _, n := range next.Changed(old) {
+		if was := old.Shown(n); was == "" {
 			hiddenBefore[n] = true
 		} else {
 			terms[was] = true
@@ -506,13 +331,13 @@ func (ix *Index) relayer(ctx context.Context, old, next *personLayer) (int, erro
 			}
 			a := rec.Article
 			a.ID = id
-			if err := batch.Index(id, storedDocument(next.applyTo(&a))); err != nil {
+			if err := batch.Index(id, storedDocument(next.ApplyTo(&a))); err != nil {
 				return done, fmt.Errorf("index: re-index %s: %w", id, err)
 			}
 		}
 		last := end >= len(sorted)
 		if last {
-			batch.SetInternal(keyPersonLayer, next.encode())
+			batch.SetInternal(keyPersonLayer, encodeLayer(next))
 		}
 		if err := ix.bleve.Batch(batch); err != nil {
 			return done, fmt.Errorf("index: re-index %d articles: %w", end-start, err)

@@ -255,22 +255,6 @@ func TestPeopleEditsSurviveABackup(t *testing.T) {
 	}
 }
 
-// TestCoMentionScore: a pair that always appears together outranks one that
-// shares more articles only because both are everywhere, and a pair seen twice
-// does not outrank one seen twenty times at the same ratio.
-func TestCoMentionScore(t *testing.T) {
-	rare, _ := index.CoMentionScore(10, 20, 10, 10000)         // all of b's articles name a
-	frequent, _ := index.CoMentionScore(100, 20000, 5000, 1e5) // what chance gives
-	if rare <= frequent {
-		t.Errorf("rare pair %.2f, frequent pair %.2f", rare, frequent)
-	}
-	few, _ := index.CoMentionScore(2, 4, 4, 1000)
-	many, _ := index.CoMentionScore(20, 40, 40, 10000)
-	if few >= many {
-		t.Errorf("2 of 4: %.2f, 20 of 40: %.2f", few, many)
-	}
-}
-
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestLearnedAliases: a name RenamePersons moved stays an alias of the person

@@ -299,7 +299,7 @@ func (ix *Index) applyBatch(articles []corpus.Article, deleted []string, seq uin
 	batch := ix.bleve.NewBatch()
 	people := ix.layer()
 	for i := range articles {
-		a := people.applyTo(&articles[i])
+		a := people.ApplyTo(&articles[i])
 		if err := batch.Index(a.ID, storedDocument(a)); err != nil {
 			return fmt.Errorf("index: put %s: %w", a.ID, err)
 		}

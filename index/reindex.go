@@ -222,7 +222,7 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 	people, err := loadLayer(recs)
 	if err != nil {
 		log.Error("the people edits cannot be applied; the index shows names as extracted until one is undone", "err", err)
-		people = emptyLayer
+		people = corpus.EmptyPersonLayer
 	}
 	n, skipped := 0, 0
 	var bad func(key []byte, err error)
@@ -242,7 +242,7 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 		return err
 	}
 	err = recs.eachReadable(func(a corpus.Article) error {
-		if err := batch.Index(a.ID, storedDocument(people.applyTo(&a))); err != nil {
+		if err := batch.Index(a.ID, storedDocument(people.ApplyTo(&a))); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
 		n++
@@ -255,7 +255,7 @@ func rebuildSkipping(dataDir string, recs *records, log *slog.Logger, skipBad bo
 	if err == nil {
 		batch.SetInternal(keyApplied, seqKey(last))
 		batch.SetInternal(keyState, encodeState(last, held-skipped))
-		batch.SetInternal(keyPersonLayer, people.encode())
+		batch.SetInternal(keyPersonLayer, encodeLayer(people))
 		err = write()
 	}
 	if cerr := b.Close(); err == nil {

@@ -38,3 +38,10 @@ func openSet(t testing.TB, set string) *index.Index {
 func TestSearchBehaviour(t *testing.T) {
 	behaviour.Run(t, "search", openTestIndex(t))
 }
+
+// TestPeopleBehaviour runs the behaviour suite's people set (people edits and
+// their undo, look-ups, person pages, outlet attention:
+// internal/behaviour/testdata/people), which every engine runs.
+func TestPeopleBehaviour(t *testing.T) {
+	behaviour.RunPeople(t, openSet(t, behaviour.PeopleSet))
+}

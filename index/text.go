@@ -142,7 +142,7 @@ func (ix *Index) record(id string) (corpus.Article, error) {
 		return corpus.Article{ID: id, Title: lostTitle}, nil
 	}
 	a := rec.Article
-	a.Persons = ix.layer().apply(a.Persons)
+	a.Persons = ix.layer().Apply(a.Persons)
 	return a, nil
 }
 

@@ -46,6 +46,9 @@ func TestOpenSearch(t *testing.T) {
 			behaviour.Run(t, set, openSet(t, c, set))
 		})
 	}
+	t.Run("behaviour/"+behaviour.PeopleSet, func(t *testing.T) {
+		behaviour.RunPeople(t, openSet(t, c, behaviour.PeopleSet))
+	})
 	for _, tc := range engineTests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}

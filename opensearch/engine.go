@@ -63,6 +63,9 @@ type Config struct {
 	MaxExpansions int
 	// RequestTimeout bounds one request to the cluster; zero is 30 s.
 	RequestTimeout time.Duration
+	// AttentionExact is how many articles a line of an attention timeline may
+	// match and still be counted exactly; zero is DefaultAttentionExact.
+	AttentionExact int
 }
 
 // Engine is an archive kept in an OpenSearch index. It is safe for concurrent use.
@@ -81,6 +84,8 @@ type Engine struct {
 	// ready: the index is known to exist (ensure made or found it).
 	ready   atomic.Bool
 	readyMu sync.Mutex
+	// people: the people edits this server applies (people.go).
+	people layerCache
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)
@@ -148,6 +153,9 @@ func connect(cfg Config) (*Engine, error) {
 	}
 	if cfg.MaxExpansions <= 0 {
 		cfg.MaxExpansions = DefaultMaxExpansions
+	}
+	if cfg.AttentionExact <= 0 {
+		cfg.AttentionExact = DefaultAttentionExact
 	}
 	e := &Engine{index: cfg.Index, cfg: cfg, log: cfg.Logger, timeout: cfg.RequestTimeout, up: true}
 	if e.log == nil {
@@ -357,9 +365,13 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 
-// Delete removes the index (tests, and a migration started over).
+// Delete removes the index, with its tombstones and people edits (tests, and a
+// migration started over).
 func (e *Engine) Delete(ctx context.Context) error {
-	err := e.do(ctx, http.MethodDelete, "/"+e.index, nil, nil)
+	e.people.mu.Lock()
+	e.people.layer = nil
+	e.people.mu.Unlock()
+	err := e.do(ctx, http.MethodDelete, "/"+e.index+","+e.tombstones()+","+e.peopleEdits()+"?ignore_unavailable=true", nil, nil)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
 		return nil
 	}

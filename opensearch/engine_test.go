@@ -30,6 +30,8 @@ var engineTests = []struct {
 	{"earlier articles take the names learned later", testRename},
 	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
 	{"delete keeps a tombstone until a restore", testDelete},
+	{"people edits are shared by the engines on one cluster", testPeopleShared},
+	{"attention lines past the exact bound are estimated, and say so", testAttentionEstimate},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {
@@ -439,5 +441,17 @@ func testRename(t *testing.T, c *ostest.Cluster) {
 	res, err := e.Search(ctx, corpus.Query{Persons: []string{"ronald reagan"}})
 	if err != nil || res.Total != 2 {
 		t.Errorf("person ronald reagan: %+v %v, want both articles", res, err)
+	}
+	// The name moved is remembered: a look-up, a filter and the person page
+	// lead from it to the person, as on the Bleve engine.
+	if look, err := e.LookUpPerson(ctx, "Reagan"); err != nil || look.Canonical != "Ronald Reagan" || look.Via != "name book" {
+		t.Errorf("look up Reagan: %+v %v, want Ronald Reagan by the name book", look, err)
+	}
+	if res, err := e.Search(ctx, corpus.Query{Persons: []string{"Reagan"}}); err != nil || res.Total != 2 || len(res.Notices) != 1 {
+		t.Errorf("person Reagan: %+v %v, want Ronald Reagan's 2 articles with a notice", res, err)
+	}
+	p, err := e.PersonProfile(ctx, "Ronald Reagan", 5, 5)
+	if err != nil || len(p.Aliases) != 1 || p.Aliases[0] != (corpus.PersonAlias{Name: "Reagan", Via: "name book"}) {
+		t.Errorf("Ronald Reagan's aliases: %+v %v, want Reagan by the name book", p.Aliases, err)
 	}
 }

@@ -325,7 +325,8 @@ const maxRenameTerms = 10000
 // RenamePersons gives the stored articles that name a person under one of the
 // names on the left of renames the name on the right instead ("" drops the
 // name), as the Bleve engine does: only the articles holding a renamed name are
-// read and written again (as updates, through Put). It returns how many changed.
+// read and written again (as updates, through Put), and the names moved are
+// remembered (aliases.go). It returns how many changed.
 func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (int, error) {
 	var froms []string
 	for from, to := range renames {
@@ -335,13 +336,14 @@ func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (
 	}
 	slices.Sort(froms)
 	changed := 0
+	moved := map[string]string{} // the names some article held
 	for start := 0; start < len(froms); start += maxRenameTerms {
 		names := froms[start:min(start+maxRenameTerms, len(froms))]
 		var after []json.RawMessage
 		for {
 			body := dsl{
 				"size":  renameBatch,
-				"query": dsl{"bool": dsl{"filter": []dsl{{"terms": dsl{fieldPersons: names}}}}},
+				"query": namingAny(names),
 				"sort":  []any{dsl{fieldID: "asc"}},
 			}
 			if after != nil {
@@ -354,6 +356,12 @@ func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (
 			var batch []corpus.Article
 			for _, h := range res.Hits.Hits {
 				a := h.Source.Article
+				a.Persons = h.Source.extracted()
+				for _, p := range a.Persons {
+					if to, ok := renames[p]; ok && to != p && to != "" {
+						moved[p] = to
+					}
+				}
 				persons := corpus.RenamePersons(a.Persons, renames)
 				if !slices.Equal(persons, a.Persons) {
 					a.Persons = persons
@@ -372,5 +380,5 @@ func (e *Engine) RenamePersons(ctx context.Context, renames map[string]string) (
 			after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
 		}
 	}
-	return changed, nil
+	return changed, e.noteAliases(ctx, moved)
 }

@@ -41,6 +41,9 @@ type document struct {
 	Bands       []string `json:"story_bands,omitempty"`
 	Signature   string   `json:"story_sig,omitempty"`
 	Fingerprint string   `json:"fingerprint,omitempty"`
+	// Extracted are the persons extraction found; Persons shows them with the
+	// people edits applied (withLayer).
+	Extracted []string `json:"persons_extracted,omitempty"`
 	// DuplicateKeys make an article with another ID the same article.
 	DuplicateKeys []string `json:"dup_keys,omitempty"`
 }
@@ -57,6 +60,25 @@ func newDocument(a corpus.Article, sig corpus.Signature, hasSig bool) document {
 		d.Bands, d.Signature = sig.Bands(), sig.String()
 	}
 	return d
+}
+
+// withLayer shows the document's extracted persons through the people edits.
+func (d *document) withLayer(l *corpus.PersonLayer) {
+	d.Extracted = d.Persons
+	d.Persons = l.Apply(d.Persons)
+	d.PersonsFold = nil
+	for _, p := range d.Persons {
+		d.PersonsFold = append(d.PersonsFold, corpus.Fold(p))
+	}
+}
+
+// extracted returns the persons extraction found: Extracted, or Persons for an
+// article stored before the edits were kept beside them.
+func (d *document) extracted() []string {
+	if d.Extracted != nil {
+		return d.Extracted
+	}
+	return d.Persons
 }
 
 // indexBody is the settings and mappings of a new index. The english analysis is
@@ -107,6 +129,7 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 				fieldArrived:     map[string]any{"type": "date", "format": "strict_date_optional_time"},
 				fieldStory:       keyword,
 				fieldPersonsFold: keyword,
+				fieldExtracted:   map[string]any{"type": "keyword", "doc_values": false},
 				fieldOutletFold:  keyword,
 				fieldBands:       keyword,
 				fieldDupKeys:     keyword,
@@ -125,10 +148,13 @@ func (e *Engine) ensureIndex(ctx context.Context) error {
 		// An index made before arrival times were kept learns the field (adding a
 		// field to a mapping is allowed and idempotent); its older articles have
 		// none, sort last by arrival and match no arrival filter.
+		// So does the field of the persons extraction found, kept beside the
+		// shown ones since people edits are applied on this engine.
 		body := map[string]any{"properties": map[string]any{
-			fieldArrived: map[string]any{"type": "date", "format": "strict_date_optional_time"}}}
+			fieldArrived:   map[string]any{"type": "date", "format": "strict_date_optional_time"},
+			fieldExtracted: map[string]any{"type": "keyword", "doc_values": false}}}
 		if err := e.do(ctx, http.MethodPut, "/"+e.index+"/_mapping", body, nil); err != nil {
-			return fmt.Errorf("opensearch: add the arrival field to index %s: %w", e.index, err)
+			return fmt.Errorf("opensearch: add the arrival and extracted persons fields to index %s: %w", e.index, err)
 		}
 		return nil
 	}

@@ -50,6 +50,37 @@ func (e *BulkError) Unwrap() error {
 	return corpus.Errorf(corpus.EStorageFailed, "%s", e.Error())
 }
 
+// bulkResponse is the part of a _bulk answer the engine reads.
+type bulkResponse struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		ID     string `json:"_id"`
+		Status int    `json:"status"`
+		Error  *struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	} `json:"items"`
+}
+
+// failures returns the refused items with the cluster's reasons, and those of
+// them refused for a version conflict.
+func (r *bulkResponse) failures() (failed, conflict map[string]string) {
+	failed, conflict = map[string]string{}, map[string]string{}
+	for _, item := range r.Items {
+		for _, x := range item {
+			if x.Error == nil {
+				continue
+			}
+			failed[x.ID] = x.Error.Type + ": " + x.Error.Reason
+			if x.Status == http.StatusConflict {
+				conflict[x.ID] = failed[x.ID]
+			}
+		}
+	}
+	return failed, conflict
+}
+
 // stored is what the index holds of an article already there.
 type stored struct {
 	Fingerprint string    `json:"fingerprint"`
@@ -169,6 +200,13 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	if err != nil {
 		return nil, err
 	}
+	// The edits in force are read afresh for every batch, and again after it:
+	// an edit stored meanwhile by another server is applied to the batch too
+	// (that server's own pass may not have seen these articles yet).
+	layer, version, err := e.layer(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var body bytes.Buffer
 	enc := json.NewEncoder(&body)
 	for i, a := range write {
@@ -179,21 +217,12 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		enc.Encode(map[string]any{"index": map[string]any{"_index": e.index, "_id": a.ID}})
 		doc := newDocument(*a, sigs[i].sig, sigs[i].ok)
 		doc.DuplicateKeys = a.DuplicateKeys()
+		doc.withLayer(layer)
 		if err := enc.Encode(doc); err != nil {
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
 		}
 	}
-	var res struct {
-		Errors bool `json:"errors"`
-		Items  []map[string]struct {
-			ID     string `json:"_id"`
-			Status int    `json:"status"`
-			Error  *struct {
-				Type   string `json:"type"`
-				Reason string `json:"reason"`
-			} `json:"error"`
-		} `json:"items"`
-	}
+	var res bulkResponse
 	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
 	if searchable {
 		path += "&refresh=wait_for"
@@ -209,7 +238,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		return nil, err
 	}
 	if !res.Errors {
-		return outcomes, nil
+		return outcomes, e.followEdits(ctx, version, write)
 	}
 	failed := map[string]string{}
 	busy := 0
@@ -228,6 +257,26 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
 	}
 	return outcomes, &BulkError{Failed: failed}
+}
+
+// followEdits applies the edits in force to the articles just written when
+// they changed since version (another server's edit or undo meanwhile).
+func (e *Engine) followEdits(ctx context.Context, version int64, written []*corpus.Article) error {
+	_, now, err := e.layer(ctx)
+	if err != nil || now == version {
+		return err
+	}
+	if err := e.Refresh(ctx); err != nil { // PutDeferred's articles too
+		return err
+	}
+	ids := make([]string, len(written))
+	for i, a := range written {
+		ids[i] = a.ID
+	}
+	if _, err := e.applyLayer(ctx, dsl{"ids": dsl{"values": ids}}); err != nil {
+		return fmt.Errorf("opensearch: apply the people edits made meanwhile: %w", err)
+	}
+	return nil
 }
 
 // storedOf returns what the index holds of those of ids it has.

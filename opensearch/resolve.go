@@ -73,6 +73,18 @@ func (e *Engine) resolveFilters(ctx context.Context, p *prepared) error {
 					same = append(same, s) // buckets come most frequent first
 				}
 			}
+			if len(same) == 0 && l.field == fieldPersons {
+				// A name the name book moved reads as the person it became.
+				to, err := e.readAs(ctx, v)
+				if err != nil {
+					return err
+				}
+				if to != "" {
+					out = append(out, to)
+					p.notices = append(p.notices, fmt.Sprintf("person %q is read as %q (the archive reads the name so)", v, to))
+					continue
+				}
+			}
 			switch {
 			case len(same) == 0:
 				out = append(out, v)

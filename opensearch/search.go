@@ -80,6 +80,14 @@ func (e *Engine) prepare(ctx context.Context, q corpus.Query) (*prepared, error)
 		return nil, err
 	}
 	p := &prepared{q: q, text: c.query, notices: c.notices}
+	if len(q.Persons)+len(q.NotPersons) > 0 {
+		l, _, err := e.layer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.q.Persons, p.q.NotPersons = slices.Clone(q.Persons), slices.Clone(q.NotPersons)
+		p.notices = append(p.notices, l.FilterNames(&p.q)...)
+	}
 	if err := e.resolveFilters(ctx, p); err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 )
 
 // People is what the person pages and the people edits need from an index.
-// *index.Index has it; a Searcher without it serves no person pages.
+// *index.Index and *opensearch.Engine have it; a Searcher without it serves no person pages.
 type People interface {
 	// PersonEdits returns the people edits in force, oldest first.
 	PersonEdits(ctx context.Context) ([]corpus.PersonEdit, error)

@@ -15,8 +15,8 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
-// Attender draws outlet attention timelines (corpus.Attention). *index.Index has
-// it; a Searcher without it serves the plain timeline only.
+// Attender draws outlet attention timelines (corpus.Attention). *index.Index and
+// *opensearch.Engine have it; a Searcher without it serves the plain timeline only.
 type Attender interface {
 	// Attention counts q's stories per date bucket, split by outlet and compared
 	// with a second query text as opts says; its errors carry corpus codes.
@@ -110,9 +110,11 @@ func (t timelineView) options() corpus.AttentionOptions {
 
 // timelineResponse is the JSON answer of GET /api/v1/timeline.
 type timelineResponse struct {
-	Unit    corpus.DateUnit     `json:"unit"`
-	Buckets []timelineBucket    `json:"buckets"`
-	Series  []timelineSeriesOut `json:"series"`
+	Unit corpus.DateUnit `json:"unit"`
+	// Approximate: some counts are estimates (corpus.Attention.Approximate).
+	Approximate bool                `json:"approximate"`
+	Buckets     []timelineBucket    `json:"buckets"`
+	Series      []timelineSeriesOut `json:"series"`
 }
 
 type timelineBucket struct {
@@ -145,7 +147,7 @@ func (s *Server) apiTimeline(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := timelineResponse{Unit: a.Unit, Buckets: []timelineBucket{}, Series: []timelineSeriesOut{}}
+	out := timelineResponse{Unit: a.Unit, Approximate: a.Approximate, Buckets: []timelineBucket{}, Series: []timelineSeriesOut{}}
 	for _, b := range a.Buckets {
 		out.Buckets = append(out.Buckets, timelineBucket{Key: b.Key, From: b.From, To: b.To, Stories: b.Count})
 	}

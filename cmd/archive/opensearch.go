@@ -38,6 +38,8 @@ var (
 	_ server.Searcher    = (*opensearch.Engine)(nil)
 	_ server.Explorer    = (*opensearch.Engine)(nil)
 	_ server.StoryTeller = (*opensearch.Engine)(nil)
+	_ server.People      = (*opensearch.Engine)(nil)
+	_ server.Attender    = (*opensearch.Engine)(nil)
 	_ articleDeleter     = (*opensearch.Engine)(nil)
 	_ restorer           = (*opensearch.Engine)(nil)
 	_ ingest.Sink        = (*opensearch.Engine)(nil)
