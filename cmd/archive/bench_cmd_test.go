@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/article-archive/archive/internal/bench"
 )
 
 // TestBenchReportsEveryFigure runs "archive bench" on 2,000 Reuters articles for
@@ -38,7 +40,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r benchReport
+	var r bench.Report
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if len(r.Ratios) != wantSystems-1 {
 		t.Errorf("%d ratios, want %d", len(r.Ratios), wantSystems-1)
 	}
-	mix := benchMix(2000)
+	mix := bench.Mix(2000)
 	for _, s := range r.Systems {
 		in, se := s.Ingest, s.Search
 		for name, v := range map[string]float64{
@@ -105,7 +107,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r2 benchReport
+	var r2 bench.Report
 	if err := json.Unmarshal(data, &r2); err != nil {
 		t.Fatal(err)
 	}

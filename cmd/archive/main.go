@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/article-archive/archive/internal/bench"
 )
 
 func main() {
@@ -45,7 +47,7 @@ var errRejected = errors.New("some input was rejected")
 
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), errors.Is(err, bench.ErrUsage):
 		return 2
 	case errors.Is(err, errRejected):
 		return 3

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -22,20 +22,20 @@ import (
 // HTTP with the same query mix. RSS counts the archive's process and the cluster's
 // JVMs (their peak, VmHWM, read from /proc when the nodes run on this machine);
 // disk is the index's store (primaries and replicas) as the cluster reports it.
-func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawBytes int64) (systemFigures, error) {
-	s := systemFigures{Name: "Article Archive on OpenSearch"}
-	urls := strings.Split(b.cfg.openSearch, ",")
-	index := fmt.Sprintf("bench-%d-%d", b.cfg.n, time.Now().Unix())
-	osArgs := []string{"--opensearch", b.cfg.openSearch, "--opensearch-index", index}
+func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawBytes int64) (SystemFigures, error) {
+	s := SystemFigures{Name: "Article Archive on OpenSearch"}
+	urls := strings.Split(b.cfg.OpenSearch, ",")
+	index := fmt.Sprintf("bench-%d-%d", b.cfg.N, time.Now().Unix())
+	osArgs := []string{"--opensearch", b.cfg.OpenSearch, "--opensearch-index", index}
 
-	b.say("OpenSearch: ingesting through the archive's pipeline into index %s at %s", index, b.cfg.openSearch)
+	b.say("OpenSearch: ingesting through the archive's pipeline into index %s at %s", index, b.cfg.OpenSearch)
 	logf, err := os.Create(b.path("opensearch-ingest.log"))
 	if err != nil {
 		return s, err
 	}
 	defer logf.Close()
 	cmd := exec.CommandContext(ctx, b.self, append(append([]string{"ingest"}, osArgs...), "--quiet", corpusPath)...)
-	cmd.Env = append(os.Environ(), benchChildEnv+"=1")
+	cmd.Env = append(os.Environ(), ChildEnv+"=1")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	start := time.Now()
 	err = cmd.Run()
@@ -48,20 +48,20 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 	if err != nil {
 		return s, err
 	}
-	s.Ingest = ingestFigures{Articles: stats.docs, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState) + stats.jvmPeakRSS,
+	s.Ingest = IngestFigures{Articles: stats.docs, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState) + stats.jvmPeakRSS,
 		Note: fmt.Sprintf("wall time of archive ingest --opensearch; peak RSS of the archive process (%s) plus the %d JVM(s) (%s, peak since they started)",
 			mib(peakRSS(cmd.ProcessState)), stats.nodes, mib(stats.jvmPeakRSS))}
 	s.Ingest.setDisk(stats.storeBytes, rawBytes)
 	b.say("OpenSearch ingest: %s", s.Ingest)
 
-	b.say("OpenSearch: searching archive serve --opensearch over HTTP: %d clients for %s", b.cfg.clients, b.cfg.duration)
+	b.say("OpenSearch: searching archive serve --opensearch over HTTP: %d clients for %s", b.cfg.Clients, b.cfg.Duration)
 	slog, err := os.Create(b.path("opensearch-serve.log"))
 	if err != nil {
 		return s, err
 	}
 	defer slog.Close()
 	serve := exec.CommandContext(ctx, b.self, append(append([]string{"serve"}, osArgs...), "--addr", "127.0.0.1:0")...)
-	serve.Env = append(os.Environ(), benchChildEnv+"=1")
+	serve.Env = append(os.Environ(), ChildEnv+"=1")
 	stderr, err := serve.StderrPipe()
 	if err != nil {
 		return s, err
@@ -97,15 +97,15 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 		return s, fmt.Errorf("bench: archive serve --opensearch did not start (see %s)", slog.Name())
 	}
 	startup := time.Since(started)
-	client := newHTTPSearcher(url, b.cfg.clients)
-	mix := benchMix(b.cfg.n)
+	client := newHTTPSearcher(url, b.cfg.Clients)
+	mix := Mix(b.cfg.N)
 	firstStart := time.Now()
 	if _, err := client.search(ctx, 0, mix[1]); err != nil {
 		stop()
 		return s, fmt.Errorf("bench: the first search on OpenSearch: %w (see %s)", err, slog.Name())
 	}
 	first := time.Since(firstStart)
-	fig, err := runLoad(ctx, mix, b.cfg.clients, b.cfg.duration, client.search, b.env.counter("requests", 0))
+	fig, err := runLoad(ctx, mix, b.cfg.Clients, b.cfg.Duration, client.search, b.env.counter("requests", 0))
 	rss := stop()
 	if err != nil {
 		return s, err
