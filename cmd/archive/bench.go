@@ -17,7 +17,7 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--skip-sqlite] [--skip-bleve] [--search-only]\n\nFlags:\n")
+		fmt.Fprintf(e.stderr, "Usage: archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--skip-sqlite] [--skip-bleve] [--search-only] [--backend opensearch --opensearch URL[,URL…]]\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	c := bench.Config{Args: args}
@@ -31,7 +31,9 @@ func (e environment) bench(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.Keep, "keep", true, "keep the indexes in --out after the run (the corpus and report are always kept)")
 	fs.BoolVar(&c.SearchOnly, "search-only", false, "search the archive an earlier run left in --out again, and update its report: the other figures stay those of that run")
 	fs.StringVar(&c.Backend, "backend", "bleve", "bleve, or opensearch: also ingest and search the archive on the OpenSearch cluster of --opensearch, side by side")
-	fs.StringVar(&c.OpenSearch, "opensearch", e.getenv(envOpenSearch), "the OpenSearch cluster of --backend opensearch (env "+envOpenSearch+")")
+	fs.StringVar(&c.OpenSearch, "opensearch", e.getenv(envOpenSearch), "the OpenSearch cluster of --backend opensearch, its nodes' URLs comma-separated (env "+envOpenSearch+"); start local nodes with scripts/opensearch/start-cluster.sh N")
+	fs.IntVar(&c.OpenSearchShards, "opensearch-shards", 0, "primary shards of the bench's OpenSearch indexes (0: 1 on one data node, 3 on more)")
+	fs.IntVar(&c.OpenSearchReplicas, "opensearch-replicas", -1, "replicas of each shard (-1: none on one data node, 1 on more)")
 	var p bench.Phase
 	p.Register(fs)
 	rest, err := parseInterleaved(fs, args)

@@ -42,8 +42,12 @@ type Config struct {
 	// SearchOnly searches the archive an earlier run left in Out again.
 	SearchOnly bool
 	// Backend "opensearch" adds the archive on the OpenSearch cluster OpenSearch
-	// (opensearch.go).
+	// and a bare OpenSearch index (opensearch.go).
 	Backend, OpenSearch string
+	// OpenSearchShards and OpenSearchReplicas shape both OpenSearch indexes;
+	// 0 and -1: 1 shard and no replica on one data node, 3 shards and 1 replica
+	// on more.
+	OpenSearchShards, OpenSearchReplicas int
 	// Args are the command line's arguments, as the report shows them.
 	Args []string
 }
@@ -87,6 +91,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: --backend is bleve or opensearch", ErrUsage)
 	case c.Backend == "opensearch" && c.OpenSearch == "":
 		return fmt.Errorf("%w: --backend opensearch needs --opensearch URL[,URL…]", ErrUsage)
+	case c.OpenSearchShards < 0 || c.OpenSearchReplicas < -1:
+		return fmt.Errorf("%w: --opensearch-shards and --opensearch-replicas are 0 or more", ErrUsage)
 	case c.SearchOnly && c.Out == "":
 		return fmt.Errorf("%w: --search-only needs --out, the directory of the earlier run", ErrUsage)
 	}
@@ -208,7 +214,7 @@ func (b *benchRun) run(ctx context.Context) error {
 	b.say("ingest: %s", ours.Ingest)
 
 	extracted := b.path("extracted.jsonl")
-	if !b.cfg.SkipSQLite || !b.cfg.SkipBleve {
+	if !b.cfg.SkipSQLite || !b.cfg.SkipBleve || b.cfg.Backend == "opensearch" {
 		b.say("exporting the extracted articles to %s", extracted)
 		if _, _, err := b.child(ctx, "export.log", true, nil, "--phase", "export", "--phase-data", dataDir,
 			"--phase-source", corpusPath, "--phase-extracted", extracted); err != nil {
@@ -224,11 +230,11 @@ func (b *benchRun) run(ctx context.Context) error {
 	b.say("search: %s", ours.Search)
 	r.Systems = append(r.Systems, ours)
 	if b.cfg.Backend == "opensearch" {
-		s, err := b.openSearchSystem(ctx, corpusPath, cs.RawTextBytes)
+		s, err := b.openSearchSystems(ctx, corpusPath, extracted, cs.RawTextBytes)
 		if err != nil {
 			return err
 		}
-		r.Systems = append(r.Systems, s)
+		r.Systems = append(r.Systems, s...)
 	}
 
 	// 4. SQLite FTS5 and bare Bleve on the same extracted articles.

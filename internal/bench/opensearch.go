@@ -12,20 +12,98 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
+// openSearchSystems measures the archive on the OpenSearch engine and a bare
+// OpenSearch index fed the same fields, one after the other on the cluster of
+// --opensearch, and deletes both indexes from it afterwards.
+func (b *benchRun) openSearchSystems(ctx context.Context, corpusPath, extracted string, rawBytes int64) ([]SystemFigures, error) {
+	urls := splitURLs(b.cfg.OpenSearch)
+	shape, err := b.openSearchShape(ctx, urls)
+	if err != nil {
+		return nil, err
+	}
+	b.say("OpenSearch: %s", shape)
+	stamp := time.Now().Unix()
+	archiveIndex := fmt.Sprintf("bench-%d-%d", b.cfg.N, stamp)
+	bareIndex := fmt.Sprintf("bench-bare-%d-%d", b.cfg.N, stamp)
+	defer func() {
+		// Indexes of 100,000s of articles are not left on a cluster others use.
+		// The archive's engine keeps its tombstones in an index beside its own.
+		for _, name := range []string{archiveIndex, archiveIndex + "-deleted", bareIndex} {
+			if err := newBareOpenSearch(urls, name, 1).drop(context.WithoutCancel(ctx)); err != nil {
+				b.say("OpenSearch: could not delete index %s: %v", name, err)
+			}
+		}
+	}()
+	var out []SystemFigures
+	s, err := b.openSearchSystem(ctx, urls, shape, archiveIndex, corpusPath, rawBytes)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, s)
+	s, err = b.bareOpenSearchSystem(ctx, urls, shape, bareIndex, extracted, rawBytes)
+	if err != nil {
+		return out, err
+	}
+	return append(out, s), nil
+}
+
+func splitURLs(list string) []string {
+	var urls []string
+	for _, u := range strings.Split(list, ",") {
+		if u = strings.TrimSuffix(strings.TrimSpace(u), "/"); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	return urls
+}
+
+// indexShape is the shards and replicas of the bench's OpenSearch indexes.
+type indexShape struct {
+	shards, replicas, dataNodes int
+}
+
+func (s indexShape) String() string {
+	return fmt.Sprintf("%d data node(s); indexes of %d shard(s) with %d replica(s) each", s.dataNodes, s.shards, s.replicas)
+}
+
+// openSearchShape is the shape of --opensearch-shards and --opensearch-replicas,
+// else 1 shard and no replica on one data node, and 3 shards with 1 replica on
+// more.
+func (b *benchRun) openSearchShape(ctx context.Context, urls []string) (indexShape, error) {
+	var h struct {
+		DataNodes int `json:"number_of_data_nodes"`
+	}
+	if err := newBareOpenSearch(urls, "", 1).doJSON(ctx, http.MethodGet, "/_cluster/health", nil, &h); err != nil {
+		return indexShape{}, fmt.Errorf("bench: ask %s for its health: %w", urls[0], err)
+	}
+	s := indexShape{shards: 1, replicas: 0, dataNodes: h.DataNodes}
+	if h.DataNodes > 1 {
+		s.shards, s.replicas = 3, 1
+	}
+	if b.cfg.OpenSearchShards > 0 {
+		s.shards = b.cfg.OpenSearchShards
+	}
+	if b.cfg.OpenSearchReplicas >= 0 {
+		s.replicas = b.cfg.OpenSearchReplicas
+	}
+	return s, nil
+}
+
 // openSearchSystem measures the archive on the OpenSearch engine (archive bench
 // --backend opensearch --opensearch URL): `archive ingest --opensearch` of the same
 // corpus into an index of its own, then `archive serve --opensearch` searched over
-// HTTP with the same query mix. RSS counts the archive's process and the cluster's
-// JVMs (their peak, VmHWM, read from /proc when the nodes run on this machine);
-// disk is the index's store (primaries and replicas) as the cluster reports it.
-func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawBytes int64) (SystemFigures, error) {
+// HTTP with the same query mix. RSS counts the archive's process and the peak of
+// the cluster's JVMs during the phase (sampled from /proc when the nodes run on
+// this machine); disk is the index's store (primaries and replicas) as the
+// cluster reports it.
+func (b *benchRun) openSearchSystem(ctx context.Context, urls []string, shape indexShape, index, corpusPath string, rawBytes int64) (SystemFigures, error) {
 	s := SystemFigures{Name: "Article Archive on OpenSearch"}
-	urls := strings.Split(b.cfg.OpenSearch, ",")
-	index := fmt.Sprintf("bench-%d-%d", b.cfg.N, time.Now().Unix())
 	osArgs := []string{"--opensearch", b.cfg.OpenSearch, "--opensearch-index", index}
 
 	b.say("OpenSearch: ingesting through the archive's pipeline into index %s at %s", index, b.cfg.OpenSearch)
@@ -34,12 +112,15 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 		return s, err
 	}
 	defer logf.Close()
-	cmd := exec.CommandContext(ctx, b.self, append(append([]string{"ingest"}, osArgs...), "--quiet", corpusPath)...)
+	jvms := b.sampleJVMs(ctx, urls)
+	cmd := exec.CommandContext(ctx, b.self, append(append([]string{"ingest"}, osArgs...),
+		"--opensearch-shards", fmt.Sprint(shape.shards), "--opensearch-replicas", fmt.Sprint(shape.replicas), "--quiet", corpusPath)...)
 	cmd.Env = append(os.Environ(), ChildEnv+"=1")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	start := time.Now()
 	err = cmd.Run()
 	took := time.Since(start)
+	jvmPeak := jvms.stop()
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 3) { // 3: some input rejected
 		return s, fmt.Errorf("bench: ingest into OpenSearch: %w (see %s)", err, logf.Name())
@@ -48,9 +129,9 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 	if err != nil {
 		return s, err
 	}
-	s.Ingest = IngestFigures{Articles: stats.docs, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState) + stats.jvmPeakRSS,
-		Note: fmt.Sprintf("wall time of archive ingest --opensearch; peak RSS of the archive process (%s) plus the %d JVM(s) (%s, peak since they started)",
-			mib(peakRSS(cmd.ProcessState)), stats.nodes, mib(stats.jvmPeakRSS))}
+	s.Ingest = IngestFigures{Articles: stats.docs, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState) + jvmPeak,
+		Note: fmt.Sprintf("wall time of archive ingest --opensearch (%s); peak RSS of the archive process (%s) plus %s",
+			shape, mib(peakRSS(cmd.ProcessState)), jvms.describe(jvmPeak))}
 	s.Ingest.setDisk(stats.storeBytes, rawBytes)
 	b.say("OpenSearch ingest: %s", s.Ingest)
 
@@ -68,7 +149,9 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 	}
 	serve.Stdout = slog
 	started := time.Now()
+	jvms = b.sampleJVMs(ctx, urls)
 	if err := serve.Start(); err != nil {
+		jvms.stop()
 		return s, err
 	}
 	stop := func() int64 {
@@ -102,21 +185,19 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 	firstStart := time.Now()
 	if _, err := client.search(ctx, 0, mix[1]); err != nil {
 		stop()
+		jvms.stop()
 		return s, fmt.Errorf("bench: the first search on OpenSearch: %w (see %s)", err, slog.Name())
 	}
 	first := time.Since(firstStart)
 	fig, err := runLoad(ctx, mix, b.cfg.Clients, b.cfg.Duration, client.search, b.env.counter("requests", 0))
 	rss := stop()
-	if err != nil {
-		return s, err
-	}
-	after, err := clusterStats(ctx, urls[0], index)
+	jvmPeak = jvms.stop()
 	if err != nil {
 		return s, err
 	}
 	fig.StartupSeconds, fig.FirstSearchMs = startup.Seconds(), float64(first.Microseconds())/1000
-	fig.PeakRSSBytes = rss + after.jvmPeakRSS
-	fig.Note = fmt.Sprintf("archive serve --opensearch in its own process over HTTP; peak RSS of the server (%s) plus the JVM(s) (%s)", mib(rss), mib(after.jvmPeakRSS))
+	fig.PeakRSSBytes = rss + jvmPeak
+	fig.Note = fmt.Sprintf("archive serve --opensearch in its own process over HTTP; peak RSS of the server (%s) plus %s", mib(rss), jvms.describe(jvmPeak))
 	s.Search = fig
 	b.say("OpenSearch search: %s", s.Search)
 	return s, nil
@@ -126,13 +207,12 @@ func (b *benchRun) openSearchSystem(ctx context.Context, corpusPath string, rawB
 var servingAt = regexp.MustCompile(`serving (https?://[^/\s]+)/`)
 
 type clusterFigures struct {
-	docs, nodes int
-	storeBytes  int64
-	jvmPeakRSS  int64
+	docs       int
+	storeBytes int64
 }
 
-// clusterStats reads an index's documents and store size, and the peak RSS of
-// the cluster's JVMs that run on this machine.
+// clusterStats waits until every copy of an index is allocated (green), then
+// reads its documents (primaries) and store size (primaries and replicas).
 func clusterStats(ctx context.Context, url, index string) (clusterFigures, error) {
 	var f clusterFigures
 	get := func(path string, v any) error {
@@ -149,6 +229,15 @@ func clusterStats(ctx context.Context, url, index string) (clusterFigures, error
 			return fmt.Errorf("bench: %s: %s", path, res.Status)
 		}
 		return json.NewDecoder(res.Body).Decode(v)
+	}
+	var health struct {
+		Status string `json:"status"`
+	}
+	if err := get("/_cluster/health/"+index+"?wait_for_status=green&timeout=10m", &health); err != nil {
+		return f, err
+	}
+	if health.Status != "green" {
+		return f, fmt.Errorf("bench: index %s is %s after 10 minutes, not green: some of its shard copies have no node", index, health.Status)
 	}
 	if res, err := http.Post(url+"/"+index+"/_refresh", "application/json", nil); err == nil {
 		res.Body.Close()
@@ -171,6 +260,24 @@ func clusterStats(ctx context.Context, url, index string) (clusterFigures, error
 		return f, err
 	}
 	f.docs, f.storeBytes = stats.All.Primaries.Docs.Count, stats.All.Total.Store.Size
+	return f, nil
+}
+
+// jvmSampler follows the resident set of the cluster's JVMs that run on this
+// machine during one phase, and keeps the peak of their sum. A JVM's own peak
+// (VmHWM) counts everything since it started, earlier phases and other users of
+// a shared node included, so it is reported beside, not used.
+type jvmSampler struct {
+	pids []int
+	peak atomic.Int64
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// sampleJVMs starts sampling every 100 ms until stop. Nodes that do not run on
+// this machine are left out (describe says how many were counted).
+func (b *benchRun) sampleJVMs(ctx context.Context, urls []string) *jvmSampler {
+	s := &jvmSampler{done: make(chan struct{})}
 	var nodes struct {
 		Nodes map[string]struct {
 			Process struct {
@@ -178,28 +285,112 @@ func clusterStats(ctx context.Context, url, index string) (clusterFigures, error
 			} `json:"process"`
 		} `json:"nodes"`
 	}
-	if err := get("/_nodes/process", &nodes); err != nil {
-		return f, err
+	if err := newBareOpenSearch(urls, "", 1).doJSON(ctx, http.MethodGet, "/_nodes/process", nil, &nodes); err != nil {
+		b.say("OpenSearch: cannot list the nodes' processes, their RSS is not counted: %v", err)
 	}
 	for _, n := range nodes.Nodes {
-		f.nodes++
-		f.jvmPeakRSS += procPeakRSS(n.Process.ID)
+		if comm, err := os.ReadFile("/proc/" + strconv.Itoa(n.Process.ID) + "/comm"); err == nil && strings.TrimSpace(string(comm)) == "java" {
+			s.pids = append(s.pids, n.Process.ID)
+		}
 	}
-	return f, nil
+	s.wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var sum int64
+			for _, pid := range s.pids {
+				sum += procStatus(pid, "VmRSS:")
+			}
+			if sum > s.peak.Load() {
+				s.peak.Store(sum)
+			}
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return s
 }
 
-// procPeakRSS is a running process's peak resident set (VmHWM), 0 when it is not
-// on this machine.
-func procPeakRSS(pid int) int64 {
+// stop ends the sampling and returns the peak of the JVMs' summed RSS.
+func (s *jvmSampler) stop() int64 {
+	select {
+	case <-s.done:
+	default:
+		close(s.done)
+	}
+	s.wg.Wait()
+	return s.peak.Load()
+}
+
+// describe says what a peak counts, for the report's notes.
+func (s *jvmSampler) describe(peak int64) string {
+	var hwm int64
+	for _, pid := range s.pids {
+		hwm += procStatus(pid, "VmHWM:")
+	}
+	return fmt.Sprintf("the %d JVM(s) on this machine (%s, the peak of their summed RSS sampled every 100 ms during the phase; their own peak since they started, VmHWM, is %s)",
+		len(s.pids), mib(peak), mib(hwm))
+}
+
+// procStatus is a field in kB of a process's /proc status (VmRSS:, VmHWM:), in
+// bytes; 0 when the process is not on this machine.
+func procStatus(pid int, field string) int64 {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return kb * 1024
 		}
 	}
 	return 0
+}
+
+// bareOpenSearchSystem loads extracted.jsonl into a bare OpenSearch index (see
+// bareOpenSearch) and searches it with the query mix from this process.
+func (b *benchRun) bareOpenSearchSystem(ctx context.Context, urls []string, shape indexShape, index, extracted string, rawBytes int64) (SystemFigures, error) {
+	s := SystemFigures{Name: "bare OpenSearch"}
+	o := newBareOpenSearch(urls, index, b.cfg.Clients)
+	if err := o.create(ctx, shape.shards, shape.replicas); err != nil {
+		return s, err
+	}
+	b.say("bare OpenSearch: loading the extracted articles into index %s with _bulk (%d a request, %d at once)", index, bareBulkDocs, bareBulkWorkers)
+	jvms := b.sampleJVMs(ctx, urls)
+	start := time.Now()
+	n, err := o.load(ctx, extracted, b.env.counter("loaded into bare OpenSearch", 0))
+	took := time.Since(start)
+	jvmPeak := jvms.stop()
+	if err != nil {
+		return s, err
+	}
+	stats, err := clusterStats(ctx, urls[0], index)
+	if err != nil {
+		return s, err
+	}
+	if stats.docs != n {
+		return s, fmt.Errorf("bench: bare OpenSearch took %d articles but its index %s holds %d", n, index, stats.docs)
+	}
+	s.Ingest = IngestFigures{Articles: n, Seconds: took.Seconds(), PeakRSSBytes: jvmPeak,
+		Note: fmt.Sprintf("_bulk of extracted.jsonl from the bench process (%s): minimal mapping (title and body english text, outlet and persons keywords, published date), default settings, no extraction, no duplicate or story detection; peak RSS is %s",
+			shape, jvms.describe(jvmPeak))}
+	s.Ingest.setDisk(stats.storeBytes, rawBytes)
+	b.say("bare OpenSearch ingest: %s", s.Ingest)
+
+	b.say("bare OpenSearch: searching with the query DSL over HTTP: %d clients for %s", b.cfg.Clients, b.cfg.Duration)
+	jvms = b.sampleJVMs(ctx, urls)
+	fig, err := runLoad(ctx, Mix(b.cfg.N), b.cfg.Clients, b.cfg.Duration, o.search, b.env.counter("requests", 0))
+	jvmPeak = jvms.stop()
+	if err != nil {
+		return s, err
+	}
+	fig.PeakRSSBytes = jvmPeak
+	fig.Note = "query DSL straight from the bench process over HTTP: simple_query_string on title^2 and body, term filters, person and outlet terms aggregations, a monthly date histogram, highlighting of the body; peak RSS is " + jvms.describe(jvmPeak)
+	s.Search = fig
+	b.say("bare OpenSearch search: %s", s.Search)
+	return s, nil
 }

@@ -169,6 +169,8 @@ func (r *Report) markdown() string {
 	row("first search after start (broad term)", func(s SystemFigures) string { return msOrNone(s.Search.FirstSearchMs) }, nil)
 	row("searches (errors)", func(s SystemFigures) string { return fmt.Sprintf("%d (%d)", s.Search.Requests, s.Search.Errors) }, nil)
 
+	b.WriteString(r.pairs())
+
 	b.WriteString("\nLatency by kind of query, p50 / p95 / p99 in ms (hits: how many articles it matches, and what share of the indexed articles):\n\n")
 	header, rule = "| query | hits |", "| --- | ---: |"
 	for _, s := range r.Systems {
@@ -225,6 +227,34 @@ func (r *Report) markdown() string {
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)
+	}
+	return b.String()
+}
+
+// pairs compares each engine's archive with the same engine bare, where the
+// report has both: the archive on OpenSearch with bare OpenSearch (the main
+// table's ratios are all the Bleve archive's).
+func (r *Report) pairs() string {
+	find := func(name string) (SystemFigures, bool) {
+		for _, s := range r.Systems {
+			if s.Name == name {
+				return s, true
+			}
+		}
+		return SystemFigures{}, false
+	}
+	var b strings.Builder
+	for _, p := range [][2]string{{"Article Archive on OpenSearch", "bare OpenSearch"}} {
+		a, ok1 := find(p[0])
+		x, ok2 := find(p[1])
+		if !ok1 || !ok2 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s / %s: ingest articles/s %.2f, disk %.2f, ingest peak RSS %.2f, searches/s %.2f, p50 %.2f, p95 %.2f, p99 %.2f, search peak RSS %.2f.\n",
+			p[0], p[1], ratio(a.Ingest.PerSecond, x.Ingest.PerSecond), ratio(float64(a.Ingest.DiskBytes), float64(x.Ingest.DiskBytes)),
+			ratio(float64(a.Ingest.PeakRSSBytes), float64(x.Ingest.PeakRSSBytes)), ratio(a.Search.PerSecond, x.Search.PerSecond),
+			ratio(a.Search.Overall.P50, x.Search.Overall.P50), ratio(a.Search.Overall.P95, x.Search.Overall.P95),
+			ratio(a.Search.Overall.P99, x.Search.Overall.P99), ratio(float64(a.Search.PeakRSSBytes), float64(x.Search.PeakRSSBytes)))
 	}
 	return b.String()
 }
