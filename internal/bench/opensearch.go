@@ -53,6 +53,36 @@ func (b *benchRun) openSearchSystems(ctx context.Context, corpusPath, extracted 
 	return append(out, s), nil
 }
 
+// watchCount reports how many articles index holds every two seconds (a log line
+// every ten when stderr is no terminal) until the returned func is called, so
+// that a long ingest in a child process shows its progress.
+func (b *benchRun) watchCount(ctx context.Context, urls []string, index, what string) (stop func()) {
+	o := newBareOpenSearch(urls, index, 1)
+	progress := b.env.counter(what, int64(b.cfg.N))
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var last int64
+		for {
+			select {
+			case <-done:
+				progress(last, true)
+				return
+			case <-time.After(2 * time.Second):
+			}
+			var c struct {
+				Count int64 `json:"count"`
+			}
+			if o.doJSON(ctx, http.MethodGet, "/"+index+"/_count", nil, &c) == nil {
+				last = c.Count
+				progress(last, false)
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// splitURLs is the comma-separated list of URLs without blanks or a final /.
 func splitURLs(list string) []string {
 	var urls []string
 	for _, u := range strings.Split(list, ",") {
@@ -118,8 +148,10 @@ func (b *benchRun) openSearchSystem(ctx context.Context, urls []string, shape in
 	cmd.Env = append(os.Environ(), ChildEnv+"=1")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	start := time.Now()
+	stopWatching := b.watchCount(ctx, urls, index, "articles in the archive's OpenSearch index")
 	err = cmd.Run()
 	took := time.Since(start)
+	stopWatching()
 	jvmPeak := jvms.stop()
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 3) { // 3: some input rejected
