@@ -336,16 +336,11 @@ func (b *benchRun) searchServer(ctx context.Context, dataDir string) (SearchFigu
 		return SearchFigures{}, fmt.Errorf("%w (see %s)", err, logf.Name())
 	}
 	startup := time.Since(started)
-	client := newHTTPSearcher(url, b.cfg.Clients)
-	// The first search of a freshly opened archive: the broad term, facets and all.
-	mix := Mix(b.cfg.N)
-	firstStart := time.Now()
-	if _, err := client.search(ctx, 0, mix[1]); err != nil {
+	fig, first, err := b.searchMix(ctx, url)
+	if errors.Is(err, errFirstSearch) {
 		stop()
-		return SearchFigures{}, fmt.Errorf("bench: the first search: %w (see %s)", err, logf.Name())
+		return SearchFigures{}, fmt.Errorf("bench: %w (see %s)", err, logf.Name())
 	}
-	first := time.Since(firstStart)
-	fig, err := runLoad(ctx, mix, b.cfg.Clients, b.cfg.Duration, client.search, b.env.counter("requests", 0))
 	fig.StartupSeconds, fig.FirstSearchMs = startup.Seconds(), float64(first.Microseconds())/1000
 	rss, stopErr := stop()
 	if err != nil {
@@ -357,6 +352,25 @@ func (b *benchRun) searchServer(ctx context.Context, dataDir string) (SearchFigu
 	fig.PeakRSSBytes = rss
 	fig.Note = "the real server (serveIndex) in its own process, queried over HTTP/1.1 keep-alive from the bench process; peak RSS is the server's, including opening the index"
 	return fig, nil
+}
+
+// errFirstSearch marks the failure of a server's first search.
+var errFirstSearch = errors.New("the first search")
+
+// searchMix asks the archive's server at url the broad term once (the first
+// search of a freshly started server, facets and all), then the whole mix from
+// the configured clients for the configured time. A failed first search is an
+// error wrapping errFirstSearch.
+func (b *benchRun) searchMix(ctx context.Context, url string) (fig SearchFigures, first time.Duration, err error) {
+	client := newHTTPSearcher(url, b.cfg.Clients)
+	mix := Mix(b.cfg.N)
+	start := time.Now()
+	if _, err := client.search(ctx, 0, mix[1]); err != nil {
+		return fig, 0, fmt.Errorf("%w: %w", errFirstSearch, err)
+	}
+	first = time.Since(start)
+	fig, err = runLoad(ctx, mix, b.cfg.Clients, b.cfg.Duration, client.search, b.env.counter("requests", 0))
+	return fig, first, err
 }
 
 // bareBleve builds the bare Bleve index from the extracted articles and searches

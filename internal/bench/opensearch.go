@@ -209,19 +209,16 @@ func (b *benchRun) openSearchSystem(ctx context.Context, urls []string, shape in
 	case url = <-base:
 	case <-time.After(5 * time.Minute):
 		stop()
+		jvms.stop()
 		return s, fmt.Errorf("bench: archive serve --opensearch did not start (see %s)", slog.Name())
 	}
 	startup := time.Since(started)
-	client := newHTTPSearcher(url, b.cfg.Clients)
-	mix := Mix(b.cfg.N)
-	firstStart := time.Now()
-	if _, err := client.search(ctx, 0, mix[1]); err != nil {
+	fig, first, err := b.searchMix(ctx, url)
+	if errors.Is(err, errFirstSearch) {
 		stop()
 		jvms.stop()
-		return s, fmt.Errorf("bench: the first search on OpenSearch: %w (see %s)", err, slog.Name())
+		return s, fmt.Errorf("bench: on OpenSearch, %w (see %s)", err, slog.Name())
 	}
-	first := time.Since(firstStart)
-	fig, err := runLoad(ctx, mix, b.cfg.Clients, b.cfg.Duration, client.search, b.env.counter("requests", 0))
 	rss := stop()
 	jvmPeak = jvms.stop()
 	if err != nil {
