@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/article-archive/archive/internal/bench"
+	"github.com/article-archive/archive/internal/ostest"
 )
 
 // TestBenchReportsEveryFigure runs "archive bench" on 2,000 Reuters articles for
@@ -29,19 +35,8 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 		args = append(args, "--skip-sqlite")
 		wantSystems--
 	}
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), args, func(string) string { return "" }, nil, &stdout, &stderr); err != nil {
-		t.Fatalf("bench: %v\n%s", err, stderr.String())
-	}
-
-	data, err := os.ReadFile(filepath.Join(out, "report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r benchReport
-	if err := json.Unmarshal(data, &r); err != nil {
-		t.Fatal(err)
-	}
+	r, stdout := runBench(t, args)
+	var stderr bytes.Buffer
 	if r.Corpus.Articles != 2000 || r.Corpus.RawTextBytes == 0 {
 		t.Errorf("corpus = %+v, want 2000 articles with their text counted", r.Corpus)
 	}
@@ -51,7 +46,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if len(r.Ratios) != wantSystems-1 {
 		t.Errorf("%d ratios, want %d", len(r.Ratios), wantSystems-1)
 	}
-	mix := benchMix(2000)
+	mix := bench.Mix(2000)
 	for _, s := range r.Systems {
 		in, se := s.Ingest, s.Search
 		for name, v := range map[string]float64{
@@ -98,14 +93,14 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	// the new search figures, keeping the others.
 	stdout.Reset()
 	again := []string{"bench", "--out", out, "--search-only", "--duration", "1s"}
-	if err := run(context.Background(), again, func(string) string { return "" }, nil, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), again, func(string) string { return "" }, nil, stdout, &stderr); err != nil {
 		t.Fatalf("bench --search-only: %v\n%s", err, stderr.String())
 	}
-	data, err = os.ReadFile(filepath.Join(out, "report.json"))
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r2 benchReport
+	var r2 bench.Report
 	if err := json.Unmarshal(data, &r2); err != nil {
 		t.Fatal(err)
 	}
@@ -116,4 +111,80 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	if s := r2.Systems[0].Search; s.Requests == 0 || s.Requests == r.Systems[0].Search.Requests && s.Overall == r.Systems[0].Search.Overall {
 		t.Errorf("after --search-only the archive's search figures are %+v: not measured again", s.Overall)
 	}
+}
+
+// TestBenchOpenSearch runs "archive bench --backend opensearch" on 1,000 Reuters
+// articles against a real node: the archive on both engines and bare OpenSearch
+// find the same hits for every query of the mix, every figure is there, and the
+// bench's indexes are gone from the cluster afterwards.
+func TestBenchOpenSearch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the bench ingests into two engines and searches each")
+	}
+	if _, err := os.Stat(reutersPath); err != nil {
+		t.Skipf("the Reuters-21578 corpus is not at %s (../shared beside the checkout): %v", reutersPath, err)
+	}
+	c := ostest.Start(t, 1)
+	out := t.TempDir()
+	args := []string{"bench", "--n", "1000", "--source", reutersPath, "--out", out, "--duration", "1s",
+		"--skip-sqlite", "--skip-bleve", "--backend", "opensearch", "--opensearch", strings.Join(c.URLs, ",")}
+	r, stdout := runBench(t, args)
+	var names []string
+	for _, s := range r.Systems {
+		names = append(names, s.Name)
+		if s.Ingest.Articles == 0 || s.Ingest.PerSecond <= 0 || s.Ingest.DiskBytes <= 0 || s.Search.Requests == 0 || s.Search.Errors > 0 {
+			t.Errorf("%s: ingest %+v, search %v (first error %q): want every figure, no errors", s.Name, s.Ingest, s.Search, s.Search.FirstError)
+		}
+	}
+	if want := []string{"Article Archive", "Article Archive on OpenSearch", "bare OpenSearch"}; !slices.Equal(names, want) {
+		t.Fatalf("systems %q, want %q", names, want)
+	}
+	// Bare OpenSearch loads what the Bleve engine extracted; the OpenSearch engine
+	// extracts the corpus again, and which name a person gets may follow the order
+	// of the parallel extraction (the name book learns as it goes): the person
+	// filter may differ a little, every other query must agree.
+	for i, k := range r.Systems[1].Search.Kinds {
+		bare := r.Systems[2].Search.Kinds[i]
+		diff := max(k.Hits, bare.Hits) - min(k.Hits, bare.Hits)
+		if k.Kind == "person filter" && k.Hits > 0 && bare.Hits > 0 && diff <= max(2, max(k.Hits, bare.Hits)/10) {
+			continue
+		}
+		if diff != 0 {
+			t.Errorf("%s: the archive on OpenSearch found %d, bare OpenSearch %d", k.Kind, k.Hits, bare.Hits)
+		}
+	}
+	if !strings.Contains(stdout.String(), "Article Archive on OpenSearch / bare OpenSearch:") {
+		t.Errorf("the report compares no archive with its bare engine:\n%s", stdout.String())
+	}
+	res, err := http.Get(c.URLs[0] + "/_cat/indices/bench-*?h=index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	left, _ := io.ReadAll(res.Body)
+	for _, name := range strings.Fields(string(left)) {
+		if strings.HasPrefix(name, "bench-1000-") || strings.HasPrefix(name, "bench-bare-1000-") {
+			t.Errorf("index %s is left on the cluster", name)
+		}
+	}
+}
+
+// runBench runs "archive bench" with args (which name --out) and returns its
+// report.json and what it printed.
+func runBench(t *testing.T, args []string) (bench.Report, *bytes.Buffer) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, func(string) string { return "" }, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("bench: %v\n%s", err, stderr.String())
+	}
+	out := args[slices.Index(args, "--out")+1]
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r bench.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r, &stdout
 }

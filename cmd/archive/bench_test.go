@@ -12,6 +12,7 @@ import (
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/bench"
 )
 
 // reutersPath is the development corpus, read from ../shared beside the checkout.
@@ -118,7 +119,7 @@ var (
 // TestMain removes the Reuters index a benchmark built.
 // A child phase of "archive bench" runs this test binary as the program.
 func TestMain(m *testing.M) {
-	if os.Getenv(benchChildEnv) != "" {
+	if os.Getenv(bench.ChildEnv) != "" {
 		main()
 		os.Exit(0)
 	}

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/article-archive/archive/internal/bench"
 )
 
 // newsHead are frequent words of news English, most frequent first (stop words
@@ -339,7 +341,7 @@ func writeNewsCorpus(path string, n int) (newsCorpus, error) {
 	var body strings.Builder
 	for i := range n {
 		published := first.Add(time.Duration(g.rng.IntN(span)) * time.Minute)
-		outlet := benchOutlets[g.rng.IntN(len(benchOutlets))]
+		outlet := bench.Outlets[g.rng.IntN(len(bench.Outlets))]
 		body.Reset()
 		for p := range 2 + g.rng.IntN(4) {
 			if p > 0 {

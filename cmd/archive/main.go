@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/article-archive/archive/internal/bench"
 )
 
 func main() {
@@ -45,7 +47,7 @@ var errRejected = errors.New("some input was rejected")
 
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), errors.Is(err, bench.ErrUsage):
 		return 2
 	case errors.Is(err, errRejected):
 		return 3
@@ -118,7 +120,7 @@ Usage:
   archive check [--data DIR] [--json]                         verify every record against the index (exit 4: damaged)
   archive repair [--data DIR] [--accept-loss]                 recover what can be recovered; list what cannot
   archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME   API keys (a read key makes the archive private)
-  archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D]  measure against SQLite FTS5 and bare Bleve
+  archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--backend opensearch --opensearch URL[,URL…]]  measure against SQLite FTS5, bare Bleve (and OpenSearch, bare and as the archive's engine)
   archive migrate [--data DIR] --to-opensearch URL[,URL…] [--opensearch-index NAME]  copy the archive into OpenSearch (resumable)
   archive help
 

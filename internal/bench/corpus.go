@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -17,8 +17,8 @@ import (
 	"github.com/article-archive/archive/extract"
 )
 
-// corpusStats describes the corpus a bench run built.
-type corpusStats struct {
+// CorpusStats describes the corpus a bench run built.
+type CorpusStats struct {
 	Articles       int `json:"articles"`
 	SourceArticles int `json:"source_articles"`
 	// RawTextBytes is the bytes of title and body text of every article: what the
@@ -29,8 +29,8 @@ type corpusStats struct {
 	Note         string
 }
 
-// benchOutlets are the outlets copies are attributed to.
-var benchOutlets = []string{
+// Outlets are the outlets copies are attributed to.
+var Outlets = []string{
 	"Reuters", "Associated Press", "Agence France-Presse", "Bloomberg", "The New York Times",
 	"The Washington Post", "The Guardian", "Financial Times", "The Wall Street Journal",
 	"Los Angeles Times", "Chicago Tribune", "The Times", "The Independent", "The Daily Telegraph",
@@ -59,8 +59,8 @@ var (
 // line "[copy k of ID]" so that no copy is a duplicate of another by text. No text
 // is made up: the bodies are the source's. It reads the source once per pass and
 // keeps only the people each source article names, so memory does not grow with n.
-func writeCorpus(ctx context.Context, src, dst string, n int, progress func(int64, bool)) (corpusStats, error) {
-	st := corpusStats{Outlets: len(benchOutlets)}
+func writeCorpus(ctx context.Context, src, dst string, n int, progress func(int64, bool)) (CorpusStats, error) {
+	st := CorpusStats{Outlets: len(Outlets)}
 	count, err := countLines(src)
 	if err != nil {
 		return st, err
@@ -75,7 +75,7 @@ func writeCorpus(ctx context.Context, src, dst string, n int, progress func(int6
 		if people, pool, err = sourcePeople(src); err != nil {
 			return st, err
 		}
-		st.Note = fmt.Sprintf("copies of the %d source articles with ids ID~k, dates spread over %d years, %d outlets, people swapped among %d names found in the source", count, copyDateSpan/365, len(benchOutlets), len(pool))
+		st.Note = fmt.Sprintf("copies of the %d source articles with ids ID~k, dates spread over %d years, %d outlets, people swapped among %d names found in the source", count, copyDateSpan/365, len(Outlets), len(pool))
 	} else {
 		st.Note = fmt.Sprintf("the first %d articles of the source, unchanged", n)
 	}
@@ -162,7 +162,7 @@ func makeCopy(rec map[string]any, i, k int, people, pool []string) {
 	for _, key := range outletKeys {
 		delete(rec, key)
 	}
-	rec["outlet"] = benchOutlets[(h>>20)%uint64(len(benchOutlets))]
+	rec["outlet"] = Outlets[(h>>20)%uint64(len(Outlets))]
 
 	var swap *strings.Replacer
 	if len(pool) > 0 && len(people) > 0 {

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -27,11 +27,11 @@ type ingestPhaseResult struct {
 	Rejected   int `json:"rejected"`
 }
 
-// benchPhase runs one phase of "archive bench" in this (child) process.
-func (e environment) benchPhase(ctx context.Context, p phaseFlags) (err error) {
-	log := logger(e.stderr, false)
-	if p.profile != "" {
-		f, err := os.Create(p.profile)
+// RunPhase runs one phase of "archive bench" in this (child) process.
+func RunPhase(ctx context.Context, p Phase, e Program) (err error) {
+	log := e.Log
+	if p.Profile != "" {
+		f, err := os.Create(p.Profile)
 		if err != nil {
 			return err
 		}
@@ -41,48 +41,48 @@ func (e environment) benchPhase(ctx context.Context, p phaseFlags) (err error) {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	switch p.phase {
+	switch p.Name {
 	case "ingest":
 		var s ingest.Summary
 		progress := e.ingestCounter()
-		err := withIndex(p.data, log, func(ix *index.Index) error {
+		err := e.WithIndex(p.Data, log, func(ix *index.Index) error {
 			var err error
-			s, err = ingest.Run(ctx, ingest.Options{Sink: ix, Progress: progress}, p.source)
+			s, err = ingest.Run(ctx, ingest.Options{Sink: ix, Progress: progress}, p.Source)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return writeResult(p.result, ingestPhaseResult{Read: s.Read, Indexed: s.Indexed, Duplicates: s.Duplicates, Rejected: len(s.Rejected)})
+		return writeResult(p.Result, ingestPhaseResult{Read: s.Read, Indexed: s.Indexed, Duplicates: s.Duplicates, Rejected: len(s.Rejected)})
 	case "export":
-		return withIndex(p.data, log, func(ix *index.Index) error {
-			return exportExtracted(ctx, ix, p.source, p.extracted, e.counter("exported", 0))
+		return e.WithIndex(p.Data, log, func(ix *index.Index) error {
+			return exportExtracted(ctx, ix, p.Source, p.Extracted, e.counter("exported", 0))
 		})
 	case "serve":
-		return withIndex(p.data, log, func(ix *index.Index) error {
-			return e.serveIndex(ctx, ix, serveConfig{dataDir: p.data, addr: "127.0.0.1:0", maxPostBytes: 64 << 20}, log)
+		return e.WithIndex(p.Data, log, func(ix *index.Index) error {
+			return e.Serve(ctx, ix, p.Data, log)
 		})
 	case "bare-build":
-		n, err := buildBareBleve(ctx, p.data, p.extracted, e.counter("articles", 0))
+		n, err := buildBareBleve(ctx, p.Data, p.Extracted, e.counter("articles", 0))
 		if err != nil {
 			return err
 		}
-		return writeResult(p.result, ingestPhaseResult{Read: n, Indexed: n})
+		return writeResult(p.Result, ingestPhaseResult{Read: n, Indexed: n})
 	case "bare-search":
-		bb, err := index.OpenBareBleve(p.data)
+		bb, err := index.OpenBareBleve(p.Data)
 		if err != nil {
 			return err
 		}
 		defer bb.Close()
-		fig, err := runLoad(ctx, benchMix(p.articles), p.clients, p.duration, func(ctx context.Context, _ int, q benchQuery) (uint64, error) {
+		fig, err := runLoad(ctx, Mix(p.Articles), p.Clients, p.Duration, func(ctx context.Context, _ int, q Query) (uint64, error) {
 			return bb.Search(ctx, q.Query)
 		}, e.counter("searches", 0))
 		if err != nil {
 			return err
 		}
-		return writeResult(p.result, fig)
+		return writeResult(p.Result, fig)
 	}
-	return fmt.Errorf("%w: unknown bench phase %q", errUsage, p.phase)
+	return fmt.Errorf("%w: unknown bench phase %q", ErrUsage, p.Name)
 }
 
 func writeResult(path string, v any) error {

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// benchReport is everything one bench run measured.
-type benchReport struct {
+// Report is everything one bench run measured.
+type Report struct {
 	Machine  string          `json:"machine"`
 	Command  string          `json:"command"`
 	Source   string          `json:"source"`
@@ -21,23 +21,23 @@ type benchReport struct {
 	Duration string          `json:"duration"`
 	Started  time.Time       `json:"started"`
 	Finished time.Time       `json:"finished"`
-	Corpus   corpusStats     `json:"corpus"`
-	Systems  []systemFigures `json:"systems"`
+	Corpus   CorpusStats     `json:"corpus"`
+	Systems  []SystemFigures `json:"systems"`
 	// Ratios are the archive's figures divided by each other system's.
-	Ratios []ratioFigures `json:"ratios"`
+	Ratios []RatioFigures `json:"ratios"`
 	// Notes say how the report came to be, where it is more than one run.
 	Notes []string `json:"notes,omitempty"`
 }
 
-// systemFigures are one system's ingest and search figures.
-type systemFigures struct {
+// SystemFigures are one system's ingest and search figures.
+type SystemFigures struct {
 	Name   string        `json:"name"`
-	Ingest ingestFigures `json:"ingest"`
-	Search searchFigures `json:"search"`
+	Ingest IngestFigures `json:"ingest"`
+	Search SearchFigures `json:"search"`
 }
 
-// ingestFigures are the figures of building one system's index.
-type ingestFigures struct {
+// IngestFigures are the figures of building one system's index.
+type IngestFigures struct {
 	Articles        int     `json:"articles"`
 	Seconds         float64 `json:"seconds"`
 	PerSecond       float64 `json:"articles_per_second"`
@@ -49,7 +49,7 @@ type ingestFigures struct {
 	Note         string  `json:"note,omitempty"`
 }
 
-func (f *ingestFigures) setDisk(disk, raw int64) {
+func (f *IngestFigures) setDisk(disk, raw int64) {
 	f.DiskBytes = disk
 	if f.Seconds > 0 {
 		f.PerSecond = float64(f.Articles) / f.Seconds
@@ -62,14 +62,14 @@ func (f *ingestFigures) setDisk(disk, raw int64) {
 	}
 }
 
-func (f ingestFigures) String() string {
+func (f IngestFigures) String() string {
 	return fmt.Sprintf("%d articles in %.1fs (%.0f/s), %s on disk (%.0f bytes per article, %.2f× the raw text), peak RSS %s",
 		f.Articles, f.Seconds, f.PerSecond, mib(f.DiskBytes), f.BytesPerArticle, f.DiskToRaw, mib(f.PeakRSSBytes))
 }
 
-// ratioFigures divide the archive's figures by another system's: above 1 means
+// RatioFigures divide the archive's figures by another system's: above 1 means
 // the archive has more of it (faster ingest, but also more latency).
-type ratioFigures struct {
+type RatioFigures struct {
 	Versus          string  `json:"versus"`
 	IngestPerSecond float64 `json:"ingest_articles_per_second"`
 	DiskBytes       float64 `json:"disk_bytes"`
@@ -88,14 +88,14 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-func (r *benchReport) computeRatios() {
+func (r *Report) computeRatios() {
 	if len(r.Systems) == 0 {
 		return
 	}
 	o := r.Systems[0]
 	r.Ratios = nil
 	for _, s := range r.Systems[1:] {
-		r.Ratios = append(r.Ratios, ratioFigures{
+		r.Ratios = append(r.Ratios, RatioFigures{
 			Versus:          s.Name,
 			IngestPerSecond: ratio(o.Ingest.PerSecond, s.Ingest.PerSecond),
 			DiskBytes:       ratio(float64(o.Ingest.DiskBytes), float64(s.Ingest.DiskBytes)),
@@ -109,7 +109,7 @@ func (r *benchReport) computeRatios() {
 	}
 }
 
-func (r *benchReport) write(dir string) error {
+func (r *Report) write(dir string) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (r *benchReport) write(dir string) error {
 
 // markdown is the report as tables: the figures of every system with the ratios,
 // the latency of each kind of query, and the issue's targets.
-func (r *benchReport) markdown() string {
+func (r *Report) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## archive bench: %d articles\n\n", r.Corpus.Articles)
 	fmt.Fprintf(&b, "Machine: %s.  \nCommand: `%s`.  \n", r.Machine, r.Command)
@@ -140,7 +140,7 @@ func (r *benchReport) markdown() string {
 		rule += " ---: |"
 	}
 	b.WriteString(header + "\n" + rule + "\n")
-	row := func(name string, val func(systemFigures) string, rat func(ratioFigures) float64) {
+	row := func(name string, val func(SystemFigures) string, rat func(RatioFigures) float64) {
 		b.WriteString("| " + name + " |")
 		for _, s := range r.Systems {
 			b.WriteString(" " + val(s) + " |")
@@ -154,20 +154,22 @@ func (r *benchReport) markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	row("ingest, articles/s", func(s systemFigures) string { return fmt.Sprintf("%.0f", s.Ingest.PerSecond) }, func(x ratioFigures) float64 { return x.IngestPerSecond })
-	row("ingest time", func(s systemFigures) string { return fmt.Sprintf("%.1f s", s.Ingest.Seconds) }, nil)
-	row("on disk", func(s systemFigures) string { return mib(s.Ingest.DiskBytes) }, func(x ratioFigures) float64 { return x.DiskBytes })
-	row("on disk per article", func(s systemFigures) string { return fmt.Sprintf("%.0f B", s.Ingest.BytesPerArticle) }, nil)
-	row("on disk / raw text", func(s systemFigures) string { return fmt.Sprintf("%.2f×", s.Ingest.DiskToRaw) }, nil)
-	row("ingest peak RSS", func(s systemFigures) string { return mib(s.Ingest.PeakRSSBytes) }, func(x ratioFigures) float64 { return x.IngestPeakRSS })
-	row("searches/s", func(s systemFigures) string { return fmt.Sprintf("%.1f", s.Search.PerSecond) }, func(x ratioFigures) float64 { return x.SearchPerSecond })
-	row("search p50", func(s systemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P50) }, func(x ratioFigures) float64 { return x.P50 })
-	row("search p95", func(s systemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P95) }, func(x ratioFigures) float64 { return x.P95 })
-	row("search p99", func(s systemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P99) }, func(x ratioFigures) float64 { return x.P99 })
-	row("search peak RSS", func(s systemFigures) string { return mib(s.Search.PeakRSSBytes) }, func(x ratioFigures) float64 { return x.SearchPeakRSS })
-	row("server start to first answer", func(s systemFigures) string { return secondsOrNone(s.Search.StartupSeconds) }, nil)
-	row("first search after start (broad term)", func(s systemFigures) string { return msOrNone(s.Search.FirstSearchMs) }, nil)
-	row("searches (errors)", func(s systemFigures) string { return fmt.Sprintf("%d (%d)", s.Search.Requests, s.Search.Errors) }, nil)
+	row("ingest, articles/s", func(s SystemFigures) string { return fmt.Sprintf("%.0f", s.Ingest.PerSecond) }, func(x RatioFigures) float64 { return x.IngestPerSecond })
+	row("ingest time", func(s SystemFigures) string { return fmt.Sprintf("%.1f s", s.Ingest.Seconds) }, nil)
+	row("on disk", func(s SystemFigures) string { return mib(s.Ingest.DiskBytes) }, func(x RatioFigures) float64 { return x.DiskBytes })
+	row("on disk per article", func(s SystemFigures) string { return fmt.Sprintf("%.0f B", s.Ingest.BytesPerArticle) }, nil)
+	row("on disk / raw text", func(s SystemFigures) string { return fmt.Sprintf("%.2f×", s.Ingest.DiskToRaw) }, nil)
+	row("ingest peak RSS", func(s SystemFigures) string { return mib(s.Ingest.PeakRSSBytes) }, func(x RatioFigures) float64 { return x.IngestPeakRSS })
+	row("searches/s", func(s SystemFigures) string { return fmt.Sprintf("%.1f", s.Search.PerSecond) }, func(x RatioFigures) float64 { return x.SearchPerSecond })
+	row("search p50", func(s SystemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P50) }, func(x RatioFigures) float64 { return x.P50 })
+	row("search p95", func(s SystemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P95) }, func(x RatioFigures) float64 { return x.P95 })
+	row("search p99", func(s SystemFigures) string { return fmt.Sprintf("%.1f ms", s.Search.Overall.P99) }, func(x RatioFigures) float64 { return x.P99 })
+	row("search peak RSS", func(s SystemFigures) string { return mib(s.Search.PeakRSSBytes) }, func(x RatioFigures) float64 { return x.SearchPeakRSS })
+	row("server start to first answer", func(s SystemFigures) string { return secondsOrNone(s.Search.StartupSeconds) }, nil)
+	row("first search after start (broad term)", func(s SystemFigures) string { return msOrNone(s.Search.FirstSearchMs) }, nil)
+	row("searches (errors)", func(s SystemFigures) string { return fmt.Sprintf("%d (%d)", s.Search.Requests, s.Search.Errors) }, nil)
+
+	b.WriteString(r.pairs())
 
 	b.WriteString("\nLatency by kind of query, p50 / p95 / p99 in ms (hits: how many articles it matches, and what share of the indexed articles):\n\n")
 	header, rule = "| query | hits |", "| --- | ---: |"
@@ -229,9 +231,37 @@ func (r *benchReport) markdown() string {
 	return b.String()
 }
 
+// pairs compares each engine's archive with the same engine bare, where the
+// report has both: the archive on OpenSearch with bare OpenSearch (the main
+// table's ratios are all the Bleve archive's).
+func (r *Report) pairs() string {
+	find := func(name string) (SystemFigures, bool) {
+		for _, s := range r.Systems {
+			if s.Name == name {
+				return s, true
+			}
+		}
+		return SystemFigures{}, false
+	}
+	var b strings.Builder
+	for _, p := range [][2]string{{"Article Archive on OpenSearch", "bare OpenSearch"}} {
+		a, ok1 := find(p[0])
+		x, ok2 := find(p[1])
+		if !ok1 || !ok2 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s / %s: ingest articles/s %.2f, disk %.2f, ingest peak RSS %.2f, searches/s %.2f, p50 %.2f, p95 %.2f, p99 %.2f, search peak RSS %.2f.\n",
+			p[0], p[1], ratio(a.Ingest.PerSecond, x.Ingest.PerSecond), ratio(float64(a.Ingest.DiskBytes), float64(x.Ingest.DiskBytes)),
+			ratio(float64(a.Ingest.PeakRSSBytes), float64(x.Ingest.PeakRSSBytes)), ratio(a.Search.PerSecond, x.Search.PerSecond),
+			ratio(a.Search.Overall.P50, x.Search.Overall.P50), ratio(a.Search.Overall.P95, x.Search.Overall.P95),
+			ratio(a.Search.Overall.P99, x.Search.Overall.P99), ratio(float64(a.Search.PeakRSSBytes), float64(x.Search.PeakRSSBytes)))
+	}
+	return b.String()
+}
+
 // targets checks the archive's figures against the issue's targets (set for
 // 1,000,000 articles on a 2-core machine).
-func (r *benchReport) targets() string {
+func (r *Report) targets() string {
 	o := r.Systems[0]
 	var b strings.Builder
 	b.WriteString("\nTargets of issue 7 (for 1,000,000 articles):\n\n| target | measured | met |\n| --- | ---: | --- |\n")

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -21,10 +21,10 @@ import (
 	"github.com/article-archive/archive/ingest"
 )
 
-// benchQuery is one query of the mix, as each system is asked it: the archive's
+// Query is one query of the mix, as each system is asked it: the archive's
 // HTTP API parameters, the corpus.Query bare Bleve runs, and the FTS5 MATCH
 // expression with the same filters for SQLite.
-type benchQuery struct {
+type Query struct {
 	Kind   string
 	Params url.Values
 	Query  corpus.Query
@@ -32,16 +32,16 @@ type benchQuery struct {
 	FTS string
 }
 
-// benchMix is the fixed mix: selective and broad terms (government is in
+// Mix is the fixed mix: selective and broad terms (government is in
 // about 10% of Reuters articles, the empty query in all), a phrase, any-of terms,
 // must/must-not, filters by person, outlet and date, date sorts and a deep page.
 // Every system computes the person, outlet and date facets for each. The deep
 // page is page 100 from 100,000 articles on, shallower below so that it exists.
-func benchMix(articles int) []benchQuery {
+func Mix(articles int) []Query {
 	deep := min(100, max(2, articles/1000))
 	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC)
-	mk := func(kind, fts string, q corpus.Query, extra ...string) benchQuery {
+	mk := func(kind, fts string, q corpus.Query, extra ...string) Query {
 		v := url.Values{}
 		if q.Text != "" {
 			v.Set("q", q.Text)
@@ -64,9 +64,9 @@ func benchMix(articles int) []benchQuery {
 		for i := 0; i+1 < len(extra); i += 2 {
 			v.Set(extra[i], extra[i+1])
 		}
-		return benchQuery{Kind: kind, Params: v, Query: q, FTS: fts}
+		return Query{Kind: kind, Params: v, Query: q, FTS: fts}
 	}
-	return []benchQuery{
+	return []Query{
 		mk("selective term", "cocoa", corpus.Query{Text: "cocoa"}),
 		mk("broad term (~10%)", "government", corpus.Query{Text: "government"}),
 		mk("phrase", `"interest rates"`, corpus.Query{Text: `"interest rates"`}),
@@ -81,16 +81,16 @@ func benchMix(articles int) []benchQuery {
 	}
 }
 
-// searchFigures are the search figures of one system.
-type searchFigures struct {
+// SearchFigures are the search figures of one system.
+type SearchFigures struct {
 	Clients      int           `json:"clients"`
 	Seconds      float64       `json:"seconds"`
 	Requests     int           `json:"requests"`
 	Errors       int           `json:"errors"`
 	FirstError   string        `json:"first_error,omitempty"`
 	PerSecond    float64       `json:"per_second"`
-	Overall      latencies     `json:"overall"`
-	Kinds        []kindFigures `json:"kinds"`
+	Overall      Latencies     `json:"overall"`
+	Kinds        []KindFigures `json:"kinds"`
 	PeakRSSBytes int64         `json:"peak_rss_bytes"`
 	// StartupSeconds is from starting the server to its first answer, and
 	// FirstSearchMs the first search it answers (the broad term); the archive's
@@ -100,21 +100,21 @@ type searchFigures struct {
 	Note           string  `json:"note,omitempty"`
 }
 
-func (f searchFigures) String() string {
+func (f SearchFigures) String() string {
 	return fmt.Sprintf("%d requests in %.1fs (%.1f/s, %d errors), p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
 		f.Requests, f.Seconds, f.PerSecond, f.Errors, f.Overall.P50, f.Overall.P95, f.Overall.P99)
 }
 
-// kindFigures are the latencies of one kind of query, with how many articles it
+// KindFigures are the latencies of one kind of query, with how many articles it
 // matched.
-type kindFigures struct {
+type KindFigures struct {
 	Kind      string    `json:"kind"`
 	Hits      uint64    `json:"hits"`
-	Latencies latencies `json:"latency"`
+	Latencies Latencies `json:"latency"`
 }
 
-// latencies are percentiles in milliseconds.
-type latencies struct {
+// Latencies are percentiles in milliseconds.
+type Latencies struct {
 	Count int     `json:"count"`
 	P50   float64 `json:"p50_ms"`
 	P95   float64 `json:"p95_ms"`
@@ -122,25 +122,25 @@ type latencies struct {
 	Max   float64 `json:"max_ms"`
 }
 
-func percentiles(d []time.Duration) latencies {
+func percentiles(d []time.Duration) Latencies {
 	if len(d) == 0 {
-		return latencies{}
+		return Latencies{}
 	}
 	slices.Sort(d)
 	at := func(p float64) float64 {
 		i := min(len(d)-1, int(p*float64(len(d))))
 		return float64(d[i].Microseconds()) / 1000
 	}
-	return latencies{Count: len(d), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: float64(d[len(d)-1].Microseconds()) / 1000}
+	return Latencies{Count: len(d), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: float64(d[len(d)-1].Microseconds()) / 1000}
 }
 
 // searchFunc runs one query for one client and returns how many articles matched.
-type searchFunc func(ctx context.Context, client int, q benchQuery) (uint64, error)
+type searchFunc func(ctx context.Context, client int, q Query) (uint64, error)
 
 // runLoad asks every query once to warm up (not counted), then has clients ask
 // the mix in turn, each starting at another place in it, for d.
-func runLoad(ctx context.Context, queries []benchQuery, clients int, d time.Duration, search searchFunc, progress func(int64, bool)) (searchFigures, error) {
-	fig := searchFigures{Clients: clients}
+func runLoad(ctx context.Context, queries []Query, clients int, d time.Duration, search searchFunc, progress func(int64, bool)) (SearchFigures, error) {
+	fig := SearchFigures{Clients: clients}
 	hits := make([]uint64, len(queries))
 	for i, q := range queries {
 		n, err := search(ctx, 0, q)
@@ -192,7 +192,7 @@ func runLoad(ctx context.Context, queries []benchQuery, clients int, d time.Dura
 	var all []time.Duration
 	for k, q := range queries {
 		all = append(all, byKind[k]...)
-		fig.Kinds = append(fig.Kinds, kindFigures{Kind: q.Kind, Hits: hits[k], Latencies: percentiles(byKind[k])})
+		fig.Kinds = append(fig.Kinds, KindFigures{Kind: q.Kind, Hits: hits[k], Latencies: percentiles(byKind[k])})
 	}
 	fig.Seconds = elapsed.Seconds()
 	fig.Requests = len(all)
@@ -214,7 +214,7 @@ func newHTTPSearcher(base string, clients int) *httpSearcher {
 	return &httpSearcher{base: base, client: &http.Client{Transport: tr, Timeout: time.Minute}}
 }
 
-func (h *httpSearcher) search(ctx context.Context, _ int, q benchQuery) (uint64, error) {
+func (h *httpSearcher) search(ctx context.Context, _ int, q Query) (uint64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.base+"/api/v1/search?"+q.Params.Encode(), nil)
 	if err != nil {
 		return 0, err
@@ -245,7 +245,7 @@ func (h *httpSearcher) search(ctx context.Context, _ int, q benchQuery) (uint64,
 
 // waitForServer polls the data directory for the server's address until it
 // answers /healthz.
-func waitForServer(ctx context.Context, dataDir string, exited <-chan error) (string, error) {
+func waitForServer(ctx context.Context, runningServer func(string) string, dataDir string, exited <-chan error) (string, error) {
 	deadline := time.Now().Add(10 * time.Minute) // opening a big index may take a while
 	for time.Now().Before(deadline) {
 		select {
@@ -264,14 +264,14 @@ func waitForServer(ctx context.Context, dataDir string, exited <-chan error) (st
 
 // counter reports progress on stderr: a bar when it is a terminal, else a log
 // line every ten seconds and at the end. total 0 means unknown.
-func (e environment) counter(what string, total int64) func(n int64, done bool) {
-	f, ok := e.stderr.(*os.File)
+func (e Program) counter(what string, total int64) func(n int64, done bool) {
+	f, ok := e.Stderr.(*os.File)
 	if ok && term.IsTerminal(int(f.Fd())) {
 		max := total
 		if max == 0 {
 			max = -1
 		}
-		bar := progressbar.NewOptions64(max, progressbar.OptionSetWriter(e.stderr),
+		bar := progressbar.NewOptions64(max, progressbar.OptionSetWriter(e.Stderr),
 			progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
 			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond),
 			progressbar.OptionClearOnFinish(), progressbar.OptionSetPredictTime(total > 0))
@@ -297,17 +297,17 @@ func (e environment) counter(what string, total int64) func(n int64, done bool) 
 		last = time.Now()
 		rate := float64(n) / time.Since(start).Seconds()
 		if total > 0 {
-			fmt.Fprintf(e.stderr, "bench: %s %d of %d (%.0f/s)\n", what, n, total, rate)
+			fmt.Fprintf(e.Stderr, "bench: %s %d of %d (%.0f/s)\n", what, n, total, rate)
 		} else {
-			fmt.Fprintf(e.stderr, "bench: %s %d (%.0f/s)\n", what, n, rate)
+			fmt.Fprintf(e.Stderr, "bench: %s %d (%.0f/s)\n", what, n, rate)
 		}
 	}
 }
 
 // ingestCounter is counter for an ingest run.
-func (e environment) ingestCounter() func(ingest.Progress) {
-	if bar := e.progressBar(false); bar != nil {
-		return bar
+func (e Program) ingestCounter() func(ingest.Progress) {
+	if e.IngestProgress != nil {
+		return e.IngestProgress
 	}
 	c := e.counter("ingested articles", 0)
 	return func(p ingest.Progress) { c(int64(p.Summary.Read), p.Done) }
