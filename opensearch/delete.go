@@ -15,13 +15,8 @@ import (
 // tombstone is what the cluster keeps of a deleted article, in an index of its
 // own beside the archive's (Engine.tombstones): its ID and duplicate keys, so
 // that sending the same article again, under its ID or another, does not bring
-// it back; when and by whom.
-type tombstone struct {
-	ID        string    `json:"id"`
-	Keys      []string  `json:"dup_keys,omitempty"`
-	DeletedAt time.Time `json:"deleted_at"`
-	By        string    `json:"by,omitempty"`
-}
+// it back; when and by whom. It is the portable backup's record as it is.
+type tombstone = corpus.Tombstone
 
 // tombstones is the name of the index of the tombstones.
 func (e *Engine) tombstones() string { return e.index + "-deleted" }

@@ -183,6 +183,30 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
 		}
 	}
+	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
+	if searchable {
+		path += "&refresh=wait_for"
+	}
+	tStories := time.Now()
+	failed, err := e.bulk(ctx, path, body.Bytes())
+	e.log.Debug("opensearch: put", "articles", len(articles), "written", len(write), "refresh", tRefresh.Sub(t0),
+		"lookups", tLookup.Sub(tRefresh), "stories", tStories.Sub(tLookup), "bulk", time.Since(tStories))
+	if !searchable {
+		e.pending.Store(true) // whatever the answer: some of it may be stored
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(failed) > 0 {
+		return outcomes, &BulkError{Failed: failed}
+	}
+	return outcomes, nil
+}
+
+// bulk sends a _bulk request and returns the documents the cluster refused, by
+// ID with its reason. When every refusal says the cluster is busy (429, 503),
+// the error is corpus.EBusy instead: nothing is wrong with the documents.
+func (e *Engine) bulk(ctx context.Context, path string, body []byte) (map[string]string, error) {
 	var res struct {
 		Errors bool `json:"errors"`
 		Items  []map[string]struct {
@@ -194,22 +218,11 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 			} `json:"error"`
 		} `json:"items"`
 	}
-	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
-	if searchable {
-		path += "&refresh=wait_for"
-	}
-	tStories := time.Now()
-	err = e.do(ctx, http.MethodPost, path, body.Bytes(), &res)
-	e.log.Debug("opensearch: put", "articles", len(articles), "written", len(write), "refresh", tRefresh.Sub(t0),
-		"lookups", tLookup.Sub(tRefresh), "stories", tStories.Sub(tLookup), "bulk", time.Since(tStories))
-	if !searchable {
-		e.pending.Store(true) // whatever the answer: some of it may be stored
-	}
-	if err != nil {
+	if err := e.do(ctx, http.MethodPost, path, body, &res); err != nil {
 		return nil, err
 	}
 	if !res.Errors {
-		return outcomes, nil
+		return nil, nil
 	}
 	failed := map[string]string{}
 	busy := 0
@@ -224,10 +237,9 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		}
 	}
 	if busy == len(failed) {
-		// Nothing wrong with the articles: the cluster cannot take them now.
-		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
+		return nil, unavailable(fmt.Errorf("%d documents not stored", busy))
 	}
-	return outcomes, &BulkError{Failed: failed}
+	return failed, nil
 }
 
 // storedOf returns what the index holds of those of ids it has.

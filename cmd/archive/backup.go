@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/article-archive/archive/alerts"
+	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 )
 
@@ -16,17 +18,22 @@ import (
 // server when one holds the archive (or --server names one), else directly.
 func (e environment) backup(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("backup", "backup [--data DIR] [--server URL --token T] DEST", &c)
+	fs := e.newFlagSet("backup", "backup [--data DIR] [--server URL --token T] DEST | backup [--data DIR] --portable FILE | backup --opensearch URL[,URL…] FILE", &c)
 	remote := e.addRemoteFlags(fs)
+	osf := e.addOpenSearchFlags(fs)
+	portable := fs.Bool("portable", false, "write a portable backup (NDJSON, gzip'd when FILE ends in .gz) that 'archive restore' reads into either engine, instead of a copy of the data directory")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()
-		return fmt.Errorf("%w: name the one directory to write the copy to", errUsage)
+		return fmt.Errorf("%w: name the one directory (or with --portable or --opensearch, the file) to write the copy to", errUsage)
 	}
 	dest := rest[0]
+	if osf.on() || *portable {
+		return e.backupPortable(ctx, c, osf, dest)
+	}
 	// The copy goes into a new or empty directory, and only what the backup made is
 	// removed when it fails: never a file or folder the user had there.
 	existed := false
@@ -96,4 +103,53 @@ func backupRemote(ctx context.Context, base, token, dest string) error {
 		return fmt.Errorf("backup through %s: %w", base, err)
 	}
 	return readTar(res.Body, dest)
+}
+
+// backupPortable writes a portable backup of the archive (a data directory, or an
+// OpenSearch index) to the file dest.
+func (e environment) backupPortable(ctx context.Context, c commonFlags, osf *openSearchFlags, dest string) error {
+	log := logger(e.stderr, c.verbose)
+	start := time.Now()
+	report := func(counts map[string]int64, from string) {
+		fmt.Fprintf(e.stdout, "backed up %s from %s to %s in %s; restore it with: archive restore [--opensearch URL] %s\n",
+			countsLine(counts), from, dest, time.Since(start).Round(time.Millisecond), dest)
+	}
+	if osf.on() {
+		eng, err := e.openEngine(ctx, osf, log, false)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		total, err := eng.Count()
+		if err != nil {
+			return err
+		}
+		from := "OpenSearch index " + eng.Index()
+		progress := e.counter("backed up records", int64(total))
+		counts, err := e.writePortable(dest, "opensearch", eng.Index(), func(w *corpus.PortableWriter) error {
+			return eng.Dump(ctx, w, func(n int64) { progress(n, false) })
+		})
+		if err != nil {
+			return err
+		}
+		progress(counts[corpus.KindArticle]+counts[corpus.KindTombstone], true)
+		report(counts, from)
+		return nil
+	}
+	return withIndex(c.data, log, func(ix *index.Index) error {
+		total, err := ix.Count()
+		if err != nil {
+			return err
+		}
+		progress := e.counter("backed up articles", int64(total))
+		counts, err := e.writePortable(dest, "bleve", c.data, func(w *corpus.PortableWriter) error {
+			return dumpIndex(ctx, ix, w, progress)
+		})
+		if err != nil {
+			return err
+		}
+		progress(counts[corpus.KindArticle], true)
+		report(counts, c.data)
+		return nil
+	})
 }

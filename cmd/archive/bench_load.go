@@ -297,9 +297,9 @@ func (e environment) counter(what string, total int64) func(n int64, done bool) 
 		last = time.Now()
 		rate := float64(n) / time.Since(start).Seconds()
 		if total > 0 {
-			fmt.Fprintf(e.stderr, "bench: %s %d of %d (%.0f/s)\n", what, n, total, rate)
+			fmt.Fprintf(e.stderr, "archive: %s %d of %d (%.0f/s)\n", what, n, total, rate)
 		} else {
-			fmt.Fprintf(e.stderr, "bench: %s %d (%.0f/s)\n", what, n, rate)
+			fmt.Fprintf(e.stderr, "archive: %s %d (%.0f/s)\n", what, n, rate)
 		}
 	}
 }

@@ -83,6 +83,8 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 		return env.search(ctx, rest)
 	case "backup":
 		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "reindex":
 		return env.reindex(ctx, rest)
 	case "check":
@@ -114,6 +116,8 @@ Usage:
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
+  archive backup [--data DIR] --portable FILE | --opensearch URL FILE   a portable backup (NDJSON) either engine restores
+  archive restore [--data DIR | --opensearch URL] [--merge] FILE   read a portable backup into an archive
   archive reindex [--data DIR] [--re-extract] [--accept-loss] rebuild the index from the stored records
   archive check [--data DIR] [--json]                         verify every record against the index (exit 4: damaged)
   archive repair [--data DIR] [--accept-loss]                 recover what can be recovered; list what cannot

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/article-archive/archive/internal/ostest"
+)
+
+// runBin runs the archive binary with args to completion and returns its
+// standard output; a failure ends the test.
+func runBin(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("archive %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
+	}
+	return string(out)
+}
+
+// newOSIndex names an index of its own on c, deleted (with its tombstones) when t ends.
+func newOSIndex(t *testing.T, c *ostest.Cluster) string {
+	index := ostest.IndexName(t)
+	t.Cleanup(func() {
+		for _, name := range []string{index, index + "-deleted"} {
+			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+name, nil)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}
+	})
+	return index
+}
+
+// backupQueries are the searches whose answers must survive a backup and restore.
+var backupQueries = [][]string{
+	{"harbour"}, {"council"}, {"--person", "Helena Okafor", ""}, {"--outlet", "The Northern Ledger", ""},
+	{"--from", "2024-01-01", "--to", "2024-12-31", ""}, {"--sort", "arrived", ""}, {"storm OR flood"},
+	// Arrival times are kept: every article arrived before the restores ran.
+	{"--arrived-to", "", ""},
+}
+
+// arrivedBefore is a time after the originals were ingested and before they
+// were restored.
+var arrivedBefore string
+
+// answers runs backupQueries against an archive (its flags in where) and returns,
+// for each, the total and the IDs of the first page.
+func answers(t *testing.T, bin string, where ...string) []string {
+	t.Helper()
+	var out []string
+	for _, q := range backupQueries {
+		if q[0] == "--arrived-to" {
+			q = []string{q[0], arrivedBefore, ""}
+		}
+		args := append(append([]string{"search", "--json", "--size", "50"}, where...), q...)
+		var res struct {
+			Total int
+			Hits  []struct{ ID string }
+		}
+		text := runBin(t, bin, args...)
+		if err := json.Unmarshal([]byte(text), &res); err != nil {
+			t.Fatalf("search %v: %v\n%.300s", q, err, text)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids) // equal scores and arrivals may tie in another order
+		out = append(out, strings.Join(q, " ")+": "+strings.Join(ids, ","))
+	}
+	return out
+}
+
+// TestPortableBackupAcrossEngines backs up an OpenSearch archive with a deleted
+// article, restores it into a new index and into a data directory, and backs up
+// a data directory to restore it into OpenSearch: every copy answers the same
+// searches as its original, with the same arrival order, and the deleted article
+// stays deleted in the restored index. Real processes on a real node.
+func TestPortableBackupAcrossEngines(t *testing.T) {
+	c := ostest.Start(t, 1)
+	bin := buildArchive(t)
+	dir := t.TempDir()
+	urls := strings.Join(c.URLs, ",")
+	src, dst := newOSIndex(t, c), newOSIndex(t, c)
+	onSrc := []string{"--opensearch", urls, "--opensearch-index", src}
+	onDst := []string{"--opensearch", urls, "--opensearch-index", dst}
+	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(onSrc, "../../corpus/sample")...)...)
+
+	// Delete one article through a server, so that the archive has a tombstone.
+	p := startProc(t, bin, append(onSrc, "--token", testToken)...)
+	req, _ := http.NewRequest(http.MethodDelete, p.url+"/api/v1/articles/vw-2023-0522-norrvik-campus", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	arrivedBefore = time.Now().UTC().Add(time.Second).Format(time.RFC3339)
+	time.Sleep(1100 * time.Millisecond)
+	want := answers(t, bin, onSrc...)
+	for _, w := range want {
+		if strings.HasSuffix(w, ": ") {
+			t.Fatalf("%s: no hits on the original, so the test would compare nothing", w)
+		}
+	}
+
+	file := filepath.Join(dir, "os.ndjson.gz")
+	out := runBin(t, bin, append([]string{"backup"}, append(onSrc, file)...)...)
+	if !strings.Contains(out, "1 tombstone records") {
+		t.Errorf("backup: %s, want the tombstone of the deleted article", out)
+	}
+	out = runBin(t, bin, append([]string{"restore", "--quiet"}, append(onDst, file)...)...)
+	if !strings.Contains(out, "1 tombstone records") {
+		t.Errorf("restore: %s", out)
+	}
+	if got := answers(t, bin, onDst...); !slices.Equal(got, want) {
+		t.Errorf("the restored index answers otherwise:\n got %q\nwant %q", got, want)
+	}
+	// The deleted article stays deleted: sending the sample again skips it.
+	out = runBin(t, bin, append([]string{"ingest", "--quiet"}, append(onDst, "../../corpus/sample")...)...)
+	if !strings.Contains(out, "0 indexed") {
+		t.Errorf("ingesting the sample again into the restored index: %s, want nothing new (the deleted article stays deleted)", out)
+	}
+	// Restoring again into the same index is refused without --merge.
+	if out, err := exec.Command(bin, append([]string{"restore"}, append(onDst, file)...)...).CombinedOutput(); err == nil || !strings.Contains(string(out), "--merge") {
+		t.Errorf("restore into a non-empty index: %v %s, want a refusal naming --merge", err, out)
+	}
+
+	// OpenSearch -> Bleve: the same answers from a data directory.
+	data := filepath.Join(dir, "from-os")
+	out = runBin(t, bin, "restore", "--quiet", "--data", data, file)
+	if !strings.Contains(out, "skipped 1 tombstone records") {
+		t.Errorf("restore into a data directory: %s, want the tombstone said skipped", out)
+	}
+	if got := answers(t, bin, "--data", data); !slices.Equal(got, want) {
+		t.Errorf("the data directory restored from OpenSearch answers otherwise:\n got %q\nwant %q", got, want)
+	}
+
+	// Bleve -> OpenSearch.
+	bleve := filepath.Join(dir, "bleve")
+	runBin(t, bin, "ingest", "--quiet", "--data", bleve, "../../corpus/sample")
+	arrivedBefore = time.Now().UTC().Add(time.Second).Format(time.RFC3339)
+	time.Sleep(1100 * time.Millisecond)
+	wantBleve := answers(t, bin, "--data", bleve)
+	file2 := filepath.Join(dir, "bleve.ndjson")
+	runBin(t, bin, "backup", "--data", bleve, "--portable", file2)
+	third := newOSIndex(t, c)
+	runBin(t, bin, "restore", "--quiet", "--opensearch", urls, "--opensearch-index", third, file2)
+	if got := answers(t, bin, "--opensearch", urls, "--opensearch-index", third); !slices.Equal(got, wantBleve) {
+		t.Errorf("the index restored from a data directory answers otherwise:\n got %q\nwant %q", got, wantBleve)
+	}
+}

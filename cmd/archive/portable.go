@@ -1,0 +1,320 @@
+package main
+
+import (
+	"cmp"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/index"
+)
+
+// The portable backup (corpus.PortableWriter): `archive backup --portable FILE`
+// on a data directory, `archive backup --opensearch URL FILE` on a cluster, and
+// `archive restore FILE` into either engine.
+
+// restoreBatch bounds one write of a restore: this many articles, or
+// restoreBatchBytes of text, whichever comes first.
+const (
+	restoreBatch      = 500
+	restoreBatchBytes = 8 << 20
+)
+
+// writePortable writes a portable backup to the file dest (gzip'd when its name
+// ends in .gz): into a temporary file beside it, synced and renamed once
+// complete, so that dest is never a backup cut short. dump writes the records.
+func (e environment) writePortable(dest, engine, from string, dump func(*corpus.PortableWriter) error) (map[string]int64, error) {
+	if _, err := os.Stat(dest); err == nil {
+		return nil, fmt.Errorf("%w: %s exists: name a new file for the backup", errUsage, dest)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := tmp.Chmod(0o600); err != nil {
+		return nil, err
+	}
+	var w io.Writer = tmp
+	var zw *gzip.Writer
+	if strings.HasSuffix(dest, ".gz") {
+		zw, _ = gzip.NewWriterLevel(tmp, gzip.BestSpeed)
+		w = zw
+	}
+	pw, err := corpus.NewPortableWriter(w, engine, from)
+	if err != nil {
+		return nil, err
+	}
+	if err := dump(pw); err != nil {
+		return nil, err
+	}
+	if err := pw.Close(); err != nil {
+		return nil, err
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	return pw.Counts(), nil
+}
+
+// dumpIndex writes the articles of a data directory's archive, oldest first.
+func dumpIndex(ctx context.Context, ix *index.Index, w *corpus.PortableWriter, progress func(int64, bool)) error {
+	var n int64
+	return ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, func(h corpus.Hit) error {
+		a, err := ix.Article(ctx, h.ID)
+		if err != nil {
+			return err
+		}
+		n++
+		if n%1000 == 0 {
+			progress(n, false)
+		}
+		return w.Write(corpus.KindArticle, a)
+	})
+}
+
+// countsLine says what a backup holds: "1,204 articles, 3 tombstones".
+func countsLine(counts map[string]int64) string {
+	if len(counts) == 0 {
+		return "nothing"
+	}
+	var parts []string
+	for _, kind := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%d %s records", counts[kind], kind))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// restoreTarget is an engine a portable backup is restored into.
+type restoreTarget struct {
+	// kinds are the kinds of records it keeps; the others are skipped, and said so.
+	kinds []string
+	// articles stores a batch, returning the articles it refused with the reason.
+	articles func(ctx context.Context, batch []corpus.Article) (map[string]string, error)
+	// tombstones stores a batch of tombstones (nil: the engine keeps none from a backup).
+	tombstones func(ctx context.Context, batch []corpus.Tombstone) (map[string]string, error)
+	// finish makes everything searchable and returns how many articles the archive holds.
+	finish func(ctx context.Context) (uint64, error)
+}
+
+// restoreReport is what a restore did.
+type restoreReport struct {
+	summary corpus.PortableSummary
+	stored  map[string]int64
+	refused []string
+	held    uint64
+}
+
+// restorePortable reads the backup file src into target in batches, reporting
+// each refused record and going on with the others.
+func (e environment) restorePortable(ctx context.Context, src string, target restoreTarget, quiet bool) (restoreReport, error) {
+	var rep restoreReport
+	rep.stored = map[string]int64{}
+	f, err := os.Open(src)
+	if err != nil {
+		return rep, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	defer f.Close()
+	progress := func(int64, bool) {}
+	if !quiet {
+		progress = e.counter("restored records", 0)
+	}
+	var articles []corpus.Article
+	var stones []corpus.Tombstone
+	lines := map[string]int{} // ID -> line, for the report
+	textBytes := 0
+	refuse := func(line int, kind, id, why string) {
+		rep.refused = append(rep.refused, fmt.Sprintf("line %d (%s %s): %s", line, kind, id, why))
+	}
+	flush := func() error {
+		if len(articles) > 0 {
+			failed, err := target.articles(ctx, articles)
+			if err != nil {
+				return fmt.Errorf("restore: after %d articles: %w", rep.stored[corpus.KindArticle], err)
+			}
+			for _, a := range articles {
+				if why, ok := failed[a.ID]; ok {
+					refuse(lines[a.ID], corpus.KindArticle, a.ID, why)
+				} else {
+					rep.stored[corpus.KindArticle]++
+				}
+			}
+		}
+		if len(stones) > 0 {
+			failed, err := target.tombstones(ctx, stones)
+			if err != nil {
+				return fmt.Errorf("restore: the tombstones: %w", err)
+			}
+			for _, t := range stones {
+				if why, ok := failed[t.ID]; ok {
+					refuse(lines[t.ID], corpus.KindTombstone, t.ID, why)
+				} else {
+					rep.stored[corpus.KindTombstone]++
+				}
+			}
+		}
+		articles, stones, textBytes = articles[:0], stones[:0], 0
+		clear(lines)
+		progress(rep.stored[corpus.KindArticle]+rep.stored[corpus.KindTombstone], false)
+		return nil
+	}
+	handle := func(kind string, line int, raw json.RawMessage) error {
+		switch kind {
+		case corpus.KindArticle:
+			var a corpus.Article
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return &corpus.PortableError{Line: line, Kind: kind, Err: err}
+			}
+			if why := corpus.CheckID(a.ID); why != "" {
+				return &corpus.PortableError{Line: line, Kind: kind, ID: a.ID, Err: errors.New(why)}
+			}
+			articles = append(articles, a)
+			lines[a.ID] = line
+			textBytes += len(raw)
+		case corpus.KindTombstone:
+			var t corpus.Tombstone
+			if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" {
+				return &corpus.PortableError{Line: line, Kind: kind, Err: fmt.Errorf("malformed tombstone: %v", err)}
+			}
+			stones = append(stones, t)
+			lines[t.ID] = line
+		}
+		if len(articles)+len(stones) >= restoreBatch || textBytes >= restoreBatchBytes {
+			return flush()
+		}
+		return nil
+	}
+	rep.summary, err = corpus.ReadPortable(f, target.kinds, handle, func(pe *corpus.PortableError) {
+		rep.refused = append(rep.refused, pe.Error())
+	})
+	// What was read before a cut-off or damaged end is stored all the same.
+	if ferr := flush(); ferr != nil {
+		return rep, errors.Join(err, ferr)
+	}
+	progress(rep.stored[corpus.KindArticle]+rep.stored[corpus.KindTombstone], true)
+	held, ferr := target.finish(ctx)
+	rep.held = held
+	return rep, errors.Join(err, ferr)
+}
+
+// printRestore reports a restore on stdout; refused records are listed (the
+// first 20) and make the command fail with errRejected.
+func (e environment) printRestore(rep restoreReport, src, into string, took time.Duration) error {
+	h := rep.summary.Header
+	fmt.Fprintf(e.stdout, "restored %s from %s (a backup of the %s archive %s taken %s) into %s in %s; it holds %d articles\n",
+		countsLine(rep.stored), src, cmp.Or(h.Engine, "?"), h.From, h.Created.Format(time.RFC3339), into, took.Round(time.Millisecond), rep.held)
+	for kind, n := range rep.summary.Skipped {
+		fmt.Fprintf(e.stdout, "skipped %d %s records: this engine keeps none from a backup (they are kept by a newer archive, or by the other engine)\n", n, kind)
+	}
+	if len(rep.refused) == 0 {
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "refused %d records:\n", len(rep.refused))
+	for _, r := range rep.refused[:min(len(rep.refused), 20)] {
+		fmt.Fprintf(e.stdout, "  %s\n", r)
+	}
+	if len(rep.refused) > 20 {
+		fmt.Fprintf(e.stdout, "  … and %d more\n", len(rep.refused)-20)
+	}
+	return fmt.Errorf("%w: %d record(s) of the backup not restored, listed above; the rest is stored", errRejected, len(rep.refused))
+}
+
+// restore reads a portable backup into an archive: a data directory, or an
+// OpenSearch index with --opensearch.
+func (e environment) restore(ctx context.Context, args []string) error {
+	var c commonFlags
+	fs := e.newFlagSet("restore", "restore [--data DIR | --opensearch URL[,URL…] [--opensearch-index NAME]] [--merge] FILE", &c)
+	osf := e.addOpenSearchFlags(fs)
+	merge := fs.Bool("merge", false, "restore into an archive that already holds articles (the backup's overwrite those of the same ID)")
+	quiet := fs.Bool("quiet", false, "no progress counts")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: name the one backup file to restore ('archive backup --portable' or 'archive backup --opensearch' writes one)", errUsage)
+	}
+	src := rest[0]
+	if _, err := os.Stat(src); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	log := logger(e.stderr, c.verbose)
+	start := time.Now()
+	notEmpty := func(n uint64, where, how string) error {
+		return fmt.Errorf("%w: %s already holds %d articles: restore into a new one (%s), or add --merge to add the backup's to them", errUsage, where, n, how)
+	}
+	if osf.on() {
+		eng, err := e.openEngine(ctx, osf, log, false)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		if n, err := eng.Count(); err != nil {
+			return err
+		} else if n > 0 && !*merge {
+			return notEmpty(n, "OpenSearch index "+eng.Index(), "--opensearch-index NAME")
+		}
+		rep, err := e.restorePortable(ctx, src, restoreTarget{
+			kinds:      []string{corpus.KindArticle, corpus.KindTombstone},
+			articles:   eng.Restore,
+			tombstones: eng.RestoreTombstones,
+			finish: func(ctx context.Context) (uint64, error) {
+				if err := eng.Refresh(ctx); err != nil {
+					return 0, err
+				}
+				return eng.Count()
+			},
+		}, *quiet)
+		if err != nil {
+			return err
+		}
+		return e.printRestore(rep, src, "OpenSearch index "+eng.Index(), time.Since(start))
+	}
+	return withIndex(c.data, log, func(ix *index.Index) error {
+		if n, err := ix.Count(); err != nil {
+			return err
+		} else if n > 0 && !*merge {
+			return notEmpty(n, "the archive in "+c.data, "--data NEWDIR")
+		}
+		rep, err := e.restorePortable(ctx, src, restoreTarget{
+			kinds: []string{corpus.KindArticle},
+			articles: func(ctx context.Context, batch []corpus.Article) (map[string]string, error) {
+				_, err := ix.PutRestoring(ctx, batch)
+				return nil, err // a batch is stored whole or not at all
+			},
+			finish: func(context.Context) (uint64, error) {
+				if err := ix.Flush(); err != nil {
+					return 0, err
+				}
+				return ix.Count()
+			},
+		}, *quiet)
+		if err != nil {
+			return err
+		}
+		return e.printRestore(rep, src, "the archive in "+c.data, time.Since(start))
+	})
+}
