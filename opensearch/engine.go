@@ -81,6 +81,8 @@ type Engine struct {
 	// ready: the index is known to exist (ensure made or found it).
 	ready   atomic.Bool
 	readyMu sync.Mutex
+	// sides are the indexes beside the archive's known to exist (ensureSideIndex).
+	sides sync.Map
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)

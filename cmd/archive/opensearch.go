@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/article-archive/archive/access"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/opensearch"
@@ -148,17 +149,21 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 // the cluster cannot answer, requests are answered 503 with Retry-After; the
 // server recovers by itself when it is back.
 func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cfg serveConfig, log *slog.Logger) error {
-	switch {
-	case cfg.watch != "":
+	if cfg.watch != "" {
 		return fmt.Errorf("%w: --watch is not supported with --opensearch yet: ingest with 'archive ingest --opensearch …'", errUsage)
-	case cfg.private:
-		return fmt.Errorf("%w: --private is not supported with --opensearch yet (its keys live in a data directory)", errUsage)
 	}
 	eng, err := e.openEngine(ctx, f, log, true)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	// The keys, the session secret and the audit log live in the cluster, so
+	// that every server sharing it knows the same keys and sessions.
+	keys := access.SharedKeys(eng)
+	secret, err := eng.SessionSecret(ctx)
+	if err != nil {
+		log.Warn("signing in on the page is off: the session secret cannot be read from the cluster now", "err", err)
+	}
 	names, err := archiveNames(eng)
 	if err != nil {
 		// The cluster is down: the server starts, and the name book starts empty.
@@ -185,6 +190,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 		Handler: countRequests(&inFlight, server.New(server.Config{
 			Searcher: eng, Logger: log,
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
+			Keys: keys, Private: cfg.private, SessionSecret: secret, Audit: eng.Audit(),
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -198,6 +204,9 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
+	if cfg.private || keys.HasReadKeys() {
+		fmt.Fprintf(e.stderr, "The archive is private: every read needs a read key (Authorization: Bearer KEY, or sign in at %s://%s/signin).\n", scheme, ln.Addr())
+	}
 	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/article-archive/archive/access"
 	"github.com/article-archive/archive/internal/ostest"
 )
 
@@ -161,5 +162,109 @@ func TestPortableBackupAcrossEngines(t *testing.T) {
 	runBin(t, bin, "restore", "--quiet", "--opensearch", urls, "--opensearch-index", third, file2)
 	if got := answers(t, bin, "--opensearch", urls, "--opensearch-index", third); !slices.Equal(got, wantBleve) {
 		t.Errorf("the index restored from a data directory answers otherwise:\n got %q\nwant %q", got, wantBleve)
+	}
+}
+
+// TestOpenSearchKeysShared: two `archive serve --opensearch --private` processes
+// share one cluster. A key made with `archive keys create --opensearch` works on
+// both at once, a sign-in session made on one is good on the other, a revoked
+// key opens nothing on either within SharedKeysTTL, and the audit log is one
+// index in the cluster.
+func TestOpenSearchKeysShared(t *testing.T) {
+	c := ostest.Start(t, 1)
+	bin := buildArchive(t)
+	urls := strings.Join(c.URLs, ",")
+	index := newOSIndex(t, c)
+	for _, side := range []string{"-keys", "-audit"} {
+		t.Cleanup(func() {
+			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+side, nil)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		})
+	}
+	on := []string{"--opensearch", urls, "--opensearch-index", index}
+	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(on, "../../corpus/sample")...)...)
+	a := startProc(t, bin, append(on, "--private")...)
+	b := startProc(t, bin, append(on, "--private")...)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	status := func(base, key, cookie string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/search?q=harbour", nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if s := status(a.url, "", ""); s != http.StatusUnauthorized {
+		t.Fatalf("--private without a key: %d, want 401", s)
+	}
+	key := strings.TrimSpace(runBin(t, bin, append([]string{"keys", "create", "--scope", "read", "--name", "desk"}, on...)...))
+	for _, p := range []*proc{a, b} {
+		deadline := time.Now().Add(3 * time.Second)
+		for status(p.url, key, "") != http.StatusOK {
+			if time.Now().After(deadline) {
+				t.Fatalf("the new key is refused by %s 3 s after it was made", p.url)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if list := runBin(t, bin, append([]string{"keys", "list"}, on...)...); !strings.Contains(list, "desk") {
+		t.Errorf("keys list: %s", list)
+	}
+	// A session signed in on a is good on b: the session secret is the cluster's.
+	res, err := client.PostForm(a.url+"/signin", map[string][]string{"key": {key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie string
+	for _, ck := range res.Cookies() {
+		cookie = ck.Name + "=" + ck.Value
+	}
+	if res.StatusCode != http.StatusSeeOther || cookie == "" {
+		t.Fatalf("sign in on a: %d, cookie %q", res.StatusCode, cookie)
+	}
+	if s := status(b.url, "", cookie); s != http.StatusOK {
+		t.Errorf("the session made on a, shown to b: %d, want 200", s)
+	}
+	runBin(t, bin, append([]string{"keys", "revoke", "desk"}, on...)...)
+	time.Sleep(access.SharedKeysTTL + time.Second)
+	for _, p := range []*proc{a, b} {
+		if s := status(p.url, key, ""); s != http.StatusUnauthorized {
+			t.Errorf("%s: the revoked key: %d, want 401", p.url, s)
+		}
+		if s := status(p.url, "", cookie); s == http.StatusOK {
+			t.Errorf("%s: the revoked key's session: %d, want it ended", p.url, s)
+		}
+	}
+	// One audit log for both servers and the command, in the cluster.
+	res, err = http.Get(c.URLs[0] + "/" + index + "-audit/_search?size=100&q=action:*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audit struct {
+		Hits struct {
+			Hits []struct {
+				Source struct{ Action, Who string } `json:"_source"`
+			}
+		}
+	}
+	json.NewDecoder(res.Body).Decode(&audit)
+	res.Body.Close()
+	actions := map[string]int{}
+	for _, h := range audit.Hits.Hits {
+		actions[h.Source.Action]++
+	}
+	if actions["key-create"] != 1 || actions["key-revoke"] != 1 || actions["sign-in"] != 1 {
+		t.Errorf("the audit log in the cluster holds %v, want the key's creation, revocation and sign-in", actions)
 	}
 }
