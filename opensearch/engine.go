@@ -63,6 +63,9 @@ type Config struct {
 	MaxExpansions int
 	// RequestTimeout bounds one request to the cluster; zero is 30 s.
 	RequestTimeout time.Duration
+	// NoCreate: an index that does not exist is a corpus.ENotFound error
+	// instead of being made (commands that only read, such as archive check).
+	NoCreate bool
 }
 
 // Engine is an archive kept in an OpenSearch index. It is safe for concurrent use.
@@ -292,6 +295,10 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 		case res.StatusCode == http.StatusServiceUnavailable || res.StatusCode == http.StatusTooManyRequests ||
 			res.StatusCode == http.StatusGatewayTimeout || res.StatusCode == http.StatusBadGateway:
 			return unavailable(fmt.Errorf("%d %s", res.StatusCode, oe.Type))
+		case oe.Type == "cluster_block_exception" && strings.Contains(oe.Reason, "index write"):
+			// archive reindex holds writes for the moment it takes to catch up and
+			// point the archive's name at the new index.
+			return unavailable(errors.New("the index is being reindexed: writes wait for a few seconds"))
 		}
 		return oe
 	}

@@ -135,6 +135,9 @@ func (e *Engine) ensureIndex(ctx context.Context) error {
 	if oe, ok := errors.AsType[*osError](err); !ok || oe.Status != http.StatusNotFound {
 		return fmt.Errorf("opensearch: look for index %s: %w", e.index, err)
 	}
+	if e.cfg.NoCreate {
+		return corpus.Errorf(corpus.ENotFound, "there is no index %s in the cluster: name the archive's index with --opensearch-index, or ingest or restore into it first", e.index)
+	}
 	replicas := e.cfg.Replicas
 	if replicas == 0 {
 		var h struct {

@@ -28,7 +28,7 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 		return err
 	}
 	var written int64
-	err := e.scan(ctx, e.index, dsl{"excludes": derivedFields}, func(raw json.RawMessage) error {
+	err := e.scan(ctx, e.index, nil, dsl{"excludes": derivedFields}, func(raw json.RawMessage) error {
 		var a corpus.Article
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return fmt.Errorf("opensearch: read an article of %s: %w", e.index, err)
@@ -43,7 +43,7 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 	if err != nil {
 		return fmt.Errorf("opensearch: back up the articles of %s: %w", e.index, err)
 	}
-	err = e.scan(ctx, e.tombstones(), true, func(raw json.RawMessage) error {
+	err = e.scan(ctx, e.tombstones(), nil, true, func(raw json.RawMessage) error {
 		var t corpus.Tombstone
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return fmt.Errorf("opensearch: read a tombstone of %s: %w", e.tombstones(), err)
@@ -57,10 +57,10 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 	return nil
 }
 
-// scan calls fn with the source of every document of index, in the order of
-// their IDs, at one point in time; after is called after each page. An index
-// that does not exist holds nothing.
-func (e *Engine) scan(ctx context.Context, index string, source any, fn func(json.RawMessage) error, after func()) error {
+// scan calls fn with the source of every document of index (that query
+// matches, when not nil), in the order of their IDs, at one point in time; after
+// is called after each page. An index that does not exist holds nothing.
+func (e *Engine) scan(ctx context.Context, index string, query, source any, fn func(json.RawMessage) error, after func()) error {
 	var pit struct {
 		PitID string `json:"pit_id"`
 	}
@@ -85,6 +85,9 @@ func (e *Engine) scan(ctx context.Context, index string, source any, fn func(jso
 		}
 		if last != nil {
 			body["search_after"] = last
+		}
+		if query != nil {
+			body["query"] = query
 		}
 		var res struct {
 			PitID string `json:"pit_id"`
@@ -131,6 +134,11 @@ func (e *Engine) Restore(ctx context.Context, articles []corpus.Article) (map[st
 	if err := e.ensure(ctx); err != nil {
 		return nil, err
 	}
+	return e.restoreInto(ctx, e.index, articles)
+}
+
+// restoreInto writes articles into index as Restore does.
+func (e *Engine) restoreInto(ctx context.Context, index string, articles []corpus.Article) (map[string]string, error) {
 	var body bytes.Buffer
 	enc := json.NewEncoder(&body)
 	for _, a := range articles {
@@ -143,7 +151,7 @@ func (e *Engine) Restore(ctx context.Context, articles []corpus.Article) (map[st
 		sig, ok := corpus.NewSignature(a.Body)
 		doc := newDocument(a, sig, ok)
 		doc.DuplicateKeys = a.DuplicateKeys()
-		enc.Encode(dsl{"index": dsl{"_index": e.index, "_id": a.ID}})
+		enc.Encode(dsl{"index": dsl{"_index": index, "_id": a.ID}})
 		if err := enc.Encode(doc); err != nil {
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
 		}

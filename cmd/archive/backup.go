@@ -115,6 +115,7 @@ func (e environment) backupPortable(ctx context.Context, c commonFlags, osf *ope
 			countsLine(counts), from, dest, time.Since(start).Round(time.Millisecond), dest)
 	}
 	if osf.on() {
+		osf.existing = true
 		eng, err := e.openEngine(ctx, osf, log, false)
 		if err != nil {
 			return err

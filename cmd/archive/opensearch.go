@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,9 +47,12 @@ var (
 	_ personRenamer      = (*opensearch.Engine)(nil)
 )
 
-// errNoBackup answers a backup of an archive kept in OpenSearch.
+// errNoBackup answers a backup asked of a server on an archive kept in OpenSearch.
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
-	"backups of an archive kept in OpenSearch are not supported yet: use the cluster's snapshots (_snapshot), or export the articles (/api/v1/export)")
+	"a server on an OpenSearch archive does not write backups: run 'archive backup --opensearch URL FILE' (a portable backup 'archive restore' reads), from any machine that reaches the cluster")
+
+// errNoRepair answers archive repair --opensearch.
+var errNoRepair = fmt.Errorf("%w: archive repair mends a data directory (its record store and Bleve index); an OpenSearch cluster keeps the archive in replicated shards and recovers a lost copy from another by itself, so there is nothing for repair to do. Run 'archive check --opensearch URL' to see what is wrong; a red index (shards with no copy left) comes back with its nodes, or from a backup ('archive restore --opensearch URL --opensearch-index NEW FILE')", errUsage)
 
 // errNoDelete answers a deletion from an engine that cannot delete.
 var errNoDelete = corpus.Errorf(corpus.EInvalidRequest,
@@ -81,6 +85,8 @@ type openSearchFlags struct {
 	shards, replicas int
 	// maxExpansions bounds the words one fuzzy term stands for (serve's --max-expansions).
 	maxExpansions int
+	// existing: the index must exist (commands that only look, such as check).
+	existing bool
 }
 
 func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {
@@ -119,7 +125,7 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 		Shards: f.shards, Replicas: f.replicas,
 		Username: e.getenv(envOpenSearchUser), Password: e.getenv(envOpenSearchPassword),
 		APIKey: e.getenv(envOpenSearchAPIKey),
-		Logger: log,
+		Logger: log, NoCreate: f.existing,
 	}
 	for _, u := range strings.Split(f.urls, ",") {
 		if u = strings.TrimSpace(u); u != "" {
@@ -250,4 +256,76 @@ func (e environment) searchOpenSearch(ctx context.Context, f *openSearchFlags, q
 		return nil, fmt.Errorf("the search took too long")
 	}
 	return res, err
+}
+
+// checkOpenSearch reports what is wrong with an archive kept in OpenSearch.
+func (e environment) checkOpenSearch(ctx context.Context, f *openSearchFlags, asJSON bool, log *slog.Logger) error {
+	f.existing = true
+	eng, err := e.openEngine(ctx, f, log, false)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	rep, err := eng.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "archive %s at %s (index %s):\n", rep.Index, f.shown(), strings.Join(rep.Indexes, ", "))
+		fmt.Fprintf(e.stdout, "  %s articles, %s tombstones, %s keys; health %s\n", thousands(int(rep.Articles)), thousands(rep.Tombstones), thousands(rep.Keys), rep.Health)
+		for _, n := range rep.Notes {
+			fmt.Fprintf(e.stdout, "  note: %s\n", n)
+		}
+		if rep.Healthy() {
+			fmt.Fprintf(e.stdout, "healthy: every index of the archive is green, its mapping is this version's, every article has what the archive derives and no deleted article is left (%s)\n", rep.Took.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(e.stdout, "PROBLEMS (%s):\n", rep.Took.Round(time.Millisecond))
+			for _, p := range rep.Problems {
+				fmt.Fprintf(e.stdout, "  - %s\n", p)
+			}
+		}
+	}
+	if !rep.Healthy() {
+		return fmt.Errorf("%w: %s, listed above", errDamaged, plural(len(rep.Problems), "problem"))
+	}
+	return nil
+}
+
+// reindexOpenSearch copies the archive into a new index with this version's
+// mapping (re-extracting with reExtract when asked) and points its name at it.
+func (e environment) reindexOpenSearch(ctx context.Context, f *openSearchFlags, again bool, log *slog.Logger) error {
+	f.existing = true
+	eng, err := e.openEngine(ctx, f, log, false)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	total, err := eng.Count()
+	if err != nil {
+		return err
+	}
+	progress := e.counter("copied articles", int64(total))
+	opts := opensearch.ReindexOptions{Progress: func(n int64) { progress(n, false) }}
+	if again {
+		opts.Transform = func(a *corpus.Article) {
+			if a.Extractor != ingest.ExtractorVersion {
+				reExtract(a)
+				a.Extractor = ingest.ExtractorVersion
+			}
+		}
+	}
+	st, err := eng.Reindex(ctx, opts)
+	progress(st.Copied, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "reindexed %d articles from %s into %s in %s (%d written and %d deleted during the copy, caught up); %s now names %s\n",
+		st.Copied-st.CaughtUp, st.From, st.To, st.Elapsed.Round(time.Millisecond), st.CaughtUp, st.Removed, eng.Index(), st.To)
+	return nil
 }
