@@ -37,6 +37,10 @@ type ReindexStats struct {
 // articles written: clocks of servers differ a little.
 const catchUpMargin = time.Minute
 
+// oldIndexGrace is how long the old index lives on after the switch, for the
+// searches that were sent to it just before.
+const oldIndexGrace = 3 * time.Second
+
 // reindexBatch is how many articles one write of the copy carries.
 const reindexBatch = 500
 
@@ -47,8 +51,10 @@ const reindexBatch = 500
 // for the moment of the catch-up (what was written or deleted since the copy
 // began) and the switch, the old index refuses writes, which servers answer
 // with 503 and Retry-After. The new index is named <name>-vN; the old one is
-// deleted once the name points away from it. An archive whose name is an index
-// (not yet an alias) becomes an alias by this. A copy left by an interrupted
+// deleted a few seconds after the name points away from it. An archive whose
+// name is an index (not yet an alias) becomes an alias by this: the index goes
+// in the same step as the alias comes, so a search in flight at that instant
+// may fail (503, Retry-After); later reindexes fail none. A copy left by an interrupted
 // reindex (an index <name>-vN the name does not point at) is deleted and made
 // again.
 func (e *Engine) Reindex(ctx context.Context, opts ReindexOptions) (ReindexStats, error) {
@@ -128,7 +134,12 @@ func (e *Engine) Reindex(ctx context.Context, opts ReindexOptions) (ReindexStats
 		return fail(fmt.Errorf("opensearch: point %s at %s: %w", e.index, st.To, err))
 	}
 	if aliased {
-		if err := e.dropIndex(ctx, old); err != nil {
+		// Searches sent to the old index just before the switch finish first.
+		select {
+		case <-ctx.Done():
+		case <-time.After(oldIndexGrace):
+		}
+		if err := e.dropIndex(context.WithoutCancel(ctx), old); err != nil {
 			e.log.Warn("the old index could not be deleted: delete it by hand", "index", old, "err", err)
 		}
 	}

@@ -49,7 +49,7 @@ var (
 
 // errNoBackup answers a backup asked of a server on an archive kept in OpenSearch.
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
-	"a server on an OpenSearch archive does not write backups: run 'archive backup --opensearch URL FILE' (a portable backup 'archive restore' reads), from any machine that reaches the cluster")
+	"backups through the server are not supported on the OpenSearch engine: run 'archive backup --opensearch URL FILE' (a portable backup that 'archive restore' reads) from any machine that reaches the cluster")
 
 // errNoRepair answers archive repair --opensearch.
 var errNoRepair = fmt.Errorf("%w: archive repair mends a data directory (its record store and Bleve index); an OpenSearch cluster keeps the archive in replicated shards and recovers a lost copy from another by itself, so there is nothing for repair to do. Run 'archive check --opensearch URL' to see what is wrong; a red index (shards with no copy left) comes back with its nodes, or from a backup ('archive restore --opensearch URL --opensearch-index NEW FILE')", errUsage)
@@ -325,7 +325,7 @@ func (e environment) reindexOpenSearch(ctx context.Context, f *openSearchFlags, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "reindexed %d articles from %s into %s in %s (%d written and %d deleted during the copy, caught up); %s now names %s\n",
-		st.Copied-st.CaughtUp, st.From, st.To, st.Elapsed.Round(time.Millisecond), st.CaughtUp, st.Removed, eng.Index(), st.To)
+	fmt.Fprintf(e.stdout, "copied %d articles from %s into %s, then with writes held %d written or changed since the copy began (with a minute's margin for clocks) and dropped %d deleted meanwhile, in %s; %s now names %s\n",
+		st.Copied-st.CaughtUp, st.From, st.To, st.CaughtUp, st.Removed, st.Elapsed.Round(time.Millisecond), eng.Index(), st.To)
 	return nil
 }

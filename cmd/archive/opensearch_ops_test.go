@@ -2,7 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -267,4 +271,171 @@ func TestOpenSearchKeysShared(t *testing.T) {
 	if actions["key-create"] != 1 || actions["key-revoke"] != 1 || actions["sign-in"] != 1 {
 		t.Errorf("the audit log in the cluster holds %v, want the key's creation, revocation and sign-in", actions)
 	}
+}
+
+// osDo sends one request straight to the cluster (to damage an archive as a
+// test needs) and fails the test on an error answer.
+func osDo(t *testing.T, method, rawURL, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, rawURL, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, rawURL, res.StatusCode, msg)
+	}
+}
+
+// TestOpenSearchCheckAndReindex: archive check --opensearch names what is wrong
+// (a yellow index, an article another tool wrote, a deleted article still
+// there), and archive reindex --opensearch copies the archive into a new index
+// while a server takes writes and answers searches: no search fails or sees a
+// half-built index, every acknowledged write is in the new index, and check is
+// healthy after.
+func TestOpenSearchCheckAndReindex(t *testing.T) {
+	c := ostest.Start(t, 1)
+	bin := buildArchive(t)
+	urls := strings.Join(c.URLs, ",")
+	index := newOSIndex(t, c)
+	for _, v := range []string{"-v2", "-v3"} {
+		t.Cleanup(func() {
+			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+v, nil)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		})
+	}
+	on := []string{"--opensearch", urls, "--opensearch-index", index}
+	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(on, "../../corpus/sample")...)...)
+	check := func() (string, error) {
+		out, err := exec.Command(bin, append([]string{"check"}, on...)...).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := check(); err != nil || !strings.Contains(out, "healthy") {
+		t.Fatalf("check of a fresh archive: %v\n%s", err, out)
+	}
+	p := startProc(t, bin, append(on, "--token", testToken)...)
+
+	// Damage: replicas that one node cannot place, an article written by hand,
+	// and a tombstone whose article is still there.
+	osDo(t, http.MethodPut, c.URLs[0]+"/"+index+"/_settings", `{"index.number_of_replicas":1}`)
+	osDo(t, http.MethodPut, c.URLs[0]+"/"+index+"/_doc/by-hand?refresh=true", `{"id":"by-hand","title":"Written by hand","body":"A harbor article written by another tool."}`)
+	req, _ := http.NewRequest(http.MethodDelete, p.url+"/api/v1/articles/nl-2023-0912-norrvik-cuts", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("delete: %v %v", err, res)
+	}
+	osDo(t, http.MethodPut, c.URLs[0]+"/"+index+"-deleted/_doc/vw-2023-0522-norrvik-campus?refresh=true", `{"id":"vw-2023-0522-norrvik-campus","deleted_at":"2026-01-01T00:00:00Z"}`)
+	out, err := check()
+	if code := procExit(err); code != 4 {
+		t.Errorf("check of a damaged archive: exit %d, want 4\n%s", code, out)
+	}
+	for _, want := range []string{"is yellow", "1 articles lack the fingerprint", "1 deleted articles are still in the index (", "vw-2023-0522-norrvik-campus", "PROBLEMS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check of a damaged archive says nothing of %q:\n%s", want, out)
+		}
+	}
+	// The indexes made beside it meanwhile took its replicas.
+	osDo(t, http.MethodPut, c.URLs[0]+"/"+index+"*/_settings", `{"index.number_of_replicas":0}`)
+	osDo(t, http.MethodDelete, c.URLs[0]+"/"+index+"-deleted/_doc/vw-2023-0522-norrvik-campus?refresh=true", "")
+
+	// Reindex under writes and searches, twice: the first turns the index into
+	// an alias, the second moves the alias on.
+	before := search(t, p.url, nil).Total
+	acked := 0
+	for round, args := range [][]string{{"reindex"}, {"reindex", "--re-extract"}} {
+		stop := make(chan struct{})
+		type result struct {
+			acked, retried, searches, busy int
+			failures                       []string
+		}
+		done := make(chan result)
+		go func() {
+			var r result
+			client := &http.Client{Timeout: 30 * time.Second}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					done <- r
+					return
+				default:
+				}
+				line := fmt.Sprintf(`{"id":"during-%d-%d","title":"Written during reindex %d","body":"Dockside note number %d about the ferry timetable."}`+"\n", round, i, i, i)
+				rep, status, err := postWith(client, p.url, []byte(line))
+				switch {
+				case status == http.StatusServiceUnavailable:
+					r.retried++ // writes held for the switch: sent again
+					i--
+					time.Sleep(200 * time.Millisecond)
+				case err != nil:
+					r.failures = append(r.failures, fmt.Sprintf("write %d: %d %v", i, status, err))
+				case rep.Indexed == 1:
+					r.acked++
+				}
+				n, status, err := searchWith(client, p.url, "")
+				r.searches++
+				switch {
+				case status == http.StatusServiceUnavailable && round == 0:
+					r.busy++ // the instant the index became an alias
+				case err != nil || status != http.StatusOK || n < before:
+					r.failures = append(r.failures, fmt.Sprintf("search: %d articles (status %d, %v), before the reindex %d", n, status, err, before))
+				}
+			}
+		}()
+		time.Sleep(300 * time.Millisecond)
+		out := runBin(t, bin, append(args, on...)...)
+		time.Sleep(300 * time.Millisecond)
+		close(stop)
+		r := <-done
+		acked += r.acked
+		t.Logf("%s; during it: %d writes acknowledged, %d answered 503 and sent again, %d searches (%d answered 503)", strings.TrimSpace(out), r.acked, r.retried, r.searches, r.busy)
+		if want := fmt.Sprintf("now names %s-v%d", index, round+2); !strings.Contains(out, want) {
+			t.Errorf("reindex: %s, want %q", out, want)
+		}
+		for _, f := range r.failures[:min(len(r.failures), 5)] {
+			t.Errorf("during reindex %d: %s", round+1, f)
+		}
+		if len(r.failures) > 5 {
+			t.Errorf("… and %d more failures", len(r.failures)-5)
+		}
+		if r.acked == 0 || r.searches == 0 || r.busy > 2 {
+			t.Errorf("reindex %d: %d writes acknowledged, %d searches, %d of them 503; want some, and at most 2 answered 503", round+1, r.acked, r.searches, r.busy)
+		}
+		if got := search(t, p.url, nil).Total; got != before+uint64(acked) {
+			t.Errorf("after reindex %d the archive holds %d articles, want %d before and %d acknowledged since", round+1, got, before, acked)
+		}
+		if got := search(t, p.url, url.Values{"q": {"dockside ferry"}}).Total; got != uint64(acked) {
+			t.Errorf("the articles written during the reindexes: %d found, want %d", got, acked)
+		}
+		if out, err := check(); err != nil || !strings.Contains(out, fmt.Sprintf("%s-v%d", index, round+2)) {
+			t.Errorf("check after reindex %d (the first derived what the article written by hand lacked): %v\n%s", round+1, err, out)
+		}
+	}
+	res, err := http.Get(c.URLs[0] + "/" + index + "-v2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("the old copy %s-v2 is left after the second reindex: %d", index, res.StatusCode)
+	}
+	// repair has nothing to do on a cluster, and says why.
+	if out, err := exec.Command(bin, append([]string{"repair"}, on...)...).CombinedOutput(); procExit(err) != 2 || !strings.Contains(string(out), "recovers a lost copy") {
+		t.Errorf("repair --opensearch: %v %s", err, out)
+	}
+}
+
+// procExit is the exit status of a finished process (0 when err is nil).
+func procExit(err error) int {
+	if exit, ok := errors.AsType[*exec.ExitError](err); ok {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }
