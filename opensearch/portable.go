@@ -17,7 +17,7 @@ const dumpBatch = 1000
 
 // derivedFields are the fields of a document that a backup leaves out: the
 // engine that restores it derives them again from the article.
-var derivedFields = []string{fieldPersonsFold, fieldOutletFold, fieldBands, fieldSignature, fieldFingerprint, fieldDupKeys}
+var derivedFields = []string{fieldPersonsFold, fieldOutletFold, fieldBands, fieldSignature, fieldFingerprint, fieldDupKeys, fieldWritten}
 
 // Dump writes every article of the archive, then every tombstone, to w (see
 // corpus.PortableWriter), reading each index at one point in time page by page,

@@ -34,8 +34,8 @@ type ReindexStats struct {
 }
 
 // catchUpMargin is how far before the copy began the catch-up looks for
-// articles written: clocks of servers differ a little.
-const catchUpMargin = time.Minute
+// articles written: the clocks of servers differ a little.
+const catchUpMargin = 10 * time.Second
 
 // oldIndexGrace is how long the old index lives on after the switch, for the
 // searches that were sent to it just before.
@@ -98,9 +98,18 @@ func (e *Engine) Reindex(ctx context.Context, opts ReindexOptions) (ReindexStats
 		return fail(err)
 	}
 	since := began.UTC().Format(time.RFC3339Nano)
+	// What was written since the copy began, by any server (written_at), or by
+	// one of a version before written_at was kept (ingested_at, arrived).
 	recent := dsl{"bool": dsl{"should": []any{
-		dsl{"range": dsl{"ingested_at": dsl{"gte": since}}},
-		dsl{"range": dsl{fieldArrived: dsl{"gte": since}}},
+		dsl{"range": dsl{fieldWritten: dsl{"gte": since}}},
+		dsl{"bool": dsl{
+			"must_not": []any{dsl{"exists": dsl{"field": fieldWritten}}},
+			"should": []any{
+				dsl{"range": dsl{"ingested_at": dsl{"gte": since}}},
+				dsl{"range": dsl{fieldArrived: dsl{"gte": since}}},
+			},
+			"minimum_should_match": 1,
+		}},
 	}}}
 	before := st.Copied
 	if err := e.copyArticles(ctx, old, st.To, recent, opts, &st.Copied); err != nil {

@@ -325,7 +325,7 @@ func (e environment) reindexOpenSearch(ctx context.Context, f *openSearchFlags, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "copied %d articles from %s into %s, then with writes held %d written or changed since the copy began (with a minute's margin for clocks) and dropped %d deleted meanwhile, in %s; %s now names %s\n",
+	fmt.Fprintf(e.stdout, "copied %d articles from %s into %s, then with writes held %d written or changed since the copy began (with 10 s of margin for clocks) and dropped %d deleted meanwhile, in %s; %s now names %s\n",
 		st.Copied-st.CaughtUp, st.From, st.To, st.CaughtUp, st.Removed, st.Elapsed.Round(time.Millisecond), eng.Index(), st.To)
 	return nil
 }
