@@ -46,19 +46,9 @@ func (e *Engine) ensureSideIndex(ctx context.Context, name string, properties ma
 	if err := e.ensure(ctx); err != nil {
 		return err
 	}
-	var settings map[string]struct {
-		Settings struct {
-			Index struct {
-				Replicas string `json:"number_of_replicas"`
-			} `json:"index"`
-		} `json:"settings"`
-	}
-	if err := e.do(ctx, http.MethodGet, "/"+e.index+"/_settings/index.number_of_replicas", nil, &settings); err != nil {
-		return fmt.Errorf("opensearch: read the replicas of %s: %w", e.index, err)
-	}
-	replicas := "0"
-	for _, s := range settings { // one entry: the index, or the one an alias names
-		replicas = s.Settings.Index.Replicas
+	replicas, err := e.replicasOf(ctx, e.index)
+	if err != nil {
+		return err
 	}
 	body := map[string]any{
 		"settings": map[string]any{"index": map[string]any{

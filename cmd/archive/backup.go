@@ -12,6 +12,7 @@ import (
 	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/opensearch"
 )
 
 // backup writes a consistent copy of the archive to DEST: through the running
@@ -115,27 +116,22 @@ func (e environment) backupPortable(ctx context.Context, c commonFlags, osf *ope
 			countsLine(counts), from, dest, time.Since(start).Round(time.Millisecond), dest)
 	}
 	if osf.on() {
-		osf.existing = true
-		eng, err := e.openEngine(ctx, osf, log, false)
-		if err != nil {
-			return err
-		}
-		defer eng.Close()
-		total, err := eng.Count()
-		if err != nil {
-			return err
-		}
-		from := "OpenSearch index " + eng.Index()
-		progress := e.counter("backed up records", int64(total))
-		counts, err := e.writePortable(dest, "opensearch", eng.Index(), func(w *corpus.PortableWriter) error {
-			return eng.Dump(ctx, w, func(n int64) { progress(n, false) })
+		return e.withExistingEngine(ctx, osf, log, func(eng *opensearch.Engine) error {
+			total, err := eng.Count()
+			if err != nil {
+				return err
+			}
+			progress := e.counter("backed up records", int64(total))
+			counts, err := e.writePortable(dest, "opensearch", eng.Index(), func(w *corpus.PortableWriter) error {
+				return eng.Dump(ctx, w, func(n int64) { progress(n, false) })
+			})
+			if err != nil {
+				return err
+			}
+			progress(counts[corpus.KindArticle]+counts[corpus.KindTombstone], true)
+			report(counts, "OpenSearch index "+eng.Index())
+			return nil
 		})
-		if err != nil {
-			return err
-		}
-		progress(counts[corpus.KindArticle]+counts[corpus.KindTombstone], true)
-		report(counts, from)
-		return nil
 	}
 	return withIndex(c.data, log, func(ix *index.Index) error {
 		total, err := ix.Count()

@@ -260,12 +260,24 @@ func (e environment) searchOpenSearch(ctx context.Context, f *openSearchFlags, q
 
 // checkOpenSearch reports what is wrong with an archive kept in OpenSearch.
 func (e environment) checkOpenSearch(ctx context.Context, f *openSearchFlags, asJSON bool, log *slog.Logger) error {
+	return e.withExistingEngine(ctx, f, log, func(eng *opensearch.Engine) error {
+		return e.checkEngine(ctx, eng, f, asJSON)
+	})
+}
+
+// withExistingEngine runs fn with the engine of an archive's index that must
+// exist (commands that read or copy an archive), and closes it.
+func (e environment) withExistingEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger, fn func(*opensearch.Engine) error) error {
 	f.existing = true
 	eng, err := e.openEngine(ctx, f, log, false)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	return fn(eng)
+}
+
+func (e environment) checkEngine(ctx context.Context, eng *opensearch.Engine, f *openSearchFlags, asJSON bool) error {
 	rep, err := eng.Check(ctx)
 	if err != nil {
 		return err
@@ -300,12 +312,12 @@ func (e environment) checkOpenSearch(ctx context.Context, f *openSearchFlags, as
 // reindexOpenSearch copies the archive into a new index with this version's
 // mapping (re-extracting with reExtract when asked) and points its name at it.
 func (e environment) reindexOpenSearch(ctx context.Context, f *openSearchFlags, again bool, log *slog.Logger) error {
-	f.existing = true
-	eng, err := e.openEngine(ctx, f, log, false)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
+	return e.withExistingEngine(ctx, f, log, func(eng *opensearch.Engine) error {
+		return e.reindexEngine(ctx, eng, again)
+	})
+}
+
+func (e environment) reindexEngine(ctx context.Context, eng *opensearch.Engine, again bool) error {
 	total, err := eng.Count()
 	if err != nil {
 		return err

@@ -32,12 +32,14 @@ func runBin(t *testing.T, bin string, args ...string) string {
 	return string(out)
 }
 
-// newOSIndex names an index of its own on c, deleted (with its tombstones) when t ends.
-func newOSIndex(t *testing.T, c *ostest.Cluster) string {
+// newOSIndex names an index of its own on c, deleted when t ends with the
+// indexes beside it (tombstones, keys, audit log) and those named by
+// suffixes (the copies a reindex makes).
+func newOSIndex(t *testing.T, c *ostest.Cluster, suffixes ...string) string {
 	index := ostest.IndexName(t)
 	t.Cleanup(func() {
-		for _, name := range []string{index, index + "-deleted"} {
-			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+name, nil)
+		for _, suffix := range append([]string{"", "-deleted", "-keys", "-audit"}, suffixes...) {
+			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+suffix, nil)
 			if res, err := http.DefaultClient.Do(req); err == nil {
 				res.Body.Close()
 			}
@@ -179,14 +181,6 @@ func TestOpenSearchKeysShared(t *testing.T) {
 	bin := buildArchive(t)
 	urls := strings.Join(c.URLs, ",")
 	index := newOSIndex(t, c)
-	for _, side := range []string{"-keys", "-audit"} {
-		t.Cleanup(func() {
-			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+side, nil)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
-		})
-	}
 	on := []string{"--opensearch", urls, "--opensearch-index", index}
 	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(on, "../../corpus/sample")...)...)
 	a := startProc(t, bin, append(on, "--private")...)
@@ -300,15 +294,7 @@ func TestOpenSearchCheckAndReindex(t *testing.T) {
 	c := ostest.Start(t, 1)
 	bin := buildArchive(t)
 	urls := strings.Join(c.URLs, ",")
-	index := newOSIndex(t, c)
-	for _, v := range []string{"-v2", "-v3"} {
-		t.Cleanup(func() {
-			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+v, nil)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
-		})
-	}
+	index := newOSIndex(t, c, "-v2", "-v3")
 	on := []string{"--opensearch", urls, "--opensearch-index", index}
 	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(on, "../../corpus/sample")...)...)
 	check := func() (string, error) {
