@@ -121,6 +121,10 @@ func Connect(ctx context.Context, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// Dial connects to the cluster without looking for the index or making it: for
+// what makes the index another way (RestoreSnapshot).
+func Dial(cfg Config) (*Engine, error) { return connect(cfg) }
+
 // ensure makes sure the index exists, once.
 func (e *Engine) ensure(ctx context.Context) error {
 	if e.ready.Load() {
@@ -214,6 +218,11 @@ func (e *osError) Error() string {
 // nil). Connection failures, 503 and 429 answers are EBusy (the cluster cannot
 // answer now); other error answers are *osError.
 func (e *Engine) do(ctx context.Context, method, path string, body any, out any) error {
+	return e.doTimeout(ctx, method, path, body, out, e.timeout)
+}
+
+// doTimeout is do with a bound of its own on the request.
+func (e *Engine) doTimeout(ctx context.Context, method, path string, body any, out any, timeout time.Duration) error {
 	var rd io.Reader
 	var ndjson bool
 	switch b := body.(type) {
@@ -228,7 +237,7 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 		rd = bytes.NewReader(data)
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, path, rd)
 	if err != nil {

@@ -23,9 +23,19 @@ func (e environment) backup(ctx context.Context, args []string) error {
 	remote := e.addRemoteFlags(fs)
 	osf := e.addOpenSearchFlags(fs)
 	portable := fs.Bool("portable", false, "write a portable backup (NDJSON, gzip'd when FILE ends in .gz) that 'archive restore' reads into either engine, instead of a copy of the data directory")
+	repo := fs.String("snapshot-repo", "", "with --opensearch: take a snapshot of the archive's indexes into this snapshot repository of the cluster instead (the argument, if any, names the snapshot)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
+	}
+	if *repo != "" {
+		if !osf.on() {
+			return fmt.Errorf("%w: --snapshot-repo takes a snapshot of an archive kept in OpenSearch: name the cluster with --opensearch URL", errUsage)
+		}
+		if len(rest) > 1 {
+			return fmt.Errorf("%w: name at most one snapshot", errUsage)
+		}
+		return e.snapshot(ctx, c, osf, *repo, rest)
 	}
 	if len(rest) != 1 {
 		fs.Usage()
@@ -147,6 +157,24 @@ func (e environment) backupPortable(ctx context.Context, c commonFlags, osf *ope
 		}
 		progress(counts[corpus.KindArticle], true)
 		report(counts, c.data)
+		return nil
+	})
+}
+
+// snapshot takes a snapshot of an archive kept in OpenSearch into the cluster's
+// repository repo, named by the one argument or after the index and the time.
+func (e environment) snapshot(ctx context.Context, c commonFlags, osf *openSearchFlags, repo string, rest []string) error {
+	return e.withExistingEngine(ctx, osf, logger(e.stderr, c.verbose), func(eng *opensearch.Engine) error {
+		name := eng.Index() + "-" + strings.ToLower(time.Now().UTC().Format("20060102t150405z"))
+		if len(rest) == 1 {
+			name = rest[0]
+		}
+		info, err := eng.Snapshot(ctx, repo, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "took snapshot %s of %s (%d shards) into repository %s in %s; restore it with: archive restore --opensearch URL --opensearch-index NEW --snapshot-repo %s %s\n",
+			name, strings.Join(info.Indexes, ", "), info.Shards, repo, info.Took.Round(time.Millisecond), repo, name)
 		return nil
 	})
 }

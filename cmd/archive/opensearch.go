@@ -120,6 +120,23 @@ func (f *openSearchFlags) on() bool { return f != nil && strings.TrimSpace(f.url
 // while the cluster cannot be reached, answering 503 until it can; a command
 // fails at once.
 func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger, serving bool) (*opensearch.Engine, error) {
+	cfg, err := e.engineConfig(f, log)
+	if err != nil {
+		return nil, err
+	}
+	open := opensearch.Open
+	if serving {
+		open = opensearch.Connect
+	}
+	eng, err := open(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.shown(), cfg.Index, err)
+	}
+	return eng, nil
+}
+
+// engineConfig is the engine's configuration from the flags and the environment.
+func (e environment) engineConfig(f *openSearchFlags, log *slog.Logger) (opensearch.Config, error) {
 	cfg := opensearch.Config{
 		Index:  f.index,
 		Shards: f.shards, Replicas: f.replicas,
@@ -135,19 +152,11 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 	if f.ca != "" {
 		pem, err := os.ReadFile(f.ca)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --opensearch-ca: %v", errUsage, err)
+			return cfg, fmt.Errorf("%w: --opensearch-ca: %v", errUsage, err)
 		}
 		cfg.CACert = pem
 	}
-	open := opensearch.Open
-	if serving {
-		open = opensearch.Connect
-	}
-	eng, err := open(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.shown(), cfg.Index, err)
-	}
-	return eng, nil
+	return cfg, nil
 }
 
 // serveOpenSearch serves an archive kept in OpenSearch until ctx ends. The server
@@ -263,6 +272,22 @@ func (e environment) checkOpenSearch(ctx context.Context, f *openSearchFlags, as
 	return e.withExistingEngine(ctx, f, log, func(eng *opensearch.Engine) error {
 		return e.checkEngine(ctx, eng, f, asJSON)
 	})
+}
+
+// openEngineNoCreate connects to the cluster without looking for the archive's
+// index or making it: for a command that makes it otherwise (restoring a
+// snapshot).
+func (e environment) openEngineNoCreate(ctx context.Context, f *openSearchFlags, log *slog.Logger) (*opensearch.Engine, error) {
+	f.existing = true
+	cfg, err := e.engineConfig(f, log)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := opensearch.Dial(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.shown(), cfg.Index, err)
+	}
+	return eng, nil
 }
 
 // withExistingEngine runs fn with the engine of an archive's index that must

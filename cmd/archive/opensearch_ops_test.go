@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -424,4 +425,55 @@ func procExit(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// TestOpenSearchSnapshot takes a snapshot of an archive into an fs repository of
+// a node of its own (the shared node has no path.repo) and restores it under
+// another name: the same answers, the same keys. A repository the cluster does
+// not know is refused, saying how to register one.
+func TestOpenSearchSnapshot(t *testing.T) {
+	repoDir := t.TempDir()
+	for _, d := range []string{filepath.Dir(repoDir), repoDir} {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("OS_PATH_REPO", repoDir)
+	c := ostest.StartOwn(t, 1)
+	bin := buildArchive(t)
+	urls := strings.Join(c.URLs, ",")
+	osDo(t, http.MethodPut, c.URLs[0]+"/_snapshot/backups", fmt.Sprintf(`{"type":"fs","settings":{"location":%q}}`, repoDir))
+	src, dst := ostest.IndexName(t), ostest.IndexName(t)
+	onSrc := []string{"--opensearch", urls, "--opensearch-index", src}
+	onDst := []string{"--opensearch", urls, "--opensearch-index", dst}
+	runBin(t, bin, append([]string{"ingest", "--quiet"}, append(onSrc, "../../corpus/sample")...)...)
+	runBin(t, bin, append([]string{"reindex"}, onSrc...)...) // the name is an alias, as it is after a reindex
+	runBin(t, bin, append([]string{"keys", "create", "--scope", "read", "--name", "desk"}, onSrc...)...)
+	arrivedBefore = time.Now().UTC().Add(time.Second).Format(time.RFC3339)
+	time.Sleep(1100 * time.Millisecond)
+	want := answers(t, bin, onSrc...)
+
+	if out, err := exec.Command(bin, append([]string{"backup", "--snapshot-repo", "nowhere"}, onSrc...)...).CombinedOutput(); err == nil || !strings.Contains(string(out), "register one first") {
+		t.Errorf("a snapshot into an unknown repository: %v %s", err, out)
+	}
+	out := runBin(t, bin, append([]string{"backup", "--snapshot-repo", "backups"}, append(onSrc, "snap-1")...)...)
+	if !strings.Contains(out, "took snapshot snap-1 of "+src+"-v2, "+src+"-keys") {
+		t.Errorf("backup --snapshot-repo: %s", out)
+	}
+	out = runBin(t, bin, append([]string{"restore", "--snapshot-repo", "backups"}, append(onDst, "snap-1")...)...)
+	if !strings.Contains(out, "it holds ") {
+		t.Errorf("restore --snapshot-repo: %s", out)
+	}
+	if got := answers(t, bin, onDst...); !slices.Equal(got, want) {
+		t.Errorf("the restored snapshot answers otherwise:\n got %q\nwant %q", got, want)
+	}
+	if list := runBin(t, bin, append([]string{"keys", "list"}, onDst...)...); !strings.Contains(list, "desk") {
+		t.Errorf("the restored archive's keys: %s", list)
+	}
+	if out, err := exec.Command(bin, append([]string{"restore", "--snapshot-repo", "backups"}, append(onDst, "snap-1")...)...).CombinedOutput(); err == nil || !strings.Contains(string(out), "exists") {
+		t.Errorf("restoring over an existing index: %v %s", err, out)
+	}
+	if out, err := exec.Command(bin, append([]string{"check"}, onDst...)...).CombinedOutput(); err != nil {
+		t.Errorf("check of the restored archive: %v\n%s", err, out)
+	}
 }

@@ -245,13 +245,35 @@ func (e environment) printRestore(rep restoreReport, src, into string, took time
 // OpenSearch index with --opensearch.
 func (e environment) restore(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("restore", "restore [--data DIR | --opensearch URL[,URL…] [--opensearch-index NAME]] [--merge] FILE", &c)
+	fs := e.newFlagSet("restore", "restore [--data DIR | --opensearch URL[,URL…] [--opensearch-index NAME]] [--merge] FILE | restore --opensearch URL --opensearch-index NEW --snapshot-repo REPO SNAPSHOT", &c)
 	osf := e.addOpenSearchFlags(fs)
 	merge := fs.Bool("merge", false, "restore into an archive that already holds articles (the backup's overwrite those of the same ID)")
 	quiet := fs.Bool("quiet", false, "no progress counts")
+	repo := fs.String("snapshot-repo", "", "with --opensearch: restore the snapshot named by the argument from this snapshot repository of the cluster, as --opensearch-index (which must not exist)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
+	}
+	if *repo != "" {
+		if !osf.on() || len(rest) != 1 {
+			return fmt.Errorf("%w: archive restore --opensearch URL --opensearch-index NEW --snapshot-repo REPO SNAPSHOT", errUsage)
+		}
+		eng, err := e.openEngineNoCreate(ctx, osf, logger(e.stderr, c.verbose))
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		info, err := eng.RestoreSnapshot(ctx, *repo, rest[0])
+		if err != nil {
+			return err
+		}
+		n, err := eng.Count()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "restored snapshot %s of repository %s as %s (%d shards) in %s; it holds %d articles\n",
+			rest[0], *repo, strings.Join(info.Indexes, ", "), info.Shards, info.Took.Round(time.Millisecond), n)
+		return nil
 	}
 	if len(rest) != 1 {
 		fs.Usage()
