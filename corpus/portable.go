@@ -68,6 +68,10 @@ type Tombstone struct {
 	Keys      []string  `json:"dup_keys,omitempty"`
 	DeletedAt time.Time `json:"deleted_at"`
 	By        string    `json:"by,omitempty"`
+	// What the article was, where an engine keeps it (the Bleve engine does).
+	Title  string `json:"title,omitempty"`
+	Outlet string `json:"outlet,omitempty"`
+	Story  string `json:"story,omitempty"`
 }
 
 // PortableWriter writes a portable backup. Close writes the end line; a backup

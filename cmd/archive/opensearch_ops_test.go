@@ -150,11 +150,23 @@ func TestPortableBackupAcrossEngines(t *testing.T) {
 	// OpenSearch -> Bleve: the same answers from a data directory.
 	data := filepath.Join(dir, "from-os")
 	out = runBin(t, bin, "restore", "--quiet", "--data", data, file)
-	if !strings.Contains(out, "skipped 1 tombstone records") {
-		t.Errorf("restore into a data directory: %s, want the tombstone said skipped", out)
+	if !strings.Contains(out, "1 tombstone records") {
+		t.Errorf("restore into a data directory: %s, want the tombstone restored", out)
 	}
 	if got := answers(t, bin, "--data", data); !slices.Equal(got, want) {
 		t.Errorf("the data directory restored from OpenSearch answers otherwise:\n got %q\nwant %q", got, want)
+	}
+	out = runBin(t, bin, "ingest", "--quiet", "--data", data, "../../corpus/sample")
+	if !strings.Contains(out, "0 indexed") {
+		t.Errorf("ingesting the sample again into the restored data directory: %s, want nothing new (the deleted article stays deleted)", out)
+	}
+	if out := runBin(t, bin, "check", "--data", data); !strings.Contains(out, "healthy") {
+		t.Errorf("check of the restored data directory: %s", out)
+	}
+	// And back: the data directory's backup holds the tombstone too.
+	file3 := filepath.Join(dir, "back.ndjson")
+	if out := runBin(t, bin, "backup", "--data", data, "--portable", file3); !strings.Contains(out, "1 tombstone records") {
+		t.Errorf("backup of the restored data directory: %s, want its tombstone", out)
 	}
 
 	// Bleve -> OpenSearch.

@@ -79,10 +79,11 @@ func (e environment) writePortable(dest, engine, from string, dump func(*corpus.
 	return pw.Counts(), nil
 }
 
-// dumpIndex writes the articles of a data directory's archive, oldest first.
+// dumpIndex writes the articles of a data directory's archive, oldest first,
+// then its tombstones.
 func dumpIndex(ctx context.Context, ix *index.Index, w *corpus.PortableWriter, progress func(int64, bool)) error {
 	var n int64
-	return ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, func(h corpus.Hit) error {
+	err := ix.Export(ctx, corpus.Query{Sort: corpus.SortOldest}, func(h corpus.Hit) error {
 		a, err := ix.Article(ctx, h.ID)
 		if err != nil {
 			return err
@@ -93,6 +94,10 @@ func dumpIndex(ctx context.Context, ix *index.Index, w *corpus.PortableWriter, p
 		}
 		return w.Write(corpus.KindArticle, a)
 	})
+	if err != nil {
+		return err
+	}
+	return ix.EachTombstone(func(t corpus.Tombstone) error { return w.Write(corpus.KindTombstone, t) })
 }
 
 // countsLine says what a backup holds: "1,204 articles, 3 tombstones".
@@ -322,11 +327,12 @@ func (e environment) restore(ctx context.Context, args []string) error {
 			return notEmpty(n, "the archive in "+c.data, "--data NEWDIR")
 		}
 		rep, err := e.restorePortable(ctx, src, restoreTarget{
-			kinds: []string{corpus.KindArticle},
+			kinds: []string{corpus.KindArticle, corpus.KindTombstone},
 			articles: func(ctx context.Context, batch []corpus.Article) (map[string]string, error) {
 				_, err := ix.PutRestoring(ctx, batch)
 				return nil, err // a batch is stored whole or not at all
 			},
+			tombstones: ix.RestoreTombstones,
 			finish: func(context.Context) (uint64, error) {
 				if err := ix.Flush(); err != nil {
 					return 0, err
