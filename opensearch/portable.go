@@ -134,14 +134,15 @@ func (e *Engine) Restore(ctx context.Context, articles []corpus.Article) (map[st
 	if err := e.ensure(ctx); err != nil {
 		return nil, err
 	}
-	return e.restoreInto(ctx, e.index, articles)
+	return e.restoreInto(ctx, e.index, articles, nil)
 }
 
-// restoreInto writes articles into index as Restore does.
-func (e *Engine) restoreInto(ctx context.Context, index string, articles []corpus.Article) (map[string]string, error) {
+// restoreInto writes articles into index as Restore does. written, when not
+// nil, keeps when each was written (a reindex's copy); else they are written now.
+func (e *Engine) restoreInto(ctx context.Context, index string, articles []corpus.Article, written []time.Time) (map[string]string, error) {
 	var body bytes.Buffer
 	enc := json.NewEncoder(&body)
-	for _, a := range articles {
+	for i, a := range articles {
 		if a.ID == "" {
 			return nil, fmt.Errorf("opensearch: restore: an article has no ID")
 		}
@@ -151,6 +152,9 @@ func (e *Engine) restoreInto(ctx context.Context, index string, articles []corpu
 		sig, ok := corpus.NewSignature(a.Body)
 		doc := newDocument(a, sig, ok)
 		doc.DuplicateKeys = a.DuplicateKeys()
+		if written != nil && !written[i].IsZero() {
+			doc.WrittenAt = written[i]
+		}
 		enc.Encode(dsl{"index": dsl{"_index": index, "_id": a.ID}})
 		if err := enc.Encode(doc); err != nil {
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -160,8 +161,9 @@ func (e *Engine) Reindex(ctx context.Context, opts ReindexOptions) (ReindexStats
 // into to, counting them in copied.
 func (e *Engine) copyArticles(ctx context.Context, from, to string, query any, opts ReindexOptions, copied *int64) error {
 	var batch []corpus.Article
+	var written []time.Time
 	flush := func() error {
-		failed, err := e.restoreInto(ctx, to, batch)
+		failed, err := e.restoreInto(ctx, to, batch, written)
 		if err != nil {
 			return fmt.Errorf("opensearch: reindex: copy into %s: %w", to, err)
 		}
@@ -169,21 +171,28 @@ func (e *Engine) copyArticles(ctx context.Context, from, to string, query any, o
 			return fmt.Errorf("opensearch: reindex: %w", &BulkError{Failed: failed})
 		}
 		*copied += int64(len(batch))
-		batch = batch[:0]
+		batch, written = batch[:0], written[:0]
 		if opts.Progress != nil {
 			opts.Progress(*copied)
 		}
 		return nil
 	}
-	err := e.scan(ctx, from, query, dsl{"excludes": derivedFields}, func(raw json.RawMessage) error {
-		var a corpus.Article
-		if err := json.Unmarshal(raw, &a); err != nil {
+	// The copy keeps when each document was written, so that the next reindex
+	// catches up on what was written during its own copy only.
+	source := dsl{"excludes": slices.DeleteFunc(slices.Clone(derivedFields), func(f string) bool { return f == fieldWritten })}
+	err := e.scan(ctx, from, query, source, func(raw json.RawMessage) error {
+		var d struct {
+			corpus.Article
+			WrittenAt time.Time `json:"written_at"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
 			return fmt.Errorf("read an article of %s: %w", from, err)
 		}
+		a := d.Article
 		if opts.Transform != nil {
 			opts.Transform(&a)
 		}
-		batch = append(batch, a)
+		batch, written = append(batch, a), append(written, d.WrittenAt)
 		if len(batch) == reindexBatch {
 			return flush()
 		}
