@@ -73,6 +73,20 @@ type Keys struct {
 // until it can.
 func SharedKeys(store Store) *Keys { return &Keys{store: store} }
 
+// KeysUnavailable returns why the keys cannot be read, while a Store has never
+// been read (out of reach since the start): whether the archive is private is
+// not known then, so a server answers "try again" (corpus.EBusy from the store)
+// rather than judge a request. It returns nil for a key file, and once a Store
+// was read.
+func (k *Keys) KeysUnavailable() error {
+	if k.store == nil {
+		return nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.reload()
+}
+
 // OpenKeys returns the keys of the data directory dir (none when the file does not
 // exist yet).
 func OpenKeys(dir string) (*Keys, error) {
@@ -92,7 +106,15 @@ func (k *Keys) reload() error {
 		if k.keys != nil && time.Since(k.loaded) < SharedKeysTTL {
 			return nil
 		}
-		return k.load()
+		err := k.load()
+		if err != nil && k.keys != nil {
+			// The store is out of reach: the keys last read stay in force (nobody
+			// reaches the store to change them either), and it is asked again in
+			// a second.
+			k.loaded = time.Now().Add(time.Second - SharedKeysTTL)
+			return nil
+		}
+		return err
 	}
 	info, err := os.Stat(k.path)
 	if errors.Is(err, os.ErrNotExist) {
