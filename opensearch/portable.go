@@ -27,8 +27,20 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 	if err := e.ensure(ctx); err != nil {
 		return err
 	}
+	// The tombstones' point in time is opened first, a moment before the
+	// articles': a deletion writes its tombstone before it removes the article,
+	// so an article deleted while the backup runs is among the articles or has
+	// its tombstone among the tombstones, not both (unless its deletion was
+	// between its two writes for the whole moment between the two points).
+	stones, haveStones, err := e.openPIT(ctx, e.tombstones())
+	if err != nil {
+		return fmt.Errorf("opensearch: back up the tombstones of %s: %w", e.tombstones(), err)
+	}
+	if haveStones {
+		defer e.closePIT(ctx, stones)
+	}
 	var written int64
-	err := e.scan(ctx, e.index, nil, dsl{"excludes": derivedFields}, func(raw json.RawMessage) error {
+	err = e.scan(ctx, e.index, nil, dsl{"excludes": derivedFields}, func(raw json.RawMessage) error {
 		var a corpus.Article
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return fmt.Errorf("opensearch: read an article of %s: %w", e.index, err)
@@ -43,7 +55,10 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 	if err != nil {
 		return fmt.Errorf("opensearch: back up the articles of %s: %w", e.index, err)
 	}
-	err = e.scan(ctx, e.tombstones(), nil, true, func(raw json.RawMessage) error {
+	if !haveStones {
+		return nil
+	}
+	err = e.scanPIT(ctx, stones, nil, true, func(raw json.RawMessage) error {
 		var t corpus.Tombstone
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return fmt.Errorf("opensearch: read a tombstone of %s: %w", e.tombstones(), err)
@@ -61,27 +76,44 @@ func (e *Engine) Dump(ctx context.Context, w *corpus.PortableWriter, progress fu
 // matches, when not nil), in the order of their IDs, at one point in time; after
 // is called after each page. An index that does not exist holds nothing.
 func (e *Engine) scan(ctx context.Context, index string, query, source any, fn func(json.RawMessage) error, after func()) error {
+	pit, ok, err := e.openPIT(ctx, index)
+	if err != nil || !ok {
+		return err
+	}
+	defer e.closePIT(ctx, pit)
+	return e.scanPIT(ctx, pit, query, source, fn, after)
+}
+
+// openPIT opens a point in time of index; ok is false when index does not exist.
+func (e *Engine) openPIT(ctx context.Context, index string) (id string, ok bool, err error) {
 	var pit struct {
 		PitID string `json:"pit_id"`
 	}
-	err := e.do(ctx, http.MethodPost, "/"+index+"/_search/point_in_time?keep_alive="+pitKeepAlive, nil, &pit)
-	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
-		return nil
+	err = e.do(ctx, http.MethodPost, "/"+index+"/_search/point_in_time?keep_alive="+pitKeepAlive, nil, &pit)
+	if oe, isOS := errors.AsType[*osError](err); isOS && oe.Status == http.StatusNotFound {
+		return "", false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("open a point in time: %w", err)
+		return "", false, fmt.Errorf("open a point in time of %s: %w", index, err)
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		e.do(closeCtx, http.MethodDelete, "/_search/point_in_time", dsl{"pit_id": []string{pit.PitID}}, nil)
-	}()
+	return pit.PitID, true, nil
+}
+
+// closePIT frees a point in time, also when ctx has ended.
+func (e *Engine) closePIT(ctx context.Context, id string) {
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	e.do(closeCtx, http.MethodDelete, "/_search/point_in_time", dsl{"pit_id": []string{id}}, nil)
+}
+
+// scanPIT is scan on a point in time already open.
+func (e *Engine) scanPIT(ctx context.Context, pit string, query, source any, fn func(json.RawMessage) error, after func()) error {
 	var last []json.RawMessage
 	for {
 		body := dsl{
 			"size": dumpBatch, "_source": source, "track_total_hits": false,
 			"sort": []any{dsl{fieldID: "asc"}},
-			"pit":  dsl{"id": pit.PitID, "keep_alive": pitKeepAlive},
+			"pit":  dsl{"id": pit, "keep_alive": pitKeepAlive},
 		}
 		if last != nil {
 			body["search_after"] = last
@@ -102,7 +134,7 @@ func (e *Engine) scan(ctx context.Context, index string, query, source any, fn f
 			return err
 		}
 		if res.PitID != "" {
-			pit.PitID = res.PitID
+			pit = res.PitID
 		}
 		for _, h := range res.Hits.Hits {
 			if err := fn(h.Source); err != nil {
