@@ -1,5 +1,6 @@
 // Package access keeps who may read and write an archive: API keys with scopes,
-// stored as hashes in the data directory (keys.json), the secret that signs
+// stored as hashes in the data directory (keys.json) or in a Store (the
+// OpenSearch engine keeps them in the cluster), the secret that signs
 // sign-in sessions, and the audit log of writes, sign-ins and key changes
 // (audit.log). The server knows it through small interfaces; cmd/archive wires
 // it and gives the keys command.
