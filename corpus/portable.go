@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -272,3 +273,125 @@ func ReadPortable(r io.Reader, kinds []string, handle func(kind string, line int
 }
 
 func notPortable(what string) error { return Errorf(EInvalidRequest, "the file %s", what) }
+
+// Restore batches: a write of a restore carries PortableBatch records, or
+// PortableBatchBytes of their JSON, whichever comes first.
+const (
+	PortableBatch      = 500
+	PortableBatchBytes = 8 << 20
+)
+
+// PortableTarget is an archive a portable backup is restored into: an engine's
+// writes of a batch of each kind it keeps, each returning the records it
+// refused, by ID with the reason (the others are stored), or an error when it
+// could store nothing.
+type PortableTarget struct {
+	Articles func(ctx context.Context, batch []Article) (map[string]string, error)
+	// Tombstones is nil for an engine that keeps none from a backup.
+	Tombstones func(ctx context.Context, batch []Tombstone) (map[string]string, error)
+	// Progress, when not nil, is called with the records stored so far.
+	Progress func(stored int64)
+}
+
+// PortableRestore is what RestorePortable did.
+type PortableRestore struct {
+	Summary PortableSummary
+	// Stored counts the records stored, by kind.
+	Stored map[string]int64
+	// Refused says which records were not stored, and why: a line each.
+	Refused []string
+}
+
+// RestorePortable reads a portable backup from r into t, in batches, in the
+// order of the file. A record the target refuses, or a malformed line, is
+// listed in Refused and the others go on. The error is ReadPortable's (a file
+// cut off or damaged: EInvalidRequest, with what was read before stored all the
+// same) or the target's when it could store nothing of a batch.
+func RestorePortable(ctx context.Context, r io.Reader, t PortableTarget) (PortableRestore, error) {
+	rep := PortableRestore{Stored: map[string]int64{}}
+	kinds := []string{KindArticle}
+	if t.Tombstones != nil {
+		kinds = append(kinds, KindTombstone)
+	}
+	var articles []Article
+	var stones []Tombstone
+	lines := map[string]int{} // kind and ID -> line, for Refused
+	size := 0
+	var targetErr error // the target could store nothing of a batch
+	refuse := func(kind, id, why string) {
+		rep.Refused = append(rep.Refused, fmt.Sprintf("line %d (%s %s): %s", lines[kind+"\x00"+id], kind, id, why))
+	}
+	flush := func() error {
+		if len(articles) > 0 {
+			failed, err := t.Articles(ctx, articles)
+			if err != nil {
+				return fmt.Errorf("after %d articles: %w", rep.Stored[KindArticle], err)
+			}
+			for _, a := range articles {
+				if why, ok := failed[a.ID]; ok {
+					refuse(KindArticle, a.ID, why)
+				} else {
+					rep.Stored[KindArticle]++
+				}
+			}
+		}
+		if len(stones) > 0 {
+			failed, err := t.Tombstones(ctx, stones)
+			if err != nil {
+				return fmt.Errorf("the tombstones: %w", err)
+			}
+			for _, s := range stones {
+				if why, ok := failed[s.ID]; ok {
+					refuse(KindTombstone, s.ID, why)
+				} else {
+					rep.Stored[KindTombstone]++
+				}
+			}
+		}
+		articles, stones, size = articles[:0], stones[:0], 0
+		clear(lines)
+		if t.Progress != nil {
+			t.Progress(rep.Stored[KindArticle] + rep.Stored[KindTombstone])
+		}
+		return nil
+	}
+	handle := func(kind string, line int, raw json.RawMessage) error {
+		switch kind {
+		case KindArticle:
+			var a Article
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return &PortableError{Line: line, Kind: kind, Err: err}
+			}
+			if why := CheckID(a.ID); why != "" {
+				return &PortableError{Line: line, Kind: kind, ID: a.ID, Err: errors.New(why)}
+			}
+			articles = append(articles, a)
+			lines[kind+"\x00"+a.ID] = line
+		case KindTombstone:
+			var s Tombstone
+			if err := json.Unmarshal(raw, &s); err != nil || s.ID == "" {
+				return &PortableError{Line: line, Kind: kind, Err: fmt.Errorf("malformed tombstone: %v", err)}
+			}
+			stones = append(stones, s)
+			lines[kind+"\x00"+s.ID] = line
+		}
+		size += len(raw)
+		if len(articles)+len(stones) >= PortableBatch || size >= PortableBatchBytes {
+			targetErr = flush()
+			return targetErr
+		}
+		return nil
+	}
+	var err error
+	rep.Summary, err = ReadPortable(r, kinds, handle, func(pe *PortableError) {
+		rep.Refused = append(rep.Refused, pe.Error())
+	})
+	if targetErr != nil {
+		return rep, fmt.Errorf("corpus: restore: %w", targetErr)
+	}
+	// What was read before a cut-off or damaged end is stored all the same.
+	if ferr := flush(); ferr != nil {
+		return rep, fmt.Errorf("corpus: restore: %w", ferr)
+	}
+	return rep, err
+}

@@ -3,7 +3,9 @@ package corpus
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -67,5 +69,55 @@ func TestReadPortable(t *testing.T) {
 				t.Errorf("summary %+v: want the saved search and the tombstone skipped (not asked for)", s)
 			}
 		})
+	}
+}
+
+// TestRestorePortable restores into an archive in memory that refuses one
+// article: the others are stored in batches, the refused one is listed with its
+// line, and a file cut off stores what it holds and says it was cut off.
+func TestRestorePortable(t *testing.T) {
+	n := PortableBatch + 20
+	file := portableFile(t, func(w *PortableWriter) {
+		for i := range n {
+			w.Write(KindArticle, Article{ID: fmt.Sprintf("a%d", i), Title: "T"})
+		}
+		w.Write(KindTombstone, Tombstone{ID: "gone", Keys: []string{"k"}})
+		w.Write(KindPersonEdit, map[string]string{"id": "e1"})
+	})
+	var stored []string
+	var stones []Tombstone
+	batches := 0
+	target := PortableTarget{
+		Articles: func(_ context.Context, batch []Article) (map[string]string, error) {
+			batches++
+			for _, a := range batch {
+				stored = append(stored, a.ID)
+			}
+			return map[string]string{"a7": "refused for the test"}, nil
+		},
+		Tombstones: func(_ context.Context, batch []Tombstone) (map[string]string, error) {
+			stones = append(stones, batch...)
+			return nil, nil
+		},
+	}
+	rep, err := RestorePortable(context.Background(), strings.NewReader(file), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Stored[KindArticle] != int64(n-1) || rep.Stored[KindTombstone] != 1 || len(stones) != 1 || batches != 2 {
+		t.Errorf("stored %v in %d batches, want %d articles and the tombstone in 2", rep.Stored, batches, n-1)
+	}
+	if len(rep.Refused) != 1 || !strings.Contains(rep.Refused[0], "line 9 (article a7): refused for the test") {
+		t.Errorf("refused %q, want a7 with its line", rep.Refused)
+	}
+	if rep.Summary.Skipped[KindPersonEdit] != 1 {
+		t.Errorf("skipped %v, want the person edit", rep.Summary.Skipped)
+	}
+
+	stored, batches = nil, 0
+	lines := strings.SplitAfter(file, "\n")
+	rep, err = RestorePortable(context.Background(), strings.NewReader(strings.Join(lines[:11], "")), target)
+	if err == nil || !strings.Contains(err.Error(), "cut off") || len(stored) != 10 {
+		t.Errorf("a file cut off after 10 articles: stored %d, err %v; want the 10 stored and the cut said", len(stored), err)
 	}
 }

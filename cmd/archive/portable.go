@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,13 +21,6 @@ import (
 // The portable backup (corpus.PortableWriter): `archive backup --portable FILE`
 // on a data directory, `archive backup --opensearch URL FILE` on a cluster, and
 // `archive restore FILE` into either engine.
-
-// restoreBatch bounds one write of a restore: this many articles, or
-// restoreBatchBytes of text, whichever comes first.
-const (
-	restoreBatch      = 500
-	restoreBatchBytes = 8 << 20
-)
 
 // writePortable writes a portable backup to the file dest (gzip'd when its name
 // ends in .gz): into a temporary file beside it, synced and renamed once
@@ -114,29 +106,21 @@ func countsLine(counts map[string]int64) string {
 
 // restoreTarget is an engine a portable backup is restored into.
 type restoreTarget struct {
-	// kinds are the kinds of records it keeps; the others are skipped, and said so.
-	kinds []string
-	// articles stores a batch, returning the articles it refused with the reason.
-	articles func(ctx context.Context, batch []corpus.Article) (map[string]string, error)
-	// tombstones stores a batch of tombstones (nil: the engine keeps none from a backup).
-	tombstones func(ctx context.Context, batch []corpus.Tombstone) (map[string]string, error)
+	corpus.PortableTarget
 	// finish makes everything searchable and returns how many articles the archive holds.
 	finish func(ctx context.Context) (uint64, error)
 }
 
 // restoreReport is what a restore did.
 type restoreReport struct {
-	summary corpus.PortableSummary
-	stored  map[string]int64
-	refused []string
-	held    uint64
+	corpus.PortableRestore
+	held uint64
 }
 
-// restorePortable reads the backup file src into target in batches, reporting
-// each refused record and going on with the others.
+// restorePortable reads the backup file src into target (corpus.RestorePortable),
+// with progress counts unless quiet.
 func (e environment) restorePortable(ctx context.Context, src string, target restoreTarget, quiet bool) (restoreReport, error) {
 	var rep restoreReport
-	rep.stored = map[string]int64{}
 	f, err := os.Open(src)
 	if err != nil {
 		return rep, fmt.Errorf("%w: %v", errUsage, err)
@@ -146,79 +130,13 @@ func (e environment) restorePortable(ctx context.Context, src string, target res
 	if !quiet {
 		progress = e.counter("restored records", 0)
 	}
-	var articles []corpus.Article
-	var stones []corpus.Tombstone
-	lines := map[string]int{} // ID -> line, for the report
-	textBytes := 0
-	refuse := func(line int, kind, id, why string) {
-		rep.refused = append(rep.refused, fmt.Sprintf("line %d (%s %s): %s", line, kind, id, why))
+	target.Progress = func(n int64) { progress(n, false) }
+	rep.PortableRestore, err = corpus.RestorePortable(ctx, f, target.PortableTarget)
+	if rep.Stored != nil {
+		progress(rep.Stored[corpus.KindArticle]+rep.Stored[corpus.KindTombstone], true)
 	}
-	flush := func() error {
-		if len(articles) > 0 {
-			failed, err := target.articles(ctx, articles)
-			if err != nil {
-				return fmt.Errorf("restore: after %d articles: %w", rep.stored[corpus.KindArticle], err)
-			}
-			for _, a := range articles {
-				if why, ok := failed[a.ID]; ok {
-					refuse(lines[a.ID], corpus.KindArticle, a.ID, why)
-				} else {
-					rep.stored[corpus.KindArticle]++
-				}
-			}
-		}
-		if len(stones) > 0 {
-			failed, err := target.tombstones(ctx, stones)
-			if err != nil {
-				return fmt.Errorf("restore: the tombstones: %w", err)
-			}
-			for _, t := range stones {
-				if why, ok := failed[t.ID]; ok {
-					refuse(lines[t.ID], corpus.KindTombstone, t.ID, why)
-				} else {
-					rep.stored[corpus.KindTombstone]++
-				}
-			}
-		}
-		articles, stones, textBytes = articles[:0], stones[:0], 0
-		clear(lines)
-		progress(rep.stored[corpus.KindArticle]+rep.stored[corpus.KindTombstone], false)
-		return nil
-	}
-	handle := func(kind string, line int, raw json.RawMessage) error {
-		switch kind {
-		case corpus.KindArticle:
-			var a corpus.Article
-			if err := json.Unmarshal(raw, &a); err != nil {
-				return &corpus.PortableError{Line: line, Kind: kind, Err: err}
-			}
-			if why := corpus.CheckID(a.ID); why != "" {
-				return &corpus.PortableError{Line: line, Kind: kind, ID: a.ID, Err: errors.New(why)}
-			}
-			articles = append(articles, a)
-			lines[a.ID] = line
-			textBytes += len(raw)
-		case corpus.KindTombstone:
-			var t corpus.Tombstone
-			if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" {
-				return &corpus.PortableError{Line: line, Kind: kind, Err: fmt.Errorf("malformed tombstone: %v", err)}
-			}
-			stones = append(stones, t)
-			lines[t.ID] = line
-		}
-		if len(articles)+len(stones) >= restoreBatch || textBytes >= restoreBatchBytes {
-			return flush()
-		}
-		return nil
-	}
-	rep.summary, err = corpus.ReadPortable(f, target.kinds, handle, func(pe *corpus.PortableError) {
-		rep.refused = append(rep.refused, pe.Error())
-	})
-	// What was read before a cut-off or damaged end is stored all the same.
-	if ferr := flush(); ferr != nil {
-		return rep, errors.Join(err, ferr)
-	}
-	progress(rep.stored[corpus.KindArticle]+rep.stored[corpus.KindTombstone], true)
+	// What was stored before a damaged end or a failing write is made
+	// searchable all the same.
 	held, ferr := target.finish(ctx)
 	rep.held = held
 	return rep, errors.Join(err, ferr)
@@ -227,23 +145,23 @@ func (e environment) restorePortable(ctx context.Context, src string, target res
 // printRestore reports a restore on stdout; refused records are listed (the
 // first 20) and make the command fail with errRejected.
 func (e environment) printRestore(rep restoreReport, src, into string, took time.Duration) error {
-	h := rep.summary.Header
+	h := rep.Summary.Header
 	fmt.Fprintf(e.stdout, "restored %s from %s (a backup of the %s archive %s taken %s) into %s in %s; it holds %d articles\n",
-		countsLine(rep.stored), src, cmp.Or(h.Engine, "?"), h.From, h.Created.Format(time.RFC3339), into, took.Round(time.Millisecond), rep.held)
-	for kind, n := range rep.summary.Skipped {
+		countsLine(rep.Stored), src, cmp.Or(h.Engine, "?"), h.From, h.Created.Format(time.RFC3339), into, took.Round(time.Millisecond), rep.held)
+	for kind, n := range rep.Summary.Skipped {
 		fmt.Fprintf(e.stdout, "skipped %d %s records: this engine keeps none from a backup (they are kept by a newer archive, or by the other engine)\n", n, kind)
 	}
-	if len(rep.refused) == 0 {
+	if len(rep.Refused) == 0 {
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "refused %d records:\n", len(rep.refused))
-	for _, r := range rep.refused[:min(len(rep.refused), 20)] {
+	fmt.Fprintf(e.stdout, "refused %d records:\n", len(rep.Refused))
+	for _, r := range rep.Refused[:min(len(rep.Refused), 20)] {
 		fmt.Fprintf(e.stdout, "  %s\n", r)
 	}
-	if len(rep.refused) > 20 {
-		fmt.Fprintf(e.stdout, "  … and %d more\n", len(rep.refused)-20)
+	if len(rep.Refused) > 20 {
+		fmt.Fprintf(e.stdout, "  … and %d more\n", len(rep.Refused)-20)
 	}
-	return fmt.Errorf("%w: %d record(s) of the backup not restored, listed above; the rest is stored", errRejected, len(rep.refused))
+	return fmt.Errorf("%w: %d record(s) of the backup not restored, listed above; the rest is stored", errRejected, len(rep.Refused))
 }
 
 // restore reads a portable backup into an archive: a data directory, or an
@@ -305,9 +223,7 @@ func (e environment) restore(ctx context.Context, args []string) error {
 			return notEmpty(n, "OpenSearch index "+eng.Index(), "--opensearch-index NAME")
 		}
 		rep, err := e.restorePortable(ctx, src, restoreTarget{
-			kinds:      []string{corpus.KindArticle, corpus.KindTombstone},
-			articles:   eng.Restore,
-			tombstones: eng.RestoreTombstones,
+			PortableTarget: corpus.PortableTarget{Articles: eng.Restore, Tombstones: eng.RestoreTombstones},
 			finish: func(ctx context.Context) (uint64, error) {
 				if err := eng.Refresh(ctx); err != nil {
 					return 0, err
@@ -327,12 +243,13 @@ func (e environment) restore(ctx context.Context, args []string) error {
 			return notEmpty(n, "the archive in "+c.data, "--data NEWDIR")
 		}
 		rep, err := e.restorePortable(ctx, src, restoreTarget{
-			kinds: []string{corpus.KindArticle, corpus.KindTombstone},
-			articles: func(ctx context.Context, batch []corpus.Article) (map[string]string, error) {
-				_, err := ix.PutRestoring(ctx, batch)
-				return nil, err // a batch is stored whole or not at all
+			PortableTarget: corpus.PortableTarget{
+				Articles: func(ctx context.Context, batch []corpus.Article) (map[string]string, error) {
+					_, err := ix.PutRestoring(ctx, batch)
+					return nil, err // a batch is stored whole or not at all
+				},
+				Tombstones: ix.RestoreTombstones,
 			},
-			tombstones: ix.RestoreTombstones,
 			finish: func(context.Context) (uint64, error) {
 				if err := ix.Flush(); err != nil {
 					return 0, err
