@@ -23,6 +23,17 @@ type SnapshotInfo struct {
 	Took           time.Duration
 }
 
+// snapshotAnswer is what the cluster answers of a snapshot or a restore it
+// waited for.
+type snapshotAnswer struct {
+	Snapshot struct {
+		Shards struct {
+			Total  int `json:"total"`
+			Failed int `json:"failed"`
+		} `json:"shards"`
+	} `json:"snapshot"`
+}
+
 // sideIndexes are the indexes beside the archive's, by their suffix.
 var sideIndexes = []string{"-deleted", "-keys", "-audit"}
 
@@ -46,14 +57,7 @@ func (e *Engine) Snapshot(ctx context.Context, repo, name string) (SnapshotInfo,
 			info.Indexes = append(info.Indexes, e.index+suffix)
 		}
 	}
-	var res struct {
-		Snapshot struct {
-			Shards struct {
-				Total  int `json:"total"`
-				Failed int `json:"failed"`
-			} `json:"shards"`
-		} `json:"snapshot"`
-	}
+	var res snapshotAnswer
 	body := dsl{"indices": info.Indexes, "include_global_state": false}
 	path := "/_snapshot/" + url.PathEscape(repo) + "/" + url.PathEscape(name) + "?wait_for_completion=true"
 	if err := e.doLong(ctx, http.MethodPut, path, body, &res); err != nil {
@@ -115,14 +119,7 @@ func (e *Engine) RestoreSnapshot(ctx context.Context, repo, name string) (Snapsh
 	restore := func(from, to string) error {
 		body := dsl{"indices": from, "include_aliases": false, "include_global_state": false,
 			"rename_pattern": "^(.*)$", "rename_replacement": to}
-		var res struct {
-			Snapshot struct {
-				Shards struct {
-					Total  int `json:"total"`
-					Failed int `json:"failed"`
-				} `json:"shards"`
-			} `json:"snapshot"`
-		}
+		var res snapshotAnswer
 		if err := e.doLong(ctx, http.MethodPost, snapPath+"/_restore?wait_for_completion=true", body, &res); err != nil {
 			return fmt.Errorf("opensearch: restore %s of snapshot %s/%s as %s: %w", from, repo, name, to, err)
 		}
