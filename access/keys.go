@@ -1,11 +1,13 @@
 // Package access keeps who may read and write an archive: API keys with scopes,
-// stored as hashes in the data directory (keys.json), the secret that signs
+// stored as hashes in the data directory (keys.json) or in a Store (the
+// OpenSearch engine keeps them in the cluster), the secret that signs
 // sign-in sessions, and the audit log of writes, sign-ins and key changes
 // (audit.log). The server knows it through small interfaces; cmd/archive wires
 // it and gives the keys command.
 package access
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -32,24 +34,58 @@ const KeysFile = "keys.json"
 const keyPrefix = "aak_"
 
 // Key is one API key as stored: its hash, never its secret.
-type Key struct {
-	ID      string       `json:"id"`
-	Name    string       `json:"name"`
-	Scope   corpus.Scope `json:"scope"`
-	Hash    string       `json:"sha256"`
-	Created time.Time    `json:"created"`
-	// Revoked is when the key was revoked; a revoked key opens nothing.
-	Revoked *time.Time `json:"revoked,omitempty"`
+type Key = corpus.APIKey
+
+// Store keeps the keys somewhere else than a data directory's file: the
+// OpenSearch engine keeps them in an index of the cluster, so that every server
+// sharing it knows the same keys.
+type Store interface {
+	// LoadKeys returns every key, revoked ones too, oldest first.
+	LoadKeys(ctx context.Context) ([]corpus.APIKey, error)
+	// SaveKey writes one key: a new one when create (an existing ID is an
+	// error), else the changed one (revoked).
+	SaveKey(ctx context.Context, k corpus.APIKey, create bool) error
 }
 
-// Keys is the key file of one data directory. It is safe for concurrent use, and
-// reads the file again when another process (archive keys) has changed it.
+// SharedKeysTTL is how long keys read from a Store are used before they are read
+// again: a key revoked on one server opens nothing on the others after at most
+// this long. A key unknown to a server is looked up at once (at most once a
+// second), so that a key created on one server works on the others right away.
+const SharedKeysTTL = 5 * time.Second
+
+// Keys is the keys of one archive: the key file of a data directory, or a Store.
+// It is safe for concurrent use, and reads the file again when another process
+// (archive keys) has changed it.
 type Keys struct {
 	path string
 	mu   sync.Mutex
 	keys []Key
 	mod  time.Time
 	size int64
+
+	// store, when not nil, keeps the keys instead of the file; loaded is when
+	// they were last read from it.
+	store  Store
+	loaded time.Time
+}
+
+// SharedKeys returns the keys kept in store. They are read on first use: a
+// store that cannot be read then opens nothing (a private archive stays closed)
+// until it can.
+func SharedKeys(store Store) *Keys { return &Keys{store: store} }
+
+// KeysUnavailable returns why the keys cannot be read, while a Store has never
+// been read (out of reach since the start): whether the archive is private is
+// not known then, so a server answers "try again" (corpus.EBusy from the store)
+// rather than judge a request. It returns nil for a key file, and once a Store
+// was read.
+func (k *Keys) KeysUnavailable() error {
+	if k.store == nil {
+		return nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.reload()
 }
 
 // OpenKeys returns the keys of the data directory dir (none when the file does not
@@ -64,8 +100,23 @@ func OpenKeys(dir string) (*Keys, error) {
 	return k, nil
 }
 
-// reload reads the file when it changed since it was last read. Callers hold mu.
+// reload reads the file when it changed since it was last read, or the store
+// when SharedKeysTTL has passed. Callers hold mu.
 func (k *Keys) reload() error {
+	if k.store != nil {
+		if k.keys != nil && time.Since(k.loaded) < SharedKeysTTL {
+			return nil
+		}
+		err := k.load()
+		if err != nil && k.keys != nil {
+			// The store is out of reach: the keys last read stay in force (nobody
+			// reaches the store to change them either), and it is asked again in
+			// a second.
+			k.loaded = time.Now().Add(time.Second - SharedKeysTTL)
+			return nil
+		}
+		return err
+	}
 	info, err := os.Stat(k.path)
 	if errors.Is(err, os.ErrNotExist) {
 		k.keys, k.mod, k.size = nil, time.Time{}, 0
@@ -89,6 +140,36 @@ func (k *Keys) reload() error {
 	if k.keys == nil {
 		k.keys = []Key{}
 	}
+	return nil
+}
+
+// load reads the keys from the store. Callers hold mu.
+func (k *Keys) load() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	keys, err := k.store.LoadKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("access: read the keys: %w", err)
+	}
+	k.keys, k.loaded = keys, time.Now()
+	if k.keys == nil {
+		k.keys = []Key{}
+	}
+	return nil
+}
+
+// persist writes key, new (create) or changed, with the rest of k.keys. Callers
+// hold mu.
+func (k *Keys) persist(key Key, create bool) error {
+	if k.store == nil {
+		return k.save()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := k.store.SaveKey(ctx, key, create); err != nil {
+		return fmt.Errorf("access: write the key: %w", err)
+	}
+	k.loaded = time.Time{} // read them back next time
 	return nil
 }
 
@@ -149,7 +230,7 @@ func (k *Keys) Create(scope corpus.Scope, name string) (secret string, key Key, 
 		return "", Key{}, err
 	}
 	k.keys = append(k.keys, key)
-	if err := k.save(); err != nil {
+	if err := k.persist(key, true); err != nil {
 		return "", Key{}, err
 	}
 	return secret, key, nil
@@ -188,7 +269,7 @@ func (k *Keys) Revoke(idOrName string) (Key, error) {
 	}
 	now := time.Now().UTC()
 	k.keys[found[0]].Revoked = &now
-	if err := k.save(); err != nil {
+	if err := k.persist(k.keys[found[0]], false); err != nil {
 		return Key{}, err
 	}
 	return k.keys[found[0]], nil
@@ -210,12 +291,22 @@ func (k *Keys) Check(secret string) (corpus.Principal, bool) {
 		return corpus.Principal{}, false
 	}
 	want := hash(secret)
-	for _, key := range k.keys {
-		if key.ID == id && key.Revoked == nil && subtle.ConstantTimeCompare([]byte(key.Hash), []byte(want)) == 1 {
-			return corpus.Principal{KeyID: key.ID, Name: key.Name, Scope: key.Scope}, true
+	check := func() (corpus.Principal, bool) {
+		for _, key := range k.keys {
+			if key.ID == id && key.Revoked == nil && subtle.ConstantTimeCompare([]byte(key.Hash), []byte(want)) == 1 {
+				return corpus.Principal{KeyID: key.ID, Name: key.Name, Scope: key.Scope}, true
+			}
+		}
+		return corpus.Principal{}, false
+	}
+	p, ok := check()
+	if !ok && k.store != nil && time.Since(k.loaded) > time.Second && !slices.ContainsFunc(k.keys, func(key Key) bool { return key.ID == id }) {
+		// Perhaps made on another server since the keys were read.
+		if k.load() == nil {
+			p, ok = check()
 		}
 	}
-	return corpus.Principal{}, false
+	return p, ok
 }
 
 // Valid tells whether the key with this ID is still in use (a session signed in

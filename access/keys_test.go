@@ -1,11 +1,14 @@
 package access
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/article-archive/archive/corpus"
 )
@@ -106,5 +109,88 @@ func TestScopes(t *testing.T) {
 		if got := c.have.Allows(c.need); got != c.ok {
 			t.Errorf("%q allows %q: %v, want %v", c.have, c.need, got, c.ok)
 		}
+	}
+}
+
+// memStore is a Store in memory that can be made unreachable, standing in for
+// the cluster (whose own tests run against a real node in cmd/archive).
+type memStore struct {
+	keys  []corpus.APIKey
+	down  bool
+	loads int
+}
+
+var errDown = corpus.Errorf(corpus.EBusy, "the store cannot answer")
+
+func (m *memStore) LoadKeys(context.Context) ([]corpus.APIKey, error) {
+	m.loads++
+	if m.down {
+		return nil, errDown
+	}
+	return slices.Clone(m.keys), nil
+}
+
+func (m *memStore) SaveKey(_ context.Context, k corpus.APIKey, create bool) error {
+	if m.down {
+		return errDown
+	}
+	i := slices.IndexFunc(m.keys, func(x corpus.APIKey) bool { return x.ID == k.ID })
+	switch {
+	case create && i >= 0:
+		return errors.New("exists")
+	case i >= 0:
+		m.keys[i] = k
+	default:
+		m.keys = append(m.keys, k)
+	}
+	return nil
+}
+
+// TestSharedKeys: keys kept in a Store are seen by every Keys over it (a key made
+// by one is known to another at once), a store out of reach keeps the keys last
+// read in force, and one never read says so (KeysUnavailable) instead of
+// opening or closing the archive.
+func TestSharedKeys(t *testing.T) {
+	store := &memStore{}
+	a, b := SharedKeys(store), SharedKeys(store)
+	if err := b.KeysUnavailable(); err != nil || b.HasReadKeys() {
+		t.Fatalf("an empty store: %v, private %v", err, b.HasReadKeys())
+	}
+	secret, key, err := a.Create(corpus.ScopeRead, "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	b.loaded = time.Now().Add(-2 * time.Second) // read more than a second ago, within the TTL
+	b.mu.Unlock()
+	if p, ok := b.Check(secret); !ok || p.KeyID != key.ID {
+		t.Errorf("a key made through another Keys is refused: %v %+v", ok, p)
+	}
+	store.down = true
+	b.mu.Lock()
+	b.loaded = time.Time{} // due to be read again
+	b.mu.Unlock()
+	if _, ok := b.Check(secret); !ok || !b.HasReadKeys() || b.KeysUnavailable() != nil {
+		t.Errorf("with the store out of reach the keys last read are not kept in force")
+	}
+	c := SharedKeys(store)
+	if err := c.KeysUnavailable(); corpus.ErrorCode(err) != corpus.EBusy {
+		t.Errorf("keys never read from a store out of reach: %v, want an EBusy error", err)
+	}
+	if !c.HasReadKeys() {
+		t.Errorf("keys never read count as open: a private archive would be read without a key")
+	}
+	if _, ok := c.Check(secret); ok {
+		t.Errorf("a key is accepted from keys never read")
+	}
+	store.down = false
+	if _, err := a.Revoke("desk"); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	b.loaded = time.Now().Add(-SharedKeysTTL)
+	b.mu.Unlock()
+	if _, ok := b.Check(secret); ok {
+		t.Errorf("a revoked key is accepted after SharedKeysTTL")
 	}
 }

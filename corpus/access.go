@@ -1,5 +1,7 @@
 package corpus
 
+import "time"
+
 // Scope is what an API key may do. Each scope includes the ones before it.
 type Scope string
 
@@ -52,4 +54,17 @@ func (p Principal) String() string {
 		return p.Name + " (" + p.KeyID + ")"
 	}
 	return p.KeyID
+}
+
+// APIKey is one API key as an archive keeps it: its hash, never its secret
+// (package access makes and checks them; the OpenSearch engine keeps them in
+// the cluster).
+type APIKey struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Scope   Scope     `json:"scope"`
+	Hash    string    `json:"sha256"`
+	Created time.Time `json:"created"`
+	// Revoked is when the key was revoked; a revoked key opens nothing.
+	Revoked *time.Time `json:"revoked,omitempty"`
 }

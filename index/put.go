@@ -198,7 +198,10 @@ func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, r
 			for _, k := range derived[i].duplicateKeys {
 				owners[k] = a.ID // later articles of the batch are duplicates of this one
 			}
-			a.Arrived = arrived
+			// A restored backup's article keeps its arrival (archive restore).
+			if !restore || a.Arrived.IsZero() {
+				a.Arrived = arrived
+			}
 			fresh[a.ID] = true
 		default:
 			outcomes[i] = corpus.Updated

@@ -15,13 +15,8 @@ import (
 // tombstone is what the cluster keeps of a deleted article, in an index of its
 // own beside the archive's (Engine.tombstones): its ID and duplicate keys, so
 // that sending the same article again, under its ID or another, does not bring
-// it back; when and by whom.
-type tombstone struct {
-	ID        string    `json:"id"`
-	Keys      []string  `json:"dup_keys,omitempty"`
-	DeletedAt time.Time `json:"deleted_at"`
-	By        string    `json:"by,omitempty"`
-}
+// it back; when and by whom. It is the portable backup's record as it is.
+type tombstone = corpus.Tombstone
 
 // tombstones is the name of the index of the tombstones.
 func (e *Engine) tombstones() string { return e.index + "-deleted" }
@@ -29,32 +24,32 @@ func (e *Engine) tombstones() string { return e.index + "-deleted" }
 // ensureTombstones makes the index of the tombstones when it does not exist yet.
 func (e *Engine) ensureTombstones(ctx context.Context) error {
 	keyword := map[string]any{"type": "keyword"}
-	return e.ensureBeside(ctx, e.tombstones(), map[string]any{
+	return e.ensureSideIndex(ctx, e.tombstones(), map[string]any{
 		"id": keyword, fieldDupKeys: keyword, "deleted_at": map[string]any{"type": "date"}, "by": keyword})
 }
 
-// ensureBeside makes an index of one shard beside the archive's (tombstones,
-// people edits) when it does not exist yet, with as many replicas as the
-// archive's index, writes fsynced, and the fields of properties.
-func (e *Engine) ensureBeside(ctx context.Context, name string, properties map[string]any) error {
+// ensureSideIndex makes an index beside the archive's (tombstones, keys, the
+// audit log) when it does not exist yet: one shard, as many replicas as the
+// archive's index, every write fsynced before it is acknowledged.
+func (e *Engine) ensureSideIndex(ctx context.Context, name string, properties map[string]any) error {
+	if _, ok := e.sides.Load(name); ok {
+		return nil
+	}
 	err := e.do(ctx, http.MethodHead, "/"+name, nil, nil)
 	if err == nil {
+		e.sides.Store(name, true)
 		return nil
 	}
 	if oe, ok := errors.AsType[*osError](err); !ok || oe.Status != http.StatusNotFound {
 		return fmt.Errorf("opensearch: look for index %s: %w", name, err)
 	}
-	var settings map[string]struct {
-		Settings struct {
-			Index struct {
-				Replicas string `json:"number_of_replicas"`
-			} `json:"index"`
-		} `json:"settings"`
+	if err := e.ensure(ctx); err != nil {
+		return err
 	}
-	if err := e.do(ctx, http.MethodGet, "/"+e.index+"/_settings/index.number_of_replicas", nil, &settings); err != nil {
-		return fmt.Errorf("opensearch: read the replicas of %s: %w", e.index, err)
+	replicas, err := e.replicasOf(ctx, e.index)
+	if err != nil {
+		return err
 	}
-	replicas := settings[e.index].Settings.Index.Replicas
 	body := map[string]any{
 		"settings": map[string]any{"index": map[string]any{
 			"number_of_shards": 1, "number_of_replicas": replicas, "translog.durability": "request"}},
@@ -62,11 +57,12 @@ func (e *Engine) ensureBeside(ctx context.Context, name string, properties map[s
 	}
 	err = e.do(ctx, http.MethodPut, "/"+name+"?wait_for_active_shards=1", body, nil)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Type == "resource_already_exists_exception" {
-		return nil
+		err = nil
 	}
 	if err != nil {
 		return fmt.Errorf("opensearch: create index %s: %w", name, err)
 	}
+	e.sides.Store(name, true)
 	return nil
 }
 

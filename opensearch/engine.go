@@ -66,6 +66,9 @@ type Config struct {
 	// AttentionExact is how many articles a line of an attention timeline may
 	// match and still be counted exactly; zero is DefaultAttentionExact.
 	AttentionExact int
+	// NoCreate: an index that does not exist is a corpus.ENotFound error
+	// instead of being made (commands that only read, such as archive check).
+	NoCreate bool
 }
 
 // Engine is an archive kept in an OpenSearch index. It is safe for concurrent use.
@@ -86,6 +89,8 @@ type Engine struct {
 	readyMu sync.Mutex
 	// people: the people edits this server applies (people.go).
 	people layerCache
+	// sides are the indexes beside the archive's known to exist (ensureSideIndex).
+	sides sync.Map
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)
@@ -120,6 +125,10 @@ func Connect(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// Dial connects to the cluster without looking for the index or making it: for
+// what makes the index another way (RestoreSnapshot).
+func Dial(cfg Config) (*Engine, error) { return connect(cfg) }
 
 // ensure makes sure the index exists, once.
 func (e *Engine) ensure(ctx context.Context) error {
@@ -217,6 +226,11 @@ func (e *osError) Error() string {
 // nil). Connection failures, 503 and 429 answers are EBusy (the cluster cannot
 // answer now); other error answers are *osError.
 func (e *Engine) do(ctx context.Context, method, path string, body any, out any) error {
+	return e.doTimeout(ctx, method, path, body, out, e.timeout)
+}
+
+// doTimeout is do with a bound of its own on the request.
+func (e *Engine) doTimeout(ctx context.Context, method, path string, body any, out any, timeout time.Duration) error {
 	var rd io.Reader
 	var ndjson bool
 	switch b := body.(type) {
@@ -231,7 +245,7 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 		rd = bytes.NewReader(data)
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, path, rd)
 	if err != nil {
@@ -298,6 +312,10 @@ func (e *Engine) do(ctx context.Context, method, path string, body any, out any)
 		case res.StatusCode == http.StatusServiceUnavailable || res.StatusCode == http.StatusTooManyRequests ||
 			res.StatusCode == http.StatusGatewayTimeout || res.StatusCode == http.StatusBadGateway:
 			return unavailable(fmt.Errorf("%d %s", res.StatusCode, oe.Type))
+		case oe.Type == "cluster_block_exception" && strings.Contains(oe.Reason, "index write"):
+			// archive reindex holds writes for the moment it takes to catch up and
+			// point the archive's name at the new index.
+			return unavailable(errors.New("the index is being reindexed: writes wait for a few seconds"))
 		}
 		return oe
 	}
@@ -365,17 +383,24 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 
-// Delete removes the index, with its tombstones and people edits (tests, and a
-// migration started over).
+// Delete removes the archive's index (the one its name stands for when a
+// reindex made the name an alias), with its tombstones and people edits (tests,
+// and a migration started over). The keys and the audit log stay.
 func (e *Engine) Delete(ctx context.Context) error {
 	e.people.mu.Lock()
 	e.people.layer = nil
 	e.people.mu.Unlock()
-	err := e.do(ctx, http.MethodDelete, "/"+e.index+","+e.tombstones()+","+e.peopleEdits()+"?ignore_unavailable=true", nil, nil)
-	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
-		return nil
+	name, _, err := e.concreteIndex(ctx)
+	if err != nil {
+		return err
 	}
-	return err
+	for _, index := range []string{name, e.tombstones(), e.peopleEdits()} {
+		e.sides.Delete(index)
+		if err := e.dropIndex(ctx, index); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notSupported is the answer for what the OpenSearch engine does not do yet.

@@ -22,6 +22,7 @@ const (
 	fieldAuthorText  = "authors"      // standard text: author:ruiz
 	fieldPublished   = "published"    // date
 	fieldArrived     = "arrived"      // date: when the article arrived in the archive
+	fieldWritten     = "written_at"   // date: when this document was last written (reindex catches up by it)
 	fieldStory       = "story"        // keyword
 	fieldPersonsFold = "persons_fold" // keyword: corpus.Fold of each person
 	fieldOutletFold  = "outlet_fold"  // keyword: corpus.Fold of the outlet
@@ -46,10 +47,13 @@ type document struct {
 	Extracted []string `json:"persons_extracted,omitempty"`
 	// DuplicateKeys make an article with another ID the same article.
 	DuplicateKeys []string `json:"dup_keys,omitempty"`
+	// WrittenAt is when the document was last written, by the writing server's
+	// clock: Reindex copies again what was written while it copied.
+	WrittenAt time.Time `json:"written_at,omitzero"`
 }
 
 func newDocument(a corpus.Article, sig corpus.Signature, hasSig bool) document {
-	d := document{Article: a, Fingerprint: a.Fingerprint(), OutletFold: corpus.Fold(a.Outlet)}
+	d := document{Article: a, Fingerprint: a.Fingerprint(), OutletFold: corpus.Fold(a.Outlet), WrittenAt: time.Now().UTC()}
 	if d.Article.Published.IsZero() {
 		d.Article.Published = time.Time{}
 	}
@@ -127,6 +131,7 @@ func (e *Engine) indexBody(replicas int) map[string]any {
 				fieldAuthorText:  map[string]any{"type": "text", "analyzer": "standard"},
 				fieldPublished:   map[string]any{"type": "date", "format": "strict_date_optional_time"},
 				fieldArrived:     map[string]any{"type": "date", "format": "strict_date_optional_time"},
+				fieldWritten:     map[string]any{"type": "date", "format": "strict_date_optional_time"},
 				fieldStory:       keyword,
 				fieldPersonsFold: keyword,
 				fieldExtracted:   map[string]any{"type": "keyword", "doc_values": false},
@@ -148,18 +153,23 @@ func (e *Engine) ensureIndex(ctx context.Context) error {
 		// An index made before arrival times were kept learns the field (adding a
 		// field to a mapping is allowed and idempotent); its older articles have
 		// none, sort last by arrival and match no arrival filter.
-		// So does the field of the persons extraction found, kept beside the
-		// shown ones since people edits are applied on this engine.
+		// So do the field of the persons extraction found, kept beside the shown
+		// ones since people edits are applied on this engine, and the time a
+		// document was written (archive reindex).
 		body := map[string]any{"properties": map[string]any{
 			fieldArrived:   map[string]any{"type": "date", "format": "strict_date_optional_time"},
-			fieldExtracted: map[string]any{"type": "keyword", "doc_values": false}}}
+			fieldExtracted: map[string]any{"type": "keyword", "doc_values": false},
+			fieldWritten:   map[string]any{"type": "date", "format": "strict_date_optional_time"}}}
 		if err := e.do(ctx, http.MethodPut, "/"+e.index+"/_mapping", body, nil); err != nil {
-			return fmt.Errorf("opensearch: add the arrival and extracted persons fields to index %s: %w", e.index, err)
+			return fmt.Errorf("opensearch: add the fields of arrival, extracted persons and writing time to index %s: %w", e.index, err)
 		}
 		return nil
 	}
 	if oe, ok := errors.AsType[*osError](err); !ok || oe.Status != http.StatusNotFound {
 		return fmt.Errorf("opensearch: look for index %s: %w", e.index, err)
+	}
+	if e.cfg.NoCreate {
+		return corpus.Errorf(corpus.ENotFound, "there is no index %s in the cluster: name the archive's index with --opensearch-index, or ingest or restore into it first", e.index)
 	}
 	replicas := e.cfg.Replicas
 	if replicas == 0 {

@@ -58,7 +58,7 @@ type editDoc struct {
 // ensurePeopleEdits makes the edits' index when it does not exist yet.
 func (e *Engine) ensurePeopleEdits(ctx context.Context) error {
 	keyword := dsl{"type": "keyword"}
-	return e.ensureBeside(ctx, e.peopleEdits(), dsl{"seq": dsl{"type": "long"}, "action": keyword, "alias_from": keyword, "alias_to": keyword})
+	return e.ensureSideIndex(ctx, e.peopleEdits(), dsl{"seq": dsl{"type": "long"}, "action": keyword, "alias_from": keyword, "alias_to": keyword})
 }
 
 // layer returns the edits in force: those the server holds when their version

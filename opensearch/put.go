@@ -222,13 +222,12 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 			return nil, fmt.Errorf("opensearch: encode %s: %w", a.ID, err)
 		}
 	}
-	var res bulkResponse
 	path := "/_bulk?wait_for_active_shards=1&timeout=30s"
 	if searchable {
 		path += "&refresh=wait_for"
 	}
 	tStories := time.Now()
-	err = e.do(ctx, http.MethodPost, path, body.Bytes(), &res)
+	failed, err := e.bulk(ctx, path, body.Bytes())
 	e.log.Debug("opensearch: put", "articles", len(articles), "written", len(write), "refresh", tRefresh.Sub(t0),
 		"lookups", tLookup.Sub(tRefresh), "stories", tStories.Sub(tLookup), "bulk", time.Since(tStories))
 	if !searchable {
@@ -237,26 +236,36 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	if err != nil {
 		return nil, err
 	}
-	if !res.Errors {
-		return outcomes, e.followEdits(ctx, version, write)
+	if len(failed) > 0 {
+		return outcomes, &BulkError{Failed: failed}
 	}
-	failed := map[string]string{}
+	return outcomes, e.followEdits(ctx, version, write)
+}
+
+// bulk sends a _bulk request and returns the documents the cluster refused, by
+// ID with its reason. When every refusal says the cluster is busy (429, 503),
+// the error is corpus.EBusy instead: nothing is wrong with the documents.
+func (e *Engine) bulk(ctx context.Context, path string, body []byte) (map[string]string, error) {
+	var res bulkResponse
+	if err := e.do(ctx, http.MethodPost, path, body, &res); err != nil {
+		return nil, err
+	}
+	if !res.Errors {
+		return nil, nil
+	}
+	failed, _ := res.failures()
 	busy := 0
 	for _, item := range res.Items {
 		for _, r := range item {
-			if r.Error != nil {
-				failed[r.ID] = r.Error.Type + ": " + r.Error.Reason
-				if r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable {
-					busy++
-				}
+			if r.Error != nil && (r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable) {
+				busy++
 			}
 		}
 	}
 	if busy == len(failed) {
-		// Nothing wrong with the articles: the cluster cannot take them now.
-		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
+		return nil, unavailable(fmt.Errorf("%d documents not stored", busy))
 	}
-	return outcomes, &BulkError{Failed: failed}
+	return failed, nil
 }
 
 // followEdits applies the edits in force to the articles just written when

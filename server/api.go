@@ -72,6 +72,9 @@ type health struct {
 }
 
 func (s *Server) healthz(c *gin.Context) (any, error) {
+	if err := s.keysUnavailable(); err != nil {
+		return nil, err // a load balancer takes the server out while its keys are away
+	}
 	if !s.mayRead(c) {
 		h := archiveHealth(s.search)
 		return health{Health: corpus.Health{Status: h.Status}}, nil

@@ -32,6 +32,13 @@ type KeyChecker interface {
 	HasKeyFor(need corpus.Scope) bool
 }
 
+// keysReach is a KeyChecker whose keys may be out of reach (kept in a cluster):
+// KeysUnavailable says why they cannot be read now, and a read is answered with
+// that error (503 and Retry-After) rather than judged by keys not read.
+type keysReach interface {
+	KeysUnavailable() error
+}
+
 // Auditor records who did what (package access writes the audit log).
 type Auditor interface {
 	Log(who, remote, action, detail string) error
@@ -143,6 +150,14 @@ func principal(c *gin.Context) (corpus.Principal, bool) {
 	return p, ok
 }
 
+// keysUnavailable returns why the keys cannot be read now (keysReach), or nil.
+func (s *Server) keysUnavailable() error {
+	if kr, ok := s.keys.(keysReach); ok {
+		return kr.KeysUnavailable()
+	}
+	return nil
+}
+
 // private tells whether reading needs a key: serve --private, or a read key exists.
 func (s *Server) private() bool {
 	return s.privateMode || (s.keys != nil && s.keys.HasReadKeys())
@@ -160,6 +175,10 @@ func (s *Server) mayRead(c *gin.Context) bool {
 // requireRead lets a read through when the archive is open or the request shows a
 // key; otherwise the API answers 401 and a page sends the reader to sign in.
 func (s *Server) requireRead(c *gin.Context) {
+	if err := s.keysUnavailable(); err != nil {
+		s.refuse(c, err)
+		return
+	}
 	if bad, _ := c.Get(ctxBadKey); bad == true {
 		s.refuse(c, corpus.Errorf(corpus.EUnauthorized, "the key in the Authorization header is not one of this archive's (or it was revoked): send 'Authorization: Bearer KEY' with a key from archive keys create"))
 		return

@@ -21,14 +21,18 @@ var errDamaged = errors.New("the archive is damaged")
 // check verifies an archive and reports what is wrong.
 func (e environment) check(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("check", "check [--data DIR] [--json]", &c)
+	fs := e.newFlagSet("check", "check [--data DIR | --opensearch URL[,URL…]] [--json]", &c)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	osf := e.addOpenSearchFlags(fs)
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := noArguments("check", rest); err != nil {
 		return err
+	}
+	if osf.on() {
+		return e.checkOpenSearch(ctx, osf, *asJSON, logger(e.stderr, c.verbose))
 	}
 	opts := index.CheckOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose)}, Progress: e.progress("checked", "records")}
 	rep, err := index.Check(ctx, c.data, opts)
@@ -83,9 +87,13 @@ func (e environment) repair(ctx context.Context, args []string) error {
 	var c commonFlags
 	fs := e.newFlagSet("repair", "repair [--data DIR] [--accept-loss]", &c)
 	acceptLoss := fs.Bool("accept-loss", false, "when acknowledged articles cannot be recovered, make the archive consistent without them (they are listed first; the damaged files are kept)")
+	osf := e.addOpenSearchFlags(fs)
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
+	}
+	if osf.on() {
+		return errNoRepair
 	}
 	if err := noArguments("repair", rest); err != nil {
 		return err

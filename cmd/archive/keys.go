@@ -15,31 +15,45 @@ import (
 )
 
 // keys is archive keys create|list|revoke: the API keys of a private archive.
-func (e environment) keys(_ context.Context, args []string) error {
+func (e environment) keys(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: archive keys create --scope read|write|admin [--name N], archive keys list, or archive keys revoke ID|NAME", errUsage)
 	}
 	sub, rest := args[0], args[1:]
 	var c commonFlags
-	fs := e.newFlagSet("keys "+sub, "keys create --scope read|write|admin [--name N] | keys list | keys revoke ID|NAME  [--data DIR]", &c)
+	fs := e.newFlagSet("keys "+sub, "keys create --scope read|write|admin [--name N] | keys list | keys revoke ID|NAME  [--data DIR | --opensearch URL[,URL…]]", &c)
+	osf := e.addOpenSearchFlags(fs)
 	scope := fs.String("scope", "", "create: what the key may do: read (search and read), write (also add articles) or admin (also back up)")
 	name := fs.String("name", "", "create: a name to tell the key by (who or what holds it)")
 	positional, err := parseInterleaved(fs, rest)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.data, 0o755); err != nil {
-		return err
+	var keys *access.Keys
+	var audit server.Auditor
+	if osf.on() {
+		// The keys of an archive kept in OpenSearch live in the cluster, for
+		// every server that shares it.
+		eng, err := e.openEngine(ctx, osf, logger(e.stderr, c.verbose), false)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		keys, audit = access.SharedKeys(eng), eng.Audit()
+	} else {
+		if err := os.MkdirAll(c.data, 0o755); err != nil {
+			return err
+		}
+		if keys, err = access.OpenKeys(c.data); err != nil {
+			return err
+		}
+		fileAudit, err := access.OpenAudit(c.data)
+		if err != nil {
+			return err
+		}
+		defer fileAudit.Close()
+		audit = fileAudit
 	}
-	keys, err := access.OpenKeys(c.data)
-	if err != nil {
-		return err
-	}
-	audit, err := access.OpenAudit(c.data)
-	if err != nil {
-		return err
-	}
-	defer audit.Close()
 	who := "local user"
 	if u, err := user.Current(); err == nil {
 		who = "local user " + u.Username

@@ -85,6 +85,8 @@ func (env environment) command(ctx context.Context, cmd string, rest []string) e
 		return env.search(ctx, rest)
 	case "backup":
 		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "reindex":
 		return env.reindex(ctx, rest)
 	case "check":
@@ -116,10 +118,15 @@ Usage:
   archive search [--data DIR] [--json] [--person P]... [--outlet O]... [--from D] [--to D] [--sort S] QUERY
   archive extract [--json] PATH...                            print what ingest extracts from files, without an index
   archive backup [--data DIR] [--server URL --token T] DEST   a consistent copy, also while the server runs
+  archive backup [--data DIR] --portable FILE | --opensearch URL FILE   a portable backup (NDJSON) either engine restores
+  archive backup --opensearch URL --snapshot-repo REPO [NAME]  a snapshot of the archive's indexes in the cluster's repository
+  archive restore [--data DIR | --opensearch URL] [--merge] FILE   read a portable backup into an archive
+  archive restore --opensearch URL --opensearch-index NEW --snapshot-repo REPO NAME   restore a snapshot under a new name
   archive reindex [--data DIR] [--re-extract] [--accept-loss] rebuild the index from the stored records
-  archive check [--data DIR] [--json]                         verify every record against the index (exit 4: damaged)
+  archive reindex --opensearch URL [--re-extract]              copy into a new index with this version's mapping, then switch
+  archive check [--data DIR | --opensearch URL] [--json]      verify the archive (exit 4: damaged, with what to do)
   archive repair [--data DIR] [--accept-loss]                 recover what can be recovered; list what cannot
-  archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME   API keys (a read key makes the archive private)
+  archive keys create --scope read|write|admin [--name N] | list | revoke ID|NAME  [--opensearch URL]   API keys (a read key makes the archive private)
   archive bench [--n N] [--source FILE.jsonl] [--out DIR] [--clients C] [--duration D] [--backend opensearch --opensearch URL[,URL…]]  measure against SQLite FTS5, bare Bleve (and OpenSearch, bare and as the archive's engine)
   archive migrate [--data DIR] --to-opensearch URL[,URL…] [--opensearch-index NAME]  copy the archive into OpenSearch (resumable)
   archive help

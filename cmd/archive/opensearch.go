@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/article-archive/archive/access"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/opensearch"
@@ -47,9 +49,12 @@ var (
 	_ personRenamer      = (*opensearch.Engine)(nil)
 )
 
-// errNoBackup answers a backup of an archive kept in OpenSearch.
+// errNoBackup answers a backup asked of a server on an archive kept in OpenSearch.
 var errNoBackup = corpus.Errorf(corpus.EInvalidRequest,
-	"backups of an archive kept in OpenSearch are not supported yet: use the cluster's snapshots (_snapshot), or export the articles (/api/v1/export)")
+	"backups through the server are not supported on the OpenSearch engine: run 'archive backup --opensearch URL FILE' (a portable backup that 'archive restore' reads) from any machine that reaches the cluster")
+
+// errNoRepair answers archive repair --opensearch.
+var errNoRepair = fmt.Errorf("%w: archive repair mends a data directory (its record store and Bleve index); an OpenSearch cluster keeps the archive in replicated shards and recovers a lost copy from another by itself, so there is nothing for repair to do. Run 'archive check --opensearch URL' to see what is wrong; a red index (shards with no copy left) comes back with its nodes, or from a backup ('archive restore --opensearch URL --opensearch-index NEW FILE')", errUsage)
 
 // errNoDelete answers a deletion from an engine that cannot delete.
 var errNoDelete = corpus.Errorf(corpus.EInvalidRequest,
@@ -82,6 +87,8 @@ type openSearchFlags struct {
 	shards, replicas int
 	// maxExpansions bounds the words one fuzzy term stands for (serve's --max-expansions).
 	maxExpansions int
+	// existing: the index must exist (commands that only look, such as check).
+	existing bool
 }
 
 func (e environment) addOpenSearchFlags(fs *flag.FlagSet) *openSearchFlags {
@@ -115,24 +122,9 @@ func (f *openSearchFlags) on() bool { return f != nil && strings.TrimSpace(f.url
 // while the cluster cannot be reached, answering 503 until it can; a command
 // fails at once.
 func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger, serving bool) (*opensearch.Engine, error) {
-	cfg := opensearch.Config{
-		Index:  f.index,
-		Shards: f.shards, Replicas: f.replicas,
-		Username: e.getenv(envOpenSearchUser), Password: e.getenv(envOpenSearchPassword),
-		APIKey: e.getenv(envOpenSearchAPIKey),
-		Logger: log,
-	}
-	for _, u := range strings.Split(f.urls, ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			cfg.URLs = append(cfg.URLs, strings.TrimSuffix(u, "/"))
-		}
-	}
-	if f.ca != "" {
-		pem, err := os.ReadFile(f.ca)
-		if err != nil {
-			return nil, fmt.Errorf("%w: --opensearch-ca: %v", errUsage, err)
-		}
-		cfg.CACert = pem
+	cfg, err := e.engineConfig(f, log)
+	if err != nil {
+		return nil, err
 	}
 	open := opensearch.Open
 	if serving {
@@ -145,22 +137,50 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 	return eng, nil
 }
 
+// engineConfig is the engine's configuration from the flags and the environment.
+func (e environment) engineConfig(f *openSearchFlags, log *slog.Logger) (opensearch.Config, error) {
+	cfg := opensearch.Config{
+		Index:  f.index,
+		Shards: f.shards, Replicas: f.replicas,
+		Username: e.getenv(envOpenSearchUser), Password: e.getenv(envOpenSearchPassword),
+		APIKey: e.getenv(envOpenSearchAPIKey),
+		Logger: log, NoCreate: f.existing,
+	}
+	for _, u := range strings.Split(f.urls, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			cfg.URLs = append(cfg.URLs, strings.TrimSuffix(u, "/"))
+		}
+	}
+	if f.ca != "" {
+		pem, err := os.ReadFile(f.ca)
+		if err != nil {
+			return cfg, fmt.Errorf("%w: --opensearch-ca: %v", errUsage, err)
+		}
+		cfg.CACert = pem
+	}
+	return cfg, nil
+}
+
 // serveOpenSearch serves an archive kept in OpenSearch until ctx ends. The server
 // holds no lock and no state of its own: several may share one cluster. While
 // the cluster cannot answer, requests are answered 503 with Retry-After; the
 // server recovers by itself when it is back.
 func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cfg serveConfig, log *slog.Logger) error {
-	switch {
-	case cfg.watch != "":
+	if cfg.watch != "" {
 		return fmt.Errorf("%w: --watch is not supported with --opensearch yet: ingest with 'archive ingest --opensearch …'", errUsage)
-	case cfg.private:
-		return fmt.Errorf("%w: --private is not supported with --opensearch yet (its keys live in a data directory)", errUsage)
 	}
 	eng, err := e.openEngine(ctx, f, log, true)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	// The keys, the session secret and the audit log live in the cluster, so
+	// that every server sharing it knows the same keys and sessions.
+	keys := access.SharedKeys(eng)
+	secret, err := eng.SessionSecret(ctx)
+	if err != nil {
+		log.Warn("signing in on the page is off: the session secret cannot be read from the cluster now", "err", err)
+	}
 	names, err := archiveNames(eng)
 	if err != nil {
 		// The cluster is down: the server starts, and the name book starts empty.
@@ -187,6 +207,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 		Handler: countRequests(&inFlight, server.New(server.Config{
 			Searcher: eng, Logger: log,
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
+			Keys: keys, Private: cfg.private, SessionSecret: secret, Audit: eng.Audit(),
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -200,6 +221,9 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
+	if cfg.private || keys.HasReadKeys() {
+		fmt.Fprintf(e.stderr, "The archive is private: every read needs a read key (Authorization: Bearer KEY, or sign in at %s://%s/signin).\n", scheme, ln.Addr())
+	}
 	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)
 }
 
@@ -243,4 +267,104 @@ func (e environment) searchOpenSearch(ctx context.Context, f *openSearchFlags, q
 		return nil, fmt.Errorf("the search took too long")
 	}
 	return res, err
+}
+
+// checkOpenSearch reports what is wrong with an archive kept in OpenSearch.
+func (e environment) checkOpenSearch(ctx context.Context, f *openSearchFlags, asJSON bool, log *slog.Logger) error {
+	return e.withExistingEngine(ctx, f, log, func(eng *opensearch.Engine) error {
+		return e.checkEngine(ctx, eng, f, asJSON)
+	})
+}
+
+// openEngineNoCreate connects to the cluster without looking for the archive's
+// index or making it: for a command that makes it otherwise (restoring a
+// snapshot).
+func (e environment) openEngineNoCreate(ctx context.Context, f *openSearchFlags, log *slog.Logger) (*opensearch.Engine, error) {
+	f.existing = true
+	cfg, err := e.engineConfig(f, log)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := opensearch.Dial(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("OpenSearch at %s, index %s: %w", f.shown(), cfg.Index, err)
+	}
+	return eng, nil
+}
+
+// withExistingEngine runs fn with the engine of an archive's index that must
+// exist (commands that read or copy an archive), and closes it.
+func (e environment) withExistingEngine(ctx context.Context, f *openSearchFlags, log *slog.Logger, fn func(*opensearch.Engine) error) error {
+	f.existing = true
+	eng, err := e.openEngine(ctx, f, log, false)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	return fn(eng)
+}
+
+func (e environment) checkEngine(ctx context.Context, eng *opensearch.Engine, f *openSearchFlags, asJSON bool) error {
+	rep, err := eng.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "archive %s at %s (index %s):\n", rep.Index, f.shown(), strings.Join(rep.Indexes, ", "))
+		fmt.Fprintf(e.stdout, "  %s articles, %s tombstones, %s keys; health %s\n", thousands(int(rep.Articles)), thousands(rep.Tombstones), thousands(rep.Keys), rep.Health)
+		for _, n := range rep.Notes {
+			fmt.Fprintf(e.stdout, "  note: %s\n", n)
+		}
+		if rep.Healthy() {
+			fmt.Fprintf(e.stdout, "healthy: every index of the archive is green, its mapping is this version's, every article has what the archive derives and no deleted article is left (%s)\n", rep.Took.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(e.stdout, "PROBLEMS (%s):\n", rep.Took.Round(time.Millisecond))
+			for _, p := range rep.Problems {
+				fmt.Fprintf(e.stdout, "  - %s\n", p)
+			}
+		}
+	}
+	if !rep.Healthy() {
+		return fmt.Errorf("%w: %s, listed above", errDamaged, plural(len(rep.Problems), "problem"))
+	}
+	return nil
+}
+
+// reindexOpenSearch copies the archive into a new index with this version's
+// mapping (re-extracting with reExtract when asked) and points its name at it.
+func (e environment) reindexOpenSearch(ctx context.Context, f *openSearchFlags, again bool, log *slog.Logger) error {
+	return e.withExistingEngine(ctx, f, log, func(eng *opensearch.Engine) error {
+		return e.reindexEngine(ctx, eng, again)
+	})
+}
+
+func (e environment) reindexEngine(ctx context.Context, eng *opensearch.Engine, again bool) error {
+	total, err := eng.Count()
+	if err != nil {
+		return err
+	}
+	progress := e.counter("copied articles", int64(total))
+	opts := opensearch.ReindexOptions{Progress: func(n int64) { progress(n, false) }}
+	if again {
+		opts.Transform = func(a *corpus.Article) {
+			if a.Extractor != ingest.ExtractorVersion {
+				reExtract(a)
+				a.Extractor = ingest.ExtractorVersion
+			}
+		}
+	}
+	st, err := eng.Reindex(ctx, opts)
+	progress(st.Copied, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "copied %d articles from %s into %s, then with writes held %d written or changed since the copy began (with 10 s of margin for clocks) and dropped %d deleted meanwhile, in %s; %s now names %s\n",
+		st.Copied-st.CaughtUp, st.From, st.To, st.CaughtUp, st.Removed, st.Elapsed.Round(time.Millisecond), eng.Index(), st.To)
+	return nil
 }

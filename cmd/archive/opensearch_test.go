@@ -186,14 +186,7 @@ func serveOnOpenSearch(t *testing.T, c *ostest.Cluster) string {
 
 // serveOnOpenSearchIndex is serveOnOpenSearch, returning the index too.
 func serveOnOpenSearchIndex(t *testing.T, c *ostest.Cluster) (string, string) {
-	index := ostest.IndexName(t)
-	t.Cleanup(func() {
-		// The index, with its tombstones and people edits.
-		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+","+index+"-deleted,"+index+"-people-edits?ignore_unavailable=true", nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-		}
-	})
+	index := newOSIndex(t, c) // with the indexes beside it (tombstones, keys, audit log)
 	return startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken), index
 }
 
@@ -255,14 +248,7 @@ func TestMigrateToOpenSearch(t *testing.T) {
 	if _, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", "../../corpus/sample"); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, stderr)
 	}
-	index := ostest.IndexName(t)
-	t.Cleanup(func() {
-		// The index, with its tombstones and people edits.
-		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+","+index+"-deleted,"+index+"-people-edits?ignore_unavailable=true", nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-		}
-	})
+	index := newOSIndex(t, c) // with the indexes beside it (tombstones, keys, audit log)
 	migrate := func() string {
 		t.Helper()
 		out, stderr, err := runArchive(t, "migrate", "--data", data, "--to-opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--quiet")

@@ -16,15 +16,22 @@ import (
 // extractor version (--re-extract), or a damaged index.
 func (e environment) reindex(ctx context.Context, args []string) error {
 	var c commonFlags
-	fs := e.newFlagSet("reindex", "reindex [--data DIR] [--re-extract] [--accept-loss]", &c)
+	fs := e.newFlagSet("reindex", "reindex [--data DIR | --opensearch URL[,URL…]] [--re-extract] [--accept-loss]", &c)
 	again := fs.Bool("re-extract", false, "redo the extraction (people, dateline dates, titles made of the first words) of records made by another extractor version than "+ingest.ExtractorVersion)
 	acceptLoss := fs.Bool("accept-loss", false, "rebuild even when the record store has lost articles the index holds: they are dropped for good (the old index is kept aside)")
+	osf := e.addOpenSearchFlags(fs)
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := noArguments("reindex", rest); err != nil {
 		return err
+	}
+	if osf.on() {
+		if *acceptLoss {
+			return fmt.Errorf("%w: --accept-loss is for a data directory's damaged record store; an OpenSearch archive keeps its articles in the index itself", errUsage)
+		}
+		return e.reindexOpenSearch(ctx, osf, *again, logger(e.stderr, c.verbose))
 	}
 	opts := index.RebuildOptions{Options: index.Options{Logger: logger(e.stderr, c.verbose), ExtractorVersion: ingest.ExtractorVersion}, AcceptLoss: *acceptLoss}
 	if *again {

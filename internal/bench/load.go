@@ -8,17 +8,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/progress"
 )
 
 // Query is one query of the mix, as each system is asked it: the archive's
@@ -262,46 +259,9 @@ func waitForServer(ctx context.Context, runningServer func(string) string, dataD
 	return "", errors.New("bench: the server did not answer within 10 minutes")
 }
 
-// counter reports progress on stderr: a bar when it is a terminal, else a log
-// line every ten seconds and at the end. total 0 means unknown.
+// counter reports progress on stderr (package progress).
 func (e Program) counter(what string, total int64) func(n int64, done bool) {
-	f, ok := e.Stderr.(*os.File)
-	if ok && term.IsTerminal(int(f.Fd())) {
-		max := total
-		if max == 0 {
-			max = -1
-		}
-		bar := progressbar.NewOptions64(max, progressbar.OptionSetWriter(e.Stderr),
-			progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionClearOnFinish(), progressbar.OptionSetPredictTime(total > 0))
-		var mu sync.Mutex
-		return func(n int64, done bool) {
-			mu.Lock()
-			defer mu.Unlock()
-			_ = bar.Set64(n)
-			if done {
-				_ = bar.Finish()
-			}
-		}
-	}
-	var mu sync.Mutex
-	last := time.Now()
-	start := last
-	return func(n int64, done bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done && time.Since(last) < 10*time.Second {
-			return
-		}
-		last = time.Now()
-		rate := float64(n) / time.Since(start).Seconds()
-		if total > 0 {
-			fmt.Fprintf(e.Stderr, "bench: %s %d of %d (%.0f/s)\n", what, n, total, rate)
-		} else {
-			fmt.Fprintf(e.Stderr, "bench: %s %d (%.0f/s)\n", what, n, rate)
-		}
-	}
+	return progress.Counter(e.Stderr, "bench", what, total)
 }
 
 // ingestCounter is counter for an ingest run.
