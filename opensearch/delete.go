@@ -29,12 +29,24 @@ func (e *Engine) tombstones() string { return e.index + "-deleted" }
 // ensureTombstones makes the index of the tombstones when it does not exist yet,
 // with as many replicas as the archive's index.
 func (e *Engine) ensureTombstones(ctx context.Context) error {
-	err := e.do(ctx, http.MethodHead, "/"+e.tombstones(), nil, nil)
+	keyword := map[string]any{"type": "keyword"}
+	return e.ensureSideIndex(ctx, e.tombstones(), map[string]any{
+		"id": keyword, fieldDupKeys: keyword, "deleted_at": map[string]any{"type": "date"}, "by": keyword})
+}
+
+// ensureSideIndex makes an index of the archive's own beside its articles'
+// (tombstones, saved searches) when it does not exist yet: one shard, as many
+// replicas as the archive's index, every write fsynced, only properties indexed.
+func (e *Engine) ensureSideIndex(ctx context.Context, name string, properties map[string]any) error {
+	err := e.do(ctx, http.MethodHead, "/"+name, nil, nil)
 	if err == nil {
 		return nil
 	}
 	if oe, ok := errors.AsType[*osError](err); !ok || oe.Status != http.StatusNotFound {
-		return fmt.Errorf("opensearch: look for index %s: %w", e.tombstones(), err)
+		return fmt.Errorf("opensearch: look for index %s: %w", name, err)
+	}
+	if err := e.ensure(ctx); err != nil {
+		return err
 	}
 	var settings map[string]struct {
 		Settings struct {
@@ -47,19 +59,17 @@ func (e *Engine) ensureTombstones(ctx context.Context) error {
 		return fmt.Errorf("opensearch: read the replicas of %s: %w", e.index, err)
 	}
 	replicas := settings[e.index].Settings.Index.Replicas
-	keyword := map[string]any{"type": "keyword"}
 	body := map[string]any{
 		"settings": map[string]any{"index": map[string]any{
 			"number_of_shards": 1, "number_of_replicas": replicas, "translog.durability": "request"}},
-		"mappings": map[string]any{"dynamic": false, "properties": map[string]any{
-			"id": keyword, fieldDupKeys: keyword, "deleted_at": map[string]any{"type": "date"}, "by": keyword}},
+		"mappings": map[string]any{"dynamic": false, "properties": properties},
 	}
-	err = e.do(ctx, http.MethodPut, "/"+e.tombstones()+"?wait_for_active_shards=1", body, nil)
+	err = e.do(ctx, http.MethodPut, "/"+name+"?wait_for_active_shards=1", body, nil)
 	if oe, ok := errors.AsType[*osError](err); ok && oe.Type == "resource_already_exists_exception" {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("opensearch: create index %s: %w", e.tombstones(), err)
+		return fmt.Errorf("opensearch: create index %s: %w", name, err)
 	}
 	return nil
 }

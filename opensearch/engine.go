@@ -81,6 +81,13 @@ type Engine struct {
 	// ready: the index is known to exist (ensure made or found it).
 	ready   atomic.Bool
 	readyMu sync.Mutex
+	// batchesReady: the index of the batches being matched exists.
+	batchesReady atomic.Bool
+	// onArrivals is told of the articles new to the archive (OnArrivals), and
+	// arrived holds those a PutDeferred stored until they are searchable.
+	onArrivals atomic.Pointer[func(Arrivals)]
+	arrivedMu  sync.Mutex
+	arrived    []Arrivals
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)

@@ -89,6 +89,11 @@ func (e *Engine) Flush() error {
 		e.pending.Store(true)
 		return err
 	}
+	e.arrivedMu.Lock()
+	searchable := e.arrived
+	e.arrived = nil
+	e.arrivedMu.Unlock()
+	e.announce(searchable)
 	return nil
 }
 
@@ -209,6 +214,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		return nil, err
 	}
 	if !res.Errors {
+		e.arrive(write, now, nil, searchable)
 		return outcomes, nil
 	}
 	failed := map[string]string{}
@@ -227,7 +233,66 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		// Nothing wrong with the articles: the cluster cannot take them now.
 		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
 	}
+	e.arrive(write, now, failed, searchable)
 	return outcomes, &BulkError{Failed: failed}
+}
+
+// Arrivals are the articles new to the archive that one batch stored, told
+// once they are searchable (as index.Arrivals are on the Bleve engine).
+type Arrivals struct {
+	// IDs are the new articles, in no particular order.
+	IDs []string
+	// At is their arrival time: every article of a batch arrives at once.
+	At time.Time
+}
+
+// OnArrivals has f told of every batch of new articles this engine stores,
+// once it is searchable (after Put, or the Flush after PutDeferred), replacing
+// the f before; nil stops it. f runs on the writer's goroutine and must not
+// block. Only this process's writes are told: each server matches what it
+// stores itself.
+func (e *Engine) OnArrivals(f func(Arrivals)) {
+	if f == nil {
+		e.onArrivals.Store(nil)
+		return
+	}
+	e.onArrivals.Store(&f)
+}
+
+// arrive tells OnArrivals' function of the articles new to the archive among
+// written (those that arrived at now), leaving out those the cluster refused;
+// searchable false keeps them until Flush made them searchable.
+func (e *Engine) arrive(written []*corpus.Article, now time.Time, failed map[string]string, searchable bool) {
+	if e.onArrivals.Load() == nil {
+		return
+	}
+	a := Arrivals{At: now.UTC()}
+	for _, art := range written {
+		if _, bad := failed[art.ID]; !bad && art.Arrived.Equal(a.At) {
+			a.IDs = append(a.IDs, art.ID)
+		}
+	}
+	if len(a.IDs) == 0 {
+		return
+	}
+	if !searchable {
+		e.arrivedMu.Lock()
+		e.arrived = append(e.arrived, a)
+		e.arrivedMu.Unlock()
+		return
+	}
+	e.announce([]Arrivals{a})
+}
+
+// announce tells OnArrivals' function of batches now searchable.
+func (e *Engine) announce(batches []Arrivals) {
+	f := e.onArrivals.Load()
+	if f == nil {
+		return
+	}
+	for _, a := range batches {
+		(*f)(a)
+	}
 }
 
 // storedOf returns what the index holds of those of ids it has.

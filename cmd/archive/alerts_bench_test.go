@@ -102,7 +102,11 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if got := len(store.List()); got != n {
+	list, err := store.List(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got := len(list); got != n {
 		b.Fatalf("%d saved searches, want %d", got, n)
 	}
 	ix, err := index.Open(dir, index.Options{})
@@ -123,7 +127,11 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 	w.Close(context.Background()) // checks what is still waiting
 	took := time.Since(start)
 	matched := 0
-	for _, ss := range store.List() {
+	list, err = store.List(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, ss := range list {
 		if !ss.LastMatch.IsZero() {
 			matched++
 		}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/opensearch"
@@ -148,10 +149,7 @@ func (e environment) openEngine(ctx context.Context, f *openSearchFlags, log *sl
 // the cluster cannot answer, requests are answered 503 with Retry-After; the
 // server recovers by itself when it is back.
 func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cfg serveConfig, log *slog.Logger) error {
-	switch {
-	case cfg.watch != "":
-		return fmt.Errorf("%w: --watch is not supported with --opensearch yet: ingest with 'archive ingest --opensearch …'", errUsage)
-	case cfg.private:
+	if cfg.private {
 		return fmt.Errorf("%w: --private is not supported with --opensearch yet (its keys live in a data directory)", errUsage)
 	}
 	eng, err := e.openEngine(ctx, f, log, true)
@@ -180,12 +178,14 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	ln = newLimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
 	w := &archiveWriter{engine: eng, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
+	saved := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
 	var inFlight sync.WaitGroup
 	srv := &http.Server{
 		Handler: countRequests(&inFlight, server.New(server.Config{
 			Searcher: eng, Logger: log,
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
+			Saved: saved,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
@@ -195,6 +195,14 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	scheme := "http"
 	if cfg.tlsCert != "" {
 		scheme = "https"
+	}
+	// Every server matches the new articles it stores itself against every
+	// saved search, whichever server saved it, and sends the webhooks.
+	defer watchSavedSearches(eng, eng, clusterArrivals(eng), saved, scheme+"://"+ln.Addr().String(), log)()
+	if cfg.watch != "" {
+		// What it ingested is remembered while it runs: a restart reads every
+		// file again, which adds nothing twice (an article is its ID).
+		defer startWatching(ctx, cfg.watch, "", eng, names, log)()
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
@@ -211,6 +219,11 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 	if opts.Names, err = archiveNames(eng); err != nil {
 		return err
 	}
+	// The new articles are checked against the saved searches kept in the
+	// cluster, and their webhooks sent before the command ends, as a server
+	// would (retries past alertsGrace are not).
+	saved := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
+	defer watchSavedSearches(eng, eng, clusterArrivals(eng), saved, "", log)()
 	opts.Sink = eng
 	if restore {
 		opts.Sink = restoringSink{eng}
