@@ -30,6 +30,8 @@ var engineTests = []struct {
 	{"earlier articles take the names learned later", testRename},
 	{"arrival times: stamped, kept on update, filtered and sorted", testArrival},
 	{"delete keeps a tombstone until a restore", testDelete},
+	{"saved searches shared by two servers, changed at once", testSavedSearchesShared},
+	{"arrivals are told once searchable", testArrivalsTold},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {

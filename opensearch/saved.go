@@ -35,8 +35,9 @@ func (e *Engine) SavedSearches() *SavedSearchIndex {
 // Name returns the index's name.
 func (s *SavedSearchIndex) Name() string { return s.name }
 
-// durably makes a write answered once fsynced and searchable.
-const durably = "refresh=wait_for&wait_for_active_shards=1"
+// durably makes a write answered once fsynced and searchable: the index is
+// small, so it is refreshed at once rather than waiting for the next refresh.
+const durably = "refresh=true&wait_for_active_shards=1"
 
 func (s *SavedSearchIndex) ensure(ctx context.Context) error {
 	if s.ready.Load() {
