@@ -14,6 +14,8 @@ import (
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/ostest"
+	"github.com/article-archive/archive/opensearch"
 	"github.com/article-archive/archive/server"
 )
 
@@ -67,6 +69,13 @@ func benchSavedSearches(n int) []corpus.SavedSearch {
 //	go test ./cmd/archive -run '^$' -bench IngestSavedSearches -benchtime 3x
 func BenchmarkIngestSavedSearches(b *testing.B) {
 	needReuters(b)
+	compareSavedSearchIngest(b, ingestWithSavedSearches)
+}
+
+// compareSavedSearchIngest runs ingest (of the Reuters corpus, with n saved
+// searches) with none and with 1,000, in turns, and reports both rates and
+// their ratio.
+func compareSavedSearchIngest(b *testing.B, ingest func(b *testing.B, n int) (int, time.Duration)) {
 	counts := []int{0, 1000}
 	articles := make([]int, len(counts))
 	elapsed := make([]time.Duration, len(counts))
@@ -74,7 +83,7 @@ func BenchmarkIngestSavedSearches(b *testing.B) {
 	for b.Loop() {
 		for k := range counts {
 			j := (k + turn) % len(counts)
-			n, took := ingestWithSavedSearches(b, counts[j])
+			n, took := ingest(b, counts[j])
 			articles[j] += n
 			elapsed[j] += took
 		}
@@ -84,6 +93,20 @@ func BenchmarkIngestSavedSearches(b *testing.B) {
 	b.ReportMetric(rate(0), "articles/s-with-0")
 	b.ReportMetric(rate(1), "articles/s-with-1000")
 	b.ReportMetric(rate(1)/rate(0), "ratio")
+}
+
+// checkSomeMatched fails the benchmark unless a quarter of the n saved searches
+// of list matched something: else it measures nothing.
+func checkSomeMatched(b *testing.B, list []corpus.SavedSearch, n int) {
+	matched := 0
+	for _, ss := range list {
+		if !ss.LastMatch.IsZero() {
+			matched++
+		}
+	}
+	if n > 0 && matched < n/4 {
+		b.Fatalf("only %d of %d saved searches matched anything: the benchmark checks nothing", matched, n)
+	}
 }
 
 // ingestWithSavedSearches ingests the Reuters corpus into a new archive holding n
@@ -126,19 +149,11 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 	}
 	w.Close(context.Background()) // checks what is still waiting
 	took := time.Since(start)
-	matched := 0
 	list, err = store.List(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, ss := range list {
-		if !ss.LastMatch.IsZero() {
-			matched++
-		}
-	}
-	if n > 0 && matched < n/4 {
-		b.Fatalf("only %d of %d saved searches matched anything: the benchmark checks nothing", matched, n)
-	}
+	checkSomeMatched(b, list, n)
 	return s.Indexed, took
 }
 
@@ -187,4 +202,56 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(matches)/float64(b.N), "matches/op")
+}
+
+// BenchmarkOpenSearchIngestSavedSearches is BenchmarkIngestSavedSearches on the
+// OpenSearch engine (OPENSEARCH_URLS, or a node of its own): the Reuters corpus
+// into a new index, with no saved searches and with 1,000 kept in the cluster,
+// in turns; every batch the engine stores is matched (opensearch.Engine.Matching:
+// _msearch on the batch's IDs) until the last one is checked.
+//
+//	OPENSEARCH_URLS=http://127.0.0.1:9200 go test ./cmd/archive -run '^$' -bench OpenSearchIngestSavedSearches -benchtime 1x
+func BenchmarkOpenSearchIngestSavedSearches(b *testing.B) {
+	needReuters(b)
+	c := ostest.Start(b, 1)
+	compareSavedSearchIngest(b, func(b *testing.B, n int) (int, time.Duration) {
+		ctx := context.Background()
+		index := ostest.IndexName(b)
+		defer dropIndexes(c, index)
+		eng, err := opensearch.Open(ctx, opensearch.Config{URLs: c.URLs, Index: index})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer eng.Close()
+		docs := eng.SavedSearches()
+		for _, ss := range benchSavedSearches(n) {
+			doc, err := json.Marshal(ss)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := docs.Create(ctx, ss.ID, doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		store := alerts.NewSharedStore(docs, server.ParseSearchQuery)
+		start := time.Now()
+		w := alerts.Start(store, eng, eng, alerts.Options{})
+		clusterArrivals(eng)(w.Arrived)
+		s, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := eng.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		clusterArrivals(eng)(nil)
+		w.Close(ctx) // checks what is still waiting
+		took := time.Since(start)
+		list, err := store.List(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		checkSomeMatched(b, list, n)
+		return s.Indexed, took
+	})
 }
