@@ -151,24 +151,8 @@ func (e *Engine) ensureBatches(ctx context.Context) error {
 
 // msearchError is the error of one search of an _msearch, as do makes them.
 func msearchError(status int, raw json.RawMessage) error {
-	oe := &osError{Status: status}
-	var env struct {
-		Type      string `json:"type"`
-		Reason    string `json:"reason"`
-		RootCause []struct {
-			Type   string `json:"type"`
-			Reason string `json:"reason"`
-		} `json:"root_cause"`
+	if status == 0 {
+		status = http.StatusBadRequest
 	}
-	if json.Unmarshal(raw, &env) == nil {
-		oe.Type, oe.Reason = env.Type, env.Reason
-		if len(env.RootCause) > 0 {
-			oe.Cause = env.RootCause[0].Type
-			oe.Reason += " (" + env.RootCause[0].Reason + ")"
-		}
-	}
-	if oe.Status == 0 {
-		oe.Status = http.StatusBadRequest
-	}
-	return oe
+	return newOSError(status, raw)
 }
