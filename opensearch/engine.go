@@ -377,13 +377,20 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 
-// Delete removes the index (tests, and a migration started over).
+// Delete removes the index, and that of the batches being matched (tests, and
+// a migration started over). The tombstones and saved searches stay.
 func (e *Engine) Delete(ctx context.Context) error {
-	err := e.do(ctx, http.MethodDelete, "/"+e.index, nil, nil)
-	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
-		return nil
+	for _, name := range []string{e.index, e.matchBatches()} {
+		err := e.do(ctx, http.MethodDelete, "/"+name, nil, nil)
+		if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	e.batchesReady.Store(false)
+	return nil
 }
 
 // notSupported is the answer for what the OpenSearch engine does not do yet.
