@@ -1,9 +1,11 @@
 // Package alerts keeps the archive's saved searches and alerts of them: the
-// store of saved searches (a JSON file in the data directory), the watcher that
-// checks each batch of new articles against them, and the sender that posts
-// the new matches to their webhooks, signed and retried. It knows the archive
-// only through the small interfaces it declares (Matcher, Articles), and the
-// search's own parameters only through the Parse function it is given.
+// store of saved searches (Store, a JSON file in the data directory; or
+// SharedStore, documents that several servers share in a cluster), the
+// watcher that checks each batch of new articles against them, and the sender
+// that posts the new matches to their webhooks, signed and retried. It knows
+// the archive only through the small interfaces it declares (Searches,
+// Documents, Matcher, Articles), and the search's own parameters only through
+// the Parse function it is given.
 package alerts
 
 import (

@@ -81,8 +81,6 @@ type Engine struct {
 	// ready: the index is known to exist (ensure made or found it).
 	ready   atomic.Bool
 	readyMu sync.Mutex
-	// batchesReady: the index of the batches being matched exists.
-	batchesReady atomic.Bool
 	// onArrivals is told of the articles new to the archive (OnArrivals), and
 	// arrived holds those a PutDeferred stored until they are searchable.
 	onArrivals atomic.Pointer[func(Arrivals)]
@@ -377,20 +375,13 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/"+e.index+"/_refresh", nil, nil)
 }
 
-// Delete removes the index, and that of the batches being matched (tests, and
-// a migration started over). The tombstones and saved searches stay.
+// Delete removes the index (tests, and a migration started over).
 func (e *Engine) Delete(ctx context.Context) error {
-	for _, name := range []string{e.index, e.matchBatches()} {
-		err := e.do(ctx, http.MethodDelete, "/"+name, nil, nil)
-		if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
-			continue
-		}
-		if err != nil {
-			return err
-		}
+	err := e.do(ctx, http.MethodDelete, "/"+e.index, nil, nil)
+	if oe, ok := errors.AsType[*osError](err); ok && oe.Status == http.StatusNotFound {
+		return nil
 	}
-	e.batchesReady.Store(false)
-	return nil
+	return err
 }
 
 // notSupported is the answer for what the OpenSearch engine does not do yet.

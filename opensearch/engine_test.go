@@ -32,6 +32,7 @@ var engineTests = []struct {
 	{"delete keeps a tombstone until a restore", testDelete},
 	{"saved searches shared by two servers, changed at once", testSavedSearchesShared},
 	{"arrivals are told once searchable", testArrivalsTold},
+	{"a faulty query fails alone in its group", testMatchingFaultyQuery},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {

@@ -141,3 +141,30 @@ func testArrivalsTold(t *testing.T, c *ostest.Cluster) {
 		t.Errorf("matching the batch told: %v %v", matched, err)
 	}
 }
+
+// testMatchingFaultyQuery: a query the cluster refuses fails alone; the others
+// of its group still match.
+func testMatchingFaultyQuery(t *testing.T, c *ostest.Cluster) {
+	e := openSet(t, c, "")
+	ctx := context.Background()
+	batch := []corpus.Article{art("m1", "Ledger", "2024-03-01", "Quay vote", "the quay vote passed"),
+		art("m2", "Wire", "2024-03-02", "Ferry strike", "the ferry strike ended")}
+	if _, err := e.Put(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	queries := []corpus.Query{{Text: "quay"}, {Text: "/(a|b)*a(a|b){20}/"}, {Text: "ferry OR quay"}}
+	got := map[int][]string{}
+	errs := map[int]error{}
+	if err := e.Matching(ctx, []string{"m1", "m2"}, queries, func(i int, m []string, err error) {
+		got[i], errs[i] = m, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the faulty query: %v", errs[1])
+	if errs[1] == nil || corpus.ErrorCode(errs[1]) == corpus.EInternal {
+		t.Errorf("the faulty query: %v %v, want the corpus error saying what is wrong", got[1], errs[1])
+	}
+	if errs[0] != nil || errs[2] != nil || len(got[0]) != 1 || got[0][0] != "m1" || len(got[2]) != 2 {
+		t.Errorf("the others: %v %v", got, errs)
+	}
+}

@@ -255,3 +255,65 @@ func BenchmarkOpenSearchIngestSavedSearches(b *testing.B) {
 		return s.Indexed, took
 	})
 }
+
+// BenchmarkOpenSearchMatchSavedSearches is BenchmarkMatchSavedSearches on the
+// OpenSearch engine: the Reuters corpus is ingested into a new index once, then
+// each iteration checks the 1,000 articles that arrived last against 1,000
+// saved searches (opensearch.Engine.Matching).
+//
+//	OPENSEARCH_URLS=http://127.0.0.1:9200 go test ./cmd/archive -run '^$' -bench OpenSearchMatchSavedSearches -benchtime 5x
+func BenchmarkOpenSearchMatchSavedSearches(b *testing.B) {
+	needReuters(b)
+	c := ostest.Start(b, 1)
+	ctx := context.Background()
+	index := ostest.IndexName(b)
+	defer dropIndexes(c, index)
+	eng, err := opensearch.Open(ctx, opensearch.Config{URLs: c.URLs, Index: index})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath); err != nil {
+		b.Fatal(err)
+	}
+	if err := eng.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize, Page: 1}
+	for len(ids) < 1000 {
+		res, err := eng.Search(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		q.After = res.Next
+	}
+	var queries []corpus.Query
+	for _, ss := range benchSavedSearches(1000) {
+		q, err := server.ParseSearchQuery(ss.Query)
+		if err != nil {
+			b.Fatal(err)
+		}
+		queries = append(queries, q)
+	}
+	matches := 0
+	b.ResetTimer()
+	for b.Loop() {
+		err := eng.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			matches += len(matched)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(matches)/float64(b.N), "matches/op")
+}

@@ -192,9 +192,9 @@ func serveOnOpenSearchIndex(t *testing.T, c *ostest.Cluster) (string, string) {
 }
 
 // dropIndexes deletes the archive's index on c and those beside it (its
-// tombstones, saved searches, batches being matched).
+// tombstones and saved searches).
 func dropIndexes(c *ostest.Cluster, index string) {
-	names := index + "," + index + "-deleted," + index + "-searches," + index + "-matching"
+	names := index + "," + index + "-deleted," + index + "-searches"
 	req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+names+"?ignore_unavailable=true", nil)
 	if res, err := http.DefaultClient.Do(req); err == nil {
 		res.Body.Close()
