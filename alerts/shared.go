@@ -84,6 +84,21 @@ func (s *SharedStore) Create(ctx context.Context, n corpus.NewSavedSearch, now t
 	return ss, nil
 }
 
+// Keep stores ss as it is (its ID, tokens, secret and statuses) unless a
+// search with its ID is there already, and tells whether it stored it: archive
+// migrate copies a data directory's saved searches into the cluster with it,
+// so that their feed links and webhook secrets go on working.
+func (s *SharedStore) Keep(ctx context.Context, ss corpus.SavedSearch) (bool, error) {
+	if ss.ID == "" {
+		return false, corpus.Errorf(corpus.EInvalidRequest, "a saved search to keep needs its ID")
+	}
+	doc, err := json.Marshal(ss)
+	if err != nil {
+		return false, fmt.Errorf("alerts: encode a saved search: %w", err)
+	}
+	return s.docs.Create(ctx, ss.ID, doc)
+}
+
 // all returns every saved search, oldest first, with their secrets.
 func (s *SharedStore) all(ctx context.Context) ([]corpus.SavedSearch, error) {
 	docs, _, err := s.docs.All(ctx, s.max)

@@ -187,6 +187,18 @@ func (s *Store) List(context.Context) ([]corpus.SavedSearch, error) {
 	return out, nil
 }
 
+// Saved returns every saved search with its webhook secret, oldest first, for
+// a copy of the store (archive migrate).
+func (s *Store) Saved() []corpus.SavedSearch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]corpus.SavedSearch, len(s.searches))
+	for i, e := range s.searches {
+		out[i] = e.s
+	}
+	return out
+}
+
 // Get returns the saved search id without its webhook secret, or an ENotFound
 // error.
 func (s *Store) Get(_ context.Context, id string) (corpus.SavedSearch, error) {

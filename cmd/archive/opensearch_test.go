@@ -259,13 +259,13 @@ func TestMigrateToOpenSearch(t *testing.T) {
 	if _, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", "../../corpus/sample"); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, stderr)
 	}
+	saved := `{"searches":[{"id":"s0123456789abcdef","name":"Harbor","query":"q=harbor","webhook":"https://hooks.example.org/x",` +
+		`"created":"2026-12-01T09:00:00Z","feed_token":"tok-harbor","webhook_secret":"whsec_harbor","delivery":{"delivered":4,"failures":0,"dropped":0}}]}`
+	if err := os.WriteFile(filepath.Join(data, "searches.json"), []byte(saved), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	index := ostest.IndexName(t)
-	t.Cleanup(func() {
-		req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index, nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-		}
-	})
+	t.Cleanup(func() { dropIndexes(c, index) })
 	migrate := func() string {
 		t.Helper()
 		out, stderr, err := runArchive(t, "migrate", "--data", data, "--to-opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--quiet")
@@ -275,13 +275,21 @@ func TestMigrateToOpenSearch(t *testing.T) {
 		return out
 	}
 	var n int
-	if out := migrate(); !strings.Contains(out, " in OpenSearch") {
+	if out := migrate(); !strings.Contains(out, " in OpenSearch") || !strings.Contains(out, "1 saved searches copied") {
 		t.Fatalf("first run: %s", out)
 	} else if fmt.Sscanf(out, "%d articles", &n); n < 20 || !strings.Contains(out, fmt.Sprintf("%d articles in the archive, %d in OpenSearch", n, n)) || !strings.Contains(out, fmt.Sprintf("%d new", n)) {
 		t.Errorf("first run: %s, want every sample article new", out)
 	}
 	if out := migrate(); !strings.Contains(out, fmt.Sprintf("0 new, 0 updated, %d already there", n)) {
 		t.Errorf("second run: %s", out)
+	}
+	// The saved searches came along as they were: the feed token opens the feed,
+	// the webhook keeps its secret and statuses.
+	base := startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index)
+	var one savedAnswer
+	if status := getJSON(t, base+"/api/v1/searches/s0123456789abcdef", &one); status != 200 || one.Name != "Harbor" ||
+		one.Feeds.Atom != "/feeds/s0123456789abcdef.atom?token=tok-harbor" || one.Delivery == nil || one.Delivery.Delivered != 4 {
+		t.Errorf("the migrated saved search: %d %+v", status, one)
 	}
 	// A checkpoint after the fifth article (in the export's order: oldest first).
 	out, _, err := runArchive(t, "search", "--data", data, "--sort", "oldest", "--size", "5", "--json")
