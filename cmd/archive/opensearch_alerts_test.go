@@ -48,6 +48,9 @@ func TestOpenSearchSavedSearchesAcrossServers(t *testing.T) {
 		list.Searches[0].WebhookSecret != "" || list.Searches[0].Feeds.Atom != saved.Feeds.Atom {
 		t.Fatalf("the second server lists %d %+v, want the search saved on the first, without its secret", status, list)
 	}
+	if status, page := call(t, http.MethodGet, b.url+"/searches", ""); status != 200 || !strings.Contains(string(page), "Tugboats") {
+		t.Errorf("the second server's page of saved searches: %d, want it listing Tugboats", status)
+	}
 
 	// An article posted to the second server: it matches and sends, once.
 	other := `{"id":"alert-other","title":"Tugboat regatta","outlet":"Valley Wire","body":"A tugboat regatta on the Sorrel River."}`
