@@ -137,19 +137,44 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
+	return ingestWatched(b, ix, indexArrivals(ix), store, n)
+}
+
+// benchEngine is an engine the benchmarks ingest into and check new articles
+// on: either.
+type benchEngine interface {
+	ingest.Sink
+	alerts.Matcher
+	alerts.Articles
+	Search(ctx context.Context, q corpus.Query) (*corpus.Results, error)
+	Flush() error
+}
+
+// benchStore is a store of saved searches: either.
+type benchStore interface {
+	alerts.Searches
+	List(ctx context.Context) ([]corpus.SavedSearch, error)
+}
+
+// ingestWatched ingests the Reuters corpus into eng, its watcher checking every
+// batch against the n saved searches of store, and returns the articles
+// indexed and the time until the last batch was checked.
+func ingestWatched(b *testing.B, eng benchEngine, arrivals arrivalsHook, store benchStore, n int) (int, time.Duration) {
+	ctx := context.Background()
 	start := time.Now()
-	w := alerts.Start(store, ix, ix, alerts.Options{})
-	ix.OnArrivals(func(a index.Arrivals) { w.Arrived(a.IDs, a.At) })
-	s, err := ingest.Run(context.Background(), ingest.Options{Sink: ix}, reutersPath)
+	w := alerts.Start(store, eng, eng, alerts.Options{})
+	arrivals(w.Arrived)
+	s, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := ix.Flush(); err != nil {
+	if err := eng.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	w.Close(context.Background()) // checks what is still waiting
+	arrivals(nil)
+	w.Close(ctx) // checks what is still waiting
 	took := time.Since(start)
-	list, err = store.List(context.Background())
+	list, err := store.List(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -164,12 +189,17 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 //	go test ./cmd/archive -run '^$' -bench MatchSavedSearches -benchtime 10x
 func BenchmarkMatchSavedSearches(b *testing.B) {
 	needReuters(b)
-	ix := reutersIndex(b)
+	matchNewest(b, reutersIndex(b))
+}
+
+// matchNewest checks the 1,000 articles of eng that arrived last against 1,000
+// saved searches, once an iteration.
+func matchNewest(b *testing.B, eng benchEngine) {
 	ctx := context.Background()
 	var ids []string
-	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize}
+	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize, Page: 1}
 	for len(ids) < 1000 {
-		res, err := ix.Search(ctx, q)
+		res, err := eng.Search(ctx, q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -179,7 +209,7 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 		if res.Next == "" {
 			break
 		}
-		q.After, q.Page = res.Next, q.Page+1
+		q.After = res.Next
 	}
 	var queries []corpus.Query
 	for _, ss := range benchSavedSearches(1000) {
@@ -191,7 +221,7 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 	}
 	matches := 0
 	for b.Loop() {
-		err := ix.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
+		err := eng.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -233,26 +263,7 @@ func BenchmarkOpenSearchIngestSavedSearches(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		store := alerts.NewSharedStore(docs, server.ParseSearchQuery)
-		start := time.Now()
-		w := alerts.Start(store, eng, eng, alerts.Options{})
-		clusterArrivals(eng)(w.Arrived)
-		s, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := eng.Flush(); err != nil {
-			b.Fatal(err)
-		}
-		clusterArrivals(eng)(nil)
-		w.Close(ctx) // checks what is still waiting
-		took := time.Since(start)
-		list, err := store.List(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		checkSomeMatched(b, list, n)
-		return s.Indexed, took
+		return ingestWatched(b, eng, clusterArrivals(eng), alerts.NewSharedStore(docs, server.ParseSearchQuery), n)
 	})
 }
 
@@ -279,41 +290,5 @@ func BenchmarkOpenSearchMatchSavedSearches(b *testing.B) {
 	if err := eng.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	var ids []string
-	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize, Page: 1}
-	for len(ids) < 1000 {
-		res, err := eng.Search(ctx, q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if res.Next == "" {
-			break
-		}
-		q.After = res.Next
-	}
-	var queries []corpus.Query
-	for _, ss := range benchSavedSearches(1000) {
-		q, err := server.ParseSearchQuery(ss.Query)
-		if err != nil {
-			b.Fatal(err)
-		}
-		queries = append(queries, q)
-	}
-	matches := 0
-	b.ResetTimer()
-	for b.Loop() {
-		err := eng.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			matches += len(matched)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(matches)/float64(b.N), "matches/op")
+	matchNewest(b, eng)
 }
