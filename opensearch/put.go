@@ -134,7 +134,8 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	}
 	outcomes := make([]corpus.Outcome, len(articles))
 	var write []*corpus.Article
-	seen := map[string]int{} // an ID twice in a batch: the last copy wins
+	fresh := map[string]bool{} // the articles new to the archive
+	seen := map[string]int{}   // an ID twice in a batch: the last copy wins
 	for i := range articles {
 		a := &articles[i]
 		old, ok := have[a.ID]
@@ -158,6 +159,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		default:
 			outcomes[i] = corpus.Indexed
 			a.Arrived = now.UTC() // one time for the batch, as on the Bleve engine
+			fresh[a.ID] = true
 		}
 		if j, dup := seen[a.ID]; dup {
 			write[j] = a
@@ -214,7 +216,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		return nil, err
 	}
 	if !res.Errors {
-		e.arrive(write, now, nil, searchable)
+		e.arrive(fresh, now, nil, searchable)
 		return outcomes, nil
 	}
 	failed := map[string]string{}
@@ -233,7 +235,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		// Nothing wrong with the articles: the cluster cannot take them now.
 		return nil, unavailable(fmt.Errorf("%d articles not stored", busy))
 	}
-	e.arrive(write, now, failed, searchable)
+	e.arrive(fresh, now, failed, searchable)
 	return outcomes, &BulkError{Failed: failed}
 }
 
@@ -259,17 +261,17 @@ func (e *Engine) OnArrivals(f func(Arrivals)) {
 	e.onArrivals.Store(&f)
 }
 
-// arrive tells OnArrivals' function of the articles new to the archive among
-// written (those that arrived at now), leaving out those the cluster refused;
-// searchable false keeps them until Flush made them searchable.
-func (e *Engine) arrive(written []*corpus.Article, now time.Time, failed map[string]string, searchable bool) {
+// arrive tells OnArrivals' function of the articles new to the archive that
+// arrived at now, leaving out those the cluster refused; searchable false keeps
+// them until Flush made them searchable.
+func (e *Engine) arrive(fresh map[string]bool, now time.Time, failed map[string]string, searchable bool) {
 	if e.onArrivals.Load() == nil {
 		return
 	}
 	a := Arrivals{At: now.UTC()}
-	for _, art := range written {
-		if _, bad := failed[art.ID]; !bad && art.Arrived.Equal(a.At) {
-			a.IDs = append(a.IDs, art.ID)
+	for id := range fresh {
+		if _, bad := failed[id]; !bad {
+			a.IDs = append(a.IDs, id)
 		}
 	}
 	if len(a.IDs) == 0 {
