@@ -1,12 +1,15 @@
 // Package alerts keeps the archive's saved searches and alerts of them: the
-// store of saved searches (a JSON file in the data directory), the watcher that
-// checks each batch of new articles against them, and the sender that posts
-// the new matches to their webhooks, signed and retried. It knows the archive
-// only through the small interfaces it declares (Matcher, Articles), and the
-// search's own parameters only through the Parse function it is given.
+// store of saved searches (Store, a JSON file in the data directory; or
+// SharedStore, documents that several servers share in a cluster), the
+// watcher that checks each batch of new articles against them, and the sender
+// that posts the new matches to their webhooks, signed and retried. It knows
+// the archive only through the small interfaces it declares (Searches,
+// Documents, Matcher, Articles), and the search's own parameters only through
+// the Parse function it is given.
 package alerts
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -100,36 +103,15 @@ func Open(dataDir string, parse Parse) (*Store, error) {
 // this once. It returns an EInvalidRequest (or the parser's) error saying what
 // to fix: no name, a query that does not parse, a webhook that is not an http
 // or https URL, or the store full.
-func (s *Store) Create(n corpus.NewSavedSearch, now time.Time) (corpus.SavedSearch, error) {
-	name := strings.TrimSpace(n.Name)
-	raw := strings.TrimPrefix(strings.TrimSpace(n.Query), "?")
-	hook := strings.TrimSpace(n.Webhook)
-	switch {
-	case name == "":
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, `a saved search needs a name: send {"name": "Harbor strike", "query": "q=harbor+strike"}`)
-	case len(name) > MaxNameBytes:
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the name is longer than %d bytes: give a shorter one", MaxNameBytes)
-	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the name holds a control character or is not UTF-8: a name is one line of text")
-	case len(raw) > MaxQueryBytes:
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the query is longer than %d bytes: save a shorter search", MaxQueryBytes)
-	}
-	q, err := s.parse(raw)
+func (s *Store) Create(_ context.Context, n corpus.NewSavedSearch, now time.Time) (corpus.SavedSearch, error) {
+	ss, q, err := newSearch(n, now, s.parse)
 	if err != nil {
 		return corpus.SavedSearch{}, err
-	}
-	if err := CheckWebhook(hook); err != nil {
-		return corpus.SavedSearch{}, err
-	}
-	ss := corpus.SavedSearch{ID: "s" + randomHex(8), Name: name, Query: raw, Webhook: hook,
-		Created: now.UTC().Truncate(time.Second), FeedToken: randomToken()}
-	if hook != "" {
-		ss.WebhookSecret = "whsec_" + randomHex(24)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.searches) >= s.max {
-		return corpus.SavedSearch{}, corpus.Errorf(corpus.EInvalidRequest, "the archive keeps at most %d saved searches: delete one first", s.max)
+		return corpus.SavedSearch{}, storeFull(s.max)
 	}
 	s.searches = append(s.searches, &entry{s: ss, q: q})
 	if err := s.save(); err != nil {
@@ -137,6 +119,41 @@ func (s *Store) Create(n corpus.NewSavedSearch, now time.Time) (corpus.SavedSear
 		return corpus.SavedSearch{}, err
 	}
 	return ss, nil
+}
+
+// newSearch validates n and makes the saved search it asks for, with a new ID,
+// feed token and (with a webhook) webhook secret: what every store saves.
+func newSearch(n corpus.NewSavedSearch, now time.Time, parse Parse) (corpus.SavedSearch, corpus.Query, error) {
+	name := strings.TrimSpace(n.Name)
+	raw := strings.TrimPrefix(strings.TrimSpace(n.Query), "?")
+	hook := strings.TrimSpace(n.Webhook)
+	switch {
+	case name == "":
+		return corpus.SavedSearch{}, corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, `a saved search needs a name: send {"name": "Harbor strike", "query": "q=harbor+strike"}`)
+	case len(name) > MaxNameBytes:
+		return corpus.SavedSearch{}, corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, "the name is longer than %d bytes: give a shorter one", MaxNameBytes)
+	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return corpus.SavedSearch{}, corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, "the name holds a control character or is not UTF-8: a name is one line of text")
+	case len(raw) > MaxQueryBytes:
+		return corpus.SavedSearch{}, corpus.Query{}, corpus.Errorf(corpus.EInvalidRequest, "the query is longer than %d bytes: save a shorter search", MaxQueryBytes)
+	}
+	q, err := parse(raw)
+	if err != nil {
+		return corpus.SavedSearch{}, corpus.Query{}, err
+	}
+	if err := CheckWebhook(hook); err != nil {
+		return corpus.SavedSearch{}, corpus.Query{}, err
+	}
+	ss := corpus.SavedSearch{ID: "s" + randomHex(8), Name: name, Query: raw, Webhook: hook,
+		Created: now.UTC().Truncate(time.Second), FeedToken: randomToken()}
+	if hook != "" {
+		ss.WebhookSecret = "whsec_" + randomHex(24)
+	}
+	return ss, q, nil
+}
+
+func storeFull(max int) error {
+	return corpus.Errorf(corpus.EInvalidRequest, "the archive keeps at most %d saved searches: delete one first", max)
 }
 
 // CheckWebhook returns an EInvalidRequest error when hook is neither "" nor an
@@ -159,7 +176,7 @@ func CheckWebhook(hook string) error {
 }
 
 // List returns every saved search, oldest first, without webhook secrets.
-func (s *Store) List() []corpus.SavedSearch {
+func (s *Store) List(context.Context) ([]corpus.SavedSearch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]corpus.SavedSearch, len(s.searches))
@@ -167,12 +184,24 @@ func (s *Store) List() []corpus.SavedSearch {
 		out[i] = e.s
 		out[i].WebhookSecret = ""
 	}
+	return out, nil
+}
+
+// Saved returns every saved search with its webhook secret, oldest first, for
+// a copy of the store (archive migrate).
+func (s *Store) Saved() []corpus.SavedSearch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]corpus.SavedSearch, len(s.searches))
+	for i, e := range s.searches {
+		out[i] = e.s
+	}
 	return out
 }
 
 // Get returns the saved search id without its webhook secret, or an ENotFound
 // error.
-func (s *Store) Get(id string) (corpus.SavedSearch, error) {
+func (s *Store) Get(_ context.Context, id string) (corpus.SavedSearch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.find(id)
@@ -186,7 +215,7 @@ func (s *Store) Get(id string) (corpus.SavedSearch, error) {
 
 // Query returns the saved search id's query parsed, or the error that keeps it
 // from parsing (ENotFound when there is no such search).
-func (s *Store) Query(id string) (corpus.Query, error) {
+func (s *Store) Query(_ context.Context, id string) (corpus.Query, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.find(id)
@@ -198,7 +227,7 @@ func (s *Store) Query(id string) (corpus.Query, error) {
 
 // FeedAllowed tells whether token is the feed token of the saved search id,
 // comparing in constant time.
-func (s *Store) FeedAllowed(id, token string) bool {
+func (s *Store) FeedAllowed(_ context.Context, id, token string) bool {
 	if token == "" {
 		return false
 	}
@@ -209,7 +238,7 @@ func (s *Store) FeedAllowed(id, token string) bool {
 }
 
 // Delete removes the saved search id, or returns an ENotFound error.
-func (s *Store) Delete(id string) error {
+func (s *Store) Delete(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, e := range s.searches {
@@ -227,7 +256,7 @@ func (s *Store) Delete(id string) error {
 
 // Looked records that the saved search id was opened at t, and returns when it
 // had been opened before (zero: never).
-func (s *Store) Looked(id string, t time.Time) (time.Time, error) {
+func (s *Store) Looked(_ context.Context, id string, t time.Time) (time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.find(id)
@@ -243,40 +272,35 @@ func (s *Store) Looked(id string, t time.Time) (time.Time, error) {
 	return before, nil
 }
 
-// watched is a saved search as the watcher checks it.
-type watched struct {
-	id, name, webhook, secret, queryText string
-	q                                    corpus.Query
-}
-
-// watchList returns the saved searches whose queries parse.
-func (s *Store) watchList() []watched {
+// Watching returns the saved searches whose queries parse, with their
+// webhook secrets.
+func (s *Store) Watching(context.Context) ([]Watched, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]watched, 0, len(s.searches))
+	out := make([]Watched, 0, len(s.searches))
 	for _, e := range s.searches {
 		if e.bad == nil {
-			out = append(out, watched{id: e.s.ID, name: e.s.Name, webhook: e.s.Webhook, secret: e.s.WebhookSecret, queryText: e.s.Query, q: e.q})
+			out = append(out, Watched{Search: e.s, Query: e.q})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// updateDelivery changes the webhook status of the saved search id, if it is
-// still there. The change is seen at once, and written by the next flush: a
-// busy webhook would otherwise rewrite the file for every delivery.
-func (s *Store) updateDelivery(id string, change func(*corpus.WebhookStatus)) {
+// Change changes the saved search id, if it is still there. The change is seen
+// at once, and written by the next Flush: a busy webhook would otherwise
+// rewrite the file for every delivery.
+func (s *Store) Change(id string, change func(*corpus.SavedSearch)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e := s.find(id); e != nil {
-		change(&e.s.Delivery)
+		change(&e.s)
 		s.changed = true
 	}
 }
 
-// flush writes the store when webhook statuses or matches changed since it was
+// Flush writes the store when webhook statuses or matches changed since it was
 // last written.
-func (s *Store) flush() error {
+func (s *Store) Flush(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.changed {
@@ -378,15 +402,4 @@ func randomToken() string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// noteMatch records that the saved search id matched an article that arrived at
-// t. It is written by the next flush.
-func (s *Store) noteMatch(id string, t time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e := s.find(id); e != nil && t.After(e.s.LastMatch) {
-		e.s.LastMatch = t.UTC()
-		s.changed = true
-	}
 }

@@ -20,25 +20,33 @@ func parseForTest(raw string) (corpus.Query, error) {
 	return corpus.Query{Text: v.Get("q")}, nil
 }
 
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func TestStoreKeepsSavedSearchesAcrossOpens(t *testing.T) {
+	ctx := t.Context()
 	dir := t.TempDir()
 	s, err := Open(dir, parseForTest)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
-	a, err := s.Create(corpus.NewSavedSearch{Name: " Harbor ", Query: "?q=harbor", Webhook: "https://hooks.example.org/x"}, now)
+	a, err := s.Create(ctx, corpus.NewSavedSearch{Name: " Harbor ", Query: "?q=harbor", Webhook: "https://hooks.example.org/x"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Name != "Harbor" || a.Query != "q=harbor" || !strings.HasPrefix(a.WebhookSecret, "whsec_") || a.FeedToken == "" || a.ID == "" {
 		t.Fatalf("created %+v", a)
 	}
-	b, err := s.Create(corpus.NewSavedSearch{Name: "Bridge", Query: "q=bridge"}, now)
+	b, err := s.Create(ctx, corpus.NewSavedSearch{Name: "Bridge", Query: "q=bridge"}, now)
 	if err != nil || b.WebhookSecret != "" {
 		t.Fatalf("created %+v %v", b, err)
 	}
-	if _, err := s.Looked(b.ID, now.Add(time.Hour)); err != nil {
+	if _, err := s.Looked(ctx, b.ID, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(filepath.Join(dir, FileName))
@@ -49,23 +57,23 @@ func TestStoreKeepsSavedSearchesAcrossOpens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := s2.List()
+	list, _ := s2.List(ctx)
 	if len(list) != 2 || list[0].ID != a.ID || list[1].LastLooked != now.Add(time.Hour) || list[0].WebhookSecret != "" {
 		t.Fatalf("reopened: %+v", list)
 	}
-	if w := s2.watchList(); len(w) != 2 || w[0].secret != a.WebhookSecret || w[0].q.Text != "harbor" {
+	if w, _ := s2.Watching(ctx); len(w) != 2 || w[0].Search.WebhookSecret != a.WebhookSecret || w[0].Query.Text != "harbor" {
 		t.Fatalf("watch list %+v", w)
 	}
-	if !s2.FeedAllowed(a.ID, a.FeedToken) || s2.FeedAllowed(a.ID, b.FeedToken) || s2.FeedAllowed(a.ID, "") || s2.FeedAllowed("nope", a.FeedToken) {
+	if !s2.FeedAllowed(ctx, a.ID, a.FeedToken) || s2.FeedAllowed(ctx, a.ID, b.FeedToken) || s2.FeedAllowed(ctx, a.ID, "") || s2.FeedAllowed(ctx, "nope", a.FeedToken) {
 		t.Error("FeedAllowed lets the wrong tokens through")
 	}
-	if err := s2.Delete(a.ID); err != nil {
+	if err := s2.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s2.Delete(a.ID); corpus.ErrorCode(err) != corpus.ENotFound {
+	if err := s2.Delete(ctx, a.ID); corpus.ErrorCode(err) != corpus.ENotFound {
 		t.Errorf("deleting twice: %v", err)
 	}
-	if _, err := s2.Get(a.ID); corpus.ErrorCode(err) != corpus.ENotFound {
+	if _, err := s2.Get(ctx, a.ID); corpus.ErrorCode(err) != corpus.ENotFound {
 		t.Errorf("get a deleted search: %v", err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -75,6 +83,7 @@ func TestStoreKeepsSavedSearchesAcrossOpens(t *testing.T) {
 }
 
 func TestStoreRefusesWhatItCannotKeep(t *testing.T) {
+	ctx := t.Context()
 	s, err := Open(t.TempDir(), parseForTest)
 	if err != nil {
 		t.Fatal(err)
@@ -94,25 +103,26 @@ func TestStoreRefusesWhatItCannotKeep(t *testing.T) {
 		{corpus.NewSavedSearch{Name: "x", Query: "q=x", Webhook: "https://user:pw@example.org/"}, corpus.EInvalidRequest},
 		{corpus.NewSavedSearch{Name: "x", Query: "q=x", Webhook: "https://example.org/" + strings.Repeat("p", MaxWebhookBytes)}, corpus.EInvalidRequest},
 	} {
-		if _, err := s.Create(c.n, now); corpus.ErrorCode(err) != c.code {
+		if _, err := s.Create(ctx, c.n, now); corpus.ErrorCode(err) != c.code {
 			t.Errorf("%+.80v: %v, want %s", c.n, err, c.code)
 		}
 	}
-	if len(s.List()) != 0 {
-		t.Fatalf("refused searches were kept: %v", s.List())
+	if len(must(s.List(ctx))) != 0 {
+		t.Fatalf("refused searches were kept: %v", must(s.List(ctx)))
 	}
 	s.max = 5
 	for i := range s.max {
-		if _, err := s.Create(corpus.NewSavedSearch{Name: "x", Query: "q=x"}, now); err != nil {
+		if _, err := s.Create(ctx, corpus.NewSavedSearch{Name: "x", Query: "q=x"}, now); err != nil {
 			t.Fatalf("search %d: %v", i, err)
 		}
 	}
-	if _, err := s.Create(corpus.NewSavedSearch{Name: "one more", Query: "q=x"}, now); corpus.ErrorCode(err) != corpus.EInvalidRequest {
+	if _, err := s.Create(ctx, corpus.NewSavedSearch{Name: "one more", Query: "q=x"}, now); corpus.ErrorCode(err) != corpus.EInvalidRequest {
 		t.Errorf("past the limit: %v", err)
 	}
 }
 
 func TestStoreThatCannotBeWrittenKeepsNothing(t *testing.T) {
+	ctx := t.Context()
 	dir := t.TempDir()
 	s, err := Open(dir, parseForTest)
 	if err != nil {
@@ -125,10 +135,10 @@ func TestStoreThatCannotBeWrittenKeepsNothing(t *testing.T) {
 	if os.Getuid() == 0 {
 		t.Skip("root writes to a read-only directory")
 	}
-	if _, err := s.Create(corpus.NewSavedSearch{Name: "x", Query: "q=x"}, time.Now()); corpus.ErrorCode(err) != corpus.EStorageFailed {
+	if _, err := s.Create(ctx, corpus.NewSavedSearch{Name: "x", Query: "q=x"}, time.Now()); corpus.ErrorCode(err) != corpus.EStorageFailed {
 		t.Errorf("create in a read-only directory: %v", err)
 	}
-	if len(s.List()) != 0 {
+	if len(must(s.List(ctx))) != 0 {
 		t.Errorf("kept a search it could not write")
 	}
 }

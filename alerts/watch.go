@@ -28,6 +28,26 @@ type Matcher interface {
 	Matching(ctx context.Context, ids []string, queries []corpus.Query, found func(query int, matched []string, err error)) error
 }
 
+// Searches are the saved searches as the watcher sees them: *Store (a file in
+// the data directory) or *SharedStore (documents several servers share).
+type Searches interface {
+	// Watching returns the saved searches whose queries parse, with their
+	// webhook secrets.
+	Watching(ctx context.Context) ([]Watched, error)
+	// Change changes the saved search id, if it is still there; the change is
+	// kept by the next Flush at the latest.
+	Change(id string, change func(*corpus.SavedSearch))
+	// Flush keeps the changes made since the last one.
+	Flush(ctx context.Context) error
+}
+
+// Watched is a saved search as the watcher checks it: with its webhook secret,
+// and its query parsed.
+type Watched struct {
+	Search corpus.SavedSearch
+	Query  corpus.Query
+}
+
 // Articles reads stored articles, for the webhook's deliveries.
 type Articles interface {
 	Article(ctx context.Context, id string) (corpus.Article, error)
@@ -74,7 +94,7 @@ type Options struct {
 // matches to their webhooks. Arrived never blocks: the checks and the deliveries
 // run on goroutines of their own.
 type Watcher struct {
-	store    *Store
+	store    Searches
 	match    Matcher
 	articles Articles
 	opts     Options
@@ -110,7 +130,7 @@ type delivery struct {
 }
 
 // Start starts a watcher over store.
-func Start(store *Store, m Matcher, a Articles, opts Options) *Watcher {
+func Start(store Searches, m Matcher, a Articles, opts Options) *Watcher {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -191,7 +211,7 @@ func (w *Watcher) Close(ctx context.Context) {
 					w.fail(d, "the server stopped before the retry", true)
 				}
 			}
-			w.flush()
+			w.flush(ctx)
 			close(finished)
 		}()
 		select {
@@ -212,7 +232,7 @@ func (w *Watcher) run() {
 			return
 		case <-tick.C:
 			// What deliveries and matches changed reaches the file at most this often.
-			w.flush()
+			w.flush(ctx)
 			continue
 		case <-w.wake:
 		}
@@ -232,8 +252,8 @@ func (w *Watcher) run() {
 }
 
 // flush writes the store's changed statuses, logging a failure.
-func (w *Watcher) flush() {
-	if err := w.store.flush(); err != nil {
+func (w *Watcher) flush(ctx context.Context) {
+	if err := w.store.Flush(ctx); err != nil {
 		w.log.Error("recording the saved searches' webhook statuses", "err", err)
 	}
 }
@@ -265,7 +285,11 @@ func (w *Watcher) check(ctx context.Context) {
 // webhooks.
 func (w *Watcher) checkBatch(ctx context.Context, batch []arrival) {
 	loaded := map[string]corpus.Article{}
-	list := w.store.watchList()
+	list, err := w.store.Watching(ctx)
+	if err != nil {
+		w.log.Warn("new articles were not checked against the saved searches: they cannot be read", "articles", len(batch), "err", err)
+		return
+	}
 	if len(list) == 0 {
 		return
 	}
@@ -276,12 +300,12 @@ func (w *Watcher) checkBatch(ctx context.Context, batch []arrival) {
 	}
 	queries := make([]corpus.Query, len(list))
 	for i, s := range list {
-		queries[i] = s.q
+		queries[i] = s.Query
 	}
-	err := w.match.Matching(ctx, ids, queries, func(i int, matched []string, err error) {
-		s := list[i]
+	err = w.match.Matching(ctx, ids, queries, func(i int, matched []string, err error) {
+		s := list[i].Search
 		if err != nil {
-			w.log.Warn("checking new articles against a saved search failed", "search", s.id, "err", err)
+			w.log.Warn("checking new articles against a saved search failed", "search", s.ID, "err", err)
 			return
 		}
 		if len(matched) == 0 {
@@ -293,8 +317,12 @@ func (w *Watcher) checkBatch(ctx context.Context, batch []arrival) {
 				newest = arrived[id]
 			}
 		}
-		w.store.noteMatch(s.id, newest)
-		if s.webhook == "" {
+		w.store.Change(s.ID, func(ss *corpus.SavedSearch) {
+			if newest.After(ss.LastMatch) {
+				ss.LastMatch = newest.UTC()
+			}
+		})
+		if s.Webhook == "" {
 			return
 		}
 		for start := 0; start < len(matched); start += MaxArticlesPerDelivery {
@@ -302,10 +330,10 @@ func (w *Watcher) checkBatch(ctx context.Context, batch []arrival) {
 			id := "d" + randomHex(8)
 			body, err := w.payload(ctx, id, s, part, loaded)
 			if err != nil {
-				w.log.Warn("a webhook delivery cannot be made", "search", s.id, "err", err)
+				w.log.Warn("a webhook delivery cannot be made", "search", s.ID, "err", err)
 				continue
 			}
-			w.enqueue(&delivery{search: s.id, url: s.webhook, secret: s.secret, id: id, body: body})
+			w.enqueue(&delivery{search: s.ID, url: s.Webhook, secret: s.WebhookSecret, id: id, body: body})
 		}
 	})
 	if err != nil && ctx.Err() == nil {
@@ -341,8 +369,8 @@ type PayloadArticle struct {
 	Link *string `json:"link"`
 }
 
-func (w *Watcher) payload(ctx context.Context, deliveryID string, s watched, ids []string, loaded map[string]corpus.Article) ([]byte, error) {
-	p := Payload{Delivery: deliveryID, Search: PayloadQuery{ID: s.id, Name: s.name, Query: s.queryText}}
+func (w *Watcher) payload(ctx context.Context, deliveryID string, s corpus.SavedSearch, ids []string, loaded map[string]corpus.Article) ([]byte, error) {
+	p := Payload{Delivery: deliveryID, Search: PayloadQuery{ID: s.ID, Name: s.Name, Query: s.Query}}
 	for _, id := range ids {
 		a, ok := loaded[id]
 		if !ok {
@@ -484,7 +512,8 @@ func (w *Watcher) attempt(d *delivery) {
 	}
 	if why == "" {
 		now := time.Now().UTC()
-		w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
+		w.store.Change(d.search, func(ss *corpus.SavedSearch) {
+			st := &ss.Delivery
 			st.Delivered++
 			st.LastSuccess = now
 			st.Failures = 0
@@ -517,7 +546,8 @@ func (w *Watcher) attempt(d *delivery) {
 func (w *Watcher) fail(d *delivery, why string, dropped bool) {
 	now := time.Now().UTC()
 	w.log.Warn("webhook delivery failed", "search", d.search, "delivery", d.id, "attempt", d.attempt, "why", why, "given_up", dropped)
-	w.store.updateDelivery(d.search, func(st *corpus.WebhookStatus) {
+	w.store.Change(d.search, func(ss *corpus.SavedSearch) {
+		st := &ss.Delivery
 		st.Failures++
 		st.LastError = why
 		st.LastFailure = now

@@ -205,7 +205,13 @@ func (ix *Index) stepThrough(ctx context.Context, q query.Query, reader bleveind
 	next := uint64(0) // the searcher's current document: none below it matches
 	started := false
 	for _, d := range docs {
-		if started && next > d.num {
+		if started && next >= d.num {
+			// The searcher stands on or past d: an earlier Advance found the
+			// first match at or after d there. Advancing again to where it
+			// stands may move past it (negations, phrases), so it is not asked.
+			if next == d.num && admits(d.num) {
+				matched = append(matched, d.id)
+			}
 			continue
 		}
 		dm, err := s.Advance(sctx, bleveindex.NewIndexInternalID(nil, d.num))

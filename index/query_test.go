@@ -14,3 +14,12 @@ import (
 func TestQueryLanguage(t *testing.T) {
 	behaviour.Run(t, "query", openSet(t, "query"))
 }
+
+// TestMatchingBehaviour holds Matching, which checks new articles against the
+// saved searches, to the searches of both sets: a batch of every other article
+// must match what the search finds among them, as on the OpenSearch engine.
+func TestMatchingBehaviour(t *testing.T) {
+	for _, set := range behaviour.Sets {
+		t.Run(set, func(t *testing.T) { behaviour.RunMatching(t, set, openSet(t, set)) })
+	}
+}

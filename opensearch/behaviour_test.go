@@ -43,7 +43,9 @@ func TestOpenSearch(t *testing.T) {
 	c := ostest.Start(t, 1)
 	for _, set := range behaviour.Sets {
 		t.Run("behaviour/"+set, func(t *testing.T) {
-			behaviour.Run(t, set, openSet(t, c, set))
+			e := openSet(t, c, set)
+			behaviour.Run(t, set, e)
+			t.Run("matching", func(t *testing.T) { behaviour.RunMatching(t, set, e) })
 		})
 	}
 	t.Run("behaviour/"+behaviour.PeopleSet, func(t *testing.T) {

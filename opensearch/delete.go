@@ -28,8 +28,8 @@ func (e *Engine) ensureTombstones(ctx context.Context) error {
 		"id": keyword, fieldDupKeys: keyword, "deleted_at": map[string]any{"type": "date"}, "by": keyword})
 }
 
-// ensureSideIndex makes an index beside the archive's (tombstones, keys, the
-// audit log) when it does not exist yet: one shard, as many replicas as the
+// ensureSideIndex makes an index beside the archive's (tombstones, people
+// edits, saved searches, keys, the audit log) when it does not exist yet: one shard, as many replicas as the
 // archive's index, every write fsynced before it is acknowledged.
 func (e *Engine) ensureSideIndex(ctx context.Context, name string, properties map[string]any) error {
 	if _, ok := e.sides.Load(name); ok {

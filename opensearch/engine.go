@@ -91,6 +91,11 @@ type Engine struct {
 	people layerCache
 	// sides are the indexes beside the archive's known to exist (ensureSideIndex).
 	sides sync.Map
+	// onArrivals is told of the articles new to the archive (OnArrivals), and
+	// arrived holds those a PutDeferred stored until they are searchable.
+	onArrivals atomic.Pointer[func(Arrivals)]
+	arrivedMu  sync.Mutex
+	arrived    []Arrivals
 }
 
 // Open connects to the cluster and makes the index (with the archive's mapping)
@@ -280,33 +285,14 @@ func (e *Engine) doTimeout(ctx context.Context, method, path string, body any, o
 	}
 	e.setUp(true, nil)
 	if res.StatusCode >= 300 {
-		oe := &osError{Status: res.StatusCode}
 		var env struct {
-			Error struct {
-				Type      string `json:"type"`
-				Reason    string `json:"reason"`
-				RootCause []struct {
-					Type   string `json:"type"`
-					Reason string `json:"reason"`
-				} `json:"root_cause"`
-				CausedBy struct {
-					Type   string `json:"type"`
-					Reason string `json:"reason"`
-				} `json:"caused_by"`
-			} `json:"error"`
+			Error json.RawMessage `json:"error"`
 		}
-		if json.Unmarshal(data, &env) == nil {
-			oe.Type, oe.Reason = env.Error.Type, env.Error.Reason
-			if len(env.Error.RootCause) > 0 {
-				oe.Cause = env.Error.RootCause[0].Type
-				oe.Reason += " (" + env.Error.RootCause[0].Reason + ")"
-			}
-			if env.Error.CausedBy.Type != "" {
-				oe.Cause += " " + env.Error.CausedBy.Type
-				oe.Reason += " (" + env.Error.CausedBy.Reason + ")"
-			}
+		var oe *osError
+		if json.Unmarshal(data, &env) == nil && len(env.Error) > 0 {
+			oe = newOSError(res.StatusCode, env.Error)
 		} else {
-			oe.Reason = string(data[:min(len(data), 300)])
+			oe = &osError{Status: res.StatusCode, Reason: string(data[:min(len(data), 300)])}
 		}
 		switch {
 		case res.StatusCode == http.StatusServiceUnavailable || res.StatusCode == http.StatusTooManyRequests ||
@@ -325,6 +311,38 @@ func (e *Engine) doTimeout(ctx context.Context, method, path string, body any, o
 		}
 	}
 	return nil
+}
+
+// newOSError reads the cluster's error object (its type, reason, root cause
+// and cause) of an answer with status.
+func newOSError(status int, raw json.RawMessage) *osError {
+	oe := &osError{Status: status}
+	var e struct {
+		Type      string `json:"type"`
+		Reason    string `json:"reason"`
+		RootCause []struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"root_cause"`
+		CausedBy struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"caused_by"`
+	}
+	if json.Unmarshal(raw, &e) != nil {
+		oe.Reason = string(raw[:min(len(raw), 300)])
+		return oe
+	}
+	oe.Type, oe.Reason = e.Type, e.Reason
+	if len(e.RootCause) > 0 {
+		oe.Cause = e.RootCause[0].Type
+		oe.Reason += " (" + e.RootCause[0].Reason + ")"
+	}
+	if e.CausedBy.Type != "" {
+		oe.Cause += " " + e.CausedBy.Type
+		oe.Reason += " (" + e.CausedBy.Reason + ")"
+	}
+	return oe
 }
 
 func (e *Engine) setUp(up bool, cause error) {

@@ -32,6 +32,9 @@ var engineTests = []struct {
 	{"delete keeps a tombstone until a restore", testDelete},
 	{"people edits are shared by the engines on one cluster", testPeopleShared},
 	{"attention lines past the exact bound are estimated, and say so", testAttentionEstimate},
+	{"saved searches shared by two servers, changed at once", testSavedSearchesShared},
+	{"arrivals are told once searchable", testArrivalsTold},
+	{"a faulty query fails alone in its group", testMatchingFaultyQuery},
 }
 
 func testDelete(t *testing.T, c *ostest.Cluster) {

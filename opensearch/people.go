@@ -381,14 +381,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func foldAll(names []string) []string {
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		out = append(out, corpus.Fold(n))
-	}
-	return out
-}
-
 // PersonCount returns how many articles show name as a person.
 func (e *Engine) PersonCount(ctx context.Context, name string) (int, error) {
 	if name == "" {

@@ -120,6 +120,11 @@ func (e *Engine) Flush() error {
 		e.pending.Store(true)
 		return err
 	}
+	e.arrivedMu.Lock()
+	searchable := e.arrived
+	e.arrived = nil
+	e.arrivedMu.Unlock()
+	e.announce(searchable)
 	return nil
 }
 
@@ -160,7 +165,8 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	}
 	outcomes := make([]corpus.Outcome, len(articles))
 	var write []*corpus.Article
-	seen := map[string]int{} // an ID twice in a batch: the last copy wins
+	fresh := map[string]bool{} // the articles new to the archive
+	seen := map[string]int{}   // an ID twice in a batch: the last copy wins
 	for i := range articles {
 		a := &articles[i]
 		old, ok := have[a.ID]
@@ -184,6 +190,7 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 		default:
 			outcomes[i] = corpus.Indexed
 			a.Arrived = now.UTC() // one time for the batch, as on the Bleve engine
+			fresh[a.ID] = true
 		}
 		if j, dup := seen[a.ID]; dup {
 			write[j] = a
@@ -236,10 +243,14 @@ func (e *Engine) put(ctx context.Context, articles []corpus.Article, searchable 
 	if err != nil {
 		return nil, err
 	}
+	// Edits made meanwhile by another server are applied before the new
+	// articles are matched against the saved searches.
+	ferr := e.followEdits(ctx, version, write)
+	e.arrive(fresh, now, failed, searchable)
 	if len(failed) > 0 {
 		return outcomes, &BulkError{Failed: failed}
 	}
-	return outcomes, e.followEdits(ctx, version, write)
+	return outcomes, ferr
 }
 
 // bulk sends a _bulk request and returns the documents the cluster refused, by
@@ -286,6 +297,64 @@ func (e *Engine) followEdits(ctx context.Context, version int64, written []*corp
 		return fmt.Errorf("opensearch: apply the people edits made meanwhile: %w", err)
 	}
 	return nil
+}
+
+// Arrivals are the articles new to the archive that one batch stored, told
+// once they are searchable (as index.Arrivals are on the Bleve engine).
+type Arrivals struct {
+	// IDs are the new articles, in no particular order.
+	IDs []string
+	// At is their arrival time: every article of a batch arrives at once.
+	At time.Time
+}
+
+// OnArrivals has f told of every batch of new articles this engine stores,
+// once it is searchable (after Put, or the Flush after PutDeferred), replacing
+// the f before; nil stops it. f runs on the writer's goroutine and must not
+// block. Only this process's writes are told: each server matches what it
+// stores itself.
+func (e *Engine) OnArrivals(f func(Arrivals)) {
+	if f == nil {
+		e.onArrivals.Store(nil)
+		return
+	}
+	e.onArrivals.Store(&f)
+}
+
+// arrive tells OnArrivals' function of the articles new to the archive that
+// arrived at now, leaving out those the cluster refused; searchable false keeps
+// them until Flush made them searchable.
+func (e *Engine) arrive(fresh map[string]bool, now time.Time, failed map[string]string, searchable bool) {
+	if e.onArrivals.Load() == nil {
+		return
+	}
+	a := Arrivals{At: now.UTC()}
+	for id := range fresh {
+		if _, bad := failed[id]; !bad {
+			a.IDs = append(a.IDs, id)
+		}
+	}
+	if len(a.IDs) == 0 {
+		return
+	}
+	if !searchable {
+		e.arrivedMu.Lock()
+		e.arrived = append(e.arrived, a)
+		e.arrivedMu.Unlock()
+		return
+	}
+	e.announce([]Arrivals{a})
+}
+
+// announce tells OnArrivals' function of batches now searchable.
+func (e *Engine) announce(batches []Arrivals) {
+	f := e.onArrivals.Load()
+	if f == nil {
+		return
+	}
+	for _, a := range batches {
+		(*f)(a)
+	}
 }
 
 // storedOf returns what the index holds of those of ids it has.

@@ -65,6 +65,10 @@ type prepared struct {
 	text        dsl // nil: every article
 	notices     []string
 	suggestions []corpus.Suggestion
+	// folded filters persons and outlets by their folded values
+	// (corpus.Fold) instead of the values resolveFilters chose: Matching's
+	// way, which asks the cluster nothing per query.
+	folded bool
 }
 
 // prepare validates q, compiles its text and resolves its filters.
@@ -103,8 +107,15 @@ func (p *prepared) filtered(withOutlets bool) dsl {
 		b["must"] = []dsl{p.text}
 	}
 	var filter, mustNot []dsl
+	persons, outlets := fieldPersons, fieldOutlet
+	if p.folded {
+		persons, outlets = fieldPersonsFold, fieldOutletFold
+		for _, l := range []*[]string{&q.Persons, &q.NotPersons, &q.Outlets, &q.NotOutlets} {
+			*l = foldAll(*l)
+		}
+	}
 	for _, v := range q.Persons {
-		filter = append(filter, dsl{"term": dsl{fieldPersons: v}})
+		filter = append(filter, dsl{"term": dsl{persons: v}})
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		filter = append(filter, dateRange(q.From, q.To))
@@ -113,13 +124,13 @@ func (p *prepared) filtered(withOutlets bool) dsl {
 		filter = append(filter, fieldRange(fieldArrived, q.ArrivedFrom, q.ArrivedTo))
 	}
 	if len(q.NotPersons) > 0 {
-		mustNot = append(mustNot, dsl{"terms": dsl{fieldPersons: q.NotPersons}})
+		mustNot = append(mustNot, dsl{"terms": dsl{persons: q.NotPersons}})
 	}
 	if q.Undated {
 		mustNot = append(mustNot, dsl{"exists": dsl{"field": fieldPublished}})
 	}
 	if withOutlets {
-		if f := p.outletFilter(); f != nil {
+		if f := outletFilter(q, outlets); f != nil {
 			filter = append(filter, f)
 		}
 	}
@@ -136,13 +147,25 @@ func (p *prepared) filtered(withOutlets bool) dsl {
 }
 
 // outletFilter is the chosen and excluded outlets, or nil.
-func (p *prepared) outletFilter() dsl {
-	b := dsl{}
-	if len(p.q.Outlets) > 0 {
-		b["filter"] = []dsl{{"terms": dsl{fieldOutlet: p.q.Outlets}}}
+func (p *prepared) outletFilter() dsl { return outletFilter(p.q, fieldOutlet) }
+
+// foldAll returns values folded (corpus.Fold).
+func foldAll(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = corpus.Fold(v)
 	}
-	if len(p.q.NotOutlets) > 0 {
-		b["must_not"] = []dsl{{"terms": dsl{fieldOutlet: p.q.NotOutlets}}}
+	return out
+}
+
+// outletFilter is q's chosen and excluded outlets, as values of field, or nil.
+func outletFilter(q corpus.Query, field string) dsl {
+	b := dsl{}
+	if len(q.Outlets) > 0 {
+		b["filter"] = []dsl{{"terms": dsl{field: q.Outlets}}}
+	}
+	if len(q.NotOutlets) > 0 {
+		b["must_not"] = []dsl{{"terms": dsl{field: q.NotOutlets}}}
 	}
 	if len(b) == 0 {
 		return nil

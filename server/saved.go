@@ -16,24 +16,26 @@ import (
 	"github.com/article-archive/archive/corpus"
 )
 
-// SavedSearches keeps the archive's saved searches (package alerts does).
+// SavedSearches keeps the archive's saved searches (package alerts does: in a
+// file of the data directory, or in the cluster several servers share, when
+// every call may fail with corpus.EBusy).
 type SavedSearches interface {
 	// Create saves a search and returns it with its webhook secret (shown this
 	// once); its errors say what to fix.
-	Create(n corpus.NewSavedSearch, now time.Time) (corpus.SavedSearch, error)
+	Create(ctx context.Context, n corpus.NewSavedSearch, now time.Time) (corpus.SavedSearch, error)
 	// List returns every saved search, without webhook secrets.
-	List() []corpus.SavedSearch
+	List(ctx context.Context) ([]corpus.SavedSearch, error)
 	// Get returns one, or a corpus.ENotFound error.
-	Get(id string) (corpus.SavedSearch, error)
+	Get(ctx context.Context, id string) (corpus.SavedSearch, error)
 	// Query returns a saved search's query, parsed.
-	Query(id string) (corpus.Query, error)
+	Query(ctx context.Context, id string) (corpus.Query, error)
 	// Delete removes one, or returns a corpus.ENotFound error.
-	Delete(id string) error
+	Delete(ctx context.Context, id string) error
 	// Looked records that a saved search was opened at t, returning when it had
 	// been before.
-	Looked(id string, t time.Time) (time.Time, error)
+	Looked(ctx context.Context, id string, t time.Time) (time.Time, error)
 	// FeedAllowed tells whether token is the saved search's feed token.
-	FeedAllowed(id, token string) bool
+	FeedAllowed(ctx context.Context, id, token string) bool
 }
 
 // Bounds of the saved-search routes.
@@ -148,7 +150,7 @@ func (s *Server) createSavedSearch(c *gin.Context, n corpus.NewSavedSearch) (cor
 		return corpus.SavedSearch{}, err
 	}
 	n.Query = raw
-	ss, err := store.Create(n, time.Now())
+	ss, err := store.Create(c.Request.Context(), n, time.Now())
 	if err != nil {
 		return corpus.SavedSearch{}, err
 	}
@@ -193,13 +195,17 @@ type savedSearchList struct {
 	Searches []savedSearchAnswer `json:"searches"`
 }
 
-func (s *Server) apiListSearches(*gin.Context) (any, error) {
+func (s *Server) apiListSearches(c *gin.Context) (any, error) {
 	store, err := s.savedSearches()
 	if err != nil {
 		return nil, err
 	}
 	out := savedSearchList{Searches: []savedSearchAnswer{}}
-	for _, ss := range store.List() {
+	all, err := store.List(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, ss := range all {
 		out.Searches = append(out.Searches, newSavedSearchAnswer(ss))
 	}
 	return out, nil
@@ -210,7 +216,7 @@ func (s *Server) apiGetSearch(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss, err := store.Get(c.Param("id"))
+	ss, err := store.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +244,7 @@ func (s *Server) deleteSavedSearch(c *gin.Context, id string) error {
 	if err := s.mayChangeSaved(c); err != nil {
 		return err
 	}
-	if err := store.Delete(id); err != nil {
+	if err := store.Delete(c.Request.Context(), id); err != nil {
 		return err
 	}
 	s.audit(c, "search-deleted", id)
@@ -252,11 +258,11 @@ func (s *Server) feedMatches(c *gin.Context, id string) (corpus.SavedSearch, []c
 	if err != nil {
 		return corpus.SavedSearch{}, nil, err
 	}
-	ss, err := store.Get(id)
+	ss, err := store.Get(c.Request.Context(), id)
 	if err != nil {
 		return ss, nil, err
 	}
-	q, err := store.Query(id)
+	q, err := store.Query(c.Request.Context(), id)
 	if err != nil {
 		return ss, nil, err
 	}
@@ -309,7 +315,7 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	if !s.mayRead(c) {
-		if s.saved == nil || !s.saved.FeedAllowed(id, c.Query("token")) {
+		if s.saved == nil || !s.saved.FeedAllowed(c.Request.Context(), id, c.Query("token")) {
 			c.Header("WWW-Authenticate", `Bearer realm="archive"`)
 			fail(corpus.Errorf(corpus.EUnauthorized, "this archive is private: open the feed with its token (?token=, listed with the saved search) or send 'Authorization: Bearer KEY' with a read key"))
 			return

@@ -47,7 +47,10 @@ func (s *Server) searchesPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	all := store.List()
+	all, err := store.List(c.Request.Context())
+	if err != nil {
+		return err
+	}
 	v := savedPageView{CSRF: s.sessionCSRF(c), Searches: []savedRow{}}
 	if len(all) > maxSavedOnPage {
 		v.More = len(all) - maxSavedOnPage
@@ -63,7 +66,7 @@ func (s *Server) searchesPage(c *gin.Context) error {
 			since, row.Since = ss.Created, "it was saved"
 		}
 		row.NewURL = row.OpenURL + "?new=1"
-		q, err := store.Query(ss.ID)
+		q, err := store.Query(c.Request.Context(), ss.ID)
 		if err == nil {
 			row.New, err = s.newSince(c.Request.Context(), q, since)
 		}
@@ -110,11 +113,11 @@ func (s *Server) openSavedSearch(c *gin.Context) error {
 		return err
 	}
 	id := c.Param("id")
-	ss, err := store.Get(id)
+	ss, err := store.Get(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
-	before, err := store.Looked(id, time.Now())
+	before, err := store.Looked(c.Request.Context(), id, time.Now())
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/ostest"
+	"github.com/article-archive/archive/opensearch"
 	"github.com/article-archive/archive/server"
 )
 
@@ -67,6 +69,13 @@ func benchSavedSearches(n int) []corpus.SavedSearch {
 //	go test ./cmd/archive -run '^$' -bench IngestSavedSearches -benchtime 3x
 func BenchmarkIngestSavedSearches(b *testing.B) {
 	needReuters(b)
+	compareSavedSearchIngest(b, ingestWithSavedSearches)
+}
+
+// compareSavedSearchIngest runs ingest (of the Reuters corpus, with n saved
+// searches) with none and with 1,000, in turns, and reports both rates and
+// their ratio.
+func compareSavedSearchIngest(b *testing.B, ingest func(b *testing.B, n int) (int, time.Duration)) {
 	counts := []int{0, 1000}
 	articles := make([]int, len(counts))
 	elapsed := make([]time.Duration, len(counts))
@@ -74,7 +83,7 @@ func BenchmarkIngestSavedSearches(b *testing.B) {
 	for b.Loop() {
 		for k := range counts {
 			j := (k + turn) % len(counts)
-			n, took := ingestWithSavedSearches(b, counts[j])
+			n, took := ingest(b, counts[j])
 			articles[j] += n
 			elapsed[j] += took
 		}
@@ -84,6 +93,20 @@ func BenchmarkIngestSavedSearches(b *testing.B) {
 	b.ReportMetric(rate(0), "articles/s-with-0")
 	b.ReportMetric(rate(1), "articles/s-with-1000")
 	b.ReportMetric(rate(1)/rate(0), "ratio")
+}
+
+// checkSomeMatched fails the benchmark unless a quarter of the n saved searches
+// of list matched something: else it measures nothing.
+func checkSomeMatched(b *testing.B, list []corpus.SavedSearch, n int) {
+	matched := 0
+	for _, ss := range list {
+		if !ss.LastMatch.IsZero() {
+			matched++
+		}
+	}
+	if n > 0 && matched < n/4 {
+		b.Fatalf("only %d of %d saved searches matched anything: the benchmark checks nothing", matched, n)
+	}
 }
 
 // ingestWithSavedSearches ingests the Reuters corpus into a new archive holding n
@@ -102,7 +125,11 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if got := len(store.List()); got != n {
+	list, err := store.List(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got := len(list); got != n {
 		b.Fatalf("%d saved searches, want %d", got, n)
 	}
 	ix, err := index.Open(dir, index.Options{})
@@ -110,27 +137,48 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
+	return ingestWatched(b, ix, indexArrivals(ix), store, n)
+}
+
+// benchEngine is an engine the benchmarks ingest into and check new articles
+// on: either.
+type benchEngine interface {
+	ingest.Sink
+	alerts.Matcher
+	alerts.Articles
+	Search(ctx context.Context, q corpus.Query) (*corpus.Results, error)
+	Flush() error
+}
+
+// benchStore is a store of saved searches: either.
+type benchStore interface {
+	alerts.Searches
+	List(ctx context.Context) ([]corpus.SavedSearch, error)
+}
+
+// ingestWatched ingests the Reuters corpus into eng, its watcher checking every
+// batch against the n saved searches of store, and returns the articles
+// indexed and the time until the last batch was checked.
+func ingestWatched(b *testing.B, eng benchEngine, arrivals arrivalsHook, store benchStore, n int) (int, time.Duration) {
+	ctx := context.Background()
 	start := time.Now()
-	w := alerts.Start(store, ix, ix, alerts.Options{})
-	ix.OnArrivals(func(a index.Arrivals) { w.Arrived(a.IDs, a.At) })
-	s, err := ingest.Run(context.Background(), ingest.Options{Sink: ix}, reutersPath)
+	w := alerts.Start(store, eng, eng, alerts.Options{})
+	arrivals(w.Arrived)
+	s, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := ix.Flush(); err != nil {
+	if err := eng.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	w.Close(context.Background()) // checks what is still waiting
+	arrivals(nil)
+	w.Close(ctx) // checks what is still waiting
 	took := time.Since(start)
-	matched := 0
-	for _, ss := range store.List() {
-		if !ss.LastMatch.IsZero() {
-			matched++
-		}
+	list, err := store.List(ctx)
+	if err != nil {
+		b.Fatal(err)
 	}
-	if n > 0 && matched < n/4 {
-		b.Fatalf("only %d of %d saved searches matched anything: the benchmark checks nothing", matched, n)
-	}
+	checkSomeMatched(b, list, n)
 	return s.Indexed, took
 }
 
@@ -141,12 +189,17 @@ func ingestWithSavedSearches(b *testing.B, n int) (int, time.Duration) {
 //	go test ./cmd/archive -run '^$' -bench MatchSavedSearches -benchtime 10x
 func BenchmarkMatchSavedSearches(b *testing.B) {
 	needReuters(b)
-	ix := reutersIndex(b)
+	matchNewest(b, reutersIndex(b))
+}
+
+// matchNewest checks the 1,000 articles of eng that arrived last against 1,000
+// saved searches, once an iteration.
+func matchNewest(b *testing.B, eng benchEngine) {
 	ctx := context.Background()
 	var ids []string
-	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize}
+	q := corpus.Query{Sort: corpus.SortArrived, Size: corpus.MaxPageSize, Page: 1}
 	for len(ids) < 1000 {
-		res, err := ix.Search(ctx, q)
+		res, err := eng.Search(ctx, q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -156,7 +209,7 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 		if res.Next == "" {
 			break
 		}
-		q.After, q.Page = res.Next, q.Page+1
+		q.After = res.Next
 	}
 	var queries []corpus.Query
 	for _, ss := range benchSavedSearches(1000) {
@@ -168,7 +221,7 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 	}
 	matches := 0
 	for b.Loop() {
-		err := ix.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
+		err := eng.Matching(ctx, ids, queries, func(_ int, matched []string, err error) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -179,4 +232,63 @@ func BenchmarkMatchSavedSearches(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(matches)/float64(b.N), "matches/op")
+}
+
+// BenchmarkOpenSearchIngestSavedSearches is BenchmarkIngestSavedSearches on the
+// OpenSearch engine (OPENSEARCH_URLS, or a node of its own): the Reuters corpus
+// into a new index, with no saved searches and with 1,000 kept in the cluster,
+// in turns; every batch the engine stores is matched (opensearch.Engine.Matching:
+// _msearch on the batch's IDs) until the last one is checked.
+//
+//	OPENSEARCH_URLS=http://127.0.0.1:9200 go test ./cmd/archive -run '^$' -bench OpenSearchIngestSavedSearches -benchtime 1x
+func BenchmarkOpenSearchIngestSavedSearches(b *testing.B) {
+	needReuters(b)
+	c := ostest.Start(b, 1)
+	compareSavedSearchIngest(b, func(b *testing.B, n int) (int, time.Duration) {
+		ctx := context.Background()
+		index := ostest.IndexName(b)
+		defer dropIndexes(c, index)
+		eng, err := opensearch.Open(ctx, opensearch.Config{URLs: c.URLs, Index: index})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer eng.Close()
+		docs := eng.SavedSearches()
+		for _, ss := range benchSavedSearches(n) {
+			doc, err := json.Marshal(ss)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := docs.Create(ctx, ss.ID, doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return ingestWatched(b, eng, clusterArrivals(eng), alerts.NewSharedStore(docs, server.ParseSearchQuery), n)
+	})
+}
+
+// BenchmarkOpenSearchMatchSavedSearches is BenchmarkMatchSavedSearches on the
+// OpenSearch engine: the Reuters corpus is ingested into a new index once, then
+// each iteration checks the 1,000 articles that arrived last against 1,000
+// saved searches (opensearch.Engine.Matching).
+//
+//	OPENSEARCH_URLS=http://127.0.0.1:9200 go test ./cmd/archive -run '^$' -bench OpenSearchMatchSavedSearches -benchtime 5x
+func BenchmarkOpenSearchMatchSavedSearches(b *testing.B) {
+	needReuters(b)
+	c := ostest.Start(b, 1)
+	ctx := context.Background()
+	index := ostest.IndexName(b)
+	defer dropIndexes(c, index)
+	eng, err := opensearch.Open(ctx, opensearch.Config{URLs: c.URLs, Index: index})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := ingest.Run(ctx, ingest.Options{Sink: eng}, reutersPath); err != nil {
+		b.Fatal(err)
+	}
+	if err := eng.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	matchNewest(b, eng)
 }

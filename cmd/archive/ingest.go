@@ -70,7 +70,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		stopAlerts := watchSavedSearches(ix, saved, "", log)
+		stopAlerts := watchSavedSearches(ix, ix, indexArrivals(ix), saved, "", log)
 		defer stopAlerts()
 		opts := ingest.Options{Sink: ix, Stdin: e.stdin, MaxFileBytes: *maxMiB << 20, Fields: fields, Names: names}
 		if *restore {

@@ -12,8 +12,11 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/opensearch"
+	"github.com/article-archive/archive/server"
 )
 
 // migrateBatch is how many articles one write to the cluster carries.
@@ -154,9 +157,39 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 		if n != total {
 			return fmt.Errorf("migrate: the index holds %d articles, the archive %d: run migrate again, or check the cluster's logs", n, total)
 		}
+		if err := e.migrateSavedSearches(ctx, c.data, eng); err != nil {
+			return err
+		}
 		os.Remove(cpPath)
 		return nil
 	})
+}
+
+// migrateSavedSearches copies the saved searches of dataDir into the cluster,
+// as they are (IDs, feed tokens, webhook secrets), leaving alone those already
+// there.
+func (e environment) migrateSavedSearches(ctx context.Context, dataDir string, eng *opensearch.Engine) error {
+	saved, err := alerts.Open(dataDir, server.ParseSearchQuery)
+	if err != nil {
+		return err
+	}
+	shared := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
+	copied, there := 0, 0
+	for _, ss := range saved.Saved() {
+		kept, err := shared.Keep(ctx, ss)
+		if err != nil {
+			return fmt.Errorf("migrate: copy the saved search %s: %w (run migrate again to resume)", ss.ID, err)
+		}
+		if kept {
+			copied++
+		} else {
+			there++
+		}
+	}
+	if copied+there > 0 {
+		fmt.Fprintf(e.stdout, "%d saved searches copied to OpenSearch index %s (%d already there)\n", copied, eng.SavedSearches().Name(), there)
+	}
+	return nil
 }
 
 // errRestart stops an export whose checkpoint no longer fits the archive.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/article-archive/archive/access"
+	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/opensearch"
@@ -166,9 +167,6 @@ func (e environment) engineConfig(f *openSearchFlags, log *slog.Logger) (opensea
 // the cluster cannot answer, requests are answered 503 with Retry-After; the
 // server recovers by itself when it is back.
 func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cfg serveConfig, log *slog.Logger) error {
-	if cfg.watch != "" {
-		return fmt.Errorf("%w: --watch is not supported with --opensearch yet: ingest with 'archive ingest --opensearch …'", errUsage)
-	}
 	eng, err := e.openEngine(ctx, f, log, true)
 	if err != nil {
 		return err
@@ -202,6 +200,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	ln = newLimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
 	w := &archiveWriter{engine: eng, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
+	saved := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
 	var inFlight sync.WaitGroup
 	srv := &http.Server{
 		Handler: countRequests(&inFlight, server.New(server.Config{
@@ -209,6 +208,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 			Writer: w, Token: cfg.token, MaxWriteBytes: cfg.maxPostBytes,
 			Keys: keys, Private: cfg.private, SessionSecret: secret, Audit: eng.Audit(),
 			TLS: cfg.tlsCert != "", ExportTimeout: cfg.exportTimeout,
+			Saved: saved,
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
@@ -218,6 +218,14 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	scheme := "http"
 	if cfg.tlsCert != "" {
 		scheme = "https"
+	}
+	// Every server matches the new articles it stores itself against every
+	// saved search, whichever server saved it, and sends the webhooks.
+	defer watchSavedSearches(eng, eng, clusterArrivals(eng), saved, scheme+"://"+ln.Addr().String(), log)()
+	if cfg.watch != "" {
+		// What it ingested is remembered while it runs: a restart reads every
+		// file again, which adds nothing twice (an article is its ID).
+		defer startWatching(ctx, cfg.watch, "", eng, names, log)()
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())
@@ -237,6 +245,11 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 	if opts.Names, err = archiveNames(eng); err != nil {
 		return err
 	}
+	// The new articles are checked against the saved searches kept in the
+	// cluster, and their webhooks sent before the command ends, as a server
+	// would (retries past alertsGrace are not).
+	saved := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
+	defer watchSavedSearches(eng, eng, clusterArrivals(eng), saved, "", log)()
 	opts.Sink = eng
 	if restore {
 		opts.Sink = restoringSink{eng}

@@ -33,13 +33,17 @@ func runBin(t *testing.T, bin string, args ...string) string {
 	return string(out)
 }
 
+// sideIndexes are the suffixes of the indexes an archive keeps beside its
+// articles' in the cluster.
+var sideIndexes = []string{"-deleted", "-people-edits", "-searches", "-keys", "-audit"}
+
 // newOSIndex names an index of its own on c, deleted when t ends with the
 // indexes beside it (tombstones, keys, audit log) and those named by
 // suffixes (the copies a reindex makes).
 func newOSIndex(t *testing.T, c *ostest.Cluster, suffixes ...string) string {
 	index := ostest.IndexName(t)
 	t.Cleanup(func() {
-		for _, suffix := range append([]string{"", "-deleted", "-keys", "-audit", "-people-edits"}, suffixes...) {
+		for _, suffix := range append(append([]string{""}, sideIndexes...), suffixes...) {
 			req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+index+suffix, nil)
 			if res, err := http.DefaultClient.Do(req); err == nil {
 				res.Body.Close()

@@ -110,26 +110,6 @@ func TestServeOpenSearch(t *testing.T) {
 			t.Errorf("backup: %d %+v, want 400 not supported", res.StatusCode, backup)
 		}
 	}
-	// Saved searches live in the Bleve engine's data directory: the server says
-	// so, and takes nothing down.
-	for _, c := range []struct{ method, path, want string }{
-		{http.MethodGet, "/api/v1/searches", "no saved searches"},
-	} {
-		var answer struct {
-			Error struct{ Code, Message string }
-		}
-		req, _ := http.NewRequest(c.method, base+c.path, nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		json.NewDecoder(res.Body).Decode(&answer)
-		res.Body.Close()
-		if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(answer.Error.Message, c.want) {
-			t.Errorf("%s %s: %d %+v, want a 4xx saying %q", c.method, c.path, res.StatusCode, answer, c.want)
-		}
-	}
 	// The story view works on both engines.
 	var st struct {
 		Summary string
@@ -190,6 +170,19 @@ func serveOnOpenSearchIndex(t *testing.T, c *ostest.Cluster) (string, string) {
 	return startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--token", testToken), index
 }
 
+// dropIndexes deletes the archive's index on c and those beside it (its
+// tombstones and saved searches).
+func dropIndexes(c *ostest.Cluster, index string) {
+	names := index
+	for _, suffix := range sideIndexes {
+		names += "," + index + suffix
+	}
+	req, _ := http.NewRequest(http.MethodDelete, c.URLs[0]+"/"+names+"?ignore_unavailable=true", nil)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+	}
+}
+
 // TestServeOpenSearchOutage kills the node of its own under a serving archive:
 // the server answers 503 with Retry-After at once (never 500, never a hang), and
 // answers again by itself once the node is back, with nothing lost.
@@ -248,7 +241,12 @@ func TestMigrateToOpenSearch(t *testing.T) {
 	if _, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", "../../corpus/sample"); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, stderr)
 	}
-	index := newOSIndex(t, c) // with the indexes beside it (tombstones, keys, audit log)
+	saved := `{"searches":[{"id":"s0123456789abcdef","name":"Harbor","query":"q=harbor","webhook":"https://hooks.example.org/x",` +
+		`"created":"2026-12-01T09:00:00Z","feed_token":"tok-harbor","webhook_secret":"whsec_harbor","delivery":{"delivered":4,"failures":0,"dropped":0}}]}`
+	if err := os.WriteFile(filepath.Join(data, "searches.json"), []byte(saved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	index := newOSIndex(t, c) // with the indexes beside it
 	migrate := func() string {
 		t.Helper()
 		out, stderr, err := runArchive(t, "migrate", "--data", data, "--to-opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index, "--quiet")
@@ -258,13 +256,21 @@ func TestMigrateToOpenSearch(t *testing.T) {
 		return out
 	}
 	var n int
-	if out := migrate(); !strings.Contains(out, " in OpenSearch") {
+	if out := migrate(); !strings.Contains(out, " in OpenSearch") || !strings.Contains(out, "1 saved searches copied") {
 		t.Fatalf("first run: %s", out)
 	} else if fmt.Sscanf(out, "%d articles", &n); n < 20 || !strings.Contains(out, fmt.Sprintf("%d articles in the archive, %d in OpenSearch", n, n)) || !strings.Contains(out, fmt.Sprintf("%d new", n)) {
 		t.Errorf("first run: %s, want every sample article new", out)
 	}
 	if out := migrate(); !strings.Contains(out, fmt.Sprintf("0 new, 0 updated, %d already there", n)) {
 		t.Errorf("second run: %s", out)
+	}
+	// The saved searches came along as they were: the feed token opens the feed,
+	// the webhook keeps its secret and statuses.
+	base := startServer(t, "--opensearch", strings.Join(c.URLs, ","), "--opensearch-index", index)
+	var one savedAnswer
+	if status := getJSON(t, base+"/api/v1/searches/s0123456789abcdef", &one); status != 200 || one.Name != "Harbor" ||
+		one.Feeds.Atom != "/feeds/s0123456789abcdef.atom?token=tok-harbor" || one.Delivery == nil || one.Delivery.Delivered != 4 {
+		t.Errorf("the migrated saved search: %d %+v", status, one)
 	}
 	// A checkpoint after the fifth article (in the export's order: oldest first).
 	out, _, err := runArchive(t, "search", "--data", data, "--sort", "oldest", "--size", "5", "--json")

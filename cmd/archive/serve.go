@@ -163,7 +163,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		log.Warn("cannot note the server's address in the data directory", "err", err)
 	}
 	defer removeServerFile(cfg.dataDir, url)
-	stopAlerts := watchSavedSearches(ix, saved, url, log)
+	stopAlerts := watchSavedSearches(ix, ix, indexArrivals(ix), saved, url, log)
 	defer stopAlerts()
 	n, _ := ix.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in %s, serving %s/\n", n, cfg.dataDir, url)
@@ -180,16 +180,8 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 		fmt.Fprintf(e.stderr, "The write API is off unless a write key exists; start with --token SECRET (or ARCHIVE_TOKEN) to send articles with 'archive ingest --server %s'.\n", url)
 	}
 
-	var watching sync.WaitGroup
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer func() {
-		stopWatch()
-		watching.Wait()
-	}()
 	if cfg.watch != "" {
-		watching.Go(func() {
-			watchDir(watchCtx, cfg.watch, cfg.dataDir, ix, names, log, time.Second)
-		})
+		defer startWatching(ctx, cfg.watch, filepath.Join(cfg.dataDir, watchedFile), ix, names, log)()
 	}
 
 	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)

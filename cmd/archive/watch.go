@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/article-archive/archive/extract"
-	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
 )
 
@@ -25,19 +25,29 @@ type fileStamp struct {
 	ModTime int64 `json:"mtime_ns"`
 }
 
-// watchDir ingests new and changed files under dir into ix every interval until ctx
-// ends. A file is taken once it looked the same at two checks in a row, so that a
-// file still being written is not read half-way. Files are remembered after their
-// ingest, whatever became of their records (a rejected file is not retried until
-// it changes); a failure to store is retried at the next check.
-func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *extract.NameBook, log *slog.Logger, interval time.Duration) {
+// watchSink is what a watched directory is ingested into: either engine.
+type watchSink interface {
+	ingest.Sink
+	personRenamer
+}
+
+// watchDir ingests new and changed files under dir into sink every interval
+// until ctx ends. A file is taken once it looked the same at two checks in a
+// row, so that a file still being written is not read half-way. Files are
+// remembered after their ingest, whatever became of their records (a rejected
+// file is not retried until it changes), in statePath when it is not "" (else
+// for as long as the process runs: a restart reads every file again, which
+// adds nothing twice); a failure to store is retried at the next check.
+func watchDir(ctx context.Context, dir, statePath string, sink watchSink, names *extract.NameBook, log *slog.Logger, interval time.Duration) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		log.Error("watch: cannot resolve the directory", "dir", dir, "err", err)
 		return
 	}
-	statePath := filepath.Join(dataDir, watchedFile)
-	done := loadWatched(statePath, log)
+	done := map[string]fileStamp{}
+	if statePath != "" {
+		done = loadWatched(statePath, log)
+	}
 	log.Info("watching for new files", "dir", dir, "known", len(done))
 	var last map[string]fileStamp // what the previous check saw
 	tick := time.NewTicker(interval)
@@ -55,9 +65,9 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *
 		}
 		last = seen
 		if len(ready) > 0 {
-			s, err := ingest.Run(ctx, ingest.Options{Sink: ix, Logger: log, Names: names}, ready...)
+			s, err := ingest.Run(ctx, ingest.Options{Sink: sink, Logger: log, Names: names}, ready...)
 			if err == nil {
-				err = followNames(ctx, ix, names, log)
+				err = followNames(ctx, sink, names, log)
 			}
 			log.Info("watch: ingested new files", "files", len(ready), "read", s.Read, "indexed", s.Indexed,
 				"updated", s.Updated, "duplicates", s.Duplicates, "rejected", len(s.Rejected))
@@ -74,8 +84,10 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *
 				for _, p := range ready {
 					done[p] = seen[p]
 				}
-				if err := saveWatched(statePath, done); err != nil {
-					log.Error("watch: cannot remember the ingested files", "err", err)
+				if statePath != "" {
+					if err := saveWatched(statePath, done); err != nil {
+						log.Error("watch: cannot remember the ingested files", "err", err)
+					}
 				}
 			}
 		}
@@ -84,6 +96,18 @@ func watchDir(ctx context.Context, dir, dataDir string, ix *index.Index, names *
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// startWatching runs watchDir (checking every second) until ctx ends or the
+// returned function is called, which waits for it to end.
+func startWatching(ctx context.Context, dir, statePath string, sink watchSink, names *extract.NameBook, log *slog.Logger) func() {
+	var watching sync.WaitGroup
+	ctx, stop := context.WithCancel(ctx)
+	watching.Go(func() { watchDir(ctx, dir, statePath, sink, names, log, time.Second) })
+	return func() {
+		stop()
+		watching.Wait()
 	}
 }
 

@@ -192,3 +192,66 @@ func checkTermFacet(t *testing.T, name string, want map[string]int, got []corpus
 		t.Errorf("%s facet (-want +got):\n%s", name, diff)
 	}
 }
+
+// Matcher is what the matching check needs of an engine: its searches, and
+// Matching, which the saved searches' alerts run on each batch of new articles
+// (alerts.Matcher).
+type Matcher interface {
+	Searcher
+	Matching(ctx context.Context, ids []string, queries []corpus.Query, found func(query int, matched []string, err error)) error
+}
+
+// RunMatching holds m's Matching to its searches, which Run holds to the set:
+// every search of the set, matched against a batch of the set's articles
+// (every other one) in one call, must find exactly the batch's articles among
+// all the search's hits, one subtest each.
+func RunMatching(t *testing.T, set string, m Matcher) {
+	ctx := context.Background()
+	inBatch := map[string]bool{}
+	var batch []string
+	for i, a := range Articles(t, set) {
+		if i%2 == 0 {
+			batch = append(batch, a.ID)
+			inBatch[a.ID] = true
+		}
+	}
+	cases := Cases(t, set)
+	queries := make([]corpus.Query, len(cases))
+	want := make([][]string, len(cases))
+	for i, c := range cases {
+		q := c.Query
+		q.Page, q.Size, q.After, q.Collapse = 1, corpus.MaxPageSize, "", false
+		res, err := m.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		if res.Total > uint64(len(res.Hits)) {
+			t.Fatalf("%s: %d hits on a page of %d: the set is too large for this check", c.Name, res.Total, len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if inBatch[h.ID] {
+				want[i] = append(want[i], h.ID)
+			}
+		}
+		queries[i] = c.Query
+	}
+	got := make([][]string, len(cases))
+	errs := make([]error, len(cases))
+	told := make([]int, len(cases))
+	if err := m.Matching(ctx, batch, queries, func(i int, matched []string, err error) {
+		told[i]++
+		got[i], errs[i] = matched, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			if told[i] != 1 || errs[i] != nil {
+				t.Fatalf("told %d times, error %v", told[i], errs[i])
+			}
+			if diff := cmp.Diff(slices.Sorted(slices.Values(want[i])), slices.Sorted(slices.Values(got[i])), cmpEmptyAsNil); diff != "" {
+				t.Errorf("matched in the batch %v (-search +matching):\n%s", batch, diff)
+			}
+		})
+	}
+}
