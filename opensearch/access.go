@@ -25,10 +25,10 @@ const maxKeys = 10000
 const sessionDoc = "_session_secret"
 
 // keysIndex is the name of the index of the API keys.
-func (e *Engine) keysIndex() string { return e.index + "-keys" }
+func (e *Engine) keysIndex() string { return e.index + SuffixKeys }
 
 // AuditIndex is the name of the index of the audit log.
-func (e *Engine) AuditIndex() string { return e.index + "-audit" }
+func (e *Engine) AuditIndex() string { return e.index + SuffixAudit }
 
 func (e *Engine) ensureKeys(ctx context.Context) error {
 	keyword := map[string]any{"type": "keyword"}

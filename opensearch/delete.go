@@ -19,7 +19,7 @@ import (
 type tombstone = corpus.Tombstone
 
 // tombstones is the name of the index of the tombstones.
-func (e *Engine) tombstones() string { return e.index + "-deleted" }
+func (e *Engine) tombstones() string { return e.index + SuffixDeleted }
 
 // ensureTombstones makes the index of the tombstones when it does not exist yet.
 func (e *Engine) ensureTombstones(ctx context.Context) error {

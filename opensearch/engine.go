@@ -425,3 +425,17 @@ func (e *Engine) Delete(ctx context.Context) error {
 func notSupported(what string) error {
 	return corpus.Errorf(corpus.EInvalidRequest, "%s is not supported on the OpenSearch engine yet: run the archive on its own index (without --opensearch) for it", what)
 }
+
+// Suffixes of the indexes an archive keeps beside its articles' (named
+// INDEX+suffix): tombstones, people edits, saved searches, API keys and the
+// audit log. Whoever removes an archive from a cluster removes these too.
+const (
+	SuffixDeleted     = "-deleted"
+	SuffixPeopleEdits = "-people-edits"
+	SuffixSearches    = "-searches"
+	SuffixKeys        = "-keys"
+	SuffixAudit       = "-audit"
+)
+
+// SideSuffixes lists them.
+var SideSuffixes = []string{SuffixDeleted, SuffixPeopleEdits, SuffixSearches, SuffixKeys, SuffixAudit}

@@ -47,7 +47,7 @@ type layerCache struct {
 }
 
 // peopleEdits is the name of the edits' index.
-func (e *Engine) peopleEdits() string { return e.index + "-people-edits" }
+func (e *Engine) peopleEdits() string { return e.index + SuffixPeopleEdits }
 
 // editDoc is an edit as its index holds it.
 type editDoc struct {

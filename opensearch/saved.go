@@ -29,7 +29,7 @@ type SavedSearchIndex struct {
 
 // SavedSearches returns the index of the archive's saved searches.
 func (e *Engine) SavedSearches() *SavedSearchIndex {
-	return &SavedSearchIndex{e: e, name: e.index + "-searches"}
+	return &SavedSearchIndex{e: e, name: e.index + SuffixSearches}
 }
 
 // Name returns the index's name.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/article-archive/archive/access"
 	"github.com/article-archive/archive/internal/ostest"
+	"github.com/article-archive/archive/opensearch"
 )
 
 // runBin runs the archive binary with args to completion and returns its
@@ -35,7 +36,7 @@ func runBin(t *testing.T, bin string, args ...string) string {
 
 // sideIndexes are the suffixes of the indexes an archive keeps beside its
 // articles' in the cluster.
-var sideIndexes = []string{"-deleted", "-people-edits", "-searches", "-keys", "-audit"}
+var sideIndexes = opensearch.SideSuffixes
 
 // newOSIndex names an index of its own on c, deleted when t ends with the
 // indexes beside it (tombstones, keys, audit log) and those named by

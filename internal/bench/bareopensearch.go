@@ -134,6 +134,21 @@ func (o *bareOpenSearch) drop(ctx context.Context) error {
 	return err
 }
 
+// indexesNamed lists the indexes whose names match pattern (a wildcard).
+func (o *bareOpenSearch) indexesNamed(ctx context.Context, pattern string) ([]string, error) {
+	var rows []struct {
+		Index string `json:"index"`
+	}
+	if err := o.doJSON(ctx, http.MethodGet, "/_cat/indices/"+pattern+"?format=json&h=index&expand_wildcards=all", nil, &rows); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Index)
+	}
+	return out, nil
+}
+
 // bareDocument is an article as the bare index holds it.
 type bareDocument struct {
 	Title     string    `json:"title"`

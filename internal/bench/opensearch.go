@@ -33,8 +33,14 @@ func (b *benchRun) openSearchSystems(ctx context.Context, corpusPath, extracted 
 	bareIndex := fmt.Sprintf("bench-bare-%d-%d", b.cfg.N, stamp)
 	defer func() {
 		// Indexes of 100,000s of articles are not left on a cluster others use.
-		// The archive's engine keeps its tombstones in an index beside its own.
-		for _, name := range []string{archiveIndex, archiveIndex + "-deleted", bareIndex} {
+		// The archive's engine keeps indexes beside its own (tombstones, people
+		// edits, keys…), named after it: all of them go.
+		names := []string{archiveIndex, bareIndex}
+		side, err := newBareOpenSearch(urls, archiveIndex, 1).indexesNamed(context.WithoutCancel(ctx), archiveIndex+"-*")
+		if err != nil {
+			b.say("OpenSearch: could not list the indexes beside %s: %v", archiveIndex, err)
+		}
+		for _, name := range append(names, side...) {
 			if err := newBareOpenSearch(urls, name, 1).drop(context.WithoutCancel(ctx)); err != nil {
 				b.say("OpenSearch: could not delete index %s: %v", name, err)
 			}
