@@ -49,14 +49,34 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return positional, nil
+			return positional, chooseEngine(fs)
 		}
 		if args[0] == "--" {
-			return append(positional, args[1:]...), nil
+			return append(positional, args[1:]...), chooseEngine(fs)
 		}
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// chooseEngine settles a command's engine when both --data and --opensearch
+// exist: what the command line says beats the environment, so that an explicit
+// --data is not silently overruled by ARCHIVE_OPENSEARCH; both given on the
+// command line is a usage error.
+func chooseEngine(fs *flag.FlagSet) error {
+	data, cluster := fs.Lookup("data"), fs.Lookup("opensearch")
+	if data == nil || cluster == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["data"] && set["opensearch"] && cluster.Value.String() != "":
+		return fmt.Errorf("%w: --data and --opensearch name two archives: give one (--data for an archive on this machine, --opensearch for one in a cluster)", errUsage)
+	case set["data"] && !set["opensearch"]:
+		return cluster.Value.Set("") // ARCHIVE_OPENSEARCH gives way to --data
+	}
+	return nil
 }
 
 // noArguments is the usage error of a command that takes only flags.

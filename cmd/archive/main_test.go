@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -367,5 +368,37 @@ func TestSearchCommand(t *testing.T) {
 	}
 	if _, _, err := runArchive(t, "search", "--data", data, `"unclosed`); err == nil || !strings.Contains(err.Error(), "never closed: add the closing quote") {
 		t.Errorf("malformed query: %v", err)
+	}
+}
+
+// TestDataFlagBeatsOpenSearchEnv: an explicit --data is the archive, whatever
+// ARCHIVE_OPENSEARCH says; --data and --opensearch together are a usage error.
+func TestDataFlagBeatsOpenSearchEnv(t *testing.T) {
+	data, in := t.TempDir(), filepath.Join(t.TempDir(), "harbor.txt")
+	if err := os.WriteFile(in, []byte("Harbor reopens\n\nThe harbor reopened on Monday, the mayor said.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runArchive(t, "ingest", "--data", data, "--quiet", in); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, stderr)
+	}
+	// A cluster that cannot be reached: using it would fail at once.
+	env := func(k string) string {
+		if k == envOpenSearch {
+			return "http://127.0.0.1:1"
+		}
+		return ""
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"search", "--data", data, "--json", "harbor"}, env, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("search --data with %s set: %v\n%s", envOpenSearch, err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "Harbor reopens") {
+		t.Errorf("search --data answered %q, want the archive's results", out.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	err := run(context.Background(), []string{"search", "--data", data, "--opensearch", "http://127.0.0.1:1", "x"}, noEnv, strings.NewReader(""), &out, &errOut)
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "give one") {
+		t.Errorf("search with both --data and --opensearch: %v, want a usage error saying to give one", err)
 	}
 }
