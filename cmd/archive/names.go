@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/article-archive/archive/extract"
 )
@@ -39,4 +41,59 @@ func followNames(ctx context.Context, ix personRenamer, book *extract.NameBook, 
 		log.Info("earlier articles now name people as the archive knows them", "articles", n)
 	}
 	return nil
+}
+
+// namesOf gives the name book of the next ingest.
+type namesOf func() *extract.NameBook
+
+// fixedNames is the one name book of a process that owns its archive.
+func fixedNames(b *extract.NameBook) namesOf { return func() *extract.NameBook { return b } }
+
+// sharedNames keeps the name book of a server that shares its cluster with
+// other servers and commands: what they ingest teaches names this process did
+// not see, so the book is read again from the archive's person counts when it is
+// older than every (in the background: an ingest goes on with the book it has).
+// A book that could not be read at start (the cluster was down) is read again
+// at the next ingest.
+type sharedNames struct {
+	archive personCounter
+	every   time.Duration
+	log     *slog.Logger
+
+	mu         sync.Mutex
+	book       *extract.NameBook
+	read       time.Time
+	refreshing bool
+}
+
+// namesRefreshEvery is how old a shared name book may grow.
+const namesRefreshEvery = 5 * time.Minute
+
+func newSharedNames(archive personCounter, book *extract.NameBook, fresh bool, log *slog.Logger) *sharedNames {
+	s := &sharedNames{archive: archive, every: namesRefreshEvery, log: log, book: book}
+	if fresh {
+		s.read = time.Now()
+	}
+	return s
+}
+
+// Book returns the name book, starting a new reading when it is old.
+func (s *sharedNames) Book() *extract.NameBook {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.read) > s.every && !s.refreshing {
+		s.refreshing = true
+		go func() {
+			book, err := archiveNames(s.archive)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.refreshing = false
+			if err != nil {
+				s.log.Warn("the name book could not be read again from the archive; the one in use stays", "err", err)
+				return
+			}
+			s.book, s.read = book, time.Now()
+		}()
+	}
+	return s.book
 }

@@ -1,49 +1,56 @@
 package main
 
 import (
-	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
+	"io"
+	"log/slog"
+	"sync"
 	"testing"
+	"time"
 )
 
-// TestSurnamesResolveAcrossTheArchive ingests stories naming James Baker in full,
-// then one that calls him only "Secretary Baker": the archive knows whom it means.
-// A surname the archive cannot single out stays as it is.
-func TestSurnamesResolveAcrossTheArchive(t *testing.T) {
-	dir := t.TempDir()
-	var lines []string
-	for i := range 4 {
-		lines = append(lines, fmt.Sprintf(`{"id": "full-%d", "title": "Talks %d", "body": "Treasury Secretary James Baker met finance ministers on day %d. James Baker said the dollar was stable."}`, i, i, i))
+// countsArchive is an archive's person counts that another server changes.
+type countsArchive struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (a *countsArchive) PersonCounts() (map[string]int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range a.counts {
+		out[k] = v
 	}
-	lines = append(lines, `{"id": "green-1", "title": "Bank", "body": "Economist Nora Green said rates would rise. Mary Green, a trader, disagreed."}`)
-	if err := os.WriteFile(filepath.Join(dir, "first.jsonl"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+	return out, nil
+}
+
+// TestSharedNamesFollowTheArchive: a server sharing its cluster learns the names
+// other servers' ingests taught the archive, once its book is old.
+func TestSharedNamesFollowTheArchive(t *testing.T) {
+	archive := &countsArchive{counts: map[string]int{}}
+	book, err := archiveNames(archive)
+	if err != nil {
 		t.Fatal(err)
 	}
-	later := `{"id": "short-1", "title": "Dollar", "body": "Secretary Baker said on Monday that the dollar had fallen far enough. Ms. Green was not convinced."}`
-	if err := os.WriteFile(filepath.Join(dir, "later.jsonl"), []byte(later), 0o644); err != nil {
-		t.Fatal(err)
+	s := newSharedNames(archive, book, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if got := s.Book().Resolve("Reagan"); got != "Reagan" {
+		t.Fatalf("an empty archive resolves Reagan to %q", got)
 	}
-	data := t.TempDir()
-	if out, _, err := runArchive(t, "ingest", "--data", data, "--quiet", filepath.Join(dir, "first.jsonl")); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, out)
+	// Another server ingests articles naming Ronald Reagan.
+	archive.mu.Lock()
+	archive.counts["Ronald Reagan"] = 40
+	archive.mu.Unlock()
+	if got := s.Book().Resolve("Reagan"); got != "Reagan" {
+		t.Fatalf("a fresh book read again at once: Reagan → %q", got)
 	}
-	if out, _, err := runArchive(t, "ingest", "--data", data, "--quiet", filepath.Join(dir, "later.jsonl")); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, out)
-	}
-	base := startServer(t, "--data", data)
-	s := search(t, base, url.Values{"q": {"enough"}})
-	if s.Total != 1 {
-		t.Fatalf("found %d articles, want 1", s.Total)
-	}
-	persons := s.Hits[0].Persons
-	if !slices.Contains(persons, "James Baker") || slices.Contains(persons, "Baker") {
-		t.Errorf("persons %q: want James Baker, not Baker", persons)
-	}
-	if slices.Contains(persons, "Nora Green") || slices.Contains(persons, "Mary Green") {
-		t.Errorf("persons %q: Green is not singled out by the archive", persons)
+	s.mu.Lock()
+	s.every = 0
+	s.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Book().Resolve("Reagan") != "Ronald Reagan" {
+		if time.Now().After(deadline) {
+			t.Fatal("the shared name book never learned what the archive holds")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

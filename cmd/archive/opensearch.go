@@ -181,10 +181,12 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	}
 	names, err := archiveNames(eng)
 	if err != nil {
-		// The cluster is down: the server starts, and the name book starts empty.
+		// The cluster is down: the server starts, and the name book starts
+		// empty until the next ingest reads it again.
 		log.Warn("the name book starts empty: the people of the archive cannot be read now", "err", err)
 		names, _ = archiveNames(emptyArchive{})
 	}
+	shared := newSharedNames(eng, names, err == nil, log)
 	if cfg.sample {
 		if n, err := eng.Count(); err != nil {
 			return err
@@ -199,7 +201,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 		return fmt.Errorf("listen on %s: %w (is another server using it? pick another with --addr)", cfg.addr, err)
 	}
 	ln = newLimitListener(ln, cmp.Or(cfg.maxConns, defaultMaxConns))
-	w := &archiveWriter{engine: eng, log: log, maxFileBytes: cfg.maxPostBytes, names: names}
+	w := &archiveWriter{engine: eng, log: log, maxFileBytes: cfg.maxPostBytes, shared: shared}
 	saved := alerts.NewSharedStore(eng.SavedSearches(), server.ParseSearchQuery)
 	var inFlight sync.WaitGroup
 	srv := &http.Server{
@@ -225,7 +227,7 @@ func (e environment) serveOpenSearch(ctx context.Context, f *openSearchFlags, cf
 	if cfg.watch != "" {
 		// What it ingested is remembered while it runs: a restart reads every
 		// file again, which adds nothing twice (an article is its ID).
-		defer startWatching(ctx, cfg.watch, "", eng, names, log)()
+		defer startWatching(ctx, cfg.watch, "", eng, shared.Book, log)()
 	}
 	n, _ := eng.Count()
 	fmt.Fprintf(e.stderr, "Article Archive: %d articles in OpenSearch index %s at %s, serving %s://%s/\n", n, eng.Index(), f.shown(), scheme, ln.Addr())

@@ -181,7 +181,7 @@ func (e environment) serveIndex(ctx context.Context, ix *index.Index, cfg serveC
 	}
 
 	if cfg.watch != "" {
-		defer startWatching(ctx, cfg.watch, filepath.Join(cfg.dataDir, watchedFile), ix, names, log)()
+		defer startWatching(ctx, cfg.watch, filepath.Join(cfg.dataDir, watchedFile), ix, fixedNames(names), log)()
 	}
 
 	return serveUntilDone(ctx, srv, ln, cfg, &inFlight, log)

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/ingest"
 )
 
@@ -38,7 +37,7 @@ type watchSink interface {
 // file is not retried until it changes), in statePath when it is not "" (else
 // for as long as the process runs: a restart reads every file again, which
 // adds nothing twice); a failure to store is retried at the next check.
-func watchDir(ctx context.Context, dir, statePath string, sink watchSink, names *extract.NameBook, log *slog.Logger, interval time.Duration) {
+func watchDir(ctx context.Context, dir, statePath string, sink watchSink, names namesOf, log *slog.Logger, interval time.Duration) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		log.Error("watch: cannot resolve the directory", "dir", dir, "err", err)
@@ -65,9 +64,10 @@ func watchDir(ctx context.Context, dir, statePath string, sink watchSink, names 
 		}
 		last = seen
 		if len(ready) > 0 {
-			s, err := ingest.Run(ctx, ingest.Options{Sink: sink, Logger: log, Names: names}, ready...)
+			book := names()
+			s, err := ingest.Run(ctx, ingest.Options{Sink: sink, Logger: log, Names: book}, ready...)
 			if err == nil {
-				err = followNames(ctx, sink, names, log)
+				err = followNames(ctx, sink, book, log)
 			}
 			log.Info("watch: ingested new files", "files", len(ready), "read", s.Read, "indexed", s.Indexed,
 				"updated", s.Updated, "duplicates", s.Duplicates, "rejected", len(s.Rejected))
@@ -101,7 +101,7 @@ func watchDir(ctx context.Context, dir, statePath string, sink watchSink, names 
 
 // startWatching runs watchDir (checking every second) until ctx ends or the
 // returned function is called, which waits for it to end.
-func startWatching(ctx context.Context, dir, statePath string, sink watchSink, names *extract.NameBook, log *slog.Logger) func() {
+func startWatching(ctx context.Context, dir, statePath string, sink watchSink, names namesOf, log *slog.Logger) func() {
 	var watching sync.WaitGroup
 	ctx, stop := context.WithCancel(ctx)
 	watching.Go(func() { watchDir(ctx, dir, statePath, sink, names, log, time.Second) })

@@ -36,6 +36,17 @@ type archiveWriter struct {
 	log          *slog.Logger
 	maxFileBytes int64
 	names        *extract.NameBook
+	// shared, when set, gives the name book instead of names: a server that
+	// shares its cluster reads the book again now and then (sharedNames).
+	shared *sharedNames
+}
+
+// book is the name book of the next write.
+func (w *archiveWriter) book() *extract.NameBook {
+	if w.shared != nil {
+		return w.shared.Book()
+	}
+	return w.names
 }
 
 var _ server.Writer = (*archiveWriter)(nil)
@@ -62,12 +73,13 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		target = w.engine
 	}
 	sink := &recordingSink{ix: target, from: stand, to: name, emit: report}
+	book := w.book()
 	s, err := ingest.RunFS(ctx, ingest.Options{
 		Sink:         sink,
 		Logger:       w.log,
 		BatchSize:    writeBatchSize,
 		MaxFileBytes: w.maxFileBytes,
-		Names:        w.names,
+		Names:        book,
 		Problems: func(r ingest.Rejection, warning bool) {
 			src, line := splitSource(sink.rename(r.Source))
 			status := server.StatusRejected
@@ -82,7 +94,7 @@ func (w *archiveWriter) Write(ctx context.Context, name string, body io.Reader, 
 		if w.engine != nil {
 			renamer = w.engine.(personRenamer)
 		}
-		err = followNames(ctx, renamer, w.names, w.log)
+		err = followNames(ctx, renamer, book, w.log)
 	}
 	if !file.opened {
 		return server.WriteCounts{}, corpus.Errorf(corpus.EInvalidRequest, "%q is not a format the archive reads: name it .json, .jsonl, .ndjson, .html or .txt (optionally .gz), or send a Content-Type of application/json, application/x-ndjson, text/html or text/plain", name)
