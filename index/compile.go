@@ -294,9 +294,7 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 			return termQuery(field, tokens[0]), nil
 		}
 		// Words the analyzer splits (U.S., e-mail, 9/11) are their parts in order.
-		p := query.NewMatchPhraseQuery(n.Text)
-		p.SetField(field)
-		return p, nil
+		return phraseQuery(field, n.Text), nil
 	case aq.Phrase:
 		if len(c.ix.analyze(field, n.Text)) == 0 {
 			c.dropped.Drop(n.Text)
@@ -305,9 +303,7 @@ func (c *compiler) leafIn(n *aq.Node, field string) (query.Query, error) {
 		if n.Slop > 0 {
 			return c.ix.nearQuery(field, n.Text, n.Slop), nil
 		}
-		p := query.NewMatchPhraseQuery(n.Text)
-		p.SetField(field)
-		return p, nil
+		return phraseQuery(field, n.Text), nil
 	case aq.Wildcard:
 		return c.expand(n, field, aq.WildcardRegexp(strings.ToLower(n.Text)), 0)
 	case aq.Regexp:
@@ -399,10 +395,22 @@ func (c *compiler) expand(n *aq.Node, field, pattern string, edits int) (query.Q
 	return query.NewDisjunctionQuery(terms), nil
 }
 
+// phraseQuery matches text as a phrase in field, analyzed as the field is.
+func phraseQuery(field, text string) *query.MatchPhraseQuery {
+	p := query.NewMatchPhraseQuery(text)
+	p.SetField(field)
+	p.Analyzer = fieldAnalyzers[field] // "" for the others: the mapping's
+	return p
+}
+
 // analyze returns the tokens the field's analyzer makes of text.
 func (ix *Index) analyze(field, text string) []string {
 	m := ix.bleve.Mapping()
-	a := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	name, ok := fieldAnalyzers[field]
+	if !ok {
+		name = m.AnalyzerNameForPath(field)
+	}
+	a := m.AnalyzerNamed(name)
 	if a == nil {
 		return []string{text}
 	}

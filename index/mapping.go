@@ -31,6 +31,17 @@ const (
 	fieldArrived        = "arrived"         // date: when the article arrived (corpus.Article.ArrivedAt)
 )
 
+// fieldAnalyzers names the analyzer of the name fields: names are lowercased
+// words, never stemmed ("James" is "james", not "jame"). Queries analyze their
+// words for these fields with the same analyzer (analyze in compile.go): a
+// field set inside another property (persons → person_text) is not found by its
+// path in the mapping, which would give the default English analyzer instead.
+var fieldAnalyzers = map[string]string{
+	fieldPersonText: standard.Name,
+	fieldOutletText: standard.Name,
+	fieldAuthorText: standard.Name,
+}
+
 // newMapping is the index's explicit mapping: nothing is indexed that is not named
 // here, and Bleve's composite _all field is off, because it serves neither phrase
 // queries nor highlighting. Free text is searched through title and body instead.
@@ -63,7 +74,7 @@ func newMapping() mapping.IndexMapping {
 	searchable := func(name string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
-		f.Analyzer = standard.Name
+		f.Analyzer = fieldAnalyzers[name]
 		f.Store = false
 		f.IncludeTermVectors = true // person:"Jane Doe" is a phrase
 		f.IncludeInAll = false
