@@ -1,12 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,14 +52,8 @@ var errNoRecord = errors.New("no record")
 // corpus.ENotFound error for an ID the archive does not hold, or a storage error
 // (corpus.EStorageFull, EStorageFailed) when the deletion could not be written.
 func (ix *Index) Delete(ctx context.Context, id, by string) (corpus.Article, error) {
-	if err := ctx.Err(); err != nil {
+	if err := cmp.Or(ctx.Err(), ix.writable()); err != nil {
 		return corpus.Article{}, err
-	}
-	if ix.degraded() {
-		return corpus.Article{}, ix.degradedError()
-	}
-	if ix.readOnly {
-		return corpus.Article{}, storageError(ix.dataDir, syscall.EROFS)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

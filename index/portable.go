@@ -1,10 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"syscall"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -36,14 +36,8 @@ func (ix *Index) EachTombstone(fn func(corpus.Tombstone) error) error {
 // tombstone of an article the archive holds is refused (returned by ID with the
 // reason), as is one without an ID; the others are written in one transaction.
 func (ix *Index) RestoreTombstones(ctx context.Context, stones []corpus.Tombstone) (map[string]string, error) {
-	if err := ctx.Err(); err != nil {
+	if err := cmp.Or(ctx.Err(), ix.writable()); err != nil {
 		return nil, err
-	}
-	if ix.degraded() {
-		return nil, ix.degradedError()
-	}
-	if ix.readOnly {
-		return nil, storageError(ix.dataDir, syscall.EROFS)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/article-archive/archive/corpus"
@@ -90,14 +89,8 @@ func (ix *Index) settle() error {
 }
 
 func (ix *Index) put(ctx context.Context, articles []corpus.Article, deferred, restore bool) ([]corpus.Outcome, error) {
-	if err := ctx.Err(); err != nil {
+	if err := cmp.Or(ctx.Err(), ix.writable()); err != nil {
 		return nil, err
-	}
-	if ix.degraded() {
-		return nil, ix.degradedError()
-	}
-	if ix.readOnly {
-		return nil, storageError(ix.dataDir, syscall.EROFS)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
