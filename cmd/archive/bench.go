@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/ingest"
 	"github.com/article-archive/archive/internal/bench"
 )
 
@@ -52,6 +53,9 @@ func (e environment) bench(ctx context.Context, args []string) error {
 		ServerURL:      runningServer,
 		ServerFile:     serverFile,
 		IngestProgress: e.progressBar(false),
+		Ingest: func(ctx context.Context, ix *index.Index, opts ingest.Options, paths ...string) (ingest.Summary, error) {
+			return ingestNamed(ctx, ix, opts, logger(e.stderr, false), paths...)
+		},
 	}
 	if p.Name != "" {
 		return bench.RunPhase(ctx, p, prog)

@@ -81,10 +81,7 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 		} else {
 			opts.Logger = log // counts in the log every few seconds instead
 		}
-		s, err := ingest.Run(ctx, opts, paths...)
-		if err == nil {
-			err = followNames(ctx, ix, names, log)
-		}
+		s, err := ingestNamed(ctx, ix, opts, log, paths...)
 		printSummary(e.stdout, s)
 		if err != nil {
 			return err

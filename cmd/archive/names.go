@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/article-archive/archive/extract"
+	"github.com/article-archive/archive/ingest"
 )
 
 // archiveNames returns a name book that knows the full names the archive already
@@ -41,6 +42,31 @@ func followNames(ctx context.Context, ix personRenamer, book *extract.NameBook, 
 		log.Info("earlier articles now name people as the archive knows them", "articles", n)
 	}
 	return nil
+}
+
+// namedArchive is an archive whose people the name book is made from and whose
+// earlier articles it renames: either engine.
+type namedArchive interface {
+	personCounter
+	personRenamer
+}
+
+// ingestNamed runs the ingest of paths into opts.Sink as `archive ingest` does: with a name book
+// of the people the archive already holds (opts.Names, unless set), then giving
+// earlier articles the names the book learned.
+func ingestNamed(ctx context.Context, a namedArchive, opts ingest.Options, log *slog.Logger, paths ...string) (ingest.Summary, error) {
+	if opts.Names == nil {
+		names, err := archiveNames(a)
+		if err != nil {
+			return ingest.Summary{}, err
+		}
+		opts.Names = names
+	}
+	s, err := ingest.Run(ctx, opts, paths...)
+	if err == nil {
+		err = followNames(ctx, a, opts.Names, log)
+	}
+	return s, err
 }
 
 // namesOf gives the name book of the next ingest.

@@ -256,10 +256,7 @@ func (e environment) ingestOpenSearch(ctx context.Context, f *openSearchFlags, o
 	if restore {
 		opts.Sink = restoringSink{eng}
 	}
-	s, err := ingest.Run(ctx, opts, paths...)
-	if err == nil {
-		err = followNames(ctx, eng, opts.Names, log)
-	}
+	s, err := ingestNamed(ctx, eng, opts, log, paths...)
 	printSummary(e.stdout, s)
 	if err != nil {
 		return err

@@ -76,6 +76,10 @@ type Program struct {
 	// IngestProgress draws the ingest phase's progress; nil: a log line every
 	// ten seconds.
 	IngestProgress func(ingest.Progress)
+	// Ingest stores paths in ix as `archive ingest` does (with the archive's name
+	// book, earlier articles renamed after what it learned), so that the engine
+	// is measured doing the work the OpenSearch side's `archive ingest` does.
+	Ingest func(ctx context.Context, ix *index.Index, opts ingest.Options, paths ...string) (ingest.Summary, error)
 }
 
 // check tells what is wrong with c, wrapping ErrUsage.

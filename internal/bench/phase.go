@@ -47,7 +47,12 @@ func RunPhase(ctx context.Context, p Phase, e Program) (err error) {
 		progress := e.ingestCounter()
 		err := e.WithIndex(p.Data, log, func(ix *index.Index) error {
 			var err error
-			s, err = ingest.Run(ctx, ingest.Options{Sink: ix, Progress: progress}, p.Source)
+			opts := ingest.Options{Sink: ix, Progress: progress}
+			if e.Ingest != nil {
+				s, err = e.Ingest(ctx, ix, opts, p.Source)
+			} else {
+				s, err = ingest.Run(ctx, opts, p.Source)
+			}
 			return err
 		})
 		if err != nil {
