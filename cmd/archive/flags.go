@@ -65,8 +65,8 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // command line is a usage error.
 func chooseEngine(fs *flag.FlagSet) error {
 	data, cluster := fs.Lookup("data"), fs.Lookup("opensearch")
-	if data == nil || cluster == nil {
-		return nil
+	if data == nil || cluster == nil || fs.Lookup("to-opensearch") != nil {
+		return nil // migrate reads --data and writes to the cluster: both stand
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
