@@ -28,6 +28,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/article-archive/archive/corpus"
+	"github.com/article-archive/archive/internal/atomicfile"
 )
 
 // FileName is the store's file in the data directory. It holds the feed tokens
@@ -329,7 +330,7 @@ func (s *Store) save() error {
 	if err != nil {
 		return fmt.Errorf("alerts: encode the saved searches: %w", err)
 	}
-	if err := writeAtomic(s.path, data); err != nil {
+	if err := atomicfile.Write(s.path, data, 0o600); err != nil {
 		return corpus.Errorf(corpus.EStorageFailed, "the saved searches cannot be written to %s: %v", s.path, err)
 	}
 	s.changed = false
@@ -351,39 +352,8 @@ func CopyTo(dataDir, dir string) error {
 	if err != nil {
 		return fmt.Errorf("alerts: back up the saved searches: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, FileName), data); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, FileName), data, 0o600); err != nil {
 		return fmt.Errorf("alerts: back up the saved searches: %w", err)
-	}
-	return nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/article-archive/archive/alerts"
 	"github.com/article-archive/archive/corpus"
 	"github.com/article-archive/archive/index"
+	"github.com/article-archive/archive/internal/atomicfile"
 	"github.com/article-archive/archive/opensearch"
 	"github.com/article-archive/archive/server"
 )
@@ -70,12 +67,12 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 		} else {
 			cp = checkpoint{Index: eng.Index()}
 		}
-		var bar *progressbar.ProgressBar
-		if f, ok := e.stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
-			bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(e.stderr),
-				progressbar.OptionSetDescription("migrating"), progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond))
-			bar.Set(min(cp.Sent, int(total)))
+		// A bar on a terminal, counts in the log elsewhere; --quiet logs each batch.
+		progress := func(n int64, _ bool) { log.Info("migrating", "sent", n, "of", total) }
+		if !*quiet {
+			progress = e.counter("migrated articles", int64(total))
 		}
+		progress(int64(min(cp.Sent, int(total))), false)
 		skip := cp.Sent
 		var batch []corpus.Article
 		counts := map[corpus.Outcome]int{}
@@ -93,14 +90,10 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 			cp.Sent += len(batch)
 			cp.Last = batch[len(batch)-1].ID
 			data, _ := json.Marshal(cp)
-			if err := writeFileAtomic(cpPath, data); err != nil {
+			if err := atomicfile.Write(cpPath, data, 0o600); err != nil {
 				return err
 			}
-			if bar != nil {
-				bar.Set(cp.Sent)
-			} else {
-				log.Info("migrating", "sent", cp.Sent, "of", total)
-			}
+			progress(int64(cp.Sent), false)
 			batch = batch[:0]
 			return nil
 		}
@@ -138,10 +131,7 @@ func (e environment) migrate(ctx context.Context, args []string) error {
 		if err == nil {
 			err = flush()
 		}
-		if bar != nil {
-			bar.Finish()
-			fmt.Fprintln(e.stderr)
-		}
+		progress(int64(cp.Sent), true)
 		if err != nil {
 			return err
 		}

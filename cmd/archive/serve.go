@@ -19,6 +19,7 @@ import (
 	"github.com/article-archive/archive/extract"
 	"github.com/article-archive/archive/index"
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/atomicfile"
 	"github.com/article-archive/archive/server"
 )
 
@@ -231,7 +232,7 @@ func writeServerFile(dataDir, url string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dataDir, serverFile), data)
+	return atomicfile.Write(filepath.Join(dataDir, serverFile), data, 0o600)
 }
 
 func removeServerFile(dataDir, url string) {
@@ -270,28 +271,6 @@ func runningServer(dataDir string) string {
 		return ""
 	}
 	return url
-}
-
-// writeFileAtomic replaces path with data so that a crash leaves the old file or
-// the new one, never half of either.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // withIndex opens the archive's index, runs f with it and closes it, explaining

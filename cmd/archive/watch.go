@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/article-archive/archive/ingest"
+	"github.com/article-archive/archive/internal/atomicfile"
 )
 
 // watchedFile is the data directory's memory of the files "serve --watch" ingested,
@@ -148,5 +149,5 @@ func saveWatched(path string, done map[string]fileStamp) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data)
+	return atomicfile.Write(path, data, 0o600)
 }
