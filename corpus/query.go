@@ -275,6 +275,16 @@ const (
 	maxMonthBuckets = 36
 )
 
+// SpanUnit returns the date facet's unit when q's own dates settle it (both
+// ends given), and whether that span is counted per day straight away; else "".
+func (q Query) SpanUnit() (DateUnit, bool) {
+	if q.From.IsZero() || q.To.IsZero() {
+		return "", false
+	}
+	unit := UnitFor(q.From, q.To)
+	return unit, unit == Day
+}
+
 // UnitFor picks the bucket size for a date range in view: days for up to two
 // months, months for up to three years, years beyond.
 func UnitFor(first, last time.Time) DateUnit {

@@ -15,7 +15,7 @@ import (
 
 // The published facet picks its bucket size (year, month, day) for the range in
 // view. When the query fixes a range of at most two months, days are known up
-// front and one search suffices (spanUnit reports fixed). Otherwise the search
+// front and one search suffices (corpus.Query.SpanUnit reports fixed). Otherwise the search
 // counts hits per month first, from a keyword field that has few distinct values;
 // months add up to years, and only when all hits fall within two months does a
 // second, hit-less search count them per day.
@@ -26,15 +26,6 @@ import (
 // bucket of 9999-12 ends in the year 10000, which JSON cannot encode, and years
 // 1500 and 2500 would span a thousand empty buckets. Such hits are left out of
 // the facet, which so never has more than 661 buckets (years 1600 to 2260).
-
-// spanUnit reports whether q's own date range settles the bucket size, and which.
-func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
-	if q.From.IsZero() || q.To.IsZero() {
-		return "", false
-	}
-	unit := corpus.UnitFor(q.From, q.To)
-	return unit, unit == corpus.Day
-}
 
 // dayFacet asks for one date range per day of [from, to).
 func dayFacet(from, to time.Time, unit corpus.DateUnit) *bleve.FacetRequest {

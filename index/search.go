@@ -82,7 +82,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	if !disjunctive {
 		req.AddFacet(facetOutlet, bleve.NewFacetRequest(fieldOutlet, outletFacetSize))
 	}
-	unit, fixedSpan := spanUnit(q)
+	unit, fixedSpan := q.SpanUnit()
 	switch {
 	case q.Undated:
 		// Every hit is undated: the date facet is the total alone.

@@ -14,16 +14,6 @@ import (
 // month; the months' span (narrowed to the query's dates) picks the unit; a span
 // of days is counted again per day; undated hits are their own bucket.
 
-// spanUnit returns the unit of a query with both dates, and whether that span is
-// counted per day straight away.
-func spanUnit(q corpus.Query) (corpus.DateUnit, bool) {
-	if q.From.IsZero() || q.To.IsZero() {
-		return "", false
-	}
-	unit := corpus.UnitFor(q.From, q.To)
-	return unit, unit == corpus.Day
-}
-
 // histogram reads a date histogram's non-empty buckets.
 func histogram(agg termsAgg) map[time.Time]int {
 	out := map[time.Time]int{}

@@ -246,7 +246,7 @@ func (e *Engine) Search(ctx context.Context, q corpus.Query) (*corpus.Results, e
 	inner := dsl{
 		"persons": dsl{"terms": dsl{"field": fieldPersons, "size": personFacetSize + len(q.Persons)}},
 	}
-	unit, fixedSpan := spanUnit(q)
+	unit, fixedSpan := q.SpanUnit()
 	switch {
 	case q.Undated:
 	case fixedSpan:
