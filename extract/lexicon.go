@@ -312,6 +312,8 @@ type lexicon struct {
 	eastAsian map[string]bool
 	// placePairs holds the places of two words, as "sierra leone".
 	placePairs map[string]bool
+	// titleTails holds intlTitleTails.
+	titleTails []string
 	// outlets maps a web domain (no "www.") to the outlet's name.
 	outlets map[string]string
 }
@@ -366,6 +368,11 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(orgWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
+	lx.addIntl(intlTitleWords, wTitle, wFirst)
+	lx.addIntl(intlStopWords, wStop, wFirst|wLast)
+	lx.addIntl(intlNationalityWords, wNationality, wFirst)
+	lx.addIntl(intlOrgWords, wOrg, wFirst)
+	lx.titleTails = strings.Fields(intlTitleTails)
 	lx.things = map[string]bool{}
 	eachEmbedded("names/things.txt", func(line string) {
 		if !strings.HasPrefix(line, "#") {

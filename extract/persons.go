@@ -522,6 +522,9 @@ func (pe *personExtractor) classify(w string) uint32 {
 		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(tailWord)]
 		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, string(tailWord))
 	}
+	if pe.lx.intlTitleTail(b) {
+		return wTitle // Finanzminister, Regierungssprecher
+	}
 	return 0
 }
 
@@ -538,6 +541,9 @@ func classifyLower(lx *lexicon, lower string) uint32 {
 		tailWord := lower[strings.LastIndexByte(lower, '-')+1:]
 		head, tail := lx.words[lower[:i]], lx.words[tailWord]
 		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, tailWord)
+	}
+	if lx.intlTitleTail([]byte(lower)) {
+		return wTitle // Vizepräsident, Bundestagspräsidentin
 	}
 	return 0
 }

@@ -1,0 +1,57 @@
+package extract
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestPersonsOtherLanguages checks news written in the languages other than
+// English that collections carry most: titles, compound titles and national
+// adjectives of those languages are not part of a name, and their function
+// words do not take given names or surnames away.
+func TestPersonsOtherLanguages(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{
+			name: "German titles and compound titles",
+			text: "Bundeskanzler Olaf Scholz sprach mit Finanzminister Christian Lindner. Der Vorsitzende Friedrich Merz kritisierte die Pläne. Regierungssprecherin Anna Keller sagte, Vizekanzler Robert Habeck sei informiert.",
+			want: []string{"Olaf Scholz", "Christian Lindner", "Friedrich Merz", "Anna Keller", "Robert Habeck"},
+		},
+		{
+			name: "a national adjective opens a company's name",
+			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
+			want: nil,
+		},
+		{
+			name: "Spanish, French, Italian and Portuguese titles",
+			text: "La ministra Yolanda Díaz habló con el alcalde José Luis Martínez-Almeida. Le ministre Gérald Martin a parlé. Il sindaco Roberto Gualtieri ha parlato. O ministro Fernando Haddad falou.",
+			want: []string{"Yolanda Díaz", "José Luis Martínez-Almeida", "Gérald Martin", "Roberto Gualtieri", "Fernando Haddad"},
+		},
+		{
+			name: "Czech, Polish and Dutch titles",
+			text: "Premiér Petr Fiala to potvrdil. Marszałek Szymon Hołownia zabrał głos. Burgemeester Femke Halsema sprak.",
+			want: []string{"Petr Fiala", "Szymon Hołownia", "Femke Halsema"},
+		},
+		{
+			name: "words of other languages that are also names stay names",
+			text: "Una Stubbs and Calle Johansson met Ou Xinqian in Madrid. Tarak Das, 70, was there. Mike Piazza and Enrico Chiesa watched. Fiorello La Guardia was mayor.",
+			want: []string{"Una Stubbs", "Calle Johansson", "Ou Xinqian", "Tarak Das", "Mike Piazza", "Enrico Chiesa", "Fiorello La Guardia"},
+		},
+		{
+			name: "a surname that is a title's tail is no title",
+			text: "Jeffrey Sprecher and Ashley Minister spoke.",
+			want: []string{"Jeffrey Sprecher", "Ashley Minister"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, Persons(tt.text)); diff != "" {
+				t.Errorf("Persons(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
