@@ -40,6 +40,7 @@ const (
 	wThing                          // a lower-case noun after a name of a thing: airport, rebels
 	wHead                           // ends the name of a place or organization: Street, Falls, Works
 	wGiven                          // a given name and rarely a surname: Paul, James, Kiichi
+	wGerman                         // a function word of German, which capitalizes every noun: und, nicht
 )
 
 // wNotName marks the classes that rule a capitalized word out as a person's name.
@@ -372,6 +373,7 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	lx.addIntl(intlStopWords, wStop, wFirst|wLast)
 	lx.addIntl(intlNationalityWords, wNationality, wFirst)
 	lx.addIntl(intlOrgWords, wOrg, wFirst)
+	add(germanWords, wGerman)
 	lx.titleTails = strings.Fields(intlTitleTails)
 	lx.things = map[string]bool{}
 	eachEmbedded("names/things.txt", func(line string) {

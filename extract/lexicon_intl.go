@@ -53,6 +53,12 @@ const (
 	sněmovny senát vláda vlády`
 )
 
+// germanWords are function words of German that English, French and Dutch do
+// not share: where they are common, the text capitalizes every noun, and a
+// capital shows no name (see personExtractor.nounCaps).
+const germanWords = `und der das ist nicht sich mit auf für eine einer einem einen auch wird sind wurde
+	werden dem des zum zur bei nach über oder aber noch nur vom wie sie wir ich`
+
 // intlTitleTail reports whether the lower-case word w is a compound title of
 // German, Dutch or a Nordic language: a title tail after at least three letters
 // of its own ("finanzminister", "regierungssprecher"), not a word that merely

@@ -106,6 +106,10 @@ type personExtractor struct {
 	// a capitalized word that also appears in lower case is an ordinary word at the
 	// start of a sentence or in a name of a thing, not a person's name.
 	lowerSeen [1 << 14 / 64]uint64
+	// nounCaps: the text is German, which capitalizes every noun ("seit neun
+	// Jahren Krieg", "der Wert der Währung"): a capitalized word shows nothing,
+	// and only a given name, a title or a role makes words a person's name.
+	nounCaps bool
 	toks      []token
 	lines     []lineInfo
 	classes   []uint32
@@ -153,6 +157,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	pe.toks, pe.lines = tokenize(text, pe.toks[:0], pe.lines)
 	toks := pe.toks
 	pe.classes = slices.Grow(pe.classes[:0], len(toks))[:len(toks)]
+	german := 0
 	for i := range toks {
 		pe.classes[i] = 0
 		if toks[i].kind != tokWord {
@@ -162,6 +167,13 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 			toks[i].initial = false // "4K.": a unit, no initial
 		}
 		c := pe.classify(toks[i].text)
+		if c&wGerman != 0 {
+			// Counted here, kept out of the classes the rules and the tagger read.
+			if !toks[i].upper {
+				german++
+			}
+			c &^= wGerman
+		}
 		switch {
 		case toks[i].initial:
 			// "A." and "I." are initials, not the stop words "a" and "i".
@@ -172,12 +184,17 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		pe.classes[i] = c
 	}
 	pe.lowerSeen = [len(pe.lowerSeen)]uint64{}
+	lower := 0
 	for i := range toks {
 		if toks[i].kind == tokWord && !toks[i].upper {
 			h := wordHash(toks[i].text)
 			pe.lowerSeen[h/64%uint64(len(pe.lowerSeen))] |= 1 << (h % 64)
+			lower++
 		}
 	}
+	// In German prose a tenth of the lower-case words or more are these; an
+	// English story quoting a German phrase has a handful.
+	pe.nounCaps = german >= 6 && german*10 >= lower
 	pe.mentions = pe.mentions[:0]
 	pe.teams = pe.teams[:0]
 	pe.orgs = organizations{places: pe.scanLines()}
@@ -604,6 +621,19 @@ func (pe *personExtractor) nameContinues(j int) bool {
 		if pe.classes[k]&wParticle == 0 {
 			return false
 		}
+		if pe.nounCaps && germanArticle(n.text) && (k == 0 || !strings.HasPrefix(pe.toks[k-1].text, "v")) {
+			return false // "Wert der Währung", but "von der Leyen"
+		}
+	}
+	return false
+}
+
+// germanArticle reports whether w is a German article that is also a particle
+// of names (van der, de).
+func germanArticle(w string) bool {
+	switch w {
+	case "der", "den", "dem", "des":
+		return true
 	}
 	return false
 }
@@ -954,6 +984,11 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			// the text gives the name in full.
 			mn.royal = toks[k-1].text
 		}
+	}
+	if pe.nounCaps && !titled && !role && !strongFirst && !eastAsian && !pe.kunya(k, end) {
+		// "Jahren Krieg", "Pfund": German nouns, unless they repeat a name
+		// the text gives in full ("Bassiki" of "Mohammed Bassiki").
+		mn.caps, mn.person, mn.evidence, mn.weak = true, false, false, false
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0

@@ -22,6 +22,16 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Olaf Scholz", "Christian Lindner", "Friedrich Merz", "Anna Keller", "Robert Habeck"},
 		},
 		{
+			name: "German capitalizes every noun: only given names, titles and roles make names",
+			text: "Nach neun Jahren Krieg ist der Wert der Währung gefallen, und die Regierung in Damaskus hat keine Antwort. Kommissionspräsidentin Ursula von der Leyen sagte am Montag, die Sanktionen seien richtig. Auch der Ökonom Danny Makki sieht das so. Das Pfund verliert weiter an Wert, sagt Makki. Die Propaganda des Regimes wirkt nicht mehr. Für die Bevölkerung wird es eng.",
+			want: []string{"Ursula von der Leyen", "Danny Makki"},
+		},
+		{
+			name: "a German phrase in an English story does not make it German",
+			text: "The Vienna-based economist Karl Moser said the slogan \"Wir schaffen das\" und the mood had changed. Moser added that Frank Weber agreed.",
+			want: []string{"Karl Moser", "Frank Weber"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,

@@ -404,6 +404,9 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 		if m.notName || !m.multi && things[strings.ToLower(m.parts[0])] {
 			continue
 		}
+		if pe.nounCaps && !m.multi {
+			continue // "Pfund", "Propaganda": a German noun, to a tagger that learnt English
+		}
 		overlap := false
 		for k, r := range ruleMentions {
 			if r.pos < m.end && m.pos < r.end && who[k] >= 0 {
