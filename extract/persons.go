@@ -110,13 +110,13 @@ type personExtractor struct {
 	// Jahren Krieg", "der Wert der Währung"): a capitalized word shows nothing,
 	// and only a given name, a title or a role makes words a person's name.
 	nounCaps bool
-	toks      []token
-	lines     []lineInfo
-	classes   []uint32
-	mentions  []mention
-	buf       [64]byte
-	orgs      organizations // what the text shows to be companies and places
-	teams     [][2]int      // capitalized runs that a results line shows to be teams, by token
+	toks     []token
+	lines    []lineInfo
+	classes  []uint32
+	mentions []mention
+	buf      [64]byte
+	orgs     organizations // what the text shows to be companies and places
+	teams    [][2]int      // capitalized runs that a results line shows to be teams, by token
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
