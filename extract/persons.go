@@ -621,6 +621,9 @@ func (pe *personExtractor) nameContinues(j int) bool {
 		if pe.classes[k]&wParticle == 0 {
 			return false
 		}
+		if (n.text == "y" || n.text == "e") && k+1 < len(pe.toks) && pe.toks[k+1].upper && pe.classes[k+1]&wGiven != 0 {
+			return false // "Edwin Luna y Kimberly Flores": two people, but "José Ortega y Gasset"
+		}
 		if pe.nounCaps && germanArticle(n.text) && (k == 0 || !strings.HasPrefix(pe.toks[k-1].text, "v")) {
 			return false // "Wert der Währung", but "von der Leyen"
 		}
@@ -1241,7 +1244,8 @@ func (pe *personExtractor) sentenceOpener(i int) bool {
 // so that the word after it is capitalized whatever it is.
 func sentenceBoundary(w string) bool {
 	switch w {
-	case ".", "?", "!", ":", ";", "\"", "“", "'", "(", "-", "--", "—":
+	case ".", "?", "!", ":", ";", "\"", "“", "'", "(", "-", "--", "—",
+		"¿", "¡", "–", "«", "„", "…": // Spanish questions, dialogue dashes, guillemets
 		return true
 	}
 	return false

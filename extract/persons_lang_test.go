@@ -32,6 +32,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Karl Moser", "Frank Weber"},
 		},
 		{
+			name: "Spanish: y between two full names, a name before de la, a question opening a line",
+			text: "Con sensual fotografía, Edwin Luna y Kimberly Flores prometen sorprender a sus fans. José Ortega y Gasset escribió. Tras la salida del técnico portugués Carlos Queiroz de la Selección Colombia, nadie habló. –¿Ha visto muchas veces el gol? –Muchas. ¿Cuántas? No sé.",
+			want: []string{"Edwin Luna", "Kimberly Flores", "José Ortega y Gasset", "Carlos Queiroz"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,

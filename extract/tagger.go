@@ -480,6 +480,9 @@ var pluralVerbs = map[string]bool{"are": true, "were": true, "have": true, "'re"
 // spanMention makes the mention of the tagged span toks[i:j].
 func (pe *personExtractor) spanMention(i, j int) mention {
 	toks := pe.toks
+	for j > i+1 && !toks[j-1].upper && pe.classes[j-1]&wParticle != 0 {
+		j-- // "Carlos Queiroz de" of "Carlos Queiroz de la Selección"
+	}
 	m := mention{pos: toks[i].start, end: toks[j-1].end(), parts: make([]string, 0, j-i), person: true, evidence: true, caps: true, score: pe.margins[i]}
 	words := 0
 	for k := i; k < j; k++ {
