@@ -631,6 +631,22 @@ func (pe *personExtractor) nameContinues(j int) bool {
 	return false
 }
 
+// lineAlone reports whether the capitalized run toks[i:j] is a line of its own.
+func (pe *personExtractor) lineAlone(i, j int) bool {
+	return (i == 0 || pe.toks[i].newline) && (j == len(pe.toks) || pe.toks[j].newline)
+}
+
+// anySeenLower reports whether the text writes one of the words toks[k:end]
+// in lower case too.
+func (pe *personExtractor) anySeenLower(k, end int) bool {
+	for m := k; m < end; m++ {
+		if pe.toks[m].upper && pe.seenLower(pe.toks[m].text) {
+			return true
+		}
+	}
+	return false
+}
+
 // germanArticle reports whether w is a German article that is also a particle
 // of names (van der, de).
 func germanArticle(w string) bool {
@@ -987,6 +1003,13 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			// the text gives the name in full.
 			mn.royal = toks[k-1].text
 		}
+	}
+	if words >= 2 && !titled && !role && !strongFirst && !eastAsian && !pe.kunya(k, end) && pe.lineAlone(i, j) && pe.anySeenLower(k, end) {
+		// "Featured Slide Shows", "Summer Reading": the heading of a page's
+		// section, words the text also writes in lower case, unless it names a
+		// person so elsewhere. (A byline on its own line, "Gopal Sharma", has
+		// no such word.)
+		mn.caps, mn.person, mn.evidence, mn.weak = true, false, false, false
 	}
 	if pe.nounCaps && !titled && !role && !strongFirst && !eastAsian && !pe.kunya(k, end) {
 		// "Jahren Krieg", "Pfund": German nouns, unless they repeat a name

@@ -37,6 +37,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Edwin Luna", "Kimberly Flores", "José Ortega y Gasset", "Carlos Queiroz"},
 		},
 		{
+			name: "a heading on a line of its own is no name, a byline is",
+			text: "Summer Reading\nThe reading list grew this summer, said Ruth Ames.\nGopal Sharma\nKATHMANDU 1996-08-27\nNepal offered talks.",
+			want: []string{"Ruth Ames", "Gopal Sharma"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,

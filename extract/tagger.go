@@ -536,6 +536,12 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 			m.notName = true // "Washington D.C.", "Roman Catholic"
 		}
 	}
+	// A line of its own whose words the text also writes in lower case is a
+	// heading, as in the rules: "Featured Slide Shows".
+	if first := pe.classes[i]; m.multi && pe.lineAlone(i, j) && pe.anySeenLower(i, j) &&
+		!(first&wFirst != 0 && first&(wAmbiguous|wNotName) == 0) {
+		m.notName = true
+	}
 	// A noun after the span makes it the name of a thing, as in the rules:
 	// "the Abu Ghraib scandal", "Tamil Tiger rebels".
 	if j < len(toks) && !toks[j-1].poss && toks[j].kind == tokWord && !toks[j].upper && pe.classes[j]&wThing != 0 {
