@@ -631,6 +631,32 @@ func (pe *personExtractor) nameContinues(j int) bool {
 	return false
 }
 
+// afterName reports whether the run at toks[i] follows "and" or a comma after
+// a name the text gives, as people are listed: "the opening pair of
+// Jayasuriya and Romesh Kaluwitharana".
+func (pe *personExtractor) afterName(i int) bool {
+	if i < 2 || len(pe.mentions) == 0 || (pe.toks[i-1].text != "and" && pe.toks[i-1].text != ",") {
+		return false
+	}
+	n := len(pe.mentions) - 1
+	last := &pe.mentions[n]
+	if last.caps || last.end != pe.toks[i-2].end() {
+		return false
+	}
+	if last.person || last.evidence {
+		return true
+	}
+	// A surname alone: someone's, when the text named them in full before
+	// ("Sanath Jayasuriya ... Jayasuriya and Romesh Kaluwitharana"), not a
+	// place ("Kerala and Andhra Pradesh").
+	for _, m := range pe.mentions[:n] {
+		if !last.multi && m.multi && m.person && strings.EqualFold(m.parts[len(m.parts)-1], last.parts[0]) {
+			return true
+		}
+	}
+	return false
+}
+
 // lineAlone reports whether the capitalized run toks[i:j] is a line of its own.
 func (pe *personExtractor) lineAlone(i, j int) bool {
 	return (i == 0 || pe.toks[i].newline) && (j == len(pe.toks) || pe.toks[j].newline)
@@ -980,7 +1006,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true // M. Lathwell: an initial before a word that is nothing else
 		case speech && (firstClass|lastClass)&(wFirst|wLast) != 0 && (firstClass|lastClass)&wNotName == 0:
 			mn.person = true
-		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end)):
+		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end) && !pe.afterName(i)):
 			mn.person = true
 		}
 		mn.evidence = speech || sports && mn.person

@@ -42,6 +42,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Ruth Ames", "Gopal Sharma"},
 		},
 		{
+			name: "a name listed after a person's is a person's; after a place's it is a place's",
+			text: "Sanath Jayasuriya scored. The opening pair of Jayasuriya and Romesh Kaluwitharana shared a stand. Floods hit the states of Kerala and Andhra Pradesh.",
+			want: []string{"Sanath Jayasuriya", "Romesh Kaluwitharana"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
