@@ -657,6 +657,31 @@ func (pe *personExtractor) afterName(i int) bool {
 	return false
 }
 
+// compoundName reports whether w is a South Asian name joined by the Arabic
+// article ("Inzamam-ul-Haq", "Ata-ur-Rehman", "Moin-ud-Din"), not the name of a
+// movement or a party written so ("Harkat-ul-Mujahideen", "Jamaat-ud-Dawa").
+func compoundName(w string) bool {
+	a, rest, ok := strings.Cut(w, "-")
+	if !ok || len(a) < 2 || a[0] < 'A' || a[0] > 'Z' {
+		return false
+	}
+	art, b, ok := strings.Cut(rest, "-")
+	if !ok || len(b) < 2 || b[0] < 'A' || b[0] > 'Z' || strings.Contains(b, "-") {
+		return false
+	}
+	switch art {
+	case "ul", "ur", "ud", "uz", "us", "un":
+	default:
+		return false
+	}
+	switch strings.ToLower(a) {
+	case "harkat", "harakat", "hizb", "jamaat", "jamiat", "markaz", "lashkar", "tehreek", "tehrik", "jaish",
+		"sipah", "ansar", "ahl", "majlis", "idara", "anjuman", "daar", "dar", "bab", "bait", "baitul":
+		return false
+	}
+	return true
+}
+
 // lineAlone reports whether the capitalized run toks[i:j] is a line of its own.
 func (pe *personExtractor) lineAlone(i, j int) bool {
 	return (i == 0 || pe.toks[i].newline) && (j == len(pe.toks) || pe.toks[j].newline)
@@ -1019,7 +1044,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
 		}
-		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
+		mn.evidence = titled || role || compoundName(toks[k].text) || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
 		mn.weak = !mn.evidence && speech && firstClass == 0 && plainWord(toks[k].text) && !pe.seenLower(toks[k].text)
 		mn.titled = titled

@@ -47,6 +47,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Sanath Jayasuriya", "Romesh Kaluwitharana"},
 		},
 		{
+			name: "South Asian names joined by the Arabic article, not movements written so",
+			text: "Inzamam-ul-Haq made 95 and Ata-ur-Rehman took three wickets. Police blamed Harkat-ul-Mujahideen and Jamaat-ud-Dawa.",
+			want: []string{"Inzamam-ul-Haq", "Ata-ur-Rehman"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
