@@ -183,6 +183,11 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		}
 		pe.classes[i] = c
 	}
+	for i := range toks {
+		if c := pe.classes[i]; c&wMonth != 0 && c&wFirst != 0 && toks[i].upper && !toks[i].allCaps && pe.givenNotMonth(i) {
+			pe.classes[i] = c &^ wMonth // "Jan Siemerink", "April Ryan"
+		}
+	}
 	pe.lowerSeen = [len(pe.lowerSeen)]uint64{}
 	lower := 0
 	for i := range toks {
@@ -678,6 +683,32 @@ func compoundName(w string) bool {
 	case "harkat", "harakat", "hizb", "jamaat", "jamiat", "markaz", "lashkar", "tehreek", "tehrik", "jaish",
 		"sipah", "ansar", "ahl", "majlis", "idara", "anjuman", "daar", "dar", "bab", "bait", "baitul":
 		return false
+	}
+	return true
+}
+
+// givenNotMonth reports whether toks[i], a month that is also a given name, is
+// the given name: a surname follows it, and no preposition of dates comes
+// before it ("in May Theresa May", "since June").
+func (pe *personExtractor) givenNotMonth(i int) bool {
+	toks := pe.toks
+	if i+1 >= len(toks) || toks[i+1].newline || toks[i+1].kind != tokWord || !toks[i+1].upper || toks[i+1].allCaps ||
+		strings.HasSuffix(toks[i].text, ".") || pe.classes[i+1]&(wMonth|wNotName|wTitle) != 0 {
+		return false
+	}
+	if i+2 < len(toks) && toks[i+2].kind == tokNumber {
+		return false // "May Day 1 parade"
+	}
+	switch strings.ToLower(toks[i].text) {
+	case "february", "march", "september", "october", "november", "december":
+		return false // "December Euromark futures": months that name few people
+	}
+	if i > 0 && toks[i-1].kind == tokWord {
+		switch strings.ToLower(toks[i-1].text) {
+		case "in", "on", "since", "until", "till", "by", "of", "from", "last", "next", "early", "late", "mid",
+			"during", "through", "before", "after", "this", "that", "each", "every", "to":
+			return false
+		}
 	}
 	return true
 }

@@ -52,6 +52,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Inzamam-ul-Haq", "Ata-ur-Rehman"},
 		},
 		{
+			name: "a month that is also a given name, before a surname",
+			text: "U.N. envoy Jan Egeland met Energy Minister July Moyo. Jan Siemerink ( Netherlands ) beat Carl-Uwe Steeb ( Germany ) 6-3. December Euromark futures fell. In May Theresa May spoke.",
+			want: []string{"Jan Egeland", "July Moyo", "Jan Siemerink", "Carl-Uwe Steeb", "Theresa May"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
