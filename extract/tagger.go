@@ -13,15 +13,12 @@ import (
 	"unicode/utf8"
 )
 
-// The person tagger is a structured averaged perceptron over the capitalized words
-// of a text: it tags each run of them with the best sequence of B (begins a
-// person's name), I (continues one) and O (no part of one), found with the Viterbi
-// algorithm, from features of each word, its neighbours, the name lexicons, the
-// verdict of the hand-written rules and the tag of the word before. Words that are
-// not capitalized are never names, which keeps it fast and keeps the model small.
-// Decoding the whole run rather than each word in turn, left to right, is what
-// makes its margins worth trusting: on CoNLL-2003 its own spans score F1 0.87
-// where a greedy tagger with the same features scored 0.77 (model/README.md).
+// The person tagger is an averaged perceptron over the capitalized words of a
+// text: for each one it decides whether the word begins a person's name (B),
+// continues one (I) or is no part of one (O), left to right, from features of the
+// word, its neighbours, the name lexicons and the verdict of the hand-written
+// rules. Words that are not capitalized are never names, which keeps it fast and
+// keeps the model small.
 //
 // The model is trained by tagger_train_test.go (build tag tagger_train) on the
 // BTC, WNUT-17, wikigold, CrossNER and Re-DocRED person annotations; see
@@ -38,9 +35,12 @@ const (
 	numTags
 )
 
-// taggerModel maps a feature's hash to its weight for each tag.
+// taggerModel maps a feature's hash to its weight for each tag. A model trained
+// as a sequence (viterbi) is decoded with the Viterbi algorithm over each run of
+// candidate words; otherwise greedily, left to right.
 type taggerModel struct {
 	weights map[uint64][numTags]float32
+	viterbi bool
 }
 
 // score sums the weights of the features fs for each tag.
@@ -66,7 +66,7 @@ var loadTaggerModel = sync.OnceValue(func() *taggerModel {
 	return m
 })
 
-// The model file, gzip-compressed: "PTV1", a uint32 feature count, a float32
+// The model file, gzip-compressed: "PTG1" (greedy) or "PTV1" (Viterbi), a uint32 feature count, a float32
 // scale, then per feature its uint64 hash and numTags int16 weights, which times
 // scale are the weights.
 func decodeTaggerModel(data []byte) (*taggerModel, error) {
@@ -78,7 +78,7 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(raw) < 12 || string(raw[:4]) != "PTV1" {
+	if len(raw) < 12 || string(raw[:4]) != "PTG1" && string(raw[:4]) != "PTV1" {
 		return nil, io.ErrUnexpectedEOF
 	}
 	n := int(binary.LittleEndian.Uint32(raw[4:]))
@@ -87,7 +87,7 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	if len(raw) != 12+n*rec {
 		return nil, io.ErrUnexpectedEOF
 	}
-	m := &taggerModel{weights: make(map[uint64][numTags]float32, n)}
+	m := &taggerModel{weights: make(map[uint64][numTags]float32, n), viterbi: raw[2] == 'V'}
 	for k, p := 0, raw[12:]; k < n; k, p = k+1, p[rec:] {
 		var w [numTags]float32
 		for t := range numTags {
@@ -98,8 +98,9 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	return m, nil
 }
 
-// encodeTaggerModel writes weights in the format decodeTaggerModel reads.
-func encodeTaggerModel(w io.Writer, weights map[uint64][numTags]float32) error {
+// encodeTaggerModel writes m in the format decodeTaggerModel reads.
+func encodeTaggerModel(w io.Writer, m *taggerModel) error {
+	weights := m.weights
 	var maxAbs float32
 	for _, v := range weights {
 		for _, x := range v {
@@ -117,7 +118,10 @@ func encodeTaggerModel(w io.Writer, weights map[uint64][numTags]float32) error {
 	slices.Sort(keys)
 	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
 	hdr := make([]byte, 12)
-	copy(hdr, "PTV1")
+	copy(hdr, "PTG1")
+	if m.viterbi {
+		copy(hdr, "PTV1")
+	}
 	binary.LittleEndian.PutUint32(hdr[4:], uint32(len(keys)))
 	binary.LittleEndian.PutUint32(hdr[8:], math.Float32bits(scale))
 	zw.Write(hdr)
@@ -231,6 +235,13 @@ func (pe *personExtractor) isCandidate(i int) bool {
 	}
 	// A particle inside a capitalized run: "van der Pas".
 	return pe.classes[i]&wParticle != 0 && i > 0 && pe.toks[i-1].upper && pe.nameContinues(i)
+}
+
+// tokenFeatures appends the hashes of the features of token i, given the tag of
+// the token before, to fs.
+func (pe *personExtractor) tokenFeatures(fs []uint64, i int, prevTag int, rules []uint8, wordHashes []uint64) []uint64 {
+	fs = pe.staticFeatures(fs, i, rules, wordHashes)
+	return pe.prevTagFeatures(fs, i, prevTag, rules, wordHashes)
 }
 
 // prevTagFeatures appends the features of token i that pair it with the tag of
@@ -380,17 +391,46 @@ func (pe *personExtractor) tag(m *taggerModel, rules []uint8) []uint8 {
 	}
 	pe.tags = growZero(pe.tags, len(toks))
 	pe.margins = growZero(pe.margins, len(toks))
-	for i := 0; i < len(toks); {
+	if m.viterbi {
+		for i := 0; i < len(toks); {
+			if !pe.isCandidate(i) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(toks) && !toks[j].newline && pe.isCandidate(j) {
+				j++
+			}
+			pe.decodeRun(m, i, j, rules)
+			i = j
+		}
+		return pe.tags
+	}
+	prev := tagO
+	for i := range toks {
+		if toks[i].newline {
+			prev = tagO
+		}
 		if !pe.isCandidate(i) {
-			i++
+			prev = tagO
 			continue
 		}
-		j := i + 1
-		for j < len(toks) && !toks[j].newline && pe.isCandidate(j) {
-			j++
+		pe.feats = pe.tokenFeatures(pe.feats[:0], i, prev, rules, pe.wordHashes)
+		score := m.score(pe.feats)
+		best := tagO
+		for t := 1; t < numTags; t++ {
+			if t == tagI && prev == tagO {
+				continue
+			}
+			if score[t] > score[best] {
+				best = t
+			}
 		}
-		pe.decodeRun(m, i, j, rules)
-		i = j
+		pe.tags[i] = uint8(best)
+		if best == tagB {
+			pe.margins[i] = score[tagB] - score[tagO]
+		}
+		prev = best
 	}
 	return pe.tags
 }
@@ -408,22 +448,10 @@ type viterbiCell struct {
 var negInf = float32(math.Inf(-1))
 
 // decodeRun tags the run of candidate words toks[a:b] with the best sequence of
-// tags under m, the run starting after an O (so never with I, and no I follows an
-// O). The margin of each word is how much better the best sequence with B there
-// scores than the best one with O.
+// tags under m, the run starting after an O. The margin of a name's first word
+// is how much better the best sequence with B there scores than the best one with O.
 func (pe *personExtractor) decodeRun(m *taggerModel, a, b int, rules []uint8) {
-	if b == a+1 {
-		// A word alone, after an O: the best sequence is its best tag.
-		pe.feats = pe.staticFeatures(pe.feats[:0], a, rules, pe.wordHashes)
-		pe.feats = pe.prevTagFeatures(pe.feats, a, tagO, rules, pe.wordHashes)
-		s := m.score(pe.feats)
-		if s[tagB] > s[tagO] {
-			pe.tags[a] = tagB
-		}
-		pe.margins[a] = s[tagB] - s[tagO]
-		return
-	}
-	var buf [8]viterbiCell
+	var buf [32]viterbiCell
 	cells := buf[:0]
 	if n := b - a; n > len(buf) {
 		cells = make([]viterbiCell, n)
@@ -480,8 +508,10 @@ func (pe *personExtractor) decodeRun(m *taggerModel, a, b int, rules []uint8) {
 	}
 	for k := len(cells) - 1; k >= 0; k-- {
 		pe.tags[a+k] = uint8(best)
-		c := &cells[k]
-		pe.margins[a+k] = c.alpha[tagB] + c.beta[tagB] - c.alpha[tagO] - c.beta[tagO]
+		if best == tagB {
+			c := &cells[k]
+			pe.margins[a+k] = c.alpha[tagB] + c.beta[tagB] - c.alpha[tagO] - c.beta[tagO]
+		}
 		best = int(cells[k].back[best])
 	}
 }
@@ -523,12 +553,10 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 	return people, pe.tagged, whoTagged
 }
 
-// taggerMinMargin is how much better the tagger's best sequence with a name
-// beginning at a word must score than its best one without, before a span the
-// rules did not find is taken. Measured on CoNLL-2003 (mention F1 0.931 at 0,
-// 0.933 at 2, 0.934 at 4 to 8, 0.935 at 10): lower adds more false names than
-// missed ones there; GMB and UNER gain from every step down.
-const taggerMinMargin = 4
+// taggerMinMargin is how far the tagger's score for a name must exceed its score
+// for no name before a span the rules did not find is taken. Measured on
+// CoNLL-2003 and GMB: lower adds more false names than missed ones.
+const taggerMinMargin = 10
 
 // taggedMentions turns the tagger's spans into mentions, then adds each
 // capitalized word standing alone that repeats the surname of a tagged full name

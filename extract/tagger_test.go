@@ -13,14 +13,14 @@ func TestTaggerModelRoundTrip(t *testing.T) {
 		t.Fatalf("embedded model has %d features; rebuild it (see model/README.md)", len(m.weights))
 	}
 	var buf bytes.Buffer
-	if err := encodeTaggerModel(&buf, m.weights); err != nil {
+	if err := encodeTaggerModel(&buf, m); err != nil {
 		t.Fatal(err)
 	}
 	back, err := decodeTaggerModel(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back.weights) != len(m.weights) {
+	if len(back.weights) != len(m.weights) || back.viterbi != m.viterbi {
 		t.Fatalf("round trip: %d features, want %d", len(back.weights), len(m.weights))
 	}
 	if _, err := decodeTaggerModel([]byte("not a model")); err == nil {
