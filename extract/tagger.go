@@ -451,7 +451,18 @@ var negInf = float32(math.Inf(-1))
 // tags under m, the run starting after an O. The margin of a name's first word
 // is how much better the best sequence with B there scores than the best one with O.
 func (pe *personExtractor) decodeRun(m *taggerModel, a, b int, rules []uint8) {
-	var buf [32]viterbiCell
+	if b == a+1 {
+		// A word alone, after an O: the best sequence is its best tag.
+		pe.feats = pe.staticFeatures(pe.feats[:0], a, rules, pe.wordHashes)
+		pe.feats = pe.prevTagFeatures(pe.feats, a, tagO, rules, pe.wordHashes)
+		s := m.score(pe.feats)
+		if s[tagB] > s[tagO] {
+			pe.tags[a] = tagB
+			pe.margins[a] = s[tagB] - s[tagO]
+		}
+		return
+	}
+	var buf [8]viterbiCell
 	cells := buf[:0]
 	if n := b - a; n > len(buf) {
 		cells = make([]viterbiCell, n)
