@@ -37,7 +37,9 @@ const (
 
 // taggerModel maps a feature's hash to its weight for each tag. A model trained
 // as a sequence (viterbi) is decoded with the Viterbi algorithm over each run of
-// candidate words; otherwise greedily, left to right.
+// candidate words; otherwise greedily, left to right. The embedded model is
+// greedy: a Viterbi one tags better alone but no better inside the extractor
+// (model/README.md).
 type taggerModel struct {
 	weights map[uint64][numTags]float32
 	viterbi bool
@@ -66,9 +68,9 @@ var loadTaggerModel = sync.OnceValue(func() *taggerModel {
 	return m
 })
 
-// The model file, gzip-compressed: "PTG1" (greedy) or "PTV1" (Viterbi), a uint32 feature count, a float32
-// scale, then per feature its uint64 hash and numTags int16 weights, which times
-// scale are the weights.
+// The model file, gzip-compressed: "PTG1" (greedy) or "PTV1" (Viterbi), a uint32
+// feature count, a float32 scale, then per feature its uint64 hash and numTags
+// int16 weights, which times scale are the weights.
 func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
