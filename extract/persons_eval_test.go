@@ -253,3 +253,89 @@ func TestPersonsGMB(t *testing.T) {
 		}
 	}
 }
+
+// readUNER reads a Universal NER file (index, token, tag, IOB2 with PER; comment
+// lines start with #) as one document per sentence.
+func readUNER(path string) ([]labelledDoc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var docs []labelledDoc
+	var b strings.Builder
+	var d labelledDoc
+	inPer, spanStart := false, 0
+	closeSpan := func() {
+		if inPer {
+			d.spans = append(d.spans, [2]int{spanStart, b.Len()})
+			d.names = append(d.names, b.String()[spanStart:])
+			inPer = false
+		}
+	}
+	flush := func() {
+		closeSpan()
+		if b.Len() > 0 {
+			d.text = b.String()
+			docs = append(docs, d)
+		}
+		d = labelledDoc{}
+		b.Reset()
+	}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, "\t")
+		if len(fields) < 3 {
+			flush()
+			continue
+		}
+		tag := fields[2]
+		if tag != "I-PER" {
+			closeSpan()
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if tag == "B-PER" {
+			inPer, spanStart = true, b.Len()
+		}
+		b.WriteString(fields[1])
+	}
+	flush()
+	return docs, sc.Err()
+}
+
+// TestPersonsUNER measures person mentions on the English Universal NER sets (web
+// text of EWT, news and encyclopedia sentences of PUD), which no part of the
+// extractor is trained on.
+func TestPersonsUNER(t *testing.T) {
+	dir := "../../shared/data/ner-train/uner-english/"
+	var docs []labelledDoc
+	for _, name := range []string{"en_ewt-ud-dev.iob2", "en_ewt-ud-test.iob2", "en_pud-ud-test.iob2"} {
+		d, err := readUNER(dir + name)
+		if err != nil {
+			t.Skipf("UNER data not available (%v)", err)
+		}
+		docs = append(docs, d...)
+	}
+	for _, tagged := range []bool{false, true} {
+		var mentions, people prf
+		for _, d := range docs {
+			got := extractMentions(d.text, tagged)
+			mentions.add(mentionScore(d.spans, got))
+			var names []string
+			for _, m := range got {
+				if !slices.Contains(names, m.Name) {
+					names = append(names, m.Name)
+				}
+			}
+			people.add(scoreDoc(clusterNames(d.names), names))
+		}
+		t.Logf("UNER (tagger %v), person mentions, exact span (%d sentences): %s", tagged, mentions.docs, mentions)
+		t.Logf("UNER (tagger %v), distinct persons per sentence: %s", tagged, people)
+	}
+}

@@ -35,9 +35,26 @@ const (
 	numTags
 )
 
-// taggerModel maps a feature's hash to its weight for each tag.
+// taggerModel maps a feature's hash to its weight for each tag. A model trained
+// as a sequence (viterbi) is decoded with the Viterbi algorithm over each run of
+// candidate words; otherwise greedily, left to right. The embedded model is
+// greedy: a Viterbi one tags better alone but no better inside the extractor
+// (model/README.md).
 type taggerModel struct {
 	weights map[uint64][numTags]float32
+	viterbi bool
+}
+
+// score sums the weights of the features fs for each tag.
+func (m *taggerModel) score(fs []uint64) (s [numTags]float32) {
+	for _, f := range fs {
+		if w, ok := m.weights[f]; ok {
+			for t := range numTags {
+				s[t] += w[t]
+			}
+		}
+	}
+	return s
 }
 
 // loadTaggerModel decodes the embedded model once per process. The file is built
@@ -51,9 +68,9 @@ var loadTaggerModel = sync.OnceValue(func() *taggerModel {
 	return m
 })
 
-// The model file, gzip-compressed: "PTG1", a uint32 feature count, a float32
-// scale, then per feature its uint64 hash and numTags int16 weights, which times
-// scale are the weights.
+// The model file, gzip-compressed: "PTG1" (greedy) or "PTV1" (Viterbi), a uint32
+// feature count, a float32 scale, then per feature its uint64 hash and numTags
+// int16 weights, which times scale are the weights.
 func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
@@ -63,7 +80,7 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(raw) < 12 || string(raw[:4]) != "PTG1" {
+	if len(raw) < 12 || string(raw[:4]) != "PTG1" && string(raw[:4]) != "PTV1" {
 		return nil, io.ErrUnexpectedEOF
 	}
 	n := int(binary.LittleEndian.Uint32(raw[4:]))
@@ -72,7 +89,7 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	if len(raw) != 12+n*rec {
 		return nil, io.ErrUnexpectedEOF
 	}
-	m := &taggerModel{weights: make(map[uint64][numTags]float32, n)}
+	m := &taggerModel{weights: make(map[uint64][numTags]float32, n), viterbi: raw[2] == 'V'}
 	for k, p := 0, raw[12:]; k < n; k, p = k+1, p[rec:] {
 		var w [numTags]float32
 		for t := range numTags {
@@ -83,8 +100,9 @@ func decodeTaggerModel(data []byte) (*taggerModel, error) {
 	return m, nil
 }
 
-// encodeTaggerModel writes weights in the format decodeTaggerModel reads.
-func encodeTaggerModel(w io.Writer, weights map[uint64][numTags]float32) error {
+// encodeTaggerModel writes m in the format decodeTaggerModel reads.
+func encodeTaggerModel(w io.Writer, m *taggerModel) error {
+	weights := m.weights
 	var maxAbs float32
 	for _, v := range weights {
 		for _, x := range v {
@@ -103,6 +121,9 @@ func encodeTaggerModel(w io.Writer, weights map[uint64][numTags]float32) error {
 	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
 	hdr := make([]byte, 12)
 	copy(hdr, "PTG1")
+	if m.viterbi {
+		copy(hdr, "PTV1")
+	}
 	binary.LittleEndian.PutUint32(hdr[4:], uint32(len(keys)))
 	binary.LittleEndian.PutUint32(hdr[8:], math.Float32bits(scale))
 	zw.Write(hdr)
@@ -221,24 +242,49 @@ func (pe *personExtractor) isCandidate(i int) bool {
 // tokenFeatures appends the hashes of the features of token i, given the tag of
 // the token before, to fs.
 func (pe *personExtractor) tokenFeatures(fs []uint64, i int, prevTag int, rules []uint8, wordHashes []uint64) []uint64 {
+	fs = pe.staticFeatures(fs, i, rules, wordHashes)
+	return pe.prevTagFeatures(fs, i, prevTag, rules, wordHashes)
+}
+
+// prevTagFeatures appends the features of token i that pair it with the tag of
+// the token before: the transition weights (fPrevTag) and its word, shape,
+// classes and rule verdict under that tag.
+func (pe *personExtractor) prevTagFeatures(fs []uint64, i int, prevTag int, rules []uint8, wordHashes []uint64) []uint64 {
+	w := wordHashes[i]
+	shape := shapeOf(&pe.toks[i])
+	fs = append(fs, featHash(fPrevTag, uint64(prevTag)), featHash(fPrevTagShape, uint64(prevTag)<<32|shape),
+		featHash(fWordPrevTag, w^uint64(prevTag+1)*0x9e3779b97f4a7c15))
+	c := pe.classes[i]
+	for b := uint32(0); c>>b != 0; b++ {
+		if c&(1<<b) != 0 {
+			fs = append(fs, featHash(fPrevTagClass, uint64(prevTag)<<8|uint64(b)))
+		}
+	}
+	if c == 0 {
+		fs = append(fs, featHash(fPrevTagClass, uint64(prevTag)<<8|99))
+	}
+	return append(fs, featHash(fRulePrevTag, uint64(rules[i])<<8|uint64(prevTag)))
+}
+
+// staticFeatures appends the features of token i that do not depend on the tag
+// of the token before.
+func (pe *personExtractor) staticFeatures(fs []uint64, i int, rules []uint8, wordHashes []uint64) []uint64 {
 	toks, cls := pe.toks, pe.classes
 	t := &toks[i]
 	w := wordHashes[i]
 	shape := shapeOf(t)
-	fs = append(fs, featHash(fBias, 0), featHash(fWord, w), featHash(fShape, shape),
-		featHash(fPrevTag, uint64(prevTag)), featHash(fPrevTagShape, uint64(prevTag)<<32|shape),
-		featHash(fWordPrevTag, w^uint64(prevTag+1)*0x9e3779b97f4a7c15))
+	fs = append(fs, featHash(fBias, 0), featHash(fWord, w), featHash(fShape, shape))
 	if n := len(t.text); n >= 3 {
 		fs = append(fs, featHash(fSuffix3, wordHash(t.text[n-3:])))
 	}
 	c := cls[i]
 	for b := uint32(0); c>>b != 0; b++ {
 		if c&(1<<b) != 0 {
-			fs = append(fs, featHash(fClass, uint64(b)), featHash(fPrevTagClass, uint64(prevTag)<<8|uint64(b)))
+			fs = append(fs, featHash(fClass, uint64(b)))
 		}
 	}
 	if c == 0 {
-		fs = append(fs, featHash(fClass, 99), featHash(fPrevTagClass, uint64(prevTag)<<8|99))
+		fs = append(fs, featHash(fClass, 99))
 	}
 	lineStart := i == 0 || t.newline
 	if !lineStart {
@@ -256,8 +302,7 @@ func (pe *personExtractor) tokenFeatures(fs []uint64, i int, prevTag int, rules 
 	if t.poss {
 		fs = append(fs, featHash(fPoss, 1))
 	}
-	r := uint64(rules[i])
-	fs = append(fs, featHash(fRule, r), featHash(fRulePrevTag, r<<8|uint64(prevTag)))
+	fs = append(fs, featHash(fRule, uint64(rules[i])))
 	// Position in the capitalized run.
 	before := i > 0 && !t.newline && toks[i-1].kind == tokWord && toks[i-1].upper
 	after := i+1 < len(toks) && !toks[i+1].newline && toks[i+1].kind == tokWord && toks[i+1].upper && !t.poss
@@ -348,6 +393,21 @@ func (pe *personExtractor) tag(m *taggerModel, rules []uint8) []uint8 {
 	}
 	pe.tags = growZero(pe.tags, len(toks))
 	pe.margins = growZero(pe.margins, len(toks))
+	if m.viterbi {
+		for i := 0; i < len(toks); {
+			if !pe.isCandidate(i) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(toks) && !toks[j].newline && pe.isCandidate(j) {
+				j++
+			}
+			pe.decodeRun(m, i, j, rules)
+			i = j
+		}
+		return pe.tags
+	}
 	prev := tagO
 	for i := range toks {
 		if toks[i].newline {
@@ -358,14 +418,7 @@ func (pe *personExtractor) tag(m *taggerModel, rules []uint8) []uint8 {
 			continue
 		}
 		pe.feats = pe.tokenFeatures(pe.feats[:0], i, prev, rules, pe.wordHashes)
-		var score [numTags]float32
-		for _, f := range pe.feats {
-			if w, ok := m.weights[f]; ok {
-				for t := range numTags {
-					score[t] += w[t]
-				}
-			}
-		}
+		score := m.score(pe.feats)
 		best := tagO
 		for t := 1; t < numTags; t++ {
 			if t == tagI && prev == tagO {
@@ -382,6 +435,98 @@ func (pe *personExtractor) tag(m *taggerModel, rules []uint8) []uint8 {
 		prev = best
 	}
 	return pe.tags
+}
+
+// viterbiCell is one token of a run in the Viterbi lattice: the score of each
+// tag after each tag before it, the best score of a path that ends in each tag
+// here (alpha) and of the rest of the run after each tag here (beta), and the
+// tag before that alpha's path takes (back).
+type viterbiCell struct {
+	score       [numTags][numTags]float32
+	alpha, beta [numTags]float32
+	back        [numTags]uint8
+}
+
+var negInf = float32(math.Inf(-1))
+
+// decodeRun tags the run of candidate words toks[a:b] with the best sequence of
+// tags under m, the run starting after an O. The margin of a name's first word
+// is how much better the best sequence with B there scores than the best one with O.
+func (pe *personExtractor) decodeRun(m *taggerModel, a, b int, rules []uint8) {
+	if b == a+1 {
+		// A word alone, after an O: the best sequence is its best tag.
+		pe.feats = pe.staticFeatures(pe.feats[:0], a, rules, pe.wordHashes)
+		pe.feats = pe.prevTagFeatures(pe.feats, a, tagO, rules, pe.wordHashes)
+		s := m.score(pe.feats)
+		if s[tagB] > s[tagO] {
+			pe.tags[a] = tagB
+			pe.margins[a] = s[tagB] - s[tagO]
+		}
+		return
+	}
+	var buf [8]viterbiCell
+	cells := buf[:0]
+	if n := b - a; n > len(buf) {
+		cells = make([]viterbiCell, n)
+	} else {
+		cells = buf[:n]
+	}
+	for k := range cells {
+		c, i := &cells[k], a+k
+		pe.feats = pe.staticFeatures(pe.feats[:0], i, rules, pe.wordHashes)
+		static := m.score(pe.feats)
+		for p := range numTags {
+			if k == 0 && p != tagO {
+				c.score[p] = [numTags]float32{negInf, negInf, negInf}
+				continue
+			}
+			pe.feats = pe.prevTagFeatures(pe.feats[:0], i, p, rules, pe.wordHashes)
+			edge := m.score(pe.feats)
+			for t := range numTags {
+				c.score[p][t] = static[t] + edge[t]
+			}
+			if p == tagO {
+				c.score[p][tagI] = negInf
+			}
+		}
+		for t := range numTags {
+			if k == 0 {
+				c.alpha[t] = c.score[tagO][t]
+				continue
+			}
+			c.alpha[t], c.back[t] = negInf, tagO
+			for p := range numTags {
+				if s := cells[k-1].alpha[p] + c.score[p][t]; s > c.alpha[t] {
+					c.alpha[t], c.back[t] = s, uint8(p)
+				}
+			}
+		}
+	}
+	last := &cells[len(cells)-1]
+	last.beta = [numTags]float32{}
+	for k := len(cells) - 2; k >= 0; k-- {
+		next := &cells[k+1]
+		for t := range numTags {
+			cells[k].beta[t] = negInf
+			for u := range numTags {
+				cells[k].beta[t] = max(cells[k].beta[t], next.score[t][u]+next.beta[u])
+			}
+		}
+	}
+	best := tagO
+	for t := range numTags {
+		if last.alpha[t] > last.alpha[best] {
+			best = t
+		}
+	}
+	for k := len(cells) - 1; k >= 0; k-- {
+		pe.tags[a+k] = uint8(best)
+		if best == tagB {
+			c := &cells[k]
+			pe.margins[a+k] = c.alpha[tagB] + c.beta[tagB] - c.alpha[tagO] - c.beta[tagO]
+		}
+		best = int(cells[k].back[best])
+	}
 }
 
 // extractTagged finds the people of text with the rules and the tagger together:

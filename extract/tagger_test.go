@@ -2,6 +2,9 @@ package extract
 
 import (
 	"bytes"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,14 +16,14 @@ func TestTaggerModelRoundTrip(t *testing.T) {
 		t.Fatalf("embedded model has %d features; rebuild it (see model/README.md)", len(m.weights))
 	}
 	var buf bytes.Buffer
-	if err := encodeTaggerModel(&buf, m.weights); err != nil {
+	if err := encodeTaggerModel(&buf, m); err != nil {
 		t.Fatal(err)
 	}
 	back, err := decodeTaggerModel(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back.weights) != len(m.weights) {
+	if len(back.weights) != len(m.weights) || back.viterbi != m.viterbi {
 		t.Fatalf("round trip: %d features, want %d", len(back.weights), len(m.weights))
 	}
 	if _, err := decodeTaggerModel([]byte("not a model")); err == nil {
@@ -60,4 +63,78 @@ func FuzzExtractMentions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodeRunFindsBestSequence checks the Viterbi decoder against every
+// sequence of tags of each run, under a model of random weights.
+func TestDecodeRunFindsBestSequence(t *testing.T) {
+	text := "Mary Anne Smith met John Paul Jones Jr. in New York City.\nPRIME MINISTER JOHN MAJOR SAID"
+	pe := &personExtractor{lx: loadLexicon()}
+	_, ms, who := pe.extract(text)
+	rules := pe.ruleVerdicts(ms, who, nil)
+	hashes := make([]uint64, len(pe.toks))
+	for i := range pe.toks {
+		hashes[i] = wordHash(pe.toks[i].text)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	m := &taggerModel{weights: map[uint64][numTags]float32{}, viterbi: true}
+	var fs []uint64
+	for i := range pe.toks {
+		fs = pe.staticFeatures(fs[:0], i, rules, hashes)
+		for p := range numTags {
+			fs = pe.prevTagFeatures(fs, i, p, rules, hashes)
+		}
+		for _, f := range fs {
+			m.weights[f] = [numTags]float32{rng.Float32()*4 - 2, rng.Float32()*4 - 2, rng.Float32()*4 - 2}
+		}
+	}
+	tags := slices.Clone(pe.tag(m, rules))
+	runs := 0
+	for a := 0; a < len(pe.toks); {
+		if !pe.isCandidate(a) {
+			a++
+			continue
+		}
+		b := a + 1
+		for b < len(pe.toks) && !pe.toks[b].newline && pe.isCandidate(b) {
+			b++
+		}
+		runs++
+		best, bestScore := []int(nil), float32(math.Inf(-1))
+		seq := make([]int, b-a)
+		var walk func(k int, score float32)
+		walk = func(k int, score float32) {
+			if k == len(seq) {
+				if score > bestScore {
+					best, bestScore = slices.Clone(seq), score
+				}
+				return
+			}
+			prev := tagO
+			if k > 0 {
+				prev = seq[k-1]
+			}
+			fs = pe.staticFeatures(fs[:0], a+k, rules, hashes)
+			fs = pe.prevTagFeatures(fs, a+k, prev, rules, hashes)
+			s := m.score(fs)
+			for tg := range numTags {
+				if tg == tagI && prev == tagO {
+					continue
+				}
+				seq[k] = tg
+				walk(k+1, score+s[tg])
+			}
+		}
+		walk(0, 0)
+		for k, tg := range best {
+			if int(tags[a+k]) != tg {
+				t.Errorf("run %q: Viterbi tags %v, best sequence %v", text[pe.toks[a].start:pe.toks[b-1].end()], tags[a:b], best)
+				break
+			}
+		}
+		a = b
+	}
+	if runs < 3 {
+		t.Fatalf("only %d runs of candidate words; the test text should have more", runs)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -245,14 +246,19 @@ func (p *perceptron) score(fs []uint64) (s [numTags]float32) {
 }
 
 func (p *perceptron) update(fs []uint64, gold, guess int) {
+	p.add(fs, gold, 1)
+	p.add(fs, guess, -1)
+}
+
+// add adds delta to the weights of fs for tag.
+func (p *perceptron) add(fs []uint64, tag int, delta float32) {
 	for _, f := range fs {
 		w, tot := p.w[f], p.total[f]
 		elapsed := float32(p.step - p.stamp[f])
 		for t := range numTags {
 			tot[t] += elapsed * w[t]
 		}
-		w[gold]++
-		w[guess]--
+		w[tag] += delta
 		p.w[f], p.total[f], p.stamp[f] = w, tot, p.step
 	}
 }
@@ -295,8 +301,15 @@ func TestTrainTagger(t *testing.T) {
 			lower: pe.lowerSeen, rules: rules, gold: goldTags(pe, d.spans)})
 	}
 	p := &perceptron{w: map[uint64][numTags]float32{}, total: map[uint64][numTags]float32{}, stamp: map[uint64]int{}}
-	rng := rand.New(rand.NewPCG(1, 2))
+	// TAGGER_SEED=n shuffles the documents otherwise, to see how much a figure
+	// owes to the order of training.
+	seed, _ := strconv.ParseUint(os.Getenv("TAGGER_SEED"), 10, 64)
+	rng := rand.New(rand.NewPCG(1+seed, 2))
+	viterbi := os.Getenv("TAGGER_DECODE") == "viterbi"
 	epochs := 8
+	if e, err := strconv.Atoi(os.Getenv("TAGGER_EPOCHS")); err == nil {
+		epochs = e
+	}
 	for epoch := range epochs {
 		rng.Shuffle(len(data), func(i, j int) { data[i], data[j] = data[j], data[i] })
 		errs, n := 0, 0
@@ -305,6 +318,11 @@ func TestTrainTagger(t *testing.T) {
 			hashes := make([]uint64, len(d.toks))
 			for i := range d.toks {
 				hashes[i] = wordHash(d.toks[i].text)
+			}
+			if viterbi {
+				e, c := p.trainRuns(pe, d.rules, d.gold, hashes)
+				errs, n = errs+e, n+c
+				continue
 			}
 			prev := tagO
 			for i := range d.toks {
@@ -347,11 +365,150 @@ func TestTrainTagger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := encodeTaggerModel(f, weights); err != nil {
+	if err := encodeTaggerModel(f, &taggerModel{weights: weights, viterbi: viterbi}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s: %d features", out, len(weights))
+}
+
+// trainRuns is one structured-perceptron step on each run of candidate words of a
+// document: it decodes the run with the current weights as decodeRun does and,
+// where the best sequence differs from the gold one, moves the weights towards
+// the gold sequence's features and away from the guessed one's. It returns the
+// candidate words tagged wrong and the candidate words seen.
+func (p *perceptron) trainRuns(pe *personExtractor, rules, gold []uint8, hashes []uint64) (errs, n int) {
+	toks := pe.toks
+	pe.wordHashes = hashes
+	pe.tags = growZero(pe.tags, len(toks))
+	pe.margins = growZero(pe.margins, len(toks))
+	m := &taggerModel{weights: p.w, viterbi: true}
+	for a := 0; a < len(toks); {
+		if !pe.isCandidate(a) {
+			a++
+			continue
+		}
+		b := a + 1
+		for b < len(toks) && !toks[b].newline && pe.isCandidate(b) {
+			b++
+		}
+		pe.decodeRun(m, a, b, rules)
+		// The gold sequence must be one the decoder can produce: a name whose
+		// first word is no candidate ("de la Cruz") begins at its first candidate.
+		want := make([]int, b-a)
+		for k := range want {
+			want[k] = int(gold[a+k])
+			if want[k] == tagI && (k == 0 || want[k-1] == tagO) {
+				want[k] = tagB
+			}
+		}
+		wrong := false
+		for k := range want {
+			if int(pe.tags[a+k]) != want[k] {
+				errs++
+				wrong = true
+			}
+		}
+		n += b - a
+		p.step += b - a
+		if wrong {
+			var fs []uint64
+			for k := range want {
+				i := a + k
+				got := int(pe.tags[i])
+				wantPrev, gotPrev := tagO, tagO
+				if k > 0 {
+					wantPrev, gotPrev = want[k-1], int(pe.tags[i-1])
+				}
+				if got == want[k] && gotPrev == wantPrev {
+					continue
+				}
+				if got != want[k] {
+					fs = pe.staticFeatures(fs[:0], i, rules, hashes)
+					p.update(fs, want[k], got)
+				}
+				fs = pe.prevTagFeatures(fs[:0], i, wantPrev, rules, hashes)
+				p.add(fs, want[k], 1)
+				fs = pe.prevTagFeatures(fs[:0], i, gotPrev, rules, hashes)
+				p.add(fs, got, -1)
+			}
+		}
+		a = b
+	}
+	return errs, n
+}
+
+// TAGGER_MODEL=path makes the tests of this build use the model at path instead
+// of the embedded one, to compare a trial model with it.
+func init() {
+	path := os.Getenv("TAGGER_MODEL")
+	if path == "" {
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	m, err := decodeTaggerModel(data)
+	if err != nil {
+		panic(err)
+	}
+	loadTaggerModel = func() *taggerModel { return m }
+}
+
+// TestTaggerSpans measures the tagger's own spans (before the rules and the
+// lexicons have their say) against the person gold of the evaluation sets:
+// exact spans, every sentence or document.
+func TestTaggerSpans(t *testing.T) {
+	sets := map[string][]labelledDoc{}
+	for _, path := range []string{"../../shared/data/conll2003/eng.train", "../../shared/data/conll2003/eng.testa"} {
+		docs, err := readCoNLLDocs(path)
+		if err != nil {
+			t.Skip(err)
+		}
+		sets["conll"] = append(sets["conll"], docs...)
+	}
+	gmb, err := readGMB("../../shared/data/ner-train/gmb-kaggle/ner_dataset.conll")
+	if err != nil {
+		t.Skip(err)
+	}
+	sets["gmb"] = gmb
+	for _, name := range []string{"en_ewt-ud-dev.iob2", "en_ewt-ud-test.iob2", "en_pud-ud-test.iob2"} {
+		d, err := readUNER("../../shared/data/ner-train/uner-english/" + name)
+		if err != nil {
+			t.Skip(err)
+		}
+		sets["uner"] = append(sets["uner"], d...)
+	}
+	pe := &personExtractor{lx: loadLexicon()}
+	m := loadTaggerModel()
+	for _, name := range []string{"conll", "gmb", "uner"} {
+		var all, confident prf
+		for _, d := range sets[name] {
+			_, ms, who := pe.extract(d.text)
+			pe.rules = pe.ruleVerdicts(ms, who, pe.rules)
+			tags := pe.tag(m, pe.rules)
+			var got, sure []Mention
+			for i := 0; i < len(tags); i++ {
+				if tags[i] != tagB {
+					continue
+				}
+				j := i + 1
+				for j < len(tags) && tags[j] == tagI {
+					j++
+				}
+				mn := Mention{Start: pe.toks[i].start, End: pe.toks[j-1].end()}
+				got = append(got, mn)
+				if pe.margins[i] > taggerMinMargin {
+					sure = append(sure, mn)
+				}
+				i = j - 1
+			}
+			all.add(mentionScore(d.spans, got))
+			confident.add(mentionScore(d.spans, sure))
+		}
+		t.Logf("%s: tagger spans %s; margin over %d: %s", name, all, taggerMinMargin, confident)
+	}
 }
