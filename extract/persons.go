@@ -348,7 +348,7 @@ func (o *organizations) covers(parts []string) bool {
 	if len(parts) == 1 {
 		return o.words[last] || o.places[last]
 	}
-	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 {
+	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 || o.product(parts) {
 		return true
 	}
 	for _, n := range o.names {
@@ -356,6 +356,23 @@ func (o *organizations) covers(parts []string) bool {
 			if slices.Equal(n[k:k+len(parts)], parts) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// product reports whether a name of two words opens with the whole name of a
+// company the text names by one word: "Dolby Vision" where the text speaks of
+// "Dolby's" technology, "Microsoft Office" beside "Microsoft said": the firm's
+// product, as a word after a firm's name is, not a person whose given name a
+// firm bears.
+func (o *organizations) product(parts []string) bool {
+	if len(parts) != 2 || !o.words[parts[0]] {
+		return false
+	}
+	for _, n := range o.names {
+		if len(n) == 1 && n[0] == parts[0] {
+			return true
 		}
 	}
 	return false
@@ -674,6 +691,29 @@ func (pe *personExtractor) hyphenGiven(k int) bool {
 	return true
 }
 
+// namedWithout reports whether the text elsewhere writes the words toks[k:m]
+// directly before the surname toks[end-1], without the given names toks[m:end-1]
+// between them: then they are given names of the person too ("Te Kaurinui Robert
+// Parata" beside "Te Kaurinui Parata"), not words before the name ("Frenchman
+// Frank LeBoeuf", never "Frenchman LeBoeuf").
+func (pe *personExtractor) namedWithout(k, m, end int) bool {
+	toks := pe.toks
+	n := m - k
+	for s := 0; s+n < len(toks); s++ {
+		if s == k || !strings.EqualFold(toks[s+n].text, toks[end-1].text) || s > 0 && toks[s-1].kind == tokWord && toks[s-1].upper {
+			continue
+		}
+		same := true
+		for d := 0; d < n && same; d++ {
+			same = toks[s+d].kind == tokWord && toks[s+d].text == toks[k+d].text && !toks[s+d].poss && (d == 0 || !toks[s+d].newline)
+		}
+		if same && !toks[s+n].newline {
+			return true
+		}
+	}
+	return false
+}
+
 // gluedWords reports whether w is two words that lost the space between them,
 // as text taken from a web page's markup may ("LucasNolan", "SmithReporter"):
 // a capital after four lower-case letters or more. Names with a capital inside
@@ -817,7 +857,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// before a known given name that no rule stripped are not part of the name.
 	for m := k + 1; m < end-1; m++ {
 		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
-			k = m
+			if !pe.namedWithout(k, m, end) {
+				k = m
+			}
 			break
 		}
 	}
@@ -1859,12 +1901,12 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 			// Same person: same words, or same given name and surname with a middle
 			// name or initial on one side, or the longer name ends with the shorter.
 			if slices.Equal(p.parts, lp) || (p.first() == lp[0] && p.last() == lp[len(lp)-1]) ||
-				hasSuffix(p.parts, lp) {
+				hasSuffix(p.parts, lp) || givenPrefix(p.parts, lp) {
 				p.count++
 				p.pos = min(p.pos, m.pos)
 				return p
 			}
-			if hasSuffix(lp, p.parts) {
+			if hasSuffix(lp, p.parts) || givenPrefix(lp, p.parts) {
 				p.name, p.parts = strings.Join(m.parts, " "), lp
 				p.count++
 				p.pos = min(p.pos, m.pos)
@@ -2091,6 +2133,22 @@ func findSingle(people []*person, w string) *person {
 		}
 	}
 	return nil
+}
+
+// givenPrefix reports whether the lower-case name short is the given names of
+// the longer name long without its surname: "Te Kaurinui" of "Te Kaurinui
+// Parata", as a text may call a person of two given names. A single word is left
+// to matchPerson, and a generational suffix makes another person ("John Smith
+// Jr.").
+func givenPrefix(long, short []string) bool {
+	if len(short) < 2 || len(long) <= len(short) || !slices.Equal(long[:len(short)], short) {
+		return false
+	}
+	switch strings.TrimSuffix(long[len(long)-1], ".") {
+	case "jr", "sr", "ii", "iii", "iv":
+		return false
+	}
+	return true
 }
 
 func hasSuffix(long, short []string) bool {

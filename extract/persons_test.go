@@ -274,6 +274,16 @@ func TestExtractPersons(t *testing.T) {
 			text: "Personally, said Ana Reyes, a professor at Cornell. \"It is wet,\" Goddard planetary scientist Avi Mandell said of the Sierra Nevada. President Reagan\nnominated economist Alan Greenspan. Buyers chose the Vesta Pro.",
 			want: []string{"Ana Reyes", "Avi Mandell", "Reagan", "Alan Greenspan"},
 		},
+		{
+			name: "given names without the surname, and a middle given name kept when the text drops it elsewhere",
+			text: "Ngata and his son, Te Rangiora Paul Ngata, were called in. Pictured: Te Rangiora Ngata at the shed. \"It is a modern thing,\" says Te Rangiora.",
+			want: []string{"Te Rangiora Paul Ngata"},
+		},
+		{
+			name: "a firm named by one word before another word is its product",
+			text: "The console supports Dolby Vision and Dolby Atmos. It would have been nice to see Dolby's, too. Marcus Webb said so.",
+			want: []string{"Marcus Webb"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
