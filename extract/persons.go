@@ -312,6 +312,10 @@ type organizations struct {
 	// names are the companies' names, lower case, hyphenated words split: "Dean
 	// Witter" of "Dean Witter Reynolds Inc" is the firm.
 	names [][]string
+	// works are the words of titles of works (see workTitle) and of the
+	// characters of plays and films (see character), lower case: "super lucky"
+	// of "Super Lucky's Tale".
+	works [][]string
 }
 
 // addOrg records the company named by toks[a:b].
@@ -351,14 +355,79 @@ func (o *organizations) covers(parts []string) bool {
 	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 || o.product(parts) {
 		return true
 	}
-	for _, n := range o.names {
-		for k := 0; k+len(parts) <= len(n); k++ {
-			if slices.Equal(n[k:k+len(parts)], parts) {
-				return true
+	for _, names := range [...][][]string{o.names, o.works} {
+		for _, n := range names {
+			for k := 0; k+len(parts) <= len(n); k++ {
+				if slices.Equal(n[k:k+len(parts)], parts) {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+// titleEnds are the words that end the titles of games, films and records and
+// no one's name: "Assassin's Creed Origins", "Halo: The Master Chief
+// Collection", "Dark Souls Remastered".
+var titleEnds = wordSet(`origins remastered remaster edition reloaded redux trilogy anthology chronicles`)
+
+// storyNouns after a name in the possessive make the title of a story, a game
+// or a film: "Super Lucky's Tale", "The Handmaid's Tale", "Baldur's Saga".
+var storyNouns = wordSet(`tale tales adventure adventures odyssey saga`)
+
+// workTitle reports whether the capitalized run toks[i:j] is (part of) the
+// title of a work: it ends with a word that ends titles, or, in the possessive,
+// it comes before a capitalized noun of stories.
+func (pe *personExtractor) workTitle(i, j int) bool {
+	toks := pe.toks
+	if j-i >= 2 && titleEnds[strings.ToLower(toks[j-1].text)] && !toks[j-1].allCaps {
+		return true
+	}
+	return toks[j-1].poss && j < len(toks) && toks[j].kind == tokWord && toks[j].upper && !toks[j].newline &&
+		storyNouns[strings.ToLower(toks[j].text)]
+}
+
+// playVerbs say that an actor plays a character.
+var playVerbs = wordSet(`playing plays played portraying portrays portrayed`)
+
+// character reports whether the text shows the capitalized run toks[i:end] to
+// be a character an actor plays: after a name and a verb of playing with a
+// description ("Jeff Goldblum, playing the chaos theorist Ian Malcolm", "Streep
+// plays the role of Margaret Thatcher"), or before "played by" ("Ian Malcolm,
+// played by Jeff Goldblum"). A player plays an opponent without "the" and a
+// description ("Nadal played Federer").
+func (pe *personExtractor) character(i, end int) bool {
+	toks := pe.toks
+	m := i - 1
+	for n := 0; m >= 0 && n < 5 && toks[m].kind == tokWord && !toks[m].upper && !playVerbs[toks[m].text]; n++ {
+		m--
+	}
+	if m >= 1 && m+2 < i && playVerbs[toks[m].text] && (toks[m+1].text == "the" || toks[m+1].text == "a") {
+		p := m - 1
+		if toks[p].text == "," && p > 0 {
+			p--
+		}
+		if toks[p].kind == tokWord && toks[p].upper {
+			return true
+		}
+	}
+	e := end
+	if e < len(toks) && toks[e].text == "," {
+		e++
+	}
+	return e+1 < len(toks) && (toks[e].text == "played" || toks[e].text == "portrayed") && toks[e+1].text == "by"
+}
+
+// addWork records the words of toks as (part of) the title of a work: the same
+// words elsewhere in the text name the work too ("Super Lucky's Tale", then
+// "Super Lucky").
+func (o *organizations) addWork(toks []token) {
+	name := make([]string, 0, len(toks))
+	for _, t := range toks {
+		name = append(name, strings.ToLower(t.text))
+	}
+	o.works = append(o.works, name)
 }
 
 // product reports whether a name of two words opens with the whole name of a
@@ -805,6 +874,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}
+	if pe.workTitle(i, j) {
+		pe.orgs.addWork(toks[i:j])
+		return 0, 0
+	}
 	// Strip what comes before the name: "U.S. President-elect", "Foreign Minister",
 	// "The", "Iran envoy"; a title anywhere in the run moves the start past it.
 	k, titled := pe.stripLeading(i, j, false)
@@ -940,6 +1013,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 
+	if pe.character(i, end) {
+		pe.orgs.addWork(toks[k:end])
+		return 0, 0 // "Jeff Goldblum, playing the chaos theorist Ian Malcolm": a role
+	}
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)

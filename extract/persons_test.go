@@ -284,6 +284,16 @@ func TestExtractPersons(t *testing.T) {
 			text: "The console supports Dolby Vision and Dolby Atmos. It would have been nice to see Dolby's, too. Marcus Webb said so.",
 			want: []string{"Marcus Webb"},
 		},
+		{
+			name: "titles of games and stories are no one, wherever their words stand",
+			text: "Games like Assassin's Creed Origins and Halo Wars Remastered run well, as does Super Lucky's Tale. Super Lucky runs at 60 frames, Marcus Webb said.",
+			want: []string{"Marcus Webb"},
+		},
+		{
+			name: "a character an actor plays is no one; a player's opponent is someone",
+			text: "Jeff Goldblum, playing the chaos theorist Ian Malcolm, charmed. Lisa Hart, played by Meryl Streep, sings. Rafael Nadal played Roger Federer.",
+			want: []string{"Jeff Goldblum", "Meryl Streep", "Rafael Nadal", "Roger Federer"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
