@@ -113,6 +113,10 @@ type personExtractor struct {
 	buf       [64]byte
 	orgs      organizations // what the text shows to be companies and places
 	teams     [][2]int      // capitalized runs that a results line shows to be teams, by token
+	// slavic: whether the text is in Czech, Slovak or Polish, 0 until a name
+	// needs to know (see slavicText); capWords then holds its capitalized words.
+	slavic   int8
+	capWords map[string]bool
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
@@ -180,6 +184,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	}
 	pe.mentions = pe.mentions[:0]
 	pe.teams = pe.teams[:0]
+	pe.slavic = 0
 	pe.orgs = organizations{places: pe.scanLines()}
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
@@ -967,6 +972,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for end-k >= 3 && !titled && pe.ordinaryFirst(k) {
 		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
 	}
+	nom := pe.nominative(k, end)
+	if nom != nil && pe.lx.things[strings.ToLower(strings.Join(nom, " "))] {
+		return k, end // "Aston Villy", of the club Aston Villa
+	}
 	firstClass := cls[k]
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
@@ -1021,8 +1030,12 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
-	for m := k; m < end; m++ {
-		mn.parts = append(mn.parts, toks[m].text)
+	if nom != nil {
+		mn.parts = nom
+	} else {
+		for m := k; m < end; m++ {
+			mn.parts = append(mn.parts, toks[m].text)
+		}
 	}
 	lastClass := cls[end-1]
 	if words >= 2 && !titled && !role && pe.ordinaryFirst(k) {

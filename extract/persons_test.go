@@ -294,6 +294,16 @@ func TestExtractPersons(t *testing.T) {
 			text: "Jeff Goldblum, playing the chaos theorist Ian Malcolm, charmed. Lisa Hart, played by Meryl Streep, sings. Rafael Nadal played Roger Federer.",
 			want: []string{"Jeff Goldblum", "Meryl Streep", "Rafael Nadal", "Roger Federer"},
 		},
+		{
+			name: "Czech cases of a name and of a club are their nominative",
+			text: "United vyhrál na hřišti Aston Villy, ale je to tým, který se zlepšil. S Marcusem Rashfordem vytvořil silné partnerství a při přestupu Marcuse Rashforda se čeká rekord. Rashford je také reprezentant, že ano.",
+			want: []string{"Marcus Rashford"},
+		},
+		{
+			name: "English text keeps a name that looks declined",
+			text: "Coach Marcuse Rashforda said the team was ready and that the fans would come.",
+			want: []string{"Marcuse Rashforda"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -505,3 +515,33 @@ func scoreDoc(gold [][]string, got []string) docScore {
 
 func fmtF(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
 func itoa(n int) string     { return strconv.Itoa(n) }
+
+func TestSlavicText(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Řekl, že tým, který je skvělý, také vyhrál. Bylo to jako sen, ale už je konec a jeho fanoušci jsou rádi.", true},
+		{"Powiedział, że drużyna, która jest dobra, także wygrała. Był to sen, ale już koniec, oraz przez dla niż.", true},
+		{"Povedal, že tím, ktorý je skvelý, tiež vyhral. Bolo to ako sen, ale už je koniec a keď aby jeho.", true},
+		{"Je pense qu'elle se trompe: sa mère se souvient, je le sais, et se tait; je crois qu'il se trompe.", false},
+		{"Se adoptan medidas en Artemisa y Mayabeque; se informa que se cierra, se abre y se decide.", false},
+		{"He said that the team, which was good, also won, and that it was a dream for the fans.", false},
+	}
+	for _, tt := range tests {
+		pe := personsPool.Get().(*personExtractor)
+		pe.extract(tt.text)
+		if got := pe.slavicText(); got != tt.want {
+			t.Errorf("slavicText(%.40q…) = %v, want %v", tt.text, got, tt.want)
+		}
+		personsPool.Put(pe)
+	}
+}
+
+func TestNominatives(t *testing.T) {
+	for w, want := range map[string]string{"Declana": "Declan", "Ricem": "Rice", "Villy": "Villa", "Součka": "Souček", "Kowalskiego": "Kowalski", "Nowakowi": "Nowak", "Wałęsą": "Wałęsa"} {
+		if got := nominatives(w); !slices.Contains(got, want) {
+			t.Errorf("nominatives(%q) = %q, want it to hold %q", w, got, want)
+		}
+	}
+}
