@@ -393,6 +393,36 @@ func (pe *personExtractor) workTitle(i, j int) bool {
 		storyNouns[strings.ToLower(toks[j].text)]
 }
 
+// subheading reports whether toks[k] stands on a subheading: a line of two to
+// eight words after the first line, without numbers, that ends with a word, not
+// as a sentence does ("Time for Dr.
+// Sherlock", "Enter Mr. Fix-It"). Subheadings play with titles and names; the
+// person a subheading names for real, the story names with evidence of its own.
+func (pe *personExtractor) subheading(k int) bool {
+	toks := pe.toks
+	s := k
+	for s > 0 && !toks[s].newline {
+		s--
+	}
+	if s == 0 {
+		return false
+	}
+	e := k + 1
+	for e < len(toks) && !toks[e].newline {
+		e++
+	}
+	words := 0
+	for m := s; m < e; m++ {
+		switch toks[m].kind {
+		case tokWord:
+			words++
+		case tokNumber:
+			return false // "1. Miss Stamper 3-1": a line of results
+		}
+	}
+	return toks[e-1].kind == tokWord && words >= 2 && words <= 8
+}
+
 // playVerbs say that an actor plays a character.
 var playVerbs = wordSet(`playing plays played portraying portrays portrayed`)
 
@@ -1069,6 +1099,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
+		}
+		if titled || role {
+			// "Time for Dr. Sherlock": a subheading plays with a title.
+			titled, role = titled && !pe.subheading(k), role && !pe.subheading(k)
 		}
 		mn.evidence = titled || role || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)

@@ -304,6 +304,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "Coach Marcuse Rashforda said the team was ready and that the fans would come.",
 			want: []string{"Marcuse Rashforda"},
 		},
+		{
+			name: "a title on a subheading is wordplay; on a line of results or in a sentence it is evidence",
+			text: "The cough would not stop.\nTime for Dr. Sherlock\nAs Sherlock would say, it was elementary. Doctors asked Mr. Hale about his bedding.\n1. Miss Stamper 3-1 ( ridden by Dave Hart )",
+			want: []string{"Hale", "Stamper", "Dave Hart"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
