@@ -29,6 +29,7 @@ func (pe *personExtractor) slavicText() bool {
 		return pe.slavic > 0
 	}
 	slavic, english := 0, 0
+scan:
 	for k := range pe.toks {
 		t := &pe.toks[k]
 		if t.kind != tokWord || t.upper || len(t.text) > 8 {
@@ -39,6 +40,9 @@ func (pe *personExtractor) slavicText() bool {
 			slavic++
 		case englishWords[t.text]:
 			english++
+			if english >= slavic+20 {
+				break scan // English, whatever follows
+			}
 		}
 	}
 	pe.slavic = -1
