@@ -205,6 +205,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		i = j
 	}
 	pe.partners()
+	pe.quotedAlone()
 	if end := pe.titleCaseLine(); end > 0 {
 		pe.headlineOnly(pe.mentions, toks[end].start)
 	}
@@ -355,7 +356,7 @@ func (o *organizations) covers(parts []string) bool {
 	}
 	last := parts[len(parts)-1]
 	if len(parts) == 1 {
-		return o.words[last] || o.places[last]
+		return o.words[last] || o.places[last] || slices.ContainsFunc(o.works, func(w []string) bool { return len(w) == 1 && w[0] == last })
 	}
 	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 || o.product(parts) {
 		return true
@@ -452,6 +453,25 @@ func (pe *personExtractor) character(i, end int) bool {
 		e++
 	}
 	return e+1 < len(toks) && (toks[e].text == "played" || toks[e].text == "portrayed") && toks[e+1].text == "by"
+}
+
+// quotedAlone records as works the capitalized words that the text quotes
+// alone: «Марсельезу», “Jaws”, the theatre «Батаклан» name a work, a ship or a
+// place, wherever they stand in the text. A given name quoted alone may be a
+// nom de guerre (Commanders "Vicente" and "Oscar"), and a name around the
+// quote makes it a nickname ("Paul 'Gazza' Gascoigne").
+func (pe *personExtractor) quotedAlone() {
+	toks := pe.toks
+	for k := 1; k+1 < len(toks); k++ {
+		t := &toks[k]
+		if t.kind != tokWord || !t.upper || t.allCaps || pe.classes[k]&wFirst != 0 || !pe.quoted(k, k+1) {
+			continue
+		}
+		if k >= 2 && toks[k-2].kind == tokWord && toks[k-2].upper || k+2 < len(toks) && toks[k+2].kind == tokWord && toks[k+2].upper {
+			continue
+		}
+		pe.orgs.addWork(toks[k : k+1])
+	}
 }
 
 // addWork records the words of toks as (part of) the title of a work: the same
@@ -1039,6 +1059,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
 		return 0, 0 // "Gone With The Wind", "You Loved Me Like a Distant Star": the title of a work
 	}
+
 	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && (ordinaryEnding(toks[k].text) || participle(toks[k].text)) &&
 		pe.sentenceStart(k) && end < len(toks) && toks[end].text == "," {
 		return 0, 0 // "Personally, I", "Concerned, his doctor": no name

@@ -309,6 +309,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "The cough would not stop.\nTime for Dr. Sherlock\nAs Sherlock would say, it was elementary. Doctors asked Mr. Hale about his bedding.\n1. Miss Stamper 3-1 ( ridden by Dave Hart )",
 			want: []string{"Hale", "Stamper", "Dave Hart"},
 		},
+		{
+			name: "a word quoted alone is a work or a place; a quoted given name may be a nom de guerre",
+			text: "Marchers sang «Marseillaise» near the «Bataclan» theatre. Commander Oscar told reporters that Commanders \"Oscar\" and \"Vicente\" agreed.",
+			want: []string{"Oscar"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
