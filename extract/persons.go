@@ -390,6 +390,9 @@ func (pe *personExtractor) workTitle(i, j int) bool {
 	if j-i >= 2 && titleEnds[strings.ToLower(toks[j-1].text)] && !toks[j-1].allCaps {
 		return true
 	}
+	if j-i >= 2 && !toks[j-1].poss && pe.sequelNumber(j) {
+		return true // "John Wick 3 opens", "Max Payne 3 and": a sequel
+	}
 	return toks[j-1].poss && j < len(toks) && toks[j].kind == tokWord && toks[j].upper && !toks[j].newline &&
 		storyNouns[strings.ToLower(toks[j].text)]
 }
@@ -472,6 +475,29 @@ func (pe *personExtractor) quotedAlone() {
 		}
 		pe.orgs.addWork(toks[k : k+1])
 	}
+}
+
+// sequelNumber reports whether toks[k] is the number of a sequel after a
+// title: one digit, on the same line, followed by a word in lower case or the
+// end of a clause ("John Wick 3 opens", "Max Payne 3, which"), not by more
+// numbers, a score or an ordinal ("Smith 6-3", "Atherton 5\n", "Leverkusen 2
+// Arminia", "Mendy 4th").
+func (pe *personExtractor) sequelNumber(k int) bool {
+	toks := pe.toks
+	if k >= len(toks) || toks[k].kind != tokNumber || toks[k].newline || len(toks[k].text) != 1 || toks[k].text == "0" ||
+		k+1 >= len(toks) || toks[k+1].newline {
+		return false
+	}
+	switch n := &toks[k+1]; n.kind {
+	case tokWord:
+		return !n.upper && !isOrdinalSuffix(n.text) // not "Mendy 4th"
+	case tokPunct:
+		switch n.text {
+		case ",", ";", ":":
+			return k+2 < len(toks) && !toks[k+2].newline && toks[k+2].kind == tokWord && !toks[k+2].upper
+		}
+	}
+	return false
 }
 
 // addWork records the words of toks as (part of) the title of a work: the same

@@ -314,6 +314,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "Marchers sang «Marseillaise» near the «Bataclan» theatre. Commander Oscar told reporters that Commanders \"Oscar\" and \"Vicente\" agreed.",
 			want: []string{"Oscar"},
 		},
+		{
+			name: "a name before a sequel's number is a title; before a score, an ordinal or a line's end it is someone's",
+			text: "John Wick 3 opens on Friday, and Max Payne 3, which sold well, returns. Keanu Reeves stars as John Wick.\nCaen 1 ( Etienne Mendy 4th ) .\nPaul Collins 5\nRafael Nadal beat Roger Federer 6-3 6-2.",
+			want: []string{"Keanu Reeves", "Etienne Mendy", "Paul Collins", "Rafael Nadal", "Roger Federer"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
