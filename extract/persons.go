@@ -477,6 +477,42 @@ func (pe *personExtractor) quotedAlone() {
 	}
 }
 
+// workNouns name kinds of works; a list of them follows "like", "such as" or
+// "including".
+var workNouns = wordSet(`games titles films movies shows series books novels albums songs records
+	apps franchises sequels`)
+
+// inWorkList reports whether the capitalized run at toks[i] is an item of a
+// list of works: "games like Forza Motorsport 7 and Assassin's Creed Origins",
+// "films such as Jurassic Park". The items before it in the list are
+// capitalized words, numbers, commas, "and", "or", and the small words inside
+// titles. A name in the possessive before a title is its author's, not a
+// title ("Tom Clancy's Rainbow Six"): span leaves it out. So is a name before a
+// noun in lower case, which the name only qualifies ("games like the Tony Hawk
+// series", "films such as the Hitchcock thrillers").
+func (pe *personExtractor) inWorkList(i, j int) bool {
+	toks := pe.toks
+	if j < len(toks) && toks[j].kind == tokWord && !toks[j].upper && toks[j].text != "and" && toks[j].text != "or" {
+		return false
+	}
+	for k := i - 1; k >= 1 && k >= i-25 && !toks[k+1].newline; k-- {
+		t := &toks[k]
+		switch {
+		case t.kind == tokWord && (t.text == "like" || t.text == "including" || t.text == "as" && toks[k-1].text == "such"):
+			n := k - 1
+			if t.text == "as" {
+				n--
+			}
+			return n >= 0 && toks[n].kind == tokWord && workNouns[toks[n].text]
+		case t.kind == tokWord && (t.upper || t.text == "and" || t.text == "or" || t.text == "of" || t.text == "the"),
+			t.kind == tokNumber, t.text == ",", t.text == ":":
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // sequelNumber reports whether toks[k] is the number of a sequel after a
 // title: one digit, on the same line, followed by a word in lower case or the
 // end of a clause ("John Wick 3 opens", "Max Payne 3, which"), not by more
@@ -955,7 +991,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}
-	if pe.workTitle(i, j) {
+	if pe.workTitle(i, j) || !toks[j-1].poss && pe.inWorkList(i, j) {
 		pe.orgs.addWork(toks[i:j])
 		return 0, 0
 	}

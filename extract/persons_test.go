@@ -319,6 +319,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "John Wick 3 opens on Friday, and Max Payne 3, which sold well, returns. Keanu Reeves stars as John Wick.\nCaen 1 ( Etienne Mendy 4th ) .\nPaul Collins 5\nRafael Nadal beat Roger Federer 6-3 6-2.",
 			want: []string{"Keanu Reeves", "Etienne Mendy", "Paul Collins", "Rafael Nadal", "Roger Federer"},
 		},
+		{
+			name: "titles in a list of works are no one; an author's possessive before a title is someone",
+			text: "The console runs games like Max Payne, Tom Clancy's Rainbow Six and Alan Wake, and films such as Jurassic Park. Marcus Webb said so.",
+			want: []string{"Tom Clancy", "Marcus Webb"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
