@@ -433,9 +433,9 @@ var playVerbs = wordSet(`playing plays played portraying portrays portrayed`)
 // character reports whether the text shows the capitalized run toks[i:end] to
 // be a character an actor plays: after a name and a verb of playing with a
 // description ("Jeff Goldblum, playing the chaos theorist Ian Malcolm", "Streep
-// plays the role of Margaret Thatcher"), or before "played by" ("Ian Malcolm,
-// played by Jeff Goldblum"). A player plays an opponent without "the" and a
-// description ("Nadal played Federer").
+// plays the role of Margaret Thatcher"), after "character", or before "played
+// by" or "voiced by" ("Ian Malcolm, played by Jeff Goldblum"). A player plays an opponent without "the" and a description
+// ("Nadal played Federer").
 func (pe *personExtractor) character(i, end int) bool {
 	toks := pe.toks
 	m := i - 1
@@ -451,11 +451,20 @@ func (pe *personExtractor) character(i, end int) bool {
 			return true
 		}
 	}
+	// "the detective character Inspector Maigret", "a character named Lisa
+	// Hart" ("the role of Takemura" in politics is his own).
+	p := i - 1
+	if p >= 0 && (toks[p].text == "named" || toks[p].text == "called") {
+		p--
+	}
+	if p >= 0 && toks[p].text == "character" {
+		return true
+	}
 	e := end
 	if e < len(toks) && toks[e].text == "," {
 		e++
 	}
-	return e+1 < len(toks) && (toks[e].text == "played" || toks[e].text == "portrayed") && toks[e+1].text == "by"
+	return e+1 < len(toks) && (toks[e].text == "played" || toks[e].text == "portrayed" || toks[e].text == "voiced") && toks[e+1].text == "by"
 }
 
 // quotedAlone records as works the capitalized words that the text quotes

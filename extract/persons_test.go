@@ -291,8 +291,8 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "a character an actor plays is no one; a player's opponent is someone",
-			text: "Jeff Goldblum, playing the chaos theorist Ian Malcolm, charmed. Lisa Hart, played by Meryl Streep, sings. Rafael Nadal played Roger Federer.",
-			want: []string{"Jeff Goldblum", "Meryl Streep", "Rafael Nadal", "Roger Federer"},
+			text: "Jeff Goldblum, playing the chaos theorist Ian Malcolm, charmed. Lisa Hart, played by Meryl Streep, sings. Rafael Nadal played Roger Federer. Georges Simenon wrote of the detective character Inspector Maigret. Officials disputed the role of Mr. Takemura.",
+			want: []string{"Jeff Goldblum", "Meryl Streep", "Rafael Nadal", "Roger Federer", "Georges Simenon", "Takemura"},
 		},
 		{
 			name: "Czech cases of a name and of a club are their nominative",
