@@ -300,6 +300,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Marcus Rashford"},
 		},
 		{
+			name: "Czech cases of a surname declined as an adjective",
+			text: "Trenér řekl, že Petra Kvitová je také v pořádku. Ale při zápase Petry Kvitové se už hrálo, a s Petrou Kvitovou jsou fanoušci rádi, když vyhraje.",
+			want: []string{"Petra Kvitová"},
+		},
+		{
 			name: "English text keeps a name that looks declined",
 			text: "Coach Marcuse Rashforda said the team was ready and that the fans would come.",
 			want: []string{"Marcuse Rashforda"},
@@ -559,7 +564,8 @@ func TestSlavicText(t *testing.T) {
 }
 
 func TestNominatives(t *testing.T) {
-	for w, want := range map[string]string{"Declana": "Declan", "Ricem": "Rice", "Villy": "Villa", "Součka": "Souček", "Kowalskiego": "Kowalski", "Nowakowi": "Nowak", "Wałęsą": "Wałęsa"} {
+	for w, want := range map[string]string{"Declana": "Declan", "Ricem": "Rice", "Villy": "Villa", "Součka": "Souček", "Kowalskiego": "Kowalski", "Nowakowi": "Nowak", "Wałęsą": "Wałęsa",
+		"Vondroušové": "Vondroušová", "Vondroušovou": "Vondroušová", "Nového": "Nový", "Jiřího": "Jiří", "Kowalskiej": "Kowalska"} {
 		if got := nominatives(w); !slices.Contains(got, want) {
 			t.Errorf("nominatives(%q) = %q, want it to hold %q", w, got, want)
 		}

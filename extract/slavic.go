@@ -68,11 +68,24 @@ scan:
 // -y and -i (of her), -u, -e and -ě.
 var caseEndings = []string{"ovi", "owi", "ego", "emu", "iem", "em", "ou", "ą", "a", "y", "u", "e", "ě", "i"}
 
+// adjectiveEndings map the oblique endings of surnames declined as adjectives
+// to their nominative: Vondroušové and Vondroušovou are Vondroušová, Nového
+// is Nový, Jiřího is Jiří, Kowalskiej is Kowalska.
+var adjectiveEndings = [][2]string{{"ové", "ová"}, {"ovou", "ová"}, {"ého", "ý"}, {"ému", "ý"}, {"ým", "ý"},
+	{"ího", "í"}, {"ímu", "í"}, {"iej", "a"}}
+
 // nominatives returns the nominative forms that the declined name word w may
 // stand for: the stem, and the stem with -a (Villy: Villa), -e (Ricem: Rice),
-// -i (Kowalskiego: Kowalski) or a dropped -e- put back (Součka: Souček).
+// -i (Kowalskiego: Kowalski) or a dropped -e- put back (Součka: Souček), and
+// the nominative of a surname declined as an adjective (Vondroušové:
+// Vondroušová).
 func nominatives(w string) []string {
 	var out []string
+	for _, e := range adjectiveEndings {
+		if stem, ok := strings.CutSuffix(w, e[0]); ok && utf8.RuneCountInString(stem) >= 2 {
+			out = append(out, stem+e[1])
+		}
+	}
 	for _, e := range caseEndings {
 		stem, ok := strings.CutSuffix(w, e)
 		if !ok || utf8.RuneCountInString(stem) < 3 {
@@ -88,7 +101,7 @@ func nominatives(w string) []string {
 
 // nominative returns the words of the name toks[k:end] in their nominative in
 // a Czech, Slovak or Polish text, or nil when none is declined: a word that no
-// lexicon knows becomes the one form of nominatives that the text writes as a
+// lexicon knows in its place becomes the one form of nominatives that the text writes as a
 // word of its own or, failing that, the one a lexicon knows as a surname
 // ("Ricem": Rice, "Villy": Villa). A given name before a surname is looked up
 // in the lexicon of given names first ("Declana": Declan), since the text
@@ -98,15 +111,17 @@ func (pe *personExtractor) nominative(k, end int) []string {
 	var parts []string
 	for m := k; m < end; m++ {
 		w := pe.toks[m].text
-		if pe.classes[m] != 0 || !pe.toks[m].upper || pe.toks[m].allCaps || len(w) < 4 {
+		want := wLast
+		if m == k && end-k > 1 {
+			want = wFirst
+		}
+		// A word the lexicon knows in its place is no case ("Rice"); one it
+		// knows only in another place may be ("Petry", a surname, is of Petra).
+		if c := pe.classes[m]; c&want != 0 || c&^(wFirst|wLast|wGiven|wAmbiguous) != 0 || !pe.toks[m].upper || pe.toks[m].allCaps || len(w) < 4 {
 			continue
 		}
 		if !pe.slavicText() {
 			return nil
-		}
-		want := wLast
-		if m == k && end-k > 1 {
-			want = wFirst
 		}
 		forms := nominatives(w)
 		inText := func(n string) bool { return pe.capWords[n] }
