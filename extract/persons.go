@@ -192,7 +192,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) {
+		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) && !pe.pairedNames(i, j) {
 			j++
 		}
 		if len(pe.teams) > 0 && pe.isTeam(i, j) {
@@ -2264,4 +2264,20 @@ func (pe *personExtractor) subheading(k int) bool {
 		}
 	}
 	return toks[e-1].kind == tokWord && words >= 2 && words <= 8
+}
+
+// pairedNames reports whether the conjunction toks[j] of Spanish, Portuguese or
+// Catalan ("y", "e", "i", which are also particles of names: "José Ortega y
+// Gasset") joins two names rather than two surnames of one: a name of two
+// words or more before it, and after it a given name and another word
+// ("Edwin Luna y Kimberly Flores", "Paulo Guedes e Sergio Moro").
+func (pe *personExtractor) pairedNames(i, j int) bool {
+	toks := pe.toks
+	switch toks[j].text {
+	case "y", "e", "i":
+	default:
+		return false
+	}
+	return j-i >= 2 && j+2 < len(toks) && toks[j+1].upper && pe.classes[j+1]&wFirst != 0 &&
+		toks[j+2].kind == tokWord && toks[j+2].upper && !toks[j+2].newline
 }

@@ -329,6 +329,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "The console runs games like Max Payne, Tom Clancy's Rainbow Six and Alan Wake, and films such as Jurassic Park. Marcus Webb said so.",
 			want: []string{"Tom Clancy", "Marcus Webb"},
 		},
+		{
+			name: "a Spanish or Portuguese conjunction joins two names, unless one surname follows it",
+			text: "La pareja formada por Edwin Luna y Kimberly Flores anunció su boda. El filósofo José Ortega y Gasset escribió. Os ministros Paulo Guedes e Sergio Moro falaram.",
+			want: []string{"Edwin Luna", "Kimberly Flores", "José Ortega y Gasset", "Paulo Guedes", "Sergio Moro"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
