@@ -953,6 +953,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.parts = append(mn.parts, toks[m].text)
 		}
 	}
+	// "Lucas Nolan22 Jan": the markup glued a date to the name.
+	mn.parts[len(mn.parts)-1] = withoutDigits(mn.parts[len(mn.parts)-1])
 	lastClass := cls[end-1]
 	if words >= 2 && !titled && !role && pe.ordinaryFirst(k) {
 		return 0, 0 // "Credit Lyonnais" where the text speaks of credit
@@ -2280,4 +2282,14 @@ func (pe *personExtractor) pairedNames(i, j int) bool {
 	}
 	return j-i >= 2 && j+2 < len(toks) && toks[j+1].upper && pe.classes[j+1]&wFirst != 0 &&
 		toks[j+2].kind == tokWord && toks[j+2].upper && !toks[j+2].newline
+}
+
+// withoutDigits returns w without the digits that end it when three letters
+// or more come before them ("Nolan22": Nolan; not "No1"), else w.
+func withoutDigits(w string) string {
+	t := strings.TrimRight(w, "0123456789")
+	if r, _ := utf8.DecodeLastRuneInString(t); len(t) == len(w) || utf8.RuneCountInString(t) < 3 || !unicode.IsLetter(r) {
+		return w
+	}
+	return t
 }

@@ -334,6 +334,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "La pareja formada por Edwin Luna y Kimberly Flores anunció su boda. El filósofo José Ortega y Gasset escribió. Os ministros Paulo Guedes e Sergio Moro falaram.",
 			want: []string{"Edwin Luna", "Kimberly Flores", "José Ortega y Gasset", "Paulo Guedes", "Sergio Moro"},
 		},
+		{
+			name: "a number glued to a name by the markup is left out",
+			text: "The rally drew crowds, reported Lucas Nolan22. Nolan said the crowd was large.",
+			want: []string{"Lucas Nolan"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
