@@ -1879,6 +1879,7 @@ type person struct {
 	// royal: the title of a monarch or a cleric came before the name alone; a
 	// person known by one name is shown with it ("King Fahd").
 	royal string
+	fold  string // foldPerson of the name, once sameFold needs it
 }
 
 func (p *person) first() string { return p.parts[0] }
@@ -1924,6 +1925,11 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 				p.pos = min(p.pos, m.pos)
 				return p
 			}
+		}
+		if p := sameFold(people, lp); p != nil {
+			p.count++
+			p.pos = min(p.pos, m.pos)
+			return p
 		}
 		p := &person{name: strings.Join(m.parts, " "), parts: lp, pos: m.pos, count: 1}
 		people = append(people, p)
@@ -2292,4 +2298,27 @@ func withoutDigits(w string) string {
 		return w
 	}
 	return t
+}
+
+// sameFold returns the person of two words or more whose name differs from the
+// lower-case name parts only by accents, hyphens or particles inside it (see
+// foldPerson): "Omar Bashir" beside Omar al-Bashir, "Francois Hollande" beside
+// François Hollande; else nil.
+func sameFold(people []*person, parts []string) *person {
+	var fold string
+	for _, p := range people {
+		if len(p.parts) < 2 {
+			continue
+		}
+		if fold == "" {
+			fold = foldPerson(strings.Join(parts, " "))
+		}
+		if p.fold == "" {
+			p.fold = foldPerson(strings.Join(p.parts, " "))
+		}
+		if p.fold == fold {
+			return p
+		}
+	}
+	return nil
 }

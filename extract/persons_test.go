@@ -339,6 +339,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "The rally drew crowds, reported Lucas Nolan22. Nolan said the crowd was large.",
 			want: []string{"Lucas Nolan"},
 		},
+		{
+			name: "forms of one name that differ by accents, hyphens or particles are one person",
+			text: "President Omar al-Bashir met envoys. Later Omar Bashir said talks went well. Jean-Marie Le Pen spoke; Jean Marie Le Pen left, said Marine Le Pen. Francois Hollande agreed with François Hollande.",
+			want: []string{"Omar al-Bashir", "Jean-Marie Le Pen", "Marine Le Pen", "Francois Hollande"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
