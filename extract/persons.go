@@ -210,6 +210,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		pe.headlineOnly(pe.mentions, toks[end].start)
 	}
 	pe.mentions = dropNameless(pe.mentions)
+	pe.orgs.menus = pe.menuLines()
 	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
 }
@@ -318,6 +319,9 @@ type organizations struct {
 	// names are the companies' names, lower case, hyphenated words split: "Dean
 	// Witter" of "Dean Witter Reynolds Inc" is the firm.
 	names [][]string
+	// menus are the byte spans of the lines that list links (see menuLines):
+	// their names may only repeat a person the text names elsewhere.
+	menus [][2]int
 	// works are the words of titles of works (see workTitle) and of the
 	// characters of plays and films (see character), lower case: "super lucky"
 	// of "Super Lucky's Tale".
@@ -1891,6 +1895,7 @@ func (p *person) last() string  { return p.parts[len(p.parts)-1] }
 // the people in order of first mention and, for each mention, the index of its
 // person, or -1 for a mention that is no one's.
 func resolvePersons(mentions []mention, orgs *organizations) (people []*person, who []int) {
+	orgs.onlyRepeatOnMenus(mentions)
 	of := make([]*person, len(mentions))
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
@@ -2321,4 +2326,54 @@ func sameFold(people []*person, parts []string) *person {
 		}
 	}
 	return nil
+}
+
+// menuLines returns the byte spans of the lines that list the links of a
+// site's menu, as a saved page keeps them: five items or more, each of one to
+// five words that all begin with a capital, between separators ("Education -
+// Urdu News - Car Prices - Breaking News - …", "Home | World | Sport | …").
+func (pe *personExtractor) menuLines() [][2]int {
+	toks := pe.toks
+	var out [][2]int
+	for s := 0; s < len(toks); {
+		e := s + 1
+		for e < len(toks) && !toks[e].newline {
+			e++
+		}
+		items, words, menu := 0, 0, true
+		for k := s; k < e && menu; k++ {
+			switch t := &toks[k]; {
+			case t.kind == tokPunct && (t.text == "-" || t.text == "|" || t.text == "•" || t.text == "·"):
+				menu = words >= 1 && words <= 5
+				items, words = items+1, 0
+			case t.kind == tokWord && (t.upper || t.text == "in" || t.text == "to" || t.text == "of" || t.text == "and"):
+				words++
+			default:
+				menu = t.text == "&"
+			}
+		}
+		if menu && items >= 4 {
+			out = append(out, [2]int{toks[s].start, toks[e-1].end()})
+		}
+		s = e
+	}
+	return out
+}
+
+// onlyRepeatOnMenus makes the mentions on the lines of o.menus like words of
+// a headline in capitals: they may only repeat a person the text names
+// elsewhere.
+func (o *organizations) onlyRepeatOnMenus(mentions []mention) {
+	if o == nil || len(o.menus) == 0 {
+		return
+	}
+	for i := range mentions {
+		m := &mentions[i]
+		for _, h := range o.menus {
+			if m.pos >= h[0] && m.end <= h[1] {
+				m.caps, m.person, m.evidence, m.weak = true, false, false, false
+				break
+			}
+		}
+	}
 }

@@ -344,6 +344,11 @@ func TestExtractPersons(t *testing.T) {
 			text: "President Omar al-Bashir met envoys. Later Omar Bashir said talks went well. Jean-Marie Le Pen spoke; Jean Marie Le Pen left, said Marine Le Pen. Francois Hollande agreed with François Hollande.",
 			want: []string{"Omar al-Bashir", "Jean-Marie Le Pen", "Marine Le Pen", "Francois Hollande"},
 		},
+		{
+			name: "the links of a menu are no one's name unless the story names them",
+			text: "Home - World News - Car Prices - Love Poetry - Dana Whitfield - Sport\nMarcus Webb said the market rose.\nEducation | Prize Bond | Marcus Webb | Prayer Times | Travel Guide",
+			want: []string{"Marcus Webb"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
