@@ -2331,7 +2331,8 @@ func sameFold(people []*person, parts []string) *person {
 // menuLines returns the byte spans of the lines that list the links of a
 // site's menu, as a saved page keeps them: five items or more, each of one to
 // five words that all begin with a capital, between separators ("Education -
-// Urdu News - Car Prices - Breaking News - …", "Home | World | Sport | …").
+// Urdu News - Car Prices - Breaking News - …", "Home | World | Sport | …"), and
+// of the lines that link to another story with its age ("… 22 minutes ago").
 func (pe *personExtractor) menuLines() [][2]int {
 	toks := pe.toks
 	var out [][2]int
@@ -2352,13 +2353,17 @@ func (pe *personExtractor) menuLines() [][2]int {
 				menu = t.text == "&"
 			}
 		}
-		if menu && items >= 4 {
+		if menu && items >= 4 || e-s >= 3 && toks[e-1].text == "ago" && timeUnits[strings.TrimSuffix(toks[e-2].text, "s")] {
 			out = append(out, [2]int{toks[s].start, toks[e-1].end()})
 		}
 		s = e
 	}
 	return out
 }
+
+// timeUnits end the links to other stories that a page lists with their age:
+// "Death Toll Grows by 325 - Health Ministry 22 minutes ago".
+var timeUnits = wordSet(`second minute hour day week`)
 
 // onlyRepeatOnMenus makes the mentions on the lines of o.menus like words of
 // a headline in capitals: they may only repeat a person the text names

@@ -345,8 +345,8 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Omar al-Bashir", "Jean-Marie Le Pen", "Marine Le Pen", "Francois Hollande"},
 		},
 		{
-			name: "the links of a menu are no one's name unless the story names them",
-			text: "Home - World News - Car Prices - Love Poetry - Dana Whitfield - Sport\nMarcus Webb said the market rose.\nEducation | Prize Bond | Marcus Webb | Prayer Times | Travel Guide",
+			name: "the links of a menu or to other stories are no one's name unless the story names them",
+			text: "Home - World News - Car Prices - Love Poetry - Dana Whitfield - Sport\nMarcus Webb said the market rose.\nEducation | Prize Bond | Marcus Webb | Prayer Times | Travel Guide\nStabbing Attack Leaves 4 People Injured - Reports 5 minutes ago",
 			want: []string{"Marcus Webb"},
 		},
 	}
