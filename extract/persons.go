@@ -2332,7 +2332,8 @@ func sameFold(people []*person, parts []string) *person {
 // site's menu, as a saved page keeps them: five items or more, each of one to
 // five words that all begin with a capital, between separators ("Education -
 // Urdu News - Car Prices - Breaking News - …", "Home | World | Sport | …"), and
-// of the lines that link to another story with its age ("… 22 minutes ago").
+// of the short lines that link to another story with its age ("… 22 minutes
+// ago"). A line is what the text breaks hard (see tokenize).
 func (pe *personExtractor) menuLines() [][2]int {
 	toks := pe.toks
 	var out [][2]int
@@ -2353,7 +2354,7 @@ func (pe *personExtractor) menuLines() [][2]int {
 				menu = t.text == "&"
 			}
 		}
-		if menu && items >= 4 || e-s >= 3 && toks[e-1].text == "ago" && timeUnits[strings.TrimSuffix(toks[e-2].text, "s")] {
+		if menu && items >= 4 || e-s >= 3 && e-s <= 30 && toks[e-1].text == "ago" && timeUnits[strings.TrimSuffix(toks[e-2].text, "s")] {
 			out = append(out, [2]int{toks[s].start, toks[e-1].end()})
 		}
 		s = e

@@ -346,7 +346,7 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "the links of a menu or to other stories are no one's name unless the story names them",
-			text: "Home - World News - Car Prices - Love Poetry - Dana Whitfield - Sport\nMarcus Webb said the market rose.\nEducation | Prize Bond | Marcus Webb | Prayer Times | Travel Guide\nStabbing Attack Leaves 4 People Injured - Reports 5 minutes ago",
+			text: "Home - World News - Car Prices - Love Poetry - Dana Whitfield - Sport\n\nMarcus Webb said the market rose.\n\nEducation | Prize Bond | Marcus Webb | Prayer Times | Travel Guide\n\nStabbing Attack Leaves 4 People Injured - Reports 5 minutes ago",
 			want: []string{"Marcus Webb"},
 		},
 	}
