@@ -110,7 +110,7 @@ func (b *NameBook) addForm(name string, n int) {
 	if b.forms == nil {
 		b.forms = map[string]map[string]int{}
 	}
-	key := foldName(name)
+	key := foldPerson(name)
 	if b.forms[key] == nil {
 		b.forms[key] = map[string]int{}
 	}
@@ -261,14 +261,13 @@ func (b *NameBook) canonical(name string) string {
 	} else if r := b.withoutMiddle(name); r != "" {
 		name = r
 	}
-	key := foldName(name)
 	best, bestCount := name, 0
-	for form, c := range b.forms[key] {
+	for form, c := range b.forms[foldPerson(name)] {
 		if c > bestCount || c == bestCount && form < best {
 			best, bestCount = form, c
 		}
 	}
-	if b.firm(key, name) {
+	if b.firm(foldName(name), name) {
 		return ""
 	}
 	return best
@@ -358,7 +357,7 @@ func (b *NameBook) firm(key, name string) bool {
 		return false
 	}
 	persons := 0
-	for _, c := range b.forms[key] {
+	for _, c := range b.forms[foldPerson(name)] {
 		persons += c
 	}
 	return n > 2*persons
@@ -486,6 +485,26 @@ func foldName(name string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// foldPerson is the form under which person names are one: foldName's, with
+// hyphens as spaces and without the particles inside a name, so that "Omar
+// al-Bashir" and "Omar el-Bashir", "Jean-Marie Le Pen" and "Jean Marie Le
+// Pen", "Laure de la Raudière" and "Laure Raudière" are one name. A first or
+// last word is kept whatever it is ("Abu Bakr", "Nguyen Van Le").
+func foldPerson(name string) string {
+	words := strings.Fields(strings.ReplaceAll(foldName(name), "-", " "))
+	if len(words) <= 2 {
+		return strings.Join(words, " ")
+	}
+	lx := loadLexicon()
+	out := words[:1]
+	for _, w := range words[1 : len(words)-1] {
+		if lx.words[w]&wParticle == 0 {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(append(out, words[len(words)-1]), " ")
 }
 
 // formalGiven maps familiar forms of English given names to the formal name

@@ -206,3 +206,24 @@ func TestNameBookSurnameForms(t *testing.T) {
 		}
 	}
 }
+
+func TestNameBookParticles(t *testing.T) {
+	var b NameBook
+	for range 4 {
+		b.Add([]string{"Omar al-Bashir", "Jean-Marie Le Pen", "Laure de la Raudière", "Abu Bakr", "Nguyen Van Le"})
+	}
+	b.Add([]string{"Omar el-Bashir", "Omar Bashir", "Jean Marie Le Pen", "Laure Raudière", "Bakr", "Nguyen Van"})
+	tests := []struct{ in, want string }{
+		{"Omar el-Bashir", "Omar al-Bashir"}, // an Arabic article written another way
+		{"Omar Bashir", "Omar al-Bashir"},    // or left out
+		{"Jean Marie Le Pen", "Jean-Marie Le Pen"},
+		{"Laure Raudière", "Laure de la Raudière"},
+		{"Nguyen Van", "Nguyen Van"}, // a last word is kept, particle or not
+		{"Abu Bakr", "Abu Bakr"},
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -117,6 +117,10 @@ type personExtractor struct {
 	buf      [64]byte
 	orgs     organizations // what the text shows to be companies and places
 	teams    [][2]int      // capitalized runs that a results line shows to be teams, by token
+	// slavic: whether the text is in Czech, Slovak or Polish, 0 until a name
+	// needs to know (see slavicText); capWords then holds its capitalized words.
+	slavic   int8
+	capWords map[string]bool
 
 	// The tagger's buffers (see tagger.go).
 	rules      []uint8
@@ -202,6 +206,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 	pe.nounCaps = german >= 6 && german*10 >= lower
 	pe.mentions = pe.mentions[:0]
 	pe.teams = pe.teams[:0]
+	pe.slavic = 0
 	pe.orgs = organizations{places: pe.scanLines()}
 	for i := 0; i < len(toks); {
 		if !pe.nameStart(i) {
@@ -209,7 +214,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) {
+		for j < len(toks) && !toks[j-1].poss && !toks[j].newline && pe.nameContinues(j) && !pe.pairedNames(i, j) {
 			j++
 		}
 		if len(pe.teams) > 0 && pe.isTeam(i, j) {
@@ -222,10 +227,12 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		i = j
 	}
 	pe.partners()
+	pe.quotedAlone()
 	if end := pe.titleCaseLine(); end > 0 {
 		pe.headlineOnly(pe.mentions, toks[end].start)
 	}
 	pe.mentions = dropNameless(pe.mentions)
+	pe.orgs.menus = pe.menuLines()
 	people, who := resolvePersons(pe.mentions, &pe.orgs)
 	return people, pe.mentions, who
 }
@@ -334,6 +341,13 @@ type organizations struct {
 	// names are the companies' names, lower case, hyphenated words split: "Dean
 	// Witter" of "Dean Witter Reynolds Inc" is the firm.
 	names [][]string
+	// menus are the byte spans of the lines that list links (see menuLines):
+	// their names may only repeat a person the text names elsewhere.
+	menus [][2]int
+	// works are the words of titles of works (see workTitle) and of the
+	// characters of plays and films (see character), lower case: "super lucky"
+	// of "Super Lucky's Tale".
+	works [][]string
 }
 
 // addOrg records the company named by toks[a:b].
@@ -368,16 +382,35 @@ func (o *organizations) covers(parts []string) bool {
 	}
 	last := parts[len(parts)-1]
 	if len(parts) == 1 {
-		return o.words[last] || o.places[last]
+		return o.words[last] || o.places[last] || slices.ContainsFunc(o.works, func(w []string) bool { return len(w) == 1 && w[0] == last })
 	}
-	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 {
+	if o.places[last] || o.words[last] && loadLexicon().words[parts[0]]&wFirst == 0 || o.product(parts) {
 		return true
 	}
-	for _, n := range o.names {
-		for k := 0; k+len(parts) <= len(n); k++ {
-			if slices.Equal(n[k:k+len(parts)], parts) {
-				return true
+	for _, names := range [...][][]string{o.names, o.works} {
+		for _, n := range names {
+			for k := 0; k+len(parts) <= len(n); k++ {
+				if slices.Equal(n[k:k+len(parts)], parts) {
+					return true
+				}
 			}
+		}
+	}
+	return false
+}
+
+// product reports whether a name of two words opens with the whole name of a
+// company the text names by one word: "Dolby Vision" where the text speaks of
+// "Dolby's" technology, "Microsoft Office" beside "Microsoft said": the firm's
+// product, as a word after a firm's name is, not a person whose given name a
+// firm bears.
+func (o *organizations) product(parts []string) bool {
+	if len(parts) != 2 || !o.words[parts[0]] {
+		return false
+	}
+	for _, n := range o.names {
+		if len(n) == 1 && n[0] == parts[0] {
+			return true
 		}
 	}
 	return false
@@ -625,9 +658,6 @@ func (pe *personExtractor) nameContinues(j int) bool {
 		}
 		if pe.classes[k]&wParticle == 0 {
 			return false
-		}
-		if (n.text == "y" || n.text == "e") && k+1 < len(pe.toks) && pe.toks[k+1].upper && pe.classes[k+1]&wGiven != 0 {
-			return false // "Edwin Luna y Kimberly Flores": two people, but "José Ortega y Gasset"
 		}
 		if pe.nounCaps && germanArticle(n.text) && (k == 0 || !strings.HasPrefix(pe.toks[k-1].text, "v")) {
 			return false // "Wert der Währung", but "von der Leyen"
@@ -902,6 +932,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}
+	if pe.workTitle(i, j) || !toks[j-1].poss && pe.inWorkList(i, j) {
+		pe.orgs.addWork(toks[i:j])
+		return 0, 0
+	}
 	// Strip what comes before the name: "U.S. President-elect", "Foreign Minister",
 	// "The", "Iran envoy"; a title anywhere in the run moves the start past it.
 	k, titled := pe.stripLeading(i, j, false)
@@ -954,7 +988,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// before a known given name that no rule stripped are not part of the name.
 	for m := k + 1; m < end-1; m++ {
 		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
-			k = m
+			if !pe.namedWithout(k, m, end) {
+				k = m
+			}
 			break
 		}
 	}
@@ -989,6 +1025,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for end-k >= 3 && !titled && pe.ordinaryFirst(k) {
 		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
 	}
+	nom := pe.nominative(k, end)
+	if nom != nil && pe.lx.things[strings.ToLower(strings.Join(nom, " "))] {
+		return k, end // "Aston Villy", of the club Aston Villa
+	}
 	firstClass := cls[k]
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
@@ -1022,6 +1062,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
 		return 0, 0 // "Gone With The Wind", "You Loved Me Like a Distant Star": the title of a work
 	}
+
 	if end-k == 1 && cls[k]&(wFirst|wLast) == 0 && (ordinaryEnding(toks[k].text) || participle(toks[k].text)) &&
 		pe.sentenceStart(k) && end < len(toks) && toks[end].text == "," {
 		return 0, 0 // "Personally, I", "Concerned, his doctor": no name
@@ -1038,10 +1079,20 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
-	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
-	for m := k; m < end; m++ {
-		mn.parts = append(mn.parts, toks[m].text)
+	if pe.character(i, end) {
+		pe.orgs.addWork(toks[k:end])
+		return 0, 0 // "Jeff Goldblum, playing the chaos theorist Ian Malcolm": a role
 	}
+	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
+	if nom != nil {
+		mn.parts = nom
+	} else {
+		for m := k; m < end; m++ {
+			mn.parts = append(mn.parts, toks[m].text)
+		}
+	}
+	// "Lucas Nolan22 Jan": the markup glued a date to the name.
+	mn.parts[len(mn.parts)-1] = withoutDigits(mn.parts[len(mn.parts)-1])
 	lastClass := cls[end-1]
 	if words >= 2 && !titled && !role && pe.ordinaryFirst(k) {
 		return 0, 0 // "Credit Lyonnais" where the text speaks of credit
@@ -1074,6 +1125,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	} else {
 		if firstClass&wNotName != 0 || toks[k].initial {
 			return 0, 0
+		}
+		if titled || role {
+			// "Time for Dr. Sherlock": a subheading plays with a title.
+			titled, role = titled && !pe.subheading(k), role && !pe.subheading(k)
 		}
 		mn.evidence = titled || role || compoundName(toks[k].text) || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
@@ -1975,6 +2030,7 @@ type person struct {
 	// royal: the title of a monarch or a cleric came before the name alone; a
 	// person known by one name is shown with it ("King Fahd").
 	royal string
+	fold  string // foldPerson of the name, once sameFold needs it
 }
 
 func (p *person) first() string { return p.parts[0] }
@@ -1986,6 +2042,7 @@ func (p *person) last() string  { return p.parts[len(p.parts)-1] }
 // the people in order of first mention and, for each mention, the index of its
 // person, or -1 for a mention that is no one's.
 func resolvePersons(mentions []mention, orgs *organizations) (people []*person, who []int) {
+	orgs.onlyRepeatOnMenus(mentions)
 	of := make([]*person, len(mentions))
 	confirmed := map[string]bool{} // surnames shown to be people's by a single mention
 	for _, m := range mentions {
@@ -2009,17 +2066,22 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 			// Same person: same words, or same given name and surname with a middle
 			// name or initial on one side, or the longer name ends with the shorter.
 			if slices.Equal(p.parts, lp) || (p.first() == lp[0] && p.last() == lp[len(lp)-1]) ||
-				hasSuffix(p.parts, lp) {
+				hasSuffix(p.parts, lp) || givenPrefix(p.parts, lp) {
 				p.count++
 				p.pos = min(p.pos, m.pos)
 				return p
 			}
-			if hasSuffix(lp, p.parts) {
+			if hasSuffix(lp, p.parts) || givenPrefix(lp, p.parts) {
 				p.name, p.parts = strings.Join(m.parts, " "), lp
 				p.count++
 				p.pos = min(p.pos, m.pos)
 				return p
 			}
+		}
+		if p := sameFold(people, lp); p != nil {
+			p.count++
+			p.pos = min(p.pos, m.pos)
+			return p
 		}
 		p := &person{name: strings.Join(m.parts, " "), parts: lp, pos: m.pos, count: 1}
 		people = append(people, p)
@@ -2243,6 +2305,22 @@ func findSingle(people []*person, w string) *person {
 	return nil
 }
 
+// givenPrefix reports whether the lower-case name short is the given names of
+// the longer name long without its surname: "Te Kaurinui" of "Te Kaurinui
+// Parata", as a text may call a person of two given names. A single word is left
+// to matchPerson, and a generational suffix makes another person ("John Smith
+// Jr.").
+func givenPrefix(long, short []string) bool {
+	if len(short) < 2 || len(long) <= len(short) || !slices.Equal(long[:len(short)], short) {
+		return false
+	}
+	switch strings.TrimSuffix(long[len(long)-1], ".") {
+	case "jr", "sr", "ii", "iii", "iv":
+		return false
+	}
+	return true
+}
+
 func hasSuffix(long, short []string) bool {
 	return len(long) > len(short) && slices.Equal(long[len(long)-len(short):], short)
 }
@@ -2293,4 +2371,162 @@ func capitalize(w string) string {
 		up = r == '-' || r == '\'' || r == '’' || r == '.'
 	}
 	return string(b)
+}
+
+// namedWithout reports whether the text elsewhere writes the words toks[k:m]
+// directly before the surname toks[end-1], without the given names toks[m:end-1]
+// between them: then they are given names of the person too ("Te Kaurinui Robert
+// Parata" beside "Te Kaurinui Parata"), not words before the name ("Frenchman
+// Frank LeBoeuf", never "Frenchman LeBoeuf").
+func (pe *personExtractor) namedWithout(k, m, end int) bool {
+	toks := pe.toks
+	n := m - k
+	for s := 0; s+n < len(toks); s++ {
+		if s == k || !strings.EqualFold(toks[s+n].text, toks[end-1].text) || s > 0 && toks[s-1].kind == tokWord && toks[s-1].upper {
+			continue
+		}
+		same := true
+		for d := 0; d < n && same; d++ {
+			same = toks[s+d].kind == tokWord && toks[s+d].text == toks[k+d].text && !toks[s+d].poss && (d == 0 || !toks[s+d].newline)
+		}
+		if same && !toks[s+n].newline {
+			return true
+		}
+	}
+	return false
+}
+
+// subheading reports whether toks[k] stands on a subheading: a line of two to
+// eight words after the first line, without numbers, that ends with a word, not
+// as a sentence does ("Time for Dr.
+// Sherlock", "Enter Mr. Fix-It"). Subheadings play with titles and names; the
+// person a subheading names for real, the story names with evidence of its own.
+func (pe *personExtractor) subheading(k int) bool {
+	toks := pe.toks
+	s := k
+	for s > 0 && !toks[s].newline {
+		s--
+	}
+	if s == 0 {
+		return false
+	}
+	e := k + 1
+	for e < len(toks) && !toks[e].newline {
+		e++
+	}
+	words := 0
+	for m := s; m < e; m++ {
+		switch toks[m].kind {
+		case tokWord:
+			words++
+		case tokNumber:
+			return false // "1. Miss Stamper 3-1": a line of results
+		}
+	}
+	return toks[e-1].kind == tokWord && words >= 2 && words <= 8
+}
+
+// pairedNames reports whether the conjunction toks[j] of Spanish, Portuguese or
+// Catalan ("y", "e", "i", which are also particles of names: "José Ortega y
+// Gasset") joins two names rather than two surnames of one: a name of two
+// words or more before it, and after it a given name and another word
+// ("Edwin Luna y Kimberly Flores", "Paulo Guedes e Sergio Moro").
+func (pe *personExtractor) pairedNames(i, j int) bool {
+	toks := pe.toks
+	switch toks[j].text {
+	case "y", "e", "i":
+	default:
+		return false
+	}
+	return j-i >= 2 && j+2 < len(toks) && toks[j+1].upper && pe.classes[j+1]&wFirst != 0 &&
+		toks[j+2].kind == tokWord && toks[j+2].upper && !toks[j+2].newline
+}
+
+// withoutDigits returns w without the digits that end it when three letters
+// or more come before them ("Nolan22": Nolan; not "No1"), else w.
+func withoutDigits(w string) string {
+	t := strings.TrimRight(w, "0123456789")
+	if r, _ := utf8.DecodeLastRuneInString(t); len(t) == len(w) || utf8.RuneCountInString(t) < 3 || !unicode.IsLetter(r) {
+		return w
+	}
+	return t
+}
+
+// sameFold returns the person of two words or more whose name differs from the
+// lower-case name parts only by accents, hyphens or particles inside it (see
+// foldPerson): "Omar Bashir" beside Omar al-Bashir, "Francois Hollande" beside
+// François Hollande; else nil.
+func sameFold(people []*person, parts []string) *person {
+	var fold string
+	for _, p := range people {
+		if len(p.parts) < 2 {
+			continue
+		}
+		if fold == "" {
+			fold = foldPerson(strings.Join(parts, " "))
+		}
+		if p.fold == "" {
+			p.fold = foldPerson(strings.Join(p.parts, " "))
+		}
+		if p.fold == fold {
+			return p
+		}
+	}
+	return nil
+}
+
+// menuLines returns the byte spans of the lines that list the links of a
+// site's menu, as a saved page keeps them: five items or more, each of one to
+// five words that all begin with a capital, between separators ("Education -
+// Urdu News - Car Prices - Breaking News - …", "Home | World | Sport | …"), and
+// of the short lines that link to another story with its age ("… 22 minutes
+// ago"). A line is what the text breaks hard (see tokenize).
+func (pe *personExtractor) menuLines() [][2]int {
+	toks := pe.toks
+	var out [][2]int
+	for s := 0; s < len(toks); {
+		e := s + 1
+		for e < len(toks) && !toks[e].newline {
+			e++
+		}
+		items, words, menu := 0, 0, true
+		for k := s; k < e && menu; k++ {
+			switch t := &toks[k]; {
+			case t.kind == tokPunct && (t.text == "-" || t.text == "|" || t.text == "•" || t.text == "·"):
+				menu = words >= 1 && words <= 5
+				items, words = items+1, 0
+			case t.kind == tokWord && (t.upper || t.text == "in" || t.text == "to" || t.text == "of" || t.text == "and"):
+				words++
+			default:
+				menu = t.text == "&"
+			}
+		}
+		if menu && items >= 4 || e-s >= 3 && e-s <= 30 && toks[e-1].text == "ago" && timeUnits[strings.TrimSuffix(toks[e-2].text, "s")] {
+			out = append(out, [2]int{toks[s].start, toks[e-1].end()})
+		}
+		s = e
+	}
+	return out
+}
+
+// timeUnits end the links to other stories that a page lists with their age:
+// "Death Toll Grows by 325 - Health Ministry 22 minutes ago".
+var timeUnits = wordSet(`second minute hour day week`)
+
+// onlyRepeatOnMenus makes the mentions on the lines of o.menus like words of
+// a headline in capitals: they may only repeat a person the text names
+// elsewhere.
+func (o *organizations) onlyRepeatOnMenus(mentions []mention) {
+	if o == nil || len(o.menus) == 0 {
+		return
+	}
+	for i := range mentions {
+		m := &mentions[i]
+		for _, h := range o.menus {
+			if m.pos >= h[0] && m.end <= h[1] {
+				m.caps, m.person, m.evidence, m.weak = true, false, false, false
+				break
+			}
+		}
+	}
 }
