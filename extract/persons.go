@@ -773,7 +773,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		k, opener = i+1, cls[i]&wRole != 0
 		k, titled = pe.stripLeading(k, j, false)
 	}
-	for t := pe.titleAfter(k, j); t >= 0; t = pe.titleAfter(k, j) {
+	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j); t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
 	end := j
@@ -815,7 +815,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
-	for m := k + 1; m < end-1; m++ {
+	// A kunya opens the name it stands before ("Abu Mohammad al-Julani").
+	for m := k + 1; m < end-1 && !pe.kunya(k, end); m++ {
 		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
 			k = m
 			break
@@ -929,7 +930,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		}
 		mn.evidence = speech || sports && mn.person
-		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) {
+		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) && !pe.fullArabicName(k-1, end) {
 			// "Pope John Paul", "Crown Prince Abdullah bin Abdul": given names
 			// alone name a monarch or a cleric with the title.
 			mn.parts = append([]string{toks[k-1].text}, mn.parts...)
@@ -1564,6 +1565,26 @@ func (pe *personExtractor) allGiven(k, end int) bool {
 	return true
 }
 
+// fullArabicName reports whether the given names toks[t+1:end] after the title
+// toks[t] are a full name of their own, which the title does not join: names
+// after a cleric's or a tribal honorific ("Mullah Mohammad Omar", "Sheikh Sharif
+// Sheikh Ahmed"), and names with a patronymic ("Crown Prince Mohammed bin
+// Salman"). A monarch's or a pope's given names stay with the title ("Pope John
+// Paul").
+func (pe *personExtractor) fullArabicName(t, end int) bool {
+	switch strings.ToLower(pe.toks[t].text) {
+	case "sheikh", "sheik", "mullah", "imam", "ayatollah":
+		return true
+	}
+	for m := t + 2; m < end-1; m++ {
+		switch pe.toks[m].text {
+		case "bin", "ibn", "bint", "ben":
+			return true
+		}
+	}
+	return false
+}
+
 // royalTitle reports whether w is the title of a monarch or a cleric, which
 // stays with a given name: King Fahd, Queen Elizabeth, Mullah Omar, Mother
 // Teresa.
@@ -1682,6 +1703,22 @@ func (pe *personExtractor) inQuotedTitle(i, j int) bool {
 func placePrefix(w string) bool {
 	switch strings.ToLower(w) {
 	case "san", "santa", "sao", "são", "los", "las", "st", "st.", "saint", "puerto", "ciudad":
+		return true
+	}
+	return false
+}
+
+// titleInName reports whether the title toks[t], inside the run toks[k:j] after
+// a given name and before another name, is a word of the name: Somali and Arab
+// names carry Sheikh, Sultan or Sayyid as a name ("Hassan Sheikh Mohamud",
+// "Sharif Sheikh Ahmed").
+func (pe *personExtractor) titleInName(k, t, j int) bool {
+	if t <= k || t+1 >= j || pe.classes[t-1]&wFirst == 0 || pe.classes[t-1]&(wNotName|wTitle|wTitleMod) != 0 ||
+		pe.toks[t-1].poss || pe.toks[t].allCaps {
+		return false
+	}
+	switch strings.ToLower(pe.toks[t].text) {
+	case "sheikh", "sheik", "shaikh", "sultan", "sayyid", "sayed", "syed", "mir", "haji", "hajji", "imam", "emir", "amir":
 		return true
 	}
 	return false

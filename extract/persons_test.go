@@ -104,6 +104,21 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"William Caldwell", "Abu Ayyub al-Masri"},
 		},
 		{
+			name: "a kunya opens a name before a known given name, at a sentence start too",
+			text: "Abu Mohammad al-Julani heads the group. Coalition forces killed Abu Omar al-Shishani.",
+			want: []string{"Abu Mohammad al-Julani", "Abu Omar al-Shishani"},
+		},
+		{
+			name: "Sheikh after a given name is a word of the name",
+			text: "Somali President Hassan Sheikh Mohamud met Sheikh Sharif Sheikh Ahmed.",
+			want: []string{"Hassan Sheikh Mohamud", "Sharif Sheikh Ahmed"},
+		},
+		{
+			name: "a cleric's title or a name with bin does not join a full name",
+			text: "Mullah Mohammad Omar founded the movement. Saudi Crown Prince Mohammed bin Salman met Pope John Paul.",
+			want: []string{"Mohammad Omar", "Mohammed bin Salman", "Pope John Paul"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
