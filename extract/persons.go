@@ -899,6 +899,12 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 
+	if !titled && !strongFirst && pe.groupMemberAfter(end) {
+		// "Boko Haram leader Abubakar Shekau": the run names a group, though it
+		// may repeat a person found elsewhere ("Clinton spokesman Joe Lockhart").
+		pe.onlyRepeats(k, end)
+		return 0, 0
+	}
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
@@ -952,6 +958,37 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// groupMembers are the lower-case nouns that, right after a capitalized run,
+// show it to name a group, a movement or an army: "Boko Haram leader", "Taliban
+// spokesman", "al-Shabaab commander", "Nusra Front emir".
+var groupMembers = map[string]bool{
+	"leader": true, "leaders": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"commander": true, "commanders": true, "chief": true, "founder": true, "co-founder": true,
+	"emir": true, "militants": true, "militant": true, "fighters": true, "gunmen": true,
+	"insurgents": true, "members": true, "member": true, "operatives": true, "ideologue": true,
+}
+
+// groupMemberAfter reports whether a group member's noun follows the run ending
+// at end (see groupMembers).
+func (pe *personExtractor) groupMemberAfter(end int) bool {
+	toks := pe.toks
+	return end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper &&
+		groupMembers[toks[end].text]
+}
+
+// onlyRepeats records the run toks[k:end] as a mention that may only repeat a
+// person the text names elsewhere, as a name in capitals does.
+func (pe *personExtractor) onlyRepeats(k, end int) {
+	if end-k > 3 || pe.classes[k]&wNotName != 0 || pe.classes[end-1]&wNotName != 0 {
+		return
+	}
+	mn := mention{pos: pe.toks[k].start, end: pe.toks[end-1].end(), parts: make([]string, 0, end-k), multi: end-k > 1, caps: true}
+	for m := k; m < end; m++ {
+		mn.parts = append(mn.parts, pe.toks[m].text)
+	}
+	pe.mentions = append(pe.mentions, mn)
 }
 
 // orgSuffix reports whether toks[k] is a company's suffix: Inc, Corp, Co, Ltd,

@@ -119,6 +119,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Mohammad Omar", "Mohammed bin Salman", "Pope John Paul"},
 		},
 		{
+			name: "a group's leader, spokesman or commander names the group before the noun",
+			text: "Nigeria's President Muhammadu Buhari said Boko Haram leader Abubakar Shekau was cornered. Falun Gong members protested. Bill Clinton spokesman Joe Lockhart spoke, as did Clinton aide Ann Lewis.",
+			want: []string{"Muhammadu Buhari", "Abubakar Shekau", "Bill Clinton", "Joe Lockhart", "Ann Lewis"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
