@@ -674,6 +674,72 @@ func (pe *personExtractor) hyphenGiven(k int) bool {
 	return true
 }
 
+// pinyinGiven reports whether toks[k] is a Chinese surname and toks[k+1] a
+// given name of two or three syllables of Hanyu Pinyin written as one word, as
+// mainland names are romanized: "Xi Jinping", "Li Keqiang", "Mao Zedong".
+// Ordinary English words that also split into syllables (Line, Bone) are
+// written in lower case elsewhere or known to the lexicons.
+func (pe *personExtractor) pinyinGiven(k int) bool {
+	if k+1 >= len(pe.toks) || pe.toks[k].poss || !pe.lx.eastAsian[strings.ToLower(pe.toks[k].text)] {
+		return false
+	}
+	g := &pe.toks[k+1]
+	w := g.text
+	if g.kind != tokWord || !g.upper || g.allCaps || len(w) < 4 || len(w) > 12 ||
+		pe.classes[k+1]&^(wFirst|wLast|wGiven) != 0 || pe.seenLower(w) {
+		return false
+	}
+	n := pinyinSyllables(strings.ToLower(w))
+	return n >= 2 && n <= 3
+}
+
+// pinyinSyllables returns the fewest syllables of Hanyu Pinyin (tones left out)
+// that w, lower case, is written with, or 0 when it is no such word.
+func pinyinSyllables(w string) int {
+	// best[i] is the fewest syllables that spell w[:i]; 0 means none do.
+	var best [13]int
+	if len(w) >= len(best) {
+		return 0
+	}
+	best[0] = 0
+	for i := 1; i <= len(w); i++ {
+		best[i] = -1
+		for n := 1; n <= 6 && n <= i; n++ {
+			if (i-n == 0 || best[i-n] > 0) && pinyin[w[i-n:i]] {
+				if c := best[i-n] + 1; best[i] < 0 || c < best[i] {
+					best[i] = c
+				}
+			}
+		}
+		if best[i] < 0 {
+			best[i] = 0
+			if i == len(w) {
+				return 0
+			}
+		}
+	}
+	return best[len(w)]
+}
+
+// pinyin holds the syllables of Hanyu Pinyin, without tones.
+var pinyin = wordSet(`a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu
+	ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai
+	chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dian
+	diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai
+	gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen
+	heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan
+	jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+	le lei leng li lia lian liang liao lie lin ling liu long lou lu luan lun luo lv lve ma mai man mang mao me
+	mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang
+	niao nie nin ning niu nong nou nu nuan nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao
+	pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re
+	ren reng ri rong rou ru ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she
+	shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta
+	tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen
+	weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying
+	yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen
+	zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo`)
+
 // gluedWords reports whether w is two words that lost the space between them,
 // as text taken from a web page's markup may ("LucasNolan", "SmithReporter"):
 // a capital after four lower-case letters or more. Names with a capital inside
@@ -857,7 +923,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
 	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text)
-	eastAsian := end-k == 2 && pe.hyphenGiven(k)
+	eastAsian := end-k == 2 && (pe.hyphenGiven(k) || pe.pinyinGiven(k))
 	words := 0
 	for m := k; m < end; m++ {
 		c := cls[m]
@@ -1510,6 +1576,8 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 	for ; k < j; k++ {
 		c := pe.classes[k]
 		switch {
+		case k+2 == j && (pe.hyphenGiven(k) || pe.pinyinGiven(k)):
+			return k, titled // "Sun Yat-sen", "He Yafei": the surname is also a word
 		case pe.toks[k].allCaps && !pe.toks[k].initial:
 		case c&wTitle != 0:
 			titled = true

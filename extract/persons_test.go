@@ -124,6 +124,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Muhammadu Buhari", "Abubakar Shekau", "Bill Clinton", "Joe Lockhart", "Ann Lewis"},
 		},
 		{
+			name: "a Chinese surname before a given name of Pinyin syllables, also one that is an English word",
+			text: "Xi Jinping met Li Keqiang. Sun Yat-sen founded the party. He Yafei spoke. Hong Kong traders sold.",
+			want: []string{"Xi Jinping", "Li Keqiang", "Sun Yat-sen", "He Yafei"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
