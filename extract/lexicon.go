@@ -60,12 +60,14 @@ const (
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
-	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader`
+	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader
+	staff rear vice warrant adviser advisor commandant airman seaman specialist spc spc. pfc pfc.
+	sfc ssgt msgt`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
 	executive managing press national security then incoming outgoing interim federal opposition party
-	army navy air general lord lieutenant head special`
+	army navy air general lord lieutenant head special command flight wing squadron petty class`
 	roleWords = `president minister secretary leader general envoy adviser advisor official spokesman
 	spokeswoman spokesperson chairman chairwoman chief director coach manager striker midfielder
 	defender goalkeeper keeper captain player champion driver rider actor actress singer writer author

@@ -129,6 +129,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Xi Jinping", "Li Keqiang", "Sun Yat-sen", "He Yafei"},
 		},
 		{
+			name: "military ranks and their modifiers are not names",
+			text: "Staff Sgt. Robert Bales and Rear Adm. John Kirby met Chief Petty Officer Edward Byers, Vice Adm. Kevin Donegan and Warrant Officer Class 2 Michael Smith. Gen. Joseph Dunford, Chairman of the Joint Chiefs of Staff, met Ajit Doval, India's National Security Adviser, and Senior Airman Brian Kolfage.",
+			want: []string{"Robert Bales", "John Kirby", "Edward Byers", "Kevin Donegan", "Michael Smith", "Joseph Dunford", "Ajit Doval", "Brian Kolfage"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
