@@ -67,7 +67,7 @@ const (
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
 	executive managing press national security then incoming outgoing interim federal opposition party
-	army navy air general lord lieutenant head special command flight wing squadron petty class`
+	army navy air general lord lieutenant head special command flight wing squadron class`
 	roleWords = `president minister secretary leader general envoy adviser advisor official spokesman
 	spokeswoman spokesperson chairman chairwoman chief director coach manager striker midfielder
 	defender goalkeeper keeper captain player champion driver rider actor actress singer writer author
@@ -353,6 +353,9 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(titleModWords, wTitleMod)
 	add(roleWords, wRole)
 	add(stopWords, wStop)
+	// An adjective of a rank that is also a surname ("Chief Petty Officer", Tom
+	// Petty) is no name alone, as a stop word is not.
+	lx.words["petty"] |= wTitleMod | wStop
 	add(monthWords, wMonth)
 	// Weekdays are in the SSA list (a few children are named Wednesday), but in news
 	// they are dates; months like May and June stay names too.
