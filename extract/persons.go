@@ -881,13 +881,18 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
-	// A kunya opens the name it stands before ("Abu Mohammad al-Julani").
+	// A kunya opens the name it stands before ("Abu Mohammad al-Julani"), and
+	// al-Ahmad is no given name that could start one.
 	for m := k + 1; m < end-1 && !pe.kunya(k, end); m++ {
-		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
+		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial &&
+			!isArabicArticle(toks[m].text) {
 			k = m
 			break
 		}
 	}
+	start := pe.nameAfterOrg(k, end)
+	afterOrg := start > k
+	k = start
 	// "Ben Gurion airport", "Tamil Tiger rebels", "the town of Bou Haroun": the
 	// run names a thing or a place.
 	if end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper && cls[end]&wThing != 0 {
@@ -946,7 +951,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			words++
 		}
 	}
-	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
+	if words > maxNameWords || !titled && !afterOrg && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
 	}
 	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
@@ -1024,6 +1029,20 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// nameAfterOrg returns where a name starts in toks[k:end] when the run opens
+// with the name of an office or a body that ends in its head noun and goes on
+// with a given name, even one that is also a word: "European and Eurasian
+// Affairs Victoria Nuland", "Minister for the Armed Forces Penny Mordaunt".
+func (pe *personExtractor) nameAfterOrg(k, end int) int {
+	for m := k + 1; m+1 < end; m++ {
+		if c := pe.classes[m-1]; c&(wOrg|wHead) != 0 && c&(wFirst|wLast) == 0 && !pe.toks[m-1].poss &&
+			pe.classes[m]&wFirst != 0 && pe.classes[m]&wNotName == 0 && pe.classes[m+1]&wNotName == 0 {
+			return m
+		}
+	}
+	return k
 }
 
 // groupMembers are the lower-case nouns that, right after a capitalized run,
@@ -1823,7 +1842,7 @@ func (pe *personExtractor) titleInName(k, t, j int) bool {
 		return false
 	}
 	switch strings.ToLower(pe.toks[t].text) {
-	case "sheikh", "sheik", "shaikh", "sultan", "sayyid", "sayed", "syed", "mir", "haji", "hajji", "imam", "emir", "amir":
+	case "sheikh", "sheik", "shaikh", "sultan", "sayyid", "sayed", "syed", "mir", "haji", "hajji", "imam", "emir", "amir", "shah":
 		return true
 	}
 	return false

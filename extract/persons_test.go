@@ -134,6 +134,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Robert Bales", "John Kirby", "Edward Byers", "Tom Petty", "Kevin Donegan", "Michael Smith", "Joseph Dunford", "Ajit Doval", "Brian Kolfage"},
 		},
 		{
+			name: "a given name after the name of an office starts the name; al-Ahmad starts none; Shah inside a name",
+			text: "Assistant Secretary for European and Eurasian Affairs Victoria Nuland met Minister for the Armed Forces Penny Mordaunt. Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah mediated. Commander Ahmad Shah Massoud was killed.",
+			want: []string{"Victoria Nuland", "Penny Mordaunt", "Sabah al-Ahmad al-Jaber al-Sabah", "Ahmad Shah Massoud"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
