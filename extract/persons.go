@@ -976,7 +976,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		pe.onlyRepeats(k, end)
 		return 0, 0
 	}
-	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end) || pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k))
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
@@ -1044,6 +1044,132 @@ func (pe *personExtractor) nameAfterOrg(k, end int) int {
 	}
 	return k
 }
+
+// lifeAfter reports whether what follows the run ending at end tells of a
+// person's life, as encyclopedias and obituaries do: a birth date or a lifespan
+// in parentheses ("(born 25 March 1954)", "(1921 – 2008)"), a verb that only
+// people are the subject of ("died", "was assassinated", "was sworn in"), or a
+// copula before a noun that only people are ("is an Afghan politician", "was
+// the second President of").
+func (pe *personExtractor) lifeAfter(end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || toks[end-1].poss {
+		return false
+	}
+	w := toks[end].text
+	if w == "(" {
+		if end+1 < len(toks) && toks[end+1].kind != tokNumber {
+			switch toks[end+1].text {
+			case "born", "b.", "née", "nee", "c.", "circa":
+			default:
+				return false // "Anuradhapura ( kingdom from 377 BC to 1017 )"
+			}
+		}
+		years := 0
+		for m := end + 1; m < len(toks) && m < end+12 && toks[m].text != ")"; m++ {
+			t := toks[m].text
+			if m == end+1 && (t == "born" || t == "b." || t == "née" || t == "nee") {
+				return true
+			}
+			if toks[m].kind == tokNumber && len(t) == 4 && (t[0] == '1' || t[0] == '2') {
+				years++
+			}
+		}
+		return years >= 2
+	}
+	if toks[end].kind != tokWord || toks[end].upper {
+		return false
+	}
+	switch w {
+	case "died":
+		return true
+	case "was", "is":
+		if end+1 < len(toks) && lifePassives[toks[end+1].text] {
+			return true
+		}
+		if end+2 < len(toks) && toks[end+1].text == "sworn" && toks[end+2].text == "in" {
+			return true
+		}
+	}
+	if w == "served" || w == "serves" {
+		if end+1 >= len(toks) || toks[end+1].text != "as" {
+			return false
+		}
+		end++
+	} else if w != "is" && w != "was" && w != "became" && w != "becomes" {
+		return false
+	}
+	m := end + 1
+	if m < len(toks) {
+		switch toks[m].text {
+		case "a", "an", "the":
+			m++
+		}
+	}
+	for n := 0; n < 4 && m < len(toks) && toks[m].kind == tokWord; n, m = n+1, m+1 {
+		t := toks[m].text
+		if toks[m].upper && pe.classes[m]&wTitle != 0 || !toks[m].upper && personNouns[t] {
+			return true
+		}
+		if toks[m].upper && pe.classes[m]&(wNationality|wPlace|wTitleMod) == 0 || strings.HasSuffix(t, "ing") {
+			return false // "is blaming President Bush"
+		}
+		switch t {
+		case "of", "in", "and", "or", "that", "which", "who", "to", "for", "with", "by", "on", "at", "where", "when":
+			return false
+		}
+	}
+	return false
+}
+
+// lifeSubject reports whether the single word toks[k], which lifeAfter tells of,
+// may be a person's name: not a count of people ("114 Somalis died",
+// "Hundreds died"), not a place ("a woman from Fayyum died") and not a
+// demonym's noun ("a U.S. Marine died").
+func (pe *personExtractor) lifeSubject(k int) bool {
+	w := pe.toks[k].text
+	if !plainWord(w) || pe.seenLower(w) {
+		return false
+	}
+	switch strings.ToLower(w) {
+	case "hundreds", "thousands", "dozens", "millions", "scores", "many", "several", "most", "others":
+		return false
+	}
+	if k == 0 {
+		return true
+	}
+	p := &pe.toks[k-1]
+	if p.kind == tokNumber || pe.classes[k-1]&(wNationality|wPlace) != 0 {
+		return false
+	}
+	switch strings.ToLower(p.text) {
+	case "from", "of", "in", "at", "near", "million", "thousand", "hundred", "billion":
+		return false
+	}
+	return true
+}
+
+// lifePassives are the participles after "was" that only people are the
+// subject of.
+var lifePassives = map[string]bool{
+	"born": true, "assassinated": true, "executed": true, "hanged": true,
+	"jailed": true, "imprisoned": true, "kidnapped": true, "abducted": true, "murdered": true,
+	"sentenced": true, "convicted": true, "indicted": true, "knighted": true, "widowed": true,
+	"buried": true, "baptized": true, "baptised": true, "ordained": true, "crowned": true,
+}
+
+// personNouns are nouns that only people are: "is an Afghan politician".
+var personNouns = wordSet(`politician statesman stateswoman diplomat general commander officer soldier
+	journalist cleric businessman businesswoman lawyer activist militant jihadist warlord guerrilla
+	insurgent terrorist dictator monarch president minister premier king queen prince princess emir sultan
+	founder spokesman spokeswoman son daughter wife husband brother sister father mother nephew niece
+	grandson granddaughter cousin widow writer author poet novelist journalist singer actor actress
+	footballer cricketer economist scientist engineer physician surgeon imam priest bishop rabbi
+	theologian philosopher historian judge senator congressman congresswoman governor mayor ambassador
+	admiral colonel lieutenant sergeant businessperson entrepreneur banker investor
+	industrialist philanthropist scholar academic professor physicist chemist mathematician architect
+	painter sculptor composer musician rapper screenwriter playwright explorer
+	aviator astronaut`)
 
 // groupMembers are the lower-case nouns that, right after a capitalized run,
 // show it to name a group, a movement or an army: "Boko Haram leader", "Taliban

@@ -139,6 +139,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Victoria Nuland", "Penny Mordaunt", "Sabah al-Ahmad al-Jaber al-Sabah", "Ahmad Shah Massoud"},
 		},
 		{
+			name: "a life told as encyclopedias tell it shows a person: a lifespan, died, was sworn in, is a politician",
+			text: "Gulbuddin Hekmatyar is an Afghan politician. Dag Hammarskjold died in 1961. Abdul Rashid Dostum (born 25 March 1954) met Jim Hollis. Hifikepunye Pohamba was sworn in Monday. Prachanda became Prime Minister of Nepal.",
+			want: []string{"Gulbuddin Hekmatyar", "Dag Hammarskjold", "Abdul Rashid Dostum", "Jim Hollis", "Hifikepunye Pohamba", "Prachanda"},
+		},
+		{
+			name: "not a life: counts of people, places, firms, groups",
+			text: "At least 114 Somalis died. A woman from Fayyum died. Hundreds died in the attack. Timex is a major U.S. producer of watches. Hamas is sworn to Israel's destruction. Anuradhapura ( kingdom from 377 BC to 1017 ) grew. Corruption is a major problem.",
+			want: nil,
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
