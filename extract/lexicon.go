@@ -185,7 +185,11 @@ const (
 	catholics christians protestants orthodox hindus buddhists sikhs shiites sunnis alawites
 	maronites copts evangelicals mormons tamil tamils sinhalese pashtun pashtuns baluch hutu hutus tutsi tutsis
 	uighur uighurs uyghur uyghurs hazara berber berbers bedouin bedouins maori igbo yoruba hausa zulu xhosa
-	amhara oromo rohingya kachin khmer`
+	amhara oromo rohingya kachin khmer yugoslav kazakh uzbek tajik kyrgyz turkmen mongolian nepali tibetan
+	chadian malian nigerien burundian eritrean djiboutian liberian guinean mauritanian gambian beninese
+	togolese burkinabe malawian mozambican gabonese malagasy mauritian bhutanese maldivian timorese
+	fijian samoan tongan kosovar montenegrin moldovan latvian lithuanian estonian maltese cypriot chechen
+	dagestani ossetian abkhaz ingush circassian druze alawite baloch sindhi punjabi bengali kashmiri`
 	placeWords = `afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
 	bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
 	brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia comoros

@@ -883,7 +883,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// before a known given name that no rule stripped are not part of the name.
 	// A kunya opens the name it stands before ("Abu Mohammad al-Julani"), and
 	// al-Ahmad is no given name that could start one.
-	for m := k + 1; m < end-1 && !pe.kunya(k, end); m++ {
+	for m := k + 1; m < end-1 && !pe.kunya(k, end) && !pe.foreignGiven(i, k); m++ {
 		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial &&
 			!isArabicArticle(toks[m].text) {
 			k = m
@@ -927,7 +927,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	firstClass := cls[k]
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
-	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text)
+	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text) ||
+		k+2 < end && pe.foreignGiven(i, k) // "Izzat Ibrahim al-Douri": a given name before a known one
 	eastAsian := end-k == 2 && (pe.hyphenGiven(k) || pe.pinyinGiven(k))
 	words := 0
 	for m := k; m < end; m++ {
@@ -1029,6 +1030,40 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// foreignGiven reports whether toks[k], which no lexicon knows, reads as a
+// given name of its own before a known one ("Umaru Musa Yar'Adua", "Izzat
+// Ibrahim al-Douri") rather than a word that describes the person
+// ("Frenchman", "Spaniard", "Incumbent", "Administrator", "Affairs"): a plain
+// word the text never writes in lower case that does not end as English
+// demonyms, nouns of office, plurals and adjectives do.
+//
+// The word must open the name right after the run's start or a title, and
+// come before a known given name; a word after a place or after "and" in the
+// name of a body is that body's ("Drugs and Crime Antonio Maria Costa", "Iraq
+// Reconstruction Stuart Bowen").
+func (pe *personExtractor) foreignGiven(i, k int) bool {
+	toks, cls := pe.toks, pe.classes
+	w := toks[k].text
+	if cls[k] != 0 || !plainWord(w) || strings.ContainsAny(w, "-'’") || pe.seenLower(w) || len(w) < 4 || toks[k].allCaps ||
+		k+1 >= len(toks) || !toks[k+1].upper || cls[k+1]&wFirst == 0 || cls[k+1]&(wAmbiguous|wNotName|wParticle) != 0 {
+		return false
+	}
+	if k > i && cls[k-1]&(wTitle|wTitleMod|wNationality) == 0 {
+		return false
+	}
+	if k == i && i >= 2 && (toks[i-1].text == "and" || toks[i-1].text == "of" || toks[i-1].text == "&") && toks[i-2].upper {
+		return false
+	}
+	l := strings.ToLower(w)
+	for _, e := range []string{"s", "man", "men", "an", "ese", "ish", "ic", "al", "ed", "er", "ist", "ard", "ent", "ant",
+		"ary", "or", "aut", "ce", "ing", "le", "ive", "ty", "ion", "ure", "ism"} {
+		if strings.HasSuffix(l, e) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameAfterOrg returns where a name starts in toks[k:end] when the run opens

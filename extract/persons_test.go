@@ -149,6 +149,11 @@ func TestExtractPersons(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "an unknown given name before a known one opens the name; English words before a name do not",
+			text: "Top aide Izzat Ibrahim al-Douri is dead. Former Iraqi President Abdel Rahman Aref died. Spaniard Carlos Moya, Incumbent Alexander Lukashenko and Yugoslav Dejan Stefanovic met. The head of the Office on Drugs and Crime Antonio Maria Costa spoke.",
+			want: []string{"Izzat Ibrahim al-Douri", "Abdel Rahman Aref", "Carlos Moya", "Alexander Lukashenko", "Dejan Stefanovic", "Antonio Maria Costa"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
