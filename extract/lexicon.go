@@ -160,7 +160,7 @@ const (
 	survey affairs telescope bowl zone strip marines breakfast luncheon gala`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e`
-	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
+	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.`
 	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
 	& cos group holdings s.a. n.v. a.g. b.v. s.p.a. oy oyj bhd tbk`
 	speechWords = `said says told added wrote argued explained noted stated testified insisted warned
@@ -189,7 +189,7 @@ const (
 	chadian malian nigerien burundian eritrean djiboutian liberian guinean mauritanian gambian beninese
 	togolese burkinabe malawian mozambican gabonese malagasy mauritian bhutanese maldivian timorese
 	fijian samoan tongan kosovar montenegrin moldovan latvian lithuanian estonian maltese cypriot chechen
-	dagestani ossetian abkhaz ingush circassian druze alawite baloch sindhi punjabi bengali kashmiri`
+	dagestani ossetian abkhaz ingush circassian druze alawite baloch sindhi punjabi bengali`
 	placeWords = `afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
 	bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
 	brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia comoros

@@ -971,13 +971,22 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 
-	if !titled && !strongFirst && pe.groupMemberAfter(end) {
-		// "Boko Haram leader Abubakar Shekau": the run names a group, though it
-		// may repeat a person found elsewhere ("Clinton spokesman Joe Lockhart").
+	if !titled && !strongFirst && !eastAsian && pe.groupMemberAfter(k, end) {
+		// "Boko Haram leader Abubakar Shekau", "Jaish al-Islam's leader": the run
+		// names a group; one word may repeat a person found elsewhere ("Clinton
+		// spokesman Joe Lockhart").
+		if end-k >= 2 && cls[k]&wFirst == 0 {
+			for m := k; m < end; m++ {
+				if isArabicArticle(toks[m].text) {
+					pe.addOrgWord(toks[m].text) // "al-Islam" of "Jaish al-Islam", which addOrg leaves out
+				}
+			}
+			return k, end
+		}
 		pe.onlyRepeats(k, end)
 		return 0, 0
 	}
-	role := opener || pe.roleBefore(i) || pe.roleAfter(end) || pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k))
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) || pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k))
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
@@ -1080,6 +1089,22 @@ func (pe *personExtractor) nameAfterOrg(k, end int) int {
 	return k
 }
 
+// roleOfNext reports whether the appositive after the run ending at end
+// introduces the name after it rather than describing the run: "During the
+// Siege of Kobani, YPG commander Narin Afrin led".
+func (pe *personExtractor) roleOfNext(end int) bool {
+	toks := pe.toks
+	for m := end + 1; m < len(toks) && m < end+5; m++ {
+		if toks[m].kind != tokWord {
+			return false
+		}
+		if !toks[m].upper && pe.classes[m]&wRole != 0 {
+			return m+1 < len(toks) && toks[m+1].kind == tokWord && toks[m+1].upper
+		}
+	}
+	return false
+}
+
 // lifeAfter reports whether what follows the run ending at end tells of a
 // person's life, as encyclopedias and obituaries do: a birth date or a lifespan
 // in parentheses ("(born 25 March 1954)", "(1921 – 2008)"), a verb that only
@@ -1178,7 +1203,8 @@ func (pe *personExtractor) lifeSubject(k int) bool {
 		return false
 	}
 	switch strings.ToLower(p.text) {
-	case "from", "of", "in", "at", "near", "million", "thousand", "hundred", "billion":
+	case "from", "of", "in", "at", "near", "million", "thousand", "hundred", "billion",
+		"another", "a", "an", "the", "one", "each", "every", "no", "his", "her", "their", "its":
 		return false
 	}
 	return true
@@ -1187,7 +1213,7 @@ func (pe *personExtractor) lifeSubject(k int) bool {
 // lifePassives are the participles after "was" that only people are the
 // subject of.
 var lifePassives = map[string]bool{
-	"born": true, "assassinated": true, "executed": true, "hanged": true,
+	"born": true, "assassinated": true, "executed": true, "hanged": true, "killed": true,
 	"jailed": true, "imprisoned": true, "kidnapped": true, "abducted": true, "murdered": true,
 	"sentenced": true, "convicted": true, "indicted": true, "knighted": true, "widowed": true,
 	"buried": true, "baptized": true, "baptised": true, "ordained": true, "crowned": true,
@@ -1218,10 +1244,22 @@ var groupMembers = map[string]bool{
 
 // groupMemberAfter reports whether a group member's noun follows the run ending
 // at end (see groupMembers).
-func (pe *personExtractor) groupMemberAfter(end int) bool {
+func (pe *personExtractor) groupMemberAfter(k, end int) bool {
 	toks := pe.toks
-	return end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper &&
-		groupMembers[toks[end].text]
+	if end >= len(toks) || toks[end].kind != tokWord || toks[end].upper || !groupMembers[toks[end].text] {
+		return false
+	}
+	// A possessive of two words or more too ("Jaish al-Islam's leader"), but not
+	// a kunya's ("Abu Bakr al-Baghdadi's spokesman").
+	return !toks[end-1].poss || end-k >= 2 && !pe.kunya(k, end)
+}
+
+// addOrgWord records w as a word of an organization's name.
+func (pe *personExtractor) addOrgWord(w string) {
+	if pe.orgs.words == nil {
+		pe.orgs.words = map[string]bool{}
+	}
+	pe.orgs.words[strings.ToLower(w)] = true
 }
 
 // onlyRepeats records the run toks[k:end] as a mention that may only repeat a

@@ -154,6 +154,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Izzat Ibrahim al-Douri", "Abdel Rahman Aref", "Carlos Moya", "Alexander Lukashenko", "Dejan Stefanovic", "Antonio Maria Costa"},
 		},
 		{
+			name: "honours after a name; a role that introduces the next name; a group's possessive",
+			text: "Tobias Ellwood MP met Gavin Williamson MP. During the Siege of Kobani, YPG commander Narin Afrin led the defence. Jaish al-Islam's leader Zahran Alloush was killed. Ilyas Kashmiri was killed in Waziristan; another Marine was killed.",
+			want: []string{"Tobias Ellwood", "Gavin Williamson", "Narin Afrin", "Zahran Alloush", "Ilyas Kashmiri"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
