@@ -272,14 +272,16 @@ const (
 	forint forints rupiah naira cedi shilling shillings`
 	// eastAsianSurnames open Korean and Chinese names whose given name is written
 	// as two syllables joined by a hyphen (Park Geun-hye, Ma Ying-jeou) or, in
-	// Pinyin, as one word (Xi Jinping).
+	// Pinyin, as one word (Xi Jinping), and Korean and Vietnamese names of three
+	// short words (Choe Son Hui, Ho Chi Minh).
 	eastAsianSurnames = `kim lee yi park pak choi choe jung chung kang cho jo yoon yun jang chang lim im han oh
 	seo suh shin kwon hwang ahn an song yoo yu hong jeon chun ko koh moon mun yang son sohn bae baek paik
 	heo huh nam noh roh ha kwak sung cha joo chu woo min ryu na jin ji ban chen lin huang wang li liu zhou
 	xu sun ma zhu hu guo he gao luo zheng liang xie tang feng deng cao peng zeng xiao tian dong pan yuan cai
 	jiang du ye cheng wei su lu ding ren shen yao tan tsai hsieh chiang soong lien hou tseng wu teng lai
 	hsu kuo zhang zhao xi wen mao hua geng qin bo jia kong fang shi meng qiu qian yan shao gu fu fan bai lei
-	mo niu qi tao yin zou duan hao qiao shang xiong yue wan`
+	mo niu qi tao yin zou duan hao qiao shang xiong yue wan ri nguyen tran pham hoang huynh phan vu vo ngo
+	duong ho`
 	// placePairs are places of two words whose words are also people's names:
 	// "Sierra Leone" is no Ms. Leone.
 	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso

@@ -693,6 +693,23 @@ func (pe *personExtractor) pinyinGiven(k int) bool {
 	return n >= 2 && n <= 3
 }
 
+// syllableName reports whether toks[k:end] is a Korean or Vietnamese name of
+// three words of one syllable each, the family name first: "Choe Son Hui",
+// "Ho Chi Minh", "Nguyen Tan Dung".
+func (pe *personExtractor) syllableName(k, end int) bool {
+	if end-k != 3 || !pe.lx.eastAsian[strings.ToLower(pe.toks[k].text)] {
+		return false
+	}
+	for m := k; m < end; m++ {
+		t := &pe.toks[m]
+		if t.kind != tokWord || !t.upper || t.allCaps || t.poss && m < end-1 || len(t.text) > 6 || !plainWord(t.text) ||
+			strings.ContainsAny(t.text, "-'") || pe.classes[m]&(wNotName|wTitle) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // pinyinSyllables returns the fewest syllables of Hanyu Pinyin (tones left out)
 // that w, lower case, is written with, or 0 when it is no such word.
 func pinyinSyllables(w string) int {
@@ -773,7 +790,7 @@ func (pe *personExtractor) kunya(k, end int) bool {
 		return false
 	}
 	switch strings.ToLower(pe.toks[k].text) {
-	case "abu", "abou", "umm":
+	case "abu", "abou", "umm", "abū":
 	default:
 		return false
 	}
@@ -883,7 +900,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	// before a known given name that no rule stripped are not part of the name.
 	// A kunya opens the name it stands before ("Abu Mohammad al-Julani"), and
 	// al-Ahmad is no given name that could start one.
-	for m := k + 1; m < end-1 && !pe.kunya(k, end) && !pe.foreignGiven(i, k); m++ {
+	for m := k + 1; m < end-1 && !pe.kunya(k, end) && !pe.foreignGiven(i, k) && !pe.syllableName(k, end); m++ {
 		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial &&
 			!isArabicArticle(toks[m].text) {
 			k = m
@@ -1005,8 +1022,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		case firstClass&wFirst != 0 && firstClass&wNotName == 0 &&
 			(lastClass&wLast != 0 || lastClass&wNotName == 0 && surnameEnding(toks[end-1].text)):
 			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
-		case pe.kunya(k, end), eastAsian:
-			mn.person = true // Abu Ayyub al-Masri, Park Geun-hye
+		case pe.kunya(k, end), eastAsian, pe.syllableName(k, end) && !pe.seenLower(toks[k+1].text):
+			mn.person = true // Abu Ayyub al-Masri, Park Geun-hye, Choe Son Hui
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
 		case toks[k].initial && words == 2 && end-k == 2 && pe.nameShaped(k+1, end, false):

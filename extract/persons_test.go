@@ -159,6 +159,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Tobias Ellwood", "Gavin Williamson", "Narin Afrin", "Zahran Alloush", "Ilyas Kashmiri"},
 		},
 		{
+			name: "Korean and Vietnamese names of three syllables; a kunya with a macron",
+			text: "Choe Son Hui met Ri Yong Ho. Ho Chi Minh led the Viet Minh, long before Ho Chi Minh City grew. Abū Bakr al-Baghdādī spoke.",
+			want: []string{"Choe Son Hui", "Ri Yong Ho", "Ho Chi Minh", "Abū Bakr al-Baghdādī"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
