@@ -159,7 +159,7 @@ const (
 	daily weekly magazine press radio television tv channel news report pro plus mini ultra
 	survey affairs telescope bowl zone strip marines breakfast luncheon gala`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
-	mac y e`
+	mac y e zu af`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.`
 	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
 	& cos group holdings s.a. n.v. a.g. b.v. s.p.a. oy oyj bhd tbk`
@@ -259,6 +259,10 @@ const (
 	instituto institut istituto instytut fundação fundacao fundacion fundación fondation fondazione stiftung
 	universidad universidade université universite università universita universität universitat
 	partido parti partei partito ministerio ministério ministère ministero ministerium`
+	// arabicPlaceWords open Arabic names of places and groups, not of people:
+	// Bab al-Sharjee, Ansar al-Islam, Jaish al-Mahdi, Wadi al-Salam.
+	arabicPlaceWords = `bab ansar shatt souq suq deir dayr sawt jaish jabhat harakat hizb tahrir beit bayt wadi
+	jebel jabal nahr sharm kafr qasr jamaat liwa kataib katibat saraya asaib majlis masjid madinat`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
 	// and German names of companies, institutes, universities, parties and
 	// ministries (Credit Lyonnais, Airbus Industrie, Instituto Lula).
@@ -377,6 +381,7 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(nationalityWords, wNationality)
 	add(placeWords, wPlace)
 	add(orgWords, wOrg)
+	add(arabicPlaceWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
 	lx.things = map[string]bool{}

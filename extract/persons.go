@@ -693,6 +693,26 @@ func (pe *personExtractor) pinyinGiven(k int) bool {
 	return n >= 2 && n <= 3
 }
 
+// arabicName reports whether toks[k:end] is an Arabic name of two or three
+// words that ends in a family name with its article ("Khayrat el-Shater",
+// "Saadoun al-Dulaimi"): the words before it plain capitalized words that no
+// lexicon knows as anything but a name and the text never writes in lower
+// case. The nouns that open names of places and groups (Bab, Ansar, Jaish,
+// Wadi) are organization words of the lexicon.
+func (pe *personExtractor) arabicName(k, end int) bool {
+	if end-k < 2 || end-k > 3 || !isArabicArticle(pe.toks[end-1].text) {
+		return false
+	}
+	for m := k; m < end-1; m++ {
+		t := &pe.toks[m]
+		if !t.upper || t.allCaps || t.poss || !plainWord(t.text) || lowerTail(t.text) || pe.classes[m]&^(wFirst|wLast|wGiven) != 0 ||
+			pe.seenLower(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
 // syllableName reports whether toks[k:end] is a Korean or Vietnamese name of
 // three words of one syllable each, the family name first: "Choe Son Hui",
 // "Ho Chi Minh", "Nguyen Tan Dung".
@@ -1032,6 +1052,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end)):
 			mn.person = true
+		case pe.arabicName(k, end):
+			mn.person = true // Khayrat el-Shater, Wael al-Rubaei
 		}
 		mn.evidence = speech || sports && mn.person
 		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) && !pe.fullArabicName(k-1, end) {

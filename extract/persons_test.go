@@ -164,6 +164,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Choe Son Hui", "Ri Yong Ho", "Ho Chi Minh", "Abū Bakr al-Baghdādī"},
 		},
 		{
+			name: "an Arabic family name with its article after unknown given names; zu; nouns of Arabic place names",
+			text: "The defendants include Khayrat el-Shater and Saadoun al-Dulaimi. German Defense Minister Karl Theodor zu Guttenberg spoke. A bomb hit Bab al-Sharjee and the Shatt al-Arab; Jaish al-Mahdi fighters fled.",
+			want: []string{"Khayrat el-Shater", "Saadoun al-Dulaimi", "Karl Theodor zu Guttenberg"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
