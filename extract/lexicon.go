@@ -157,7 +157,8 @@ const (
 	championship championships cup games olympics open marathon derby prix trophy awards
 	prize gazette herald times post journal tribune chronicle courier ledger wire review
 	daily weekly magazine press radio television tv channel news report pro plus mini ultra
-	survey affairs telescope bowl zone strip marines breakfast luncheon gala`
+	survey affairs telescope bowl zone strip marines breakfast luncheon gala dynasty dynasties caliphate
+	sultanate emirate shogunate`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e zu af`
 	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.`

@@ -169,6 +169,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Khayrat el-Shater", "Saadoun al-Dulaimi", "Karl Theodor zu Guttenberg"},
 		},
 		{
+			name: "dynasties and caliphates are no one",
+			text: "The Tang Dynasty ended and the Umayyad Caliphate expanded before Xi Jinping visited.",
+			want: []string{"Xi Jinping"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
