@@ -1101,12 +1101,14 @@ func (pe *personExtractor) foreignGiven(i, k int) bool {
 	if k > i && cls[k-1]&(wTitle|wTitleMod|wNationality) == 0 {
 		return false
 	}
-	if k == i && i >= 2 && (toks[i-1].text == "and" || toks[i-1].text == "of" || toks[i-1].text == "&") && toks[i-2].upper {
-		return false
+	if k == i && i >= 2 && (toks[i-1].text == "and" || toks[i-1].text == "of" || toks[i-1].text == "&") && toks[i-2].upper ||
+		k == i && i >= 1 && toks[i-1].text == "for" {
+		return false // "Drugs and Crime Antonio Maria Costa", "Under Secretary for Policy Colin Kahl"
 	}
 	l := strings.ToLower(w)
 	for _, e := range []string{"s", "man", "men", "an", "ese", "ish", "ic", "al", "ed", "er", "ist", "ard", "ent", "ant",
-		"ary", "or", "aut", "ce", "ing", "le", "ive", "ty", "ion", "ure", "ism"} {
+		"ary", "or", "aut", "ce", "ing", "le", "ive", "ty", "ion", "ure", "ism", "cy", "ate", "ics", "ogy", "ment", "ness",
+		"ship", "hood", "dom"} {
 		if strings.HasSuffix(l, e) {
 			return false
 		}
