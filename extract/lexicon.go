@@ -131,6 +131,7 @@ const (
 	// among them (Hall, Park, Court) are let through after a given name, see
 	// orgSurnames.
 	headWords = `street st st. road rd rd. avenue ave ave. lane boulevard blvd drive way highway motorway
+	base airbase division battalion platoon fleet unit command squadron
 	expressway freeway parkway terrace crescent row place alley square plaza circus mall esplanade
 	promenade embankment quay quays wharf pier piers dock docks harbor harbour port marina waterfront
 	falls river creek brook stream canal reservoir dam lake lakes bay gulf sea ocean coast
@@ -259,7 +260,8 @@ const (
 	compania compañía companhia gesellschaft verlag werke usines nationale generale générale
 	instituto institut istituto instytut fundação fundacao fundacion fundación fondation fondazione stiftung
 	universidad universidade université universite università universita universität universitat
-	partido parti partei partito ministerio ministério ministère ministero ministerium`
+	partido parti partei partito ministerio ministério ministère ministero ministerium
+	base airbase`
 	// arabicPlaceWords open Arabic names of places and groups, not of people:
 	// Bab al-Sharjee, Ansar al-Islam, Jaish al-Mahdi, Wadi al-Salam.
 	arabicPlaceWords = `bab ansar shatt souq suq deir dayr sawt jaish jabhat harakat hizb tahrir beit bayt wadi

@@ -700,13 +700,59 @@ func (pe *personExtractor) pinyinGiven(k int) bool {
 // case. The nouns that open names of places and groups (Bab, Ansar, Jaish,
 // Wadi) are organization words of the lexicon.
 func (pe *personExtractor) arabicName(k, end int) bool {
-	if end-k < 2 || end-k > 3 || !isArabicArticle(pe.toks[end-1].text) {
-		return false
+	if end-k < 2 || end-k > 3 || !isArabicArticle(pe.toks[end-1].text) || pe.placeBefore(k) {
+		return false // "near Hamam al-Alil": a place
+	}
+	if k > 0 {
+		switch pe.toks[k-1].text {
+		case "from", "to", "into", "toward", "towards", "of":
+			return false
+		}
 	}
 	for m := k; m < end-1; m++ {
 		t := &pe.toks[m]
 		if !t.upper || t.allCaps || t.poss || !plainWord(t.text) || lowerTail(t.text) || pe.classes[m]&^(wFirst|wLast|wGiven) != 0 ||
 			pe.seenLower(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
+// shipPrefixes open the names of ships: USS Carl Vinson, HMS Queen Elizabeth.
+var shipPrefixes = wordSet("USS USNS HMS HMAS HMCS HMNZS INS RFS ARA HNLMS FS TCG ROKS JS")
+
+// shipNouns come before the name of a ship: "the carrier Admiral Kuznetsov".
+var shipNouns = wordSet("carrier destroyer frigate cruiser submarine warship ship vessel tanker corvette battleship")
+
+// shipName reports whether the run at toks[i], whose name part starts at k,
+// names a ship: a ship's prefix opens it, or one or a kind of ship comes right
+// before it.
+func (pe *personExtractor) shipName(i, k int) bool {
+	for m := i; m <= k; m++ {
+		if shipPrefixes[pe.toks[m].text] {
+			return true
+		}
+	}
+	if i == 0 || pe.toks[i-1].kind != tokWord {
+		return false
+	}
+	p := pe.toks[i-1].text
+	return shipPrefixes[p] || shipNouns[p]
+}
+
+// alArticle reports whether toks[k], "Al", is the Arabic article of a place or
+// a body (Al Qaim, Al Jazeera, Al Udeid) rather than the given name of Al Gore:
+// the word after it is no known surname.
+//
+// A text that also writes Al alone uses it as a given name ("Al, see you at
+// lunch. Al Arfsten").
+func (pe *personExtractor) alArticle(k, end int) bool {
+	if pe.toks[k].text != "Al" || k+1 >= end || pe.classes[k+1]&wLast != 0 {
+		return false
+	}
+	for m := range pe.toks {
+		if m != k && pe.toks[m].text == "Al" && (m+1 == len(pe.toks) || !pe.toks[m+1].upper) {
 			return false
 		}
 	}
@@ -952,6 +998,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		toks[i-3].upper && !toks[i-3].allCaps && cls[i-3]&(wTitle|wTitleMod|wRole) == 0 {
 		return 0, 0 // "Killers of the Flower Moon", "Bank of the West": the end of a title or a name
 	}
+	if pe.shipName(i, k) {
+		return k, end // "USS Carl Vinson", "the carrier Admiral Kuznetsov": a ship, no one
+	}
 	if !titled && pe.indefiniteBefore(k) {
 		return 0, 0 // "a used Ford Focus", "a Margaret Hamilton Lego minifigure": a thing
 	}
@@ -962,6 +1011,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		k++ // "Broker Khurshid Alam said", where the text speaks of a broker
 	}
 	firstClass := cls[k]
+	if !titled && pe.alArticle(k, end) {
+		return k, end // Al Jazeera, Al Qaim: a body or a place, no one
+	}
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
 	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text) ||

@@ -174,6 +174,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Xi Jinping"},
 		},
 		{
+			name: "ships, bases and units are no one; Al opens Arabic names of places unless the text uses it as a given name",
+			text: "The USS Carl Vinson, HMS Queen Elizabeth and the carrier Admiral Kuznetsov sailed. Prince Sultan Air Base and Joint Base Balad hosted the Golden Division and the 26th Marine Expeditionary Unit. The strike hit Al Qaim, Al Jazeera said, as Al Gore watched.",
+			want: []string{"Al Gore"},
+		},
+		{
+			name: "Al as a given name",
+			text: "Al, see you at lunch. Regards, Al Arfsten",
+			want: []string{"Al Arfsten"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
