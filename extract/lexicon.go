@@ -265,7 +265,8 @@ const (
 	// arabicPlaceWords open Arabic names of places and groups, not of people:
 	// Bab al-Sharjee, Ansar al-Islam, Jaish al-Mahdi, Wadi al-Salam.
 	arabicPlaceWords = `bab ansar shatt souq suq deir dayr sawt jaish jabhat harakat hizb tahrir beit bayt wadi
-	jebel jabal nahr sharm kafr qasr jamaat liwa kataib katibat saraya asaib majlis masjid madinat`
+	jebel jabal nahr sharm kafr qasr jamaat liwa kataib katibat saraya asaib majlis masjid madinat maktab jund
+	ahrar ahl wilayat wilaya markaz tanzim dawlat`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
 	// and German names of companies, institutes, universities, parties and
 	// ministries (Credit Lyonnais, Airbus Industrie, Instituto Lula).
@@ -366,9 +367,10 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(titleModWords, wTitleMod)
 	add(roleWords, wRole)
 	add(stopWords, wStop)
-	// An adjective of a rank that is also a surname ("Chief Petty Officer", Tom
-	// Petty) is no name alone, as a stop word is not.
+	// Words of ranks that are also surnames ("Chief Petty Officer", "Master
+	// Sgt.", Tom Petty) are no name alone, as a stop word is not.
 	lx.words["petty"] |= wTitleMod | wStop
+	lx.words["master"] |= wTitleMod | wStop
 	add(monthWords, wMonth)
 	// Weekdays are in the SSA list (a few children are named Wednesday), but in news
 	// they are dates; months like May and June stay names too.
