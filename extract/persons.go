@@ -1211,7 +1211,10 @@ func (pe *personExtractor) lifeAfter(end int) bool {
 	}
 	w := toks[end].text
 	if w == "(" {
-		if end+1 < len(toks) && toks[end+1].kind != tokNumber {
+		// "(Arabic: بشار حافظ الأسد; born 11 September 1965)": the name in its
+		// own script comes first.
+		native := end+2 < len(toks) && toks[end+1].upper && toks[end+2].text == ":"
+		if end+1 < len(toks) && toks[end+1].kind != tokNumber && !native {
 			switch toks[end+1].text {
 			case "born", "b.", "née", "nee", "c.", "circa":
 			default:
@@ -1219,9 +1222,9 @@ func (pe *personExtractor) lifeAfter(end int) bool {
 			}
 		}
 		years := 0
-		for m := end + 1; m < len(toks) && m < end+12 && toks[m].text != ")"; m++ {
+		for m := end + 1; m < len(toks) && m < end+40 && toks[m].text != ")"; m++ {
 			t := toks[m].text
-			if m == end+1 && (t == "born" || t == "b." || t == "née" || t == "nee") {
+			if (m == end+1 || native) && (t == "born" || t == "b." || t == "née" || t == "nee") {
 				return true
 			}
 			if toks[m].kind == tokNumber && len(t) == 4 && (t[0] == '1' || t[0] == '2') {

@@ -140,8 +140,8 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "a life told as encyclopedias tell it shows a person: a lifespan, died, was sworn in, is a politician",
-			text: "Gulbuddin Hekmatyar is an Afghan politician. Dag Hammarskjold died in 1961. Abdul Rashid Dostum (born 25 March 1954) met Jim Hollis. Hifikepunye Pohamba was sworn in Monday. Prachanda became Prime Minister of Nepal.",
-			want: []string{"Gulbuddin Hekmatyar", "Dag Hammarskjold", "Abdul Rashid Dostum", "Jim Hollis", "Hifikepunye Pohamba", "Prachanda"},
+			text: "Gulbuddin Hekmatyar is an Afghan politician. Dag Hammarskjold died in 1961. Abdul Rashid Dostum (born 25 March 1954) met Jim Hollis. Haibatullah Akhundzada (Pashto: هبت الله اخوندزاده; born 1961) leads. Hifikepunye Pohamba was sworn in Monday. Prachanda became Prime Minister of Nepal.",
+			want: []string{"Gulbuddin Hekmatyar", "Dag Hammarskjold", "Abdul Rashid Dostum", "Jim Hollis", "Haibatullah Akhundzada", "Hifikepunye Pohamba", "Prachanda"},
 		},
 		{
 			name: "not a life: counts of people, places, firms, groups",
