@@ -184,6 +184,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Al Arfsten"},
 		},
 		{
+			name: "Mufti and Shaykh are titles",
+			text: "Grand Mufti Ahmed Badreddin Hassoun prayed. Shaykh Abu Muhammad al-Maqdisi criticised the group.",
+			want: []string{"Ahmed Badreddin Hassoun", "Abu Muhammad al-Maqdisi"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
