@@ -759,6 +759,48 @@ func (pe *personExtractor) alArticle(k, end int) bool {
 	return true
 }
 
+// capsFamilyName records the mention of a name the run toks[i:j] writes as
+// Japanese and Korean official releases do, the family name first and in
+// capitals: "Prime Minister KISHIDA Fumio", "President YOON Suk Yeol". Before
+// it come titles, their modifiers or the words of an office; after it one or
+// two capitalized words, the first a known given name unless the family name
+// is a known surname. A title must come first unless the family name is Korean
+// or Chinese ("KIM Jong Il"): an acronym before a word ("SIMEX Brent", "NATO
+// Secretary") is none.
+func (pe *personExtractor) capsFamilyName(i, j int) bool {
+	toks, cls := pe.toks, pe.classes
+	p, titled := i, false
+	for p < j && !toks[p].allCaps && cls[p]&(wTitle|wTitleMod|wNationality|wPlace|wOrg|wHead) != 0 {
+		titled = titled || cls[p]&(wTitle|wTitleMod) != 0
+		p++ // "Minister for Foreign Affairs HAYASHI Yoshimasa"
+	}
+	if n := j - p - 1; n < 1 || n > 2 {
+		return false
+	}
+	fam := &toks[p]
+	if !fam.allCaps || fam.initial || fam.poss || len(fam.text) < 2 || !plainWord(fam.text) ||
+		!strings.ContainsAny(fam.text, "AEIOUY") || cls[p]&^(wFirst|wLast|wGiven) != 0 {
+		return false
+	}
+	for m := p + 1; m < j; m++ {
+		t := &toks[m]
+		if t.allCaps || !t.upper || t.initial || t.poss && m < j-1 || cls[m]&^(wFirst|wLast|wGiven) != 0 ||
+			!plainWord(t.text) || lowerTail(t.text) {
+			return false
+		}
+	}
+	if !titled && !pe.lx.eastAsian[strings.ToLower(fam.text)] ||
+		cls[p+1]&wFirst == 0 && cls[p]&wLast == 0 && !pe.lx.eastAsian[strings.ToLower(fam.text)] {
+		return false // "SIMEX Brent", "OM Gruppen": an acronym before a word
+	}
+	mn := mention{pos: fam.start, end: toks[j-1].end(), parts: []string{capitalize(fam.text)}, multi: true, person: true}
+	for m := p + 1; m < j; m++ {
+		mn.parts = append(mn.parts, toks[m].text)
+	}
+	pe.mentions = append(pe.mentions, mn)
+	return true
+}
+
 // syllableName reports whether toks[k:end] is a Korean or Vietnamese name of
 // three words of one syllable each, the family name first: "Choe Son Hui",
 // "Ho Chi Minh", "Nguyen Tan Dung".
@@ -911,6 +953,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 
+	if pe.capsFamilyName(i, j) {
+		return 0, 0 // "Prime Minister KISHIDA Fumio"
+	}
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}

@@ -189,6 +189,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Ahmed Badreddin Hassoun", "Abu Muhammad al-Maqdisi"},
 		},
 		{
+			name: "a family name in capitals first, as Japanese and Korean releases write it",
+			text: "Prime Minister KISHIDA Fumio met President YOON Suk Yeol. Minister for Foreign Affairs HAYASHI Yoshimasa spoke. SIMEX Brent closed; OM Gruppen rose.",
+			want: []string{"Kishida Fumio", "Yoon Suk Yeol", "Hayashi Yoshimasa"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
