@@ -124,7 +124,7 @@ const (
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
 	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate
 	city capital suburb neighborhood neighbourhood enclave regime forces fighters troops insurgents
-	party scandal mission spacecraft satellite telescope`
+	party scandal mission spacecraft satellite telescope class`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames

@@ -719,11 +719,12 @@ func (pe *personExtractor) arabicName(k, end int) bool {
 	return true
 }
 
-// shipPrefixes open the names of ships: USS Carl Vinson, HMS Queen Elizabeth.
-var shipPrefixes = wordSet("USS USNS HMS HMAS HMCS HMNZS INS RFS ARA HNLMS FS TCG ROKS JS")
+// shipPrefixes open the names of ships and of military exercises: USS Carl
+// Vinson, HMS Queen Elizabeth, Exercise Saber Strike.
+var shipPrefixes = wordSet("USS USNS HMS HMAS HMCS HMNZS INS RFS ARA HNLMS FS TCG ROKS JS Exercise")
 
 // shipNouns come before the name of a ship: "the carrier Admiral Kuznetsov".
-var shipNouns = wordSet("carrier destroyer frigate cruiser submarine warship ship vessel tanker corvette battleship")
+var shipNouns = wordSet("carrier destroyer frigate cruiser submarine warship ship vessel tanker corvette battleship exercise codenamed code-named")
 
 // shipName reports whether the run at toks[i], whose name part starts at k,
 // names a ship: a ship's prefix opens it, or one or a kind of ship comes right

@@ -194,6 +194,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Kishida Fumio", "Yoon Suk Yeol", "Hayashi Yoshimasa"},
 		},
 		{
+			name: "medals, defence firms, exercises and classes of ship are no one",
+			text: "He was awarded the George Cross and the Bronze Star. General Dynamics, Lockheed Martin and Northrop Grumman won contracts. Exercise Saber Strike began; the Queen Elizabeth class carriers sailed.",
+			want: nil,
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
