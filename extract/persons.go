@@ -1121,7 +1121,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		pe.onlyRepeats(k, end)
 		return 0, 0
 	}
-	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) || pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k))
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) ||
+		pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k)) || end-k > 1 && pe.whoAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
@@ -1322,6 +1323,16 @@ func (pe *personExtractor) lifeAfter(end int) bool {
 		}
 	}
 	return false
+}
+
+// whoAfter reports whether a relative clause about a person follows the run
+// ending at end: "Rauf Denktash, who led the community". Not after a plural
+// ("Ethnic Albanians, who"); the caller asks it of names of two words or more,
+// since teams are written so too ("Ajax, who").
+func (pe *personExtractor) whoAfter(end int) bool {
+	toks := pe.toks
+	return end+1 < len(toks) && !toks[end-1].poss && toks[end].text == "," && toks[end+1].text == "who" &&
+		!strings.HasSuffix(toks[end-1].text, "s")
 }
 
 // lifeSubject reports whether the single word toks[k], which lifeAfter tells of,

@@ -199,6 +199,11 @@ func TestExtractPersons(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "a name of two words before \", who\" is a person's; not a plural's or a team's",
+			text: "Sibghatullah Mujaddedi, who chairs the upper house, escaped. Ethnic Albanians, who comprise 90 percent, agreed. Ajax, who lost, complained.",
+			want: []string{"Sibghatullah Mujaddedi"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
