@@ -573,7 +573,15 @@ func (pe *personExtractor) lowerASCII(w string) ([]byte, bool) {
 
 func (pe *personExtractor) nameStart(i int) bool {
 	t := &pe.toks[i]
-	return t.kind == tokWord && (t.upper || isArabicArticle(t.text))
+	return t.kind == tokWord && (t.upper || isArabicArticle(t.text) || pe.patronymStart(i))
+}
+
+// patronymStart reports whether toks[i] is "bin" or "ibn" before a capitalized
+// word, as a surname is written alone: "bin Laden's battle".
+func (pe *personExtractor) patronymStart(i int) bool {
+	t := &pe.toks[i]
+	return (t.text == "bin" || t.text == "ibn") && !t.poss && i+1 < len(pe.toks) && pe.toks[i+1].kind == tokWord &&
+		pe.toks[i+1].upper && !pe.toks[i+1].allCaps && !pe.toks[i+1].newline
 }
 
 // nameContinues reports whether token j extends the capitalized run before it: a
@@ -589,11 +597,14 @@ func (pe *personExtractor) nameContinues(j int) bool {
 	// Particles may chain: "van der Pas", "de la Hoya".
 	for k := j; k < len(pe.toks) && k < j+3; k++ {
 		n := &pe.toks[k]
-		if n.kind != tokWord || n.poss || (k > j && n.newline) {
+		if n.kind != tokWord || (k > j && n.newline) {
 			return false
 		}
 		if n.upper {
-			return k > j
+			return k > j // "Osama bin Laden's" too
+		}
+		if n.poss {
+			return false
 		}
 		if pe.classes[k]&wParticle == 0 {
 			return false

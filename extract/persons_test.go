@@ -204,6 +204,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Sibghatullah Mujaddedi"},
 		},
 		{
+			name: "a particle before a possessive surname keeps the name whole",
+			text: "A manuscript of composer Ludwig van Beethoven's Gross Fuge sold. President Cristina Fernandez de Kirchner's administration agreed.",
+			want: []string{"Ludwig van Beethoven", "Cristina Fernandez de Kirchner"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
