@@ -205,7 +205,7 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "a particle before a possessive surname keeps the name whole",
-			text: "A manuscript of composer Ludwig van Beethoven's Gross Fuge sold. President Cristina Fernandez de Kirchner's administration agreed.",
+			text: "A manuscript of composer Ludwig van Beethoven's last quartet sold. President Cristina Fernandez de Kirchner's administration agreed.",
 			want: []string{"Ludwig van Beethoven", "Cristina Fernandez de Kirchner"},
 		},
 		{
