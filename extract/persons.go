@@ -1162,8 +1162,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end)):
 			mn.person = true
-		case pe.arabicName(k, end):
-			mn.person = true // Khayrat el-Shater, Wael al-Rubaei
+		case k > i && pe.officeOf(i) && words <= 3 && pe.nameShaped(k, end, false):
+			mn.person = true // "Minister of Defense Hazem Shaalan"
+		case pe.arabicName(k, end), pe.patronymName(k, end):
+			mn.person = true // Khayrat el-Shater, Wael al-Rubaei, Usamah Bin Laden
 		}
 		mn.evidence = speech || sports && mn.person
 		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) && !pe.fullArabicName(k-1, end) {
@@ -1224,6 +1226,34 @@ func (pe *personExtractor) foreignGiven(i, k int) bool {
 		}
 	}
 	return true
+}
+
+// officeOf reports whether the run at toks[i] completes the name of an office
+// after a title and "of" or "for" ("Minister of Defense Hazem Shaalan",
+// "Secretary for Foreign Affairs"): plain words after the office's words name
+// the holder.
+func (pe *personExtractor) officeOf(i int) bool {
+	if i < 2 || pe.toks[i-2].kind != tokWord || pe.classes[i-2]&wTitle == 0 || pe.toks[i-2].allCaps {
+		return false
+	}
+	switch pe.toks[i-1].text {
+	case "of", "for":
+		return true
+	}
+	return false
+}
+
+// patronymName reports whether toks[k:end] has a patronymic particle between
+// two capitalized words, as Arabic names do ("Usamah Bin Laden", "Hamad bin
+// Isa Al Khalifa").
+func (pe *personExtractor) patronymName(k, end int) bool {
+	for m := k + 1; m+1 < end; m++ {
+		switch strings.ToLower(pe.toks[m].text) {
+		case "bin", "ibn", "bint":
+			return pe.toks[m+1].upper && pe.toks[k].upper && pe.classes[k]&wNotName == 0 && pe.classes[end-1]&wNotName == 0
+		}
+	}
+	return false
 }
 
 // nameAfterOrg returns where a name starts in toks[k:end] when the run opens
@@ -1736,7 +1766,8 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 // "of" name a place ("the town of Bou Haroun").
 var ledBy = map[string]bool{
 	"regime": true, "party": true, "forces": true, "fighters": true, "troops": true, "insurgents": true,
-	"mission": true, "scandal": true,
+	"mission": true, "scandal": true, "group": true, "faction": true, "movement": true, "network": true,
+	"militia": true, "organization": true, "organisation": true,
 }
 
 // indefiniteBefore reports whether "a" or "an", directly or before an

@@ -209,6 +209,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Ludwig van Beethoven", "Cristina Fernandez de Kirchner"},
 		},
 		{
+			name: "the holder of an office after its words; a patronymic inside a name; the group of a person",
+			text: "Guerrillas threatened Minister of Defense Hazem Shaalan. They pledged loyalty to Usamah Bin Laden. Egyptians joined the group of Ayman al-Zawahiri.",
+			want: []string{"Hazem Shaalan", "Usamah Bin Laden", "Ayman al-Zawahiri"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
