@@ -979,7 +979,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		k, opener = i+1, cls[i]&wRole != 0
 		k, titled = pe.stripLeading(k, j, false)
 	}
-	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j); t = pe.titleAfter(k, j) {
+	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j) && !(t == k && titled && givenTitle(toks[t].text)); t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
 	end := j
@@ -1992,6 +1992,8 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 		case k+2 == j && (pe.hyphenGiven(k) || pe.pinyinGiven(k)):
 			return k, titled // "Sun Yat-sen", "He Yafei": the surname is also a word
 		case pe.toks[k].allCaps && !pe.toks[k].initial:
+		case c&wTitle != 0 && titled && k+1 < j && givenTitle(pe.toks[k].text) && pe.classes[k+1]&(wTitle|wNotName) == 0:
+			return k, titled // "Foreign Minister Shah Mahmood Qureshi", "Crown Prince Sultan bin Abdulaziz"
 		case c&wTitle != 0:
 			titled = true
 		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
@@ -2081,6 +2083,16 @@ func (pe *personExtractor) allGiven(k, end int) bool {
 		}
 	}
 	return true
+}
+
+// givenTitle reports whether w, a title, is also a given name, as it is after
+// another title: "Foreign Minister Shah Mahmood Qureshi".
+func givenTitle(w string) bool {
+	switch strings.ToLower(w) {
+	case "shah", "sultan", "mir", "amir":
+		return true
+	}
+	return false
 }
 
 // fullArabicName reports whether the given names toks[t+1:end] after the title

@@ -214,6 +214,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Hazem Shaalan", "Usamah Bin Laden", "Ayman al-Zawahiri"},
 		},
 		{
+			name: "Shah or Sultan after another title is a given name",
+			text: "Pakistani Foreign Minister Shah Mahmood Qureshi met Crown Prince Sultan bin Abdulaziz and King Salman.",
+			want: []string{"Shah Mahmood Qureshi", "Sultan bin Abdulaziz", "King Salman"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
