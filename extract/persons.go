@@ -734,7 +734,8 @@ func (pe *personExtractor) arabicName(k, end int) bool {
 // Vinson, HMS Queen Elizabeth, Exercise Saber Strike.
 var shipPrefixes = wordSet("USS USNS HMS HMAS HMCS HMNZS INS RFS ARA HNLMS FS TCG ROKS JS Exercise")
 
-// shipNouns come before the name of a ship: "the carrier Admiral Kuznetsov".
+// shipNouns come before the name of a ship or an exercise: "the carrier
+// Admiral Kuznetsov", "the exercise, code-named Vigilant Eagle".
 var shipNouns = wordSet("carrier destroyer frigate cruiser submarine warship ship vessel tanker corvette battleship exercise codenamed code-named")
 
 // shipName reports whether the run at toks[i], whose name part starts at k,
@@ -833,25 +834,16 @@ func (pe *personExtractor) syllableName(k, end int) bool {
 // pinyinSyllables returns the fewest syllables of Hanyu Pinyin (tones left out)
 // that w, lower case, is written with, or 0 when it is no such word.
 func pinyinSyllables(w string) int {
-	// best[i] is the fewest syllables that spell w[:i]; 0 means none do.
+	// best[i] is the fewest syllables that spell w[:i], 0 when none do (and for
+	// the empty w[:0]).
 	var best [13]int
 	if len(w) >= len(best) {
 		return 0
 	}
-	best[0] = 0
 	for i := 1; i <= len(w); i++ {
-		best[i] = -1
 		for n := 1; n <= 6 && n <= i; n++ {
-			if (i-n == 0 || best[i-n] > 0) && pinyin[w[i-n:i]] {
-				if c := best[i-n] + 1; best[i] < 0 || c < best[i] {
-					best[i] = c
-				}
-			}
-		}
-		if best[i] < 0 {
-			best[i] = 0
-			if i == len(w) {
-				return 0
+			if (n == i || best[i-n] > 0) && pinyin[w[i-n:i]] && (best[i] == 0 || best[i-n]+1 < best[i]) {
+				best[i] = best[i-n] + 1
 			}
 		}
 	}
