@@ -1125,7 +1125,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) ||
-		pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k)) || end-k > 1 && pe.whoAfter(end)
+		pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k)) || end-k > 1 && pe.whoAfter(end) || pe.kinAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
@@ -1366,6 +1366,24 @@ func (pe *personExtractor) whoAfter(end int) bool {
 	toks := pe.toks
 	return end+1 < len(toks) && !toks[end-1].poss && toks[end].text == "," && toks[end+1].text == "who" &&
 		!strings.HasSuffix(toks[end-1].text, "s")
+}
+
+// kinNouns name a person's family: only people have them.
+var kinNouns = wordSet(`son sons daughter daughters wife husband widow brother brothers sister sisters father
+	mother nephew niece cousin grandson granddaughter son-in-law daughter-in-law brother-in-law`)
+
+// kinAfter reports whether the run ending at end is a possessive before a
+// member of a family: "Suharto's daughter", "Assad's brother".
+func (pe *personExtractor) kinAfter(end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || !toks[end-1].poss {
+		return false
+	}
+	m := end
+	if m+1 < len(toks) && toks[m].kind == tokWord && !toks[m].upper && englishAdjective(toks[m].text) {
+		m++ // "Suharto's eldest son"
+	}
+	return toks[m].kind == tokWord && !toks[m].upper && kinNouns[toks[m].text]
 }
 
 // lifeSubject reports whether the single word toks[k], which lifeAfter tells of,

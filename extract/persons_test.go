@@ -219,6 +219,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Shah Mahmood Qureshi", "Sultan bin Abdulaziz", "King Salman"},
 		},
 		{
+			name: "a possessive before a member of a family is a person's",
+			text: "Suharto's eldest daughter ran the toll roads. The company's son product sold.",
+			want: []string{"Suharto"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
