@@ -62,7 +62,7 @@ const (
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
 	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader
 	staff rear vice warrant adviser advisor commandant airman seaman specialist spc spc. pfc pfc.
-	sfc ssgt msgt mufti shaykh shaikh`
+	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney

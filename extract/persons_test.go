@@ -130,8 +130,8 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "military ranks and their modifiers are not names",
-			text: "Staff Sgt. Robert Bales and Rear Adm. John Kirby met Chief Petty Officer Edward Byers and Tom Petty, Master Sgt. Jared Van Aalst, Vice Adm. Kevin Donegan and Warrant Officer Class 2 Michael Smith. Gen. Joseph Dunford, Chairman of the Joint Chiefs of Staff, met Ajit Doval, India's National Security Adviser, and Senior Airman Brian Kolfage.",
-			want: []string{"Robert Bales", "John Kirby", "Edward Byers", "Tom Petty", "Jared Van Aalst", "Kevin Donegan", "Michael Smith", "Joseph Dunford", "Ajit Doval", "Brian Kolfage"},
+			text: "Staff Sgt. Robert Bales and Rear Adm. John Kirby met Chief Petty Officer Edward Byers and Tom Petty, Master Sgt. Jared Van Aalst, Vice Adm. Kevin Donegan and Warrant Officer Class 2 Michael Smith. LCpl Joshua Leakey met Wg Cdr Linc Taylor and Spr Ishwor Gurung. Gen. Joseph Dunford, Chairman of the Joint Chiefs of Staff, met Ajit Doval, India's National Security Adviser, and Senior Airman Brian Kolfage.",
+			want: []string{"Robert Bales", "John Kirby", "Edward Byers", "Tom Petty", "Jared Van Aalst", "Kevin Donegan", "Michael Smith", "Joshua Leakey", "Linc Taylor", "Ishwor Gurung", "Joseph Dunford", "Ajit Doval", "Brian Kolfage"},
 		},
 		{
 			name: "a given name after the name of an office starts the name; al-Ahmad starts none; Shah inside a name",
