@@ -162,7 +162,8 @@ const (
 	sultanate emirate shogunate`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
 	mac y e zu af`
-	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.`
+	suffixWords = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.
+	ac ao am csc dsc cvo lvo kcb gcb kcmg cmg`
 	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
 	& cos group holdings s.a. n.v. a.g. b.v. s.p.a. oy oyj bhd tbk`
 	speechWords = `said says told added wrote argued explained noted stated testified insisted warned

@@ -2249,13 +2249,22 @@ func placePrefix(w string) bool {
 }
 
 // titleInName reports whether the title toks[t], inside the run toks[k:j] after
-// a given name and before another name, is a word of the name: Somali and Arab
-// names carry Sheikh, Sultan or Sayyid as a name ("Hassan Sheikh Mohamud",
-// "Sharif Sheikh Ahmed").
+// a given name, is a word of the name: before another name, as Somali and Arab
+// names carry Sheikh, Sultan or Sayyid ("Hassan Sheikh Mohamud", "Sharif Sheikh
+// Ahmed"), or a surname before honours ("Julie Bishop MP").
 func (pe *personExtractor) titleInName(k, t, j int) bool {
 	if t <= k || t+1 >= j || pe.classes[t-1]&wFirst == 0 || pe.classes[t-1]&(wNotName|wTitle|wTitleMod) != 0 ||
 		pe.toks[t-1].poss || pe.toks[t].allCaps {
 		return false
+	}
+	// A surname that is also a title, before honours only: "The Hon Julie
+	// Bishop MP".
+	suffixes := true
+	for m := t + 1; m < j; m++ {
+		suffixes = suffixes && pe.classes[m]&wSuffix != 0
+	}
+	if suffixes && pe.classes[t]&wLast != 0 {
+		return true
 	}
 	switch strings.ToLower(pe.toks[t].text) {
 	case "sheikh", "sheik", "shaikh", "sultan", "sayyid", "sayed", "syed", "mir", "haji", "hajji", "imam", "emir", "amir", "shah":

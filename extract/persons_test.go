@@ -224,6 +224,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Suharto"},
 		},
 		{
+			name: "Australian honours after a name; a surname that is a title before honours",
+			text: "Senator the Hon Linda Reynolds CSC met The Hon Julie Bishop MP and Air Chief Marshal Mark Binskin AC.",
+			want: []string{"Linda Reynolds", "Julie Bishop", "Mark Binskin"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
