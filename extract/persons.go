@@ -1444,6 +1444,7 @@ var groupMembers = map[string]bool{
 	"commander": true, "commanders": true, "chief": true, "founder": true, "co-founder": true,
 	"emir": true, "militants": true, "militant": true, "fighters": true, "gunmen": true,
 	"insurgents": true, "members": true, "member": true, "operatives": true, "ideologue": true,
+	"official": true, "officials": true,
 }
 
 // groupMemberAfter reports whether a group member's noun follows the run ending

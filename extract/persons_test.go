@@ -120,7 +120,7 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "a group's leader, spokesman or commander names the group before the noun",
-			text: "Nigeria's President Muhammadu Buhari said Boko Haram leader Abubakar Shekau was cornered. Falun Gong members protested. Bill Clinton spokesman Joe Lockhart spoke, as did Clinton aide Ann Lewis.",
+			text: "Nigeria's President Muhammadu Buhari said Boko Haram leader Abubakar Shekau was cornered. Falun Gong members protested. A senior Hurras al-Din official died; Hurras al-Din is an al-Qaeda affiliate. Bill Clinton spokesman Joe Lockhart spoke, as did Clinton aide Ann Lewis.",
 			want: []string{"Muhammadu Buhari", "Abubakar Shekau", "Bill Clinton", "Joe Lockhart", "Ann Lewis"},
 		},
 		{
