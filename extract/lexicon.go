@@ -62,7 +62,7 @@ const (
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
 	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader
 	staff rear vice warrant adviser advisor commandant airman seaman specialist spc spc. pfc pfc.
-	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr`
+	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr chair`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
@@ -85,7 +85,8 @@ const (
 	sergeant lieutenant admiral marshal premier-designate successor predecessor counterpart nominee
 	student teacher pastor priest monk nun singer-songwriter rapper director-general secretary-general
 	president-elect ex-president ex-minister citizen resident victim suspect defendant plaintiff
-	witness survivor hostage prisoner detainee pilot commentator presenter host anchor`
+	witness survivor hostage prisoner detainee pilot commentator presenter host anchor rookie star hero
+	legend uncle aunt grandfather grandmother mom dad fellow comrade`
 	stopWords = `the a an and or but if in on at to for of from by with without as into onto about after before
 	during since until while although though because however still yet also so then thus therefore
 	meanwhile moreover furthermore additionally nevertheless nonetheless instead indeed neither nor
