@@ -199,6 +199,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		}
 		i = j
 	}
+	pe.joinNicknames()
 	pe.partners()
 	if end := pe.titleCaseLine(); end > 0 {
 		pe.headlineOnly(pe.mentions, toks[end].start)
@@ -1435,6 +1436,51 @@ var personNouns = wordSet(`politician statesman stateswoman diplomat general com
 	industrialist philanthropist scholar academic professor physicist chemist mathematician architect
 	painter sculptor composer musician rapper screenwriter playwright explorer
 	aviator astronaut`)
+
+// joinNicknames makes one mention of a given name and a surname written with
+// a nickname in quotation marks between them: Gen. Michael "Erik" Kurilla,
+// Ernesto "Che" Guevara. The mention spans the nickname; the name leaves it
+// out.
+func (pe *personExtractor) joinNicknames() {
+	toks := pe.toks
+	for t := 1; t+3 < len(toks); t++ {
+		if !openQuote(toks[t].text) || toks[t-1].kind != tokWord || !toks[t-1].upper || toks[t-1].poss {
+			continue
+		}
+		c := t + 2
+		if c < len(toks) && toks[c].kind == tokWord && toks[c].upper {
+			c++ // a nickname of two words: Joaquín "El Chapo" Guzmán
+		}
+		if c+1 >= len(toks) || !closeQuote(toks[c].text) || toks[t+1].kind != tokWord || !toks[t+1].upper ||
+			toks[c+1].kind != tokWord || !toks[c+1].upper || toks[c+1].allCaps {
+			continue
+		}
+		a, b := -1, -1
+		for n, m := range pe.mentions {
+			if m.end == toks[t-1].end() && !m.caps {
+				a = n
+			}
+			if m.pos == toks[c+1].start && !m.caps {
+				b = n
+			}
+		}
+		if a < 0 || b < 0 || pe.lx.words[strings.ToLower(pe.mentions[a].parts[0])]&wFirst == 0 {
+			continue
+		}
+		ma, mb := &pe.mentions[a], pe.mentions[b]
+		ma.parts = append(ma.parts, mb.parts...)
+		ma.end, ma.multi, ma.person = mb.end, true, true
+		ma.titled, ma.royal = false, ""
+		start, end := ma.pos, ma.end
+		pe.mentions = slices.DeleteFunc(pe.mentions, func(m mention) bool {
+			return m.pos >= start && m.end <= end && m.pos != start
+		})
+	}
+}
+
+// openQuote and closeQuote report whether w opens or closes a quotation.
+func openQuote(w string) bool  { return w == "\"" || w == "“" }
+func closeQuote(w string) bool { return w == "\"" || w == "”" }
 
 // groupMembers are the lower-case nouns that, right after a capitalized run,
 // show it to name a group, a movement or an army: "Boko Haram leader", "Taliban

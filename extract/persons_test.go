@@ -229,6 +229,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Linda Reynolds", "Julie Bishop", "Mark Binskin"},
 		},
 		{
+			name: "a nickname in quotation marks inside a name",
+			text: "Gen. Michael \"Erik\" Kurilla spoke; Gen. Kurilla left. Captain Moussa “Dadis” Camara took power. He said \"Yes\" Smith.",
+			want: []string{"Michael Kurilla", "Moussa Camara"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
