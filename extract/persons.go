@@ -1125,7 +1125,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		pe.onlyRepeats(k, end)
 		return 0, 0
 	}
-	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) ||
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) || pe.aliasOf(i) ||
 		pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k)) || end-k > 1 && pe.whoAfter(end) || pe.kinAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
@@ -1367,6 +1367,26 @@ func (pe *personExtractor) whoAfter(end int) bool {
 	toks := pe.toks
 	return end+1 < len(toks) && !toks[end-1].poss && toks[end].text == "," && toks[end+1].text == "who" &&
 		!strings.HasSuffix(toks[end-1].text, "s")
+}
+
+// aliasOf reports whether the run at toks[i] is another name of the person
+// just named: "Igor Girkin, also known as Strelkov", "Mohamed Abdullahi
+// Mohamed, known as Farmajo".
+func (pe *personExtractor) aliasOf(i int) bool {
+	toks := pe.toks
+	p := i - 1
+	if p < 2 || toks[p].text != "as" || toks[p-1].text != "known" {
+		return false
+	}
+	p -= 2
+	for p > 0 && toks[p].kind == tokWord && !toks[p].upper && strings.HasSuffix(toks[p].text, "ly") || p > 0 && toks[p].text == "also" {
+		p-- // "also", "commonly", "mononymously"
+	}
+	if p < 1 || toks[p].text != "," || len(pe.mentions) == 0 {
+		return false
+	}
+	last := pe.mentions[len(pe.mentions)-1]
+	return last.end == toks[p-1].end() && last.multi && last.person
 }
 
 // kinNouns name a person's family: only people have them.

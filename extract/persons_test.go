@@ -234,6 +234,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Michael Kurilla", "Moussa Camara"},
 		},
 		{
+			name: "another name of the person just named, after \"known as\"",
+			text: "Igor Girkin, also known as Strelkov, commanded the rebels. Islamic State, also known as Daesh, attacked.",
+			want: []string{"Igor Girkin", "Strelkov"},
+		},
+		{
 			name: "appositive role",
 			text: "The strike killed Qassem Soleimani, the leader of the force. Soleimani had been warned.",
 			want: []string{"Qassem Soleimani"},
