@@ -285,6 +285,7 @@ func FuzzExtractPersons(f *testing.F) {
 	f.Add("Nikolaus van der Pas , al-Assad 's O'Brien-Smith J. R. R. Tolkien Jr.")
 	f.Add("A\u2019s \u00c9mile Zola\u2028Ch\u00e2teau 'S '")
 	f.Add("{Matzav.com}\nAll content produced by the X, an independent")
+	f.Add("Abu Mohammad al-Julani (Arabic: أبو; born 1981) met Prime Minister KISHIDA Fumio, who boarded USS Carl Vinson; Xi Jinping, bin")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Persons(s)
 		seen := map[string]bool{}

@@ -61,12 +61,14 @@ const (
 	councillor councilman councilwoman alderman delegate trustee excellency magistrate baroness baron
 	duke duchess earl countess senator-elect lawmaker president-designate prime-minister dutchess
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
-	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader`
+	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader
+	staff rear vice warrant adviser advisor commandant airman seaman specialist spc spc. pfc pfc.
+	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr chair`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney
 	executive managing press national security then incoming outgoing interim federal opposition party
-	army navy air general lord lieutenant head special`
+	army navy air general lord lieutenant head special command flight wing squadron class`
 	roleWords = `president minister secretary leader general envoy adviser advisor official spokesman
 	spokeswoman spokesperson chairman chairwoman chief director coach manager striker midfielder
 	defender goalkeeper keeper captain player champion driver rider actor actress singer writer author
@@ -84,7 +86,8 @@ const (
 	sergeant lieutenant admiral marshal premier-designate successor predecessor counterpart nominee
 	student teacher pastor priest monk nun singer-songwriter rapper director-general secretary-general
 	president-elect ex-president ex-minister citizen resident victim suspect defendant plaintiff
-	witness survivor hostage prisoner detainee pilot commentator presenter host anchor`
+	witness survivor hostage prisoner detainee pilot commentator presenter host anchor rookie star hero
+	legend uncle aunt grandfather grandmother mom dad fellow comrade`
 	stopWords = `the a an and or but if in on at to for of from by with without as into onto about after before
 	during since until while although though because however still yet also so then thus therefore
 	meanwhile moreover furthermore additionally nevertheless nonetheless instead indeed neither nor
@@ -123,13 +126,14 @@ const (
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
 	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate
 	city capital suburb neighborhood neighbourhood enclave regime forces fighters troops insurgents
-	party scandal mission spacecraft satellite telescope`
+	party scandal mission spacecraft satellite telescope class`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
 	// among them (Hall, Park, Court) are let through after a given name, see
 	// orgSurnames.
 	headWords = `street st st. road rd rd. avenue ave ave. lane boulevard blvd drive way highway motorway
+	base airbase division battalion platoon fleet unit command squadron
 	expressway freeway parkway terrace crescent row place alley square plaza circus mall esplanade
 	promenade embankment quay quays wharf pier piers dock docks harbor harbour port marina waterfront
 	falls river creek brook stream canal reservoir dam lake lakes bay gulf sea ocean coast
@@ -156,10 +160,12 @@ const (
 	championship championships cup games olympics open marathon derby prix trophy awards
 	prize gazette herald times post journal tribune chronicle courier ledger wire review
 	daily weekly magazine press radio television tv channel news report pro plus mini ultra
-	survey affairs telescope bowl zone strip marines breakfast luncheon gala`
+	survey affairs telescope bowl zone strip marines breakfast luncheon gala dynasty dynasties caliphate
+	sultanate emirate shogunate`
 	particleWords = `van von der den de da di del della du le la bin ibn al el dos das ter ten ben bint abu
-	mac y e`
-	suffixWords    = `jr jr. sr sr. ii iii iv phd md esq esq.`
+	mac y e zu af`
+	suffixWords = `jr jr. sr sr. ii iii iv phd md esq esq. mp mep msp qc kc obe mbe cbe kbe dbe dso usmc usn ret ret.
+	ac ao am csc dsc cvo lvo kcb gcb kcmg cmg`
 	orgSuffixWords = `inc inc. corp corp. co co. ltd ltd. plc llc llp lp ag sa nv bv gmbh spa sarl pty bros bros.
 	& cos group holdings s.a. n.v. a.g. b.v. s.p.a. oy oyj bhd tbk`
 	speechWords = `said says told added wrote argued explained noted stated testified insisted warned
@@ -184,7 +190,11 @@ const (
 	catholics christians protestants orthodox hindus buddhists sikhs shiites sunnis alawites
 	maronites copts evangelicals mormons tamil tamils sinhalese pashtun pashtuns baluch hutu hutus tutsi tutsis
 	uighur uighurs uyghur uyghurs hazara berber berbers bedouin bedouins maori igbo yoruba hausa zulu xhosa
-	amhara oromo rohingya kachin khmer`
+	amhara oromo rohingya kachin khmer yugoslav kazakh uzbek tajik kyrgyz turkmen mongolian nepali tibetan
+	chadian malian nigerien burundian eritrean djiboutian liberian guinean mauritanian gambian beninese
+	togolese burkinabe malawian mozambican gabonese malagasy mauritian bhutanese maldivian timorese
+	fijian samoan tongan kosovar montenegrin moldovan latvian lithuanian estonian maltese cypriot chechen
+	dagestani ossetian abkhaz ingush circassian druze alawite baloch sindhi punjabi bengali`
 	placeWords = `afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
 	bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
 	brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia comoros
@@ -253,7 +263,13 @@ const (
 	compania compañía companhia gesellschaft verlag werke usines nationale generale générale
 	instituto institut istituto instytut fundação fundacao fundacion fundación fondation fondazione stiftung
 	universidad universidade université universite università universita universität universitat
-	partido parti partei partito ministerio ministério ministère ministero ministerium`
+	partido parti partei partito ministerio ministério ministère ministero ministerium
+	base airbase`
+	// arabicPlaceWords open Arabic names of places and groups, not of people:
+	// Bab al-Sharjee, Ansar al-Islam, Jaish al-Mahdi, Wadi al-Salam.
+	arabicPlaceWords = `bab ansar shatt souq suq deir dayr sawt jaish jabhat harakat hizb tahrir beit bayt wadi
+	jebel jabal nahr sharm kafr qasr jamaat liwa kataib katibat saraya asaib majlis masjid madinat maktab jund
+	ahrar ahl wilayat wilaya markaz tanzim dawlat`
 	// The last lines of orgWords are words of French, Spanish, Italian, Portuguese
 	// and German names of companies, institutes, universities, parties and
 	// ministries (Credit Lyonnais, Airbus Industrie, Instituto Lula).
@@ -266,13 +282,17 @@ const (
 	cruzeiro cruzeiros australs shekel shekels drachma drachmas ecu ecus euro euros zloty zlotys
 	forint forints rupiah naira cedi shilling shillings`
 	// eastAsianSurnames open Korean and Chinese names whose given name is written
-	// as two syllables joined by a hyphen: Park Geun-hye, Ma Ying-jeou.
+	// as two syllables joined by a hyphen (Park Geun-hye, Ma Ying-jeou) or, in
+	// Pinyin, as one word (Xi Jinping), and Korean and Vietnamese names of three
+	// short words (Choe Son Hui, Ho Chi Minh).
 	eastAsianSurnames = `kim lee yi park pak choi choe jung chung kang cho jo yoon yun jang chang lim im han oh
 	seo suh shin kwon hwang ahn an song yoo yu hong jeon chun ko koh moon mun yang son sohn bae baek paik
 	heo huh nam noh roh ha kwak sung cha joo chu woo min ryu na jin ji ban chen lin huang wang li liu zhou
 	xu sun ma zhu hu guo he gao luo zheng liang xie tang feng deng cao peng zeng xiao tian dong pan yuan cai
 	jiang du ye cheng wei su lu ding ren shen yao tan tsai hsieh chiang soong lien hou tseng wu teng lai
-	hsu kuo`
+	hsu kuo zhang zhao xi wen mao hua geng qin bo jia kong fang shi meng qiu qian yan shao gu fu fan bai lei
+	mo niu qi tao yin zou duan hao qiao shang xiong yue wan ri nguyen tran pham hoang huynh phan vu vo ngo
+	duong ho`
 	// placePairs are places of two words whose words are also people's names:
 	// "Sierra Leone" is no Ms. Leone.
 	placePairs = `sierra-leone costa-rica puerto-rico el-salvador san-marino sri-lanka burkina-faso
@@ -352,6 +372,10 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(titleModWords, wTitleMod)
 	add(roleWords, wRole)
 	add(stopWords, wStop)
+	// Words of ranks that are also surnames ("Chief Petty Officer", "Master
+	// Sgt.", Tom Petty) are no name alone, as a stop word is not.
+	lx.words["petty"] |= wTitleMod | wStop
+	lx.words["master"] |= wTitleMod | wStop
 	add(monthWords, wMonth)
 	// Weekdays are in the SSA list (a few children are named Wednesday), but in news
 	// they are dates; months like May and June stay names too.
@@ -367,6 +391,7 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 	add(nationalityWords, wNationality)
 	add(placeWords, wPlace)
 	add(orgWords, wOrg)
+	add(arabicPlaceWords, wOrg)
 	add(currencyWords, wHead)
 	add(cityWords, wPlace)
 	lx.addIntl(intlTitleWords, wTitle, wFirst)

@@ -226,6 +226,7 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		}
 		i = j
 	}
+	pe.joinNicknames()
 	pe.partners()
 	pe.quotedAlone()
 	if end := pe.titleCaseLine(); end > 0 {
@@ -634,7 +635,15 @@ func (pe *personExtractor) lowerASCII(w string) ([]byte, bool) {
 
 func (pe *personExtractor) nameStart(i int) bool {
 	t := &pe.toks[i]
-	return t.kind == tokWord && (t.upper || isArabicArticle(t.text))
+	return t.kind == tokWord && (t.upper || isArabicArticle(t.text) || pe.patronymStart(i))
+}
+
+// patronymStart reports whether toks[i] is "bin" or "ibn" before a capitalized
+// word, as a surname is written alone: "bin Laden's battle".
+func (pe *personExtractor) patronymStart(i int) bool {
+	t := &pe.toks[i]
+	return (t.text == "bin" || t.text == "ibn") && !t.poss && i+1 < len(pe.toks) && pe.toks[i+1].kind == tokWord &&
+		pe.toks[i+1].upper && !pe.toks[i+1].allCaps && !pe.toks[i+1].newline
 }
 
 // nameContinues reports whether token j extends the capitalized run before it: a
@@ -650,11 +659,14 @@ func (pe *personExtractor) nameContinues(j int) bool {
 	// Particles may chain: "van der Pas", "de la Hoya".
 	for k := j; k < len(pe.toks) && k < j+3; k++ {
 		n := &pe.toks[k]
-		if n.kind != tokWord || n.poss || (k > j && n.newline) {
+		if n.kind != tokWord || (k > j && n.newline) {
 			return false
 		}
 		if n.upper {
-			return k > j
+			return k > j // "Osama bin Laden's" too
+		}
+		if n.poss {
+			return false
 		}
 		if pe.classes[k]&wParticle == 0 {
 			return false
@@ -841,6 +853,190 @@ func (pe *personExtractor) hyphenGiven(k int) bool {
 	return true
 }
 
+// pinyinGiven reports whether toks[k] is a Chinese surname and toks[k+1] a
+// given name of two or three syllables of Hanyu Pinyin written as one word, as
+// mainland names are romanized: "Xi Jinping", "Li Keqiang", "Mao Zedong".
+// Ordinary English words that also split into syllables (Line, Bone) are
+// written in lower case elsewhere or known to the lexicons.
+func (pe *personExtractor) pinyinGiven(k int) bool {
+	if k+1 >= len(pe.toks) || pe.toks[k].poss || !pe.lx.eastAsian[strings.ToLower(pe.toks[k].text)] {
+		return false
+	}
+	g := &pe.toks[k+1]
+	w := g.text
+	if g.kind != tokWord || !g.upper || g.allCaps || len(w) < 4 || len(w) > 12 ||
+		pe.classes[k+1]&^(wFirst|wLast|wGiven) != 0 || pe.seenLower(w) {
+		return false
+	}
+	n := pinyinSyllables(strings.ToLower(w))
+	return n >= 2 && n <= 3
+}
+
+// arabicName reports whether toks[k:end] is an Arabic name of two or three
+// words that ends in a family name with its article ("Khayrat el-Shater",
+// "Saadoun al-Dulaimi"): the words before it plain capitalized words that no
+// lexicon knows as anything but a name and the text never writes in lower
+// case. The nouns that open names of places and groups (Bab, Ansar, Jaish,
+// Wadi) are organization words of the lexicon.
+func (pe *personExtractor) arabicName(k, end int) bool {
+	if end-k < 2 || end-k > 3 || !isArabicArticle(pe.toks[end-1].text) || pe.placeBefore(k) {
+		return false // "near Hamam al-Alil": a place
+	}
+	if k > 0 {
+		switch pe.toks[k-1].text {
+		case "from", "to", "into", "toward", "towards", "of":
+			return false
+		}
+	}
+	for m := k; m < end-1; m++ {
+		t := &pe.toks[m]
+		if !t.upper || t.allCaps || t.poss || !plainWord(t.text) || lowerTail(t.text) || pe.classes[m]&^(wFirst|wLast|wGiven) != 0 ||
+			pe.seenLower(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
+// shipPrefixes open the names of ships and of military exercises: USS Carl
+// Vinson, HMS Queen Elizabeth, Exercise Saber Strike.
+var shipPrefixes = wordSet("USS USNS HMS HMAS HMCS HMNZS INS RFS ARA HNLMS FS TCG ROKS JS Exercise")
+
+// shipNouns come before the name of a ship or an exercise: "the carrier
+// Admiral Kuznetsov", "the exercise, code-named Vigilant Eagle".
+var shipNouns = wordSet("carrier destroyer frigate cruiser submarine warship ship vessel tanker corvette battleship exercise codenamed code-named")
+
+// shipName reports whether the run at toks[i], whose name part starts at k,
+// names a ship: a ship's prefix opens it, or one or a kind of ship comes right
+// before it.
+func (pe *personExtractor) shipName(i, k int) bool {
+	for m := i; m <= k; m++ {
+		if shipPrefixes[pe.toks[m].text] {
+			return true
+		}
+	}
+	if i == 0 || pe.toks[i-1].kind != tokWord {
+		return false
+	}
+	p := pe.toks[i-1].text
+	return shipPrefixes[p] || shipNouns[p]
+}
+
+// alArticle reports whether toks[k], "Al", is the Arabic article of a place or
+// a body (Al Qaim, Al Jazeera, Al Udeid) rather than the given name of Al Gore:
+// the word after it is no known surname.
+//
+// A text that also writes Al alone uses it as a given name ("Al, see you at
+// lunch. Al Arfsten").
+func (pe *personExtractor) alArticle(k, end int) bool {
+	if pe.toks[k].text != "Al" || k+1 >= end || pe.classes[k+1]&wLast != 0 {
+		return false
+	}
+	for m := range pe.toks {
+		if m != k && pe.toks[m].text == "Al" && (m+1 == len(pe.toks) || !pe.toks[m+1].upper) {
+			return false
+		}
+	}
+	return true
+}
+
+// capsFamilyName records the mention of a name the run toks[i:j] writes as
+// Japanese and Korean official releases do, the family name first and in
+// capitals: "Prime Minister KISHIDA Fumio", "President YOON Suk Yeol". Before
+// it come titles, their modifiers or the words of an office; after it one or
+// two capitalized words, the first a known given name unless the family name
+// is a known surname. A title must come first unless the family name is Korean
+// or Chinese ("KIM Jong Il"): an acronym before a word ("SIMEX Brent", "NATO
+// Secretary") is none.
+func (pe *personExtractor) capsFamilyName(i, j int) bool {
+	toks, cls := pe.toks, pe.classes
+	p, titled := i, false
+	for p < j && !toks[p].allCaps && cls[p]&(wTitle|wTitleMod|wNationality|wPlace|wOrg|wHead) != 0 {
+		titled = titled || cls[p]&(wTitle|wTitleMod) != 0
+		p++ // "Minister for Foreign Affairs HAYASHI Yoshimasa"
+	}
+	if n := j - p - 1; n < 1 || n > 2 {
+		return false
+	}
+	fam := &toks[p]
+	if !fam.allCaps || fam.initial || fam.poss || len(fam.text) < 2 || !plainWord(fam.text) ||
+		!strings.ContainsAny(fam.text, "AEIOUY") || cls[p]&^(wFirst|wLast|wGiven) != 0 {
+		return false
+	}
+	for m := p + 1; m < j; m++ {
+		t := &toks[m]
+		if t.allCaps || !t.upper || t.initial || t.poss && m < j-1 || cls[m]&^(wFirst|wLast|wGiven) != 0 ||
+			!plainWord(t.text) || lowerTail(t.text) {
+			return false
+		}
+	}
+	if !titled && !pe.lx.eastAsian[strings.ToLower(fam.text)] ||
+		cls[p+1]&wFirst == 0 && cls[p]&wLast == 0 && !pe.lx.eastAsian[strings.ToLower(fam.text)] {
+		return false // "SIMEX Brent", "OM Gruppen": an acronym before a word
+	}
+	mn := mention{pos: fam.start, end: toks[j-1].end(), parts: []string{capitalize(fam.text)}, multi: true, person: true}
+	for m := p + 1; m < j; m++ {
+		mn.parts = append(mn.parts, toks[m].text)
+	}
+	pe.mentions = append(pe.mentions, mn)
+	return true
+}
+
+// syllableName reports whether toks[k:end] is a Korean or Vietnamese name of
+// three words of one syllable each, the family name first: "Choe Son Hui",
+// "Ho Chi Minh", "Nguyen Tan Dung".
+func (pe *personExtractor) syllableName(k, end int) bool {
+	if end-k != 3 || !pe.lx.eastAsian[strings.ToLower(pe.toks[k].text)] {
+		return false
+	}
+	for m := k; m < end; m++ {
+		t := &pe.toks[m]
+		if t.kind != tokWord || !t.upper || t.allCaps || t.poss && m < end-1 || len(t.text) > 6 || !plainWord(t.text) ||
+			strings.ContainsAny(t.text, "-'") || pe.classes[m]&(wNotName|wTitle) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// pinyinSyllables returns the fewest syllables of Hanyu Pinyin (tones left out)
+// that w, lower case, is written with, or 0 when it is no such word.
+func pinyinSyllables(w string) int {
+	// best[i] is the fewest syllables that spell w[:i], 0 when none do (and for
+	// the empty w[:0]).
+	var best [13]int
+	if len(w) >= len(best) {
+		return 0
+	}
+	for i := 1; i <= len(w); i++ {
+		for n := 1; n <= 6 && n <= i; n++ {
+			if (n == i || best[i-n] > 0) && pinyin[w[i-n:i]] && (best[i] == 0 || best[i-n]+1 < best[i]) {
+				best[i] = best[i-n] + 1
+			}
+		}
+	}
+	return best[len(w)]
+}
+
+// pinyin holds the syllables of Hanyu Pinyin, without tones.
+var pinyin = wordSet(`a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu
+	ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai
+	chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dian
+	diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai
+	gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen
+	heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan
+	jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+	le lei leng li lia lian liang liao lie lin ling liu long lou lu luan lun luo lv lve ma mai man mang mao me
+	mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang
+	niao nie nin ning niu nong nou nu nuan nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao
+	pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re
+	ren reng ri rong rou ru ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she
+	shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta
+	tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen
+	weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying
+	yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen
+	zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo`)
+
 // gluedWords reports whether w is two words that lost the space between them,
 // as text taken from a web page's markup may ("LucasNolan", "SmithReporter"):
 // a capital after four lower-case letters or more. Names with a capital inside
@@ -874,7 +1070,7 @@ func (pe *personExtractor) kunya(k, end int) bool {
 		return false
 	}
 	switch strings.ToLower(pe.toks[k].text) {
-	case "abu", "abou", "umm":
+	case "abu", "abou", "umm", "abū":
 	default:
 		return false
 	}
@@ -929,6 +1125,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 
+	if pe.capsFamilyName(i, j) {
+		return 0, 0 // "Prime Minister KISHIDA Fumio"
+	}
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}
@@ -944,7 +1143,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		k, opener = i+1, cls[i]&wRole != 0
 		k, titled = pe.stripLeading(k, j, false)
 	}
-	for t := pe.titleAfter(k, j); t >= 0; t = pe.titleAfter(k, j) {
+	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j) && !(t == k && titled && givenTitle(toks[t].text)); t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
 	end := j
@@ -986,14 +1185,20 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	// "Frenchman Frank LeBoeuf", "Near Eastern Affairs Robert Pelletreau": words
 	// before a known given name that no rule stripped are not part of the name.
-	for m := k + 1; m < end-1; m++ {
-		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial {
+	// A kunya opens the name it stands before ("Abu Mohammad al-Julani"), and
+	// al-Ahmad is no given name that could start one.
+	for m := k + 1; m < end-1 && !pe.kunya(k, end) && !pe.foreignGiven(i, k) && !pe.syllableName(k, end); m++ {
+		if c := cls[m]; c&wFirst != 0 && c&(wAmbiguous|wNotName|wParticle) == 0 && cls[k]&wFirst == 0 && !toks[k].initial &&
+			!isArabicArticle(toks[m].text) {
 			if !pe.namedWithout(k, m, end) {
 				k = m
 			}
 			break
 		}
 	}
+	start := pe.nameAfterOrg(k, end)
+	afterOrg := start > k
+	k = start
 	// "Ben Gurion airport", "Tamil Tiger rebels", "the town of Bou Haroun": the
 	// run names a thing or a place.
 	if end < len(toks) && !toks[end-1].poss && toks[end].kind == tokWord && !toks[end].upper && cls[end]&wThing != 0 {
@@ -1016,6 +1221,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		toks[i-3].upper && !toks[i-3].allCaps && cls[i-3]&(wTitle|wTitleMod|wRole) == 0 {
 		return 0, 0 // "Killers of the Flower Moon", "Bank of the West": the end of a title or a name
 	}
+	if pe.shipName(i, k) {
+		return k, end // "USS Carl Vinson", "the carrier Admiral Kuznetsov": a ship, no one
+	}
 	if !titled && pe.indefiniteBefore(k) {
 		return 0, 0 // "a used Ford Focus", "a Margaret Hamilton Lego minifigure": a thing
 	}
@@ -1030,10 +1238,14 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return k, end // "Aston Villy", of the club Aston Villa
 	}
 	firstClass := cls[k]
+	if !titled && pe.alArticle(k, end) {
+		return k, end // Al Jazeera, Al Qaim: a body or a place, no one
+	}
 	// An article opening the run (Le Monde, La Jornada) is no given name, though
 	// Le is one in Vietnam.
-	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text)
-	eastAsian := end-k == 2 && pe.hyphenGiven(k)
+	strongFirst := firstClass&wFirst != 0 && firstClass&(wAmbiguous|wNotName) == 0 && !isArticle(toks[k].text) ||
+		k+2 < end && pe.foreignGiven(i, k) // "Izzat Ibrahim al-Douri": a given name before a known one
+	eastAsian := end-k == 2 && (pe.hyphenGiven(k) || pe.pinyinGiven(k))
 	words := 0
 	for m := k; m < end; m++ {
 		c := cls[m]
@@ -1056,7 +1268,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			words++
 		}
 	}
-	if words > maxNameWords || !titled && pe.namesThing(i, k, end, strongFirst) {
+	if words > maxNameWords || !titled && !afterOrg && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
 	}
 	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
@@ -1076,7 +1288,23 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 
-	role := opener || pe.roleBefore(i) || pe.roleAfter(end)
+	if !titled && !strongFirst && !eastAsian && pe.groupMemberAfter(k, end) {
+		// "Boko Haram leader Abubakar Shekau", "Jaish al-Islam's leader": the run
+		// names a group; one word may repeat a person found elsewhere ("Clinton
+		// spokesman Joe Lockhart").
+		if end-k >= 2 && cls[k]&wFirst == 0 {
+			for m := k; m < end; m++ {
+				if isArabicArticle(toks[m].text) {
+					pe.addOrgWord(toks[m].text) // "al-Islam" of "Jaish al-Islam", which addOrg leaves out
+				}
+			}
+			return k, end
+		}
+		pe.onlyRepeats(k, end)
+		return 0, 0
+	}
+	role := opener || pe.roleBefore(i) || pe.roleAfter(end) && !pe.roleOfNext(end) || pe.aliasOf(i) ||
+		pe.lifeAfter(end) && (end-k > 1 || pe.lifeSubject(k)) || end-k > 1 && pe.whoAfter(end) || pe.kinAfter(end)
 	speech := pe.speechAround(i, end)
 	sports := pe.sportsCue(i, end)
 	if pe.character(i, end) {
@@ -1105,8 +1333,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		case firstClass&wFirst != 0 && firstClass&wNotName == 0 &&
 			(lastClass&wLast != 0 || lastClass&wNotName == 0 && surnameEnding(toks[end-1].text)):
 			mn.person = true // Bill Clinton, Grace Lindqvist: an ambiguous given name before a surname
-		case pe.kunya(k, end), eastAsian:
-			mn.person = true // Abu Ayyub al-Masri, Park Geun-hye
+		case pe.kunya(k, end), eastAsian, pe.syllableName(k, end) && !pe.seenLower(toks[k+1].text):
+			mn.person = true // Abu Ayyub al-Masri, Park Geun-hye, Choe Son Hui
 		case toks[k].initial && lastClass&(wLast|wNotName) == wLast:
 			mn.person = true
 		case toks[k].initial && words == 2 && end-k == 2 && pe.nameShaped(k+1, end, false):
@@ -1115,9 +1343,13 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true
 		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end) && !pe.afterName(i)):
 			mn.person = true
+		case k > i && pe.officeOf(i) && words <= 3 && pe.nameShaped(k, end, false):
+			mn.person = true // "Minister of Defense Hazem Shaalan"
+		case pe.arabicName(k, end), pe.patronymName(k, end):
+			mn.person = true // Khayrat el-Shater, Wael al-Rubaei, Usamah Bin Laden
 		}
 		mn.evidence = speech || sports && mn.person
-		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) {
+		if titled && k > i && royalTitle(toks[k-1].text) && pe.allGiven(k, end) && !pe.fullArabicName(k-1, end) {
 			// "Pope John Paul", "Crown Prince Abdullah bin Abdul": given names
 			// alone name a monarch or a cleric with the title.
 			mn.parts = append([]string{toks[k-1].text}, mn.parts...)
@@ -1155,6 +1387,368 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// foreignGiven reports whether toks[k], which no lexicon knows, reads as a
+// given name of its own before a known one ("Umaru Musa Yar'Adua", "Izzat
+// Ibrahim al-Douri") rather than a word that describes the person
+// ("Frenchman", "Spaniard", "Incumbent", "Administrator", "Affairs"): a plain
+// word the text never writes in lower case that does not end as English
+// demonyms, nouns of office, plurals and adjectives do.
+//
+// The word must open the name right after the run's start or a title, and
+// come before a known given name; a word after a place or after "and" in the
+// name of a body is that body's ("Drugs and Crime Antonio Maria Costa", "Iraq
+// Reconstruction Stuart Bowen"). German capitalizes every noun ("der Ökonom
+// Danny Makki"), so in German text no word is one.
+func (pe *personExtractor) foreignGiven(i, k int) bool {
+	toks, cls := pe.toks, pe.classes
+	w := toks[k].text
+	if pe.nounCaps || cls[k] != 0 || !plainWord(w) || strings.ContainsAny(w, "-'’") || pe.seenLower(w) || len(w) < 4 || toks[k].allCaps ||
+		k+1 >= len(toks) || !toks[k+1].upper || cls[k+1]&wFirst == 0 || cls[k+1]&(wAmbiguous|wNotName|wParticle) != 0 {
+		return false
+	}
+	if k > i && cls[k-1]&(wTitle|wTitleMod|wNationality) == 0 {
+		return false
+	}
+	if k == i && i >= 2 && (toks[i-1].text == "and" || toks[i-1].text == "of" || toks[i-1].text == "&") && toks[i-2].upper ||
+		k == i && i >= 1 && toks[i-1].text == "for" {
+		return false // "Drugs and Crime Antonio Maria Costa", "Under Secretary for Policy Colin Kahl"
+	}
+	l := strings.ToLower(w)
+	for _, e := range []string{"s", "man", "men", "an", "ese", "ish", "ic", "al", "ed", "er", "ist", "ard", "ent", "ant",
+		"ary", "or", "aut", "ce", "ing", "le", "ive", "ty", "ion", "ure", "ism", "cy", "ate", "ics", "ogy", "ment", "ness",
+		"ship", "hood", "dom"} {
+		if strings.HasSuffix(l, e) {
+			return false
+		}
+	}
+	return true
+}
+
+// officeOf reports whether the run at toks[i] completes the name of an office
+// after a title and "of" or "for" ("Minister of Defense Hazem Shaalan",
+// "Secretary for Foreign Affairs"): plain words after the office's words name
+// the holder.
+func (pe *personExtractor) officeOf(i int) bool {
+	if i < 2 || pe.toks[i-2].kind != tokWord || pe.classes[i-2]&wTitle == 0 || pe.toks[i-2].allCaps {
+		return false
+	}
+	switch pe.toks[i-1].text {
+	case "of", "for":
+		return true
+	}
+	return false
+}
+
+// patronymName reports whether toks[k:end] has a patronymic particle between
+// two capitalized words, as Arabic names do ("Usamah Bin Laden", "Hamad bin
+// Isa Al Khalifa").
+func (pe *personExtractor) patronymName(k, end int) bool {
+	for m := k + 1; m+1 < end; m++ {
+		switch strings.ToLower(pe.toks[m].text) {
+		case "bin", "ibn", "bint":
+			return pe.toks[m+1].upper && pe.toks[k].upper && pe.classes[k]&wNotName == 0 && pe.classes[end-1]&wNotName == 0
+		}
+	}
+	return false
+}
+
+// nameAfterOrg returns where a name starts in toks[k:end] when the run opens
+// with the name of an office or a body that ends in its head noun and goes on
+// with a given name, even one that is also a word: "European and Eurasian
+// Affairs Victoria Nuland", "Minister for the Armed Forces Penny Mordaunt".
+func (pe *personExtractor) nameAfterOrg(k, end int) int {
+	for m := k + 1; m+1 < end; m++ {
+		if c := pe.classes[m-1]; c&(wOrg|wHead) != 0 && c&(wFirst|wLast) == 0 && !pe.toks[m-1].poss &&
+			pe.classes[m]&wFirst != 0 && pe.classes[m]&wNotName == 0 && pe.classes[m+1]&wNotName == 0 {
+			return m
+		}
+	}
+	return k
+}
+
+// roleOfNext reports whether the appositive after the run ending at end
+// introduces the name after it rather than describing the run: "During the
+// Siege of Kobani, YPG commander Narin Afrin led".
+func (pe *personExtractor) roleOfNext(end int) bool {
+	toks := pe.toks
+	for m := end + 1; m < len(toks) && m < end+5; m++ {
+		if toks[m].kind != tokWord {
+			return false
+		}
+		if !toks[m].upper && pe.classes[m]&wRole != 0 {
+			return m+1 < len(toks) && toks[m+1].kind == tokWord && toks[m+1].upper
+		}
+	}
+	return false
+}
+
+// lifeAfter reports whether what follows the run ending at end tells of a
+// person's life, as encyclopedias and obituaries do: a birth date or a lifespan
+// in parentheses ("(born 25 March 1954)", "(1921 – 2008)"), a verb that only
+// people are the subject of ("died", "was assassinated", "was sworn in"), or a
+// copula before a noun that only people are ("is an Afghan politician", "was
+// the second President of").
+func (pe *personExtractor) lifeAfter(end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || toks[end-1].poss {
+		return false
+	}
+	w := toks[end].text
+	if w == "(" {
+		// "(Arabic: بشار حافظ الأسد; born 11 September 1965)": the name in its
+		// own script comes first.
+		native := end+2 < len(toks) && toks[end+1].upper && toks[end+2].text == ":"
+		if end+1 < len(toks) && toks[end+1].kind != tokNumber && !native {
+			switch toks[end+1].text {
+			case "born", "b.", "née", "nee", "c.", "circa":
+			default:
+				return false // "Anuradhapura ( kingdom from 377 BC to 1017 )"
+			}
+		}
+		years := 0
+		for m := end + 1; m < len(toks) && m < end+40 && toks[m].text != ")"; m++ {
+			t := toks[m].text
+			if (m == end+1 || native) && (t == "born" || t == "b." || t == "née" || t == "nee") {
+				return true
+			}
+			if toks[m].kind == tokNumber && len(t) == 4 && (t[0] == '1' || t[0] == '2') {
+				years++
+			}
+		}
+		return years >= 2
+	}
+	if toks[end].kind != tokWord || toks[end].upper {
+		return false
+	}
+	switch w {
+	case "died":
+		return true
+	case "was", "is":
+		if end+1 < len(toks) && lifePassives[toks[end+1].text] {
+			return true
+		}
+		if end+2 < len(toks) && toks[end+1].text == "sworn" && toks[end+2].text == "in" {
+			return true
+		}
+	}
+	if w == "served" || w == "serves" {
+		if end+1 >= len(toks) || toks[end+1].text != "as" {
+			return false
+		}
+		end++
+	} else if w != "is" && w != "was" && w != "became" && w != "becomes" {
+		return false
+	}
+	m := end + 1
+	if m < len(toks) {
+		switch toks[m].text {
+		case "a", "an", "the":
+			m++
+		}
+	}
+	for n := 0; n < 4 && m < len(toks) && toks[m].kind == tokWord; n, m = n+1, m+1 {
+		t := toks[m].text
+		if toks[m].upper && pe.classes[m]&wTitle != 0 || !toks[m].upper && personNouns[t] {
+			return true
+		}
+		if toks[m].upper && pe.classes[m]&(wNationality|wPlace|wTitleMod) == 0 || strings.HasSuffix(t, "ing") {
+			return false // "is blaming President Bush"
+		}
+		switch t {
+		case "of", "in", "and", "or", "that", "which", "who", "to", "for", "with", "by", "on", "at", "where", "when":
+			return false
+		}
+	}
+	return false
+}
+
+// whoAfter reports whether a relative clause about a person follows the run
+// ending at end: "Rauf Denktash, who led the community". Not after a plural
+// ("Ethnic Albanians, who"); the caller asks it of names of two words or more,
+// since teams are written so too ("Ajax, who").
+func (pe *personExtractor) whoAfter(end int) bool {
+	toks := pe.toks
+	return end+1 < len(toks) && !toks[end-1].poss && toks[end].text == "," && toks[end+1].text == "who" &&
+		!strings.HasSuffix(toks[end-1].text, "s")
+}
+
+// aliasOf reports whether the run at toks[i] is another name of the person
+// just named: "Igor Girkin, also known as Strelkov", "Mohamed Abdullahi
+// Mohamed, known as Farmajo".
+func (pe *personExtractor) aliasOf(i int) bool {
+	toks := pe.toks
+	p := i - 1
+	if p < 2 || toks[p].text != "as" || toks[p-1].text != "known" {
+		return false
+	}
+	p -= 2
+	for p > 0 && toks[p].kind == tokWord && !toks[p].upper && strings.HasSuffix(toks[p].text, "ly") || p > 0 && toks[p].text == "also" {
+		p-- // "also", "commonly", "mononymously"
+	}
+	if p < 1 || toks[p].text != "," || len(pe.mentions) == 0 {
+		return false
+	}
+	last := pe.mentions[len(pe.mentions)-1]
+	return last.end == toks[p-1].end() && last.multi && last.person
+}
+
+// kinNouns name a person's family: only people have them.
+var kinNouns = wordSet(`son sons daughter daughters wife husband widow brother brothers sister sisters father
+	mother nephew niece cousin grandson granddaughter son-in-law daughter-in-law brother-in-law`)
+
+// kinAfter reports whether the run ending at end is a possessive before a
+// member of a family: "Suharto's daughter", "Assad's brother".
+func (pe *personExtractor) kinAfter(end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || !toks[end-1].poss {
+		return false
+	}
+	m := end
+	if m+1 < len(toks) && toks[m].kind == tokWord && !toks[m].upper && englishAdjective(toks[m].text) {
+		m++ // "Suharto's eldest son"
+	}
+	return toks[m].kind == tokWord && !toks[m].upper && kinNouns[toks[m].text]
+}
+
+// lifeSubject reports whether the single word toks[k], which lifeAfter tells of,
+// may be a person's name: not a count of people ("114 Somalis died",
+// "Hundreds died"), not a place ("a woman from Fayyum died") and not a
+// demonym's noun ("a U.S. Marine died").
+func (pe *personExtractor) lifeSubject(k int) bool {
+	w := pe.toks[k].text
+	if !plainWord(w) || pe.seenLower(w) {
+		return false
+	}
+	switch strings.ToLower(w) {
+	case "hundreds", "thousands", "dozens", "millions", "scores", "many", "several", "most", "others":
+		return false
+	}
+	if k == 0 {
+		return true
+	}
+	p := &pe.toks[k-1]
+	if p.kind == tokNumber || pe.classes[k-1]&(wNationality|wPlace) != 0 {
+		return false
+	}
+	switch strings.ToLower(p.text) {
+	case "from", "of", "in", "at", "near", "million", "thousand", "hundred", "billion",
+		"another", "a", "an", "the", "one", "each", "every", "no", "his", "her", "their", "its":
+		return false
+	}
+	return true
+}
+
+// lifePassives are the participles after "was" that only people are the
+// subject of.
+var lifePassives = map[string]bool{
+	"born": true, "assassinated": true, "executed": true, "hanged": true, "killed": true,
+	"jailed": true, "imprisoned": true, "kidnapped": true, "abducted": true, "murdered": true,
+	"sentenced": true, "convicted": true, "indicted": true, "knighted": true, "widowed": true,
+	"buried": true, "baptized": true, "baptised": true, "ordained": true, "crowned": true,
+}
+
+// personNouns are nouns that only people are: "is an Afghan politician".
+var personNouns = wordSet(`politician statesman stateswoman diplomat general commander officer soldier
+	journalist cleric businessman businesswoman lawyer activist militant jihadist warlord guerrilla
+	insurgent terrorist dictator monarch president minister premier king queen prince princess emir sultan
+	founder spokesman spokeswoman son daughter wife husband brother sister father mother nephew niece
+	grandson granddaughter cousin widow writer author poet novelist journalist singer actor actress
+	footballer cricketer economist scientist engineer physician surgeon imam priest bishop rabbi
+	theologian philosopher historian judge senator congressman congresswoman governor mayor ambassador
+	admiral colonel lieutenant sergeant businessperson entrepreneur banker investor
+	industrialist philanthropist scholar academic professor physicist chemist mathematician architect
+	painter sculptor composer musician rapper screenwriter playwright explorer
+	aviator astronaut`)
+
+// joinNicknames makes one mention of a given name and a surname written with
+// a nickname in quotation marks between them: Gen. Michael "Erik" Kurilla,
+// Ernesto "Che" Guevara. The mention spans the nickname; the name leaves it
+// out.
+func (pe *personExtractor) joinNicknames() {
+	toks := pe.toks
+	for t := 1; t+3 < len(toks); t++ {
+		if !openQuote(toks[t].text) || toks[t-1].kind != tokWord || !toks[t-1].upper || toks[t-1].poss {
+			continue
+		}
+		c := t + 2
+		if c < len(toks) && toks[c].kind == tokWord && toks[c].upper {
+			c++ // a nickname of two words: Joaquín "El Chapo" Guzmán
+		}
+		if c+1 >= len(toks) || !closeQuote(toks[c].text) || toks[t+1].kind != tokWord || !toks[t+1].upper ||
+			toks[c+1].kind != tokWord || !toks[c+1].upper || toks[c+1].allCaps {
+			continue
+		}
+		a, b := -1, -1
+		for n, m := range pe.mentions {
+			if m.end == toks[t-1].end() && !m.caps {
+				a = n
+			}
+			if m.pos == toks[c+1].start && !m.caps {
+				b = n
+			}
+		}
+		if a < 0 || b < 0 || pe.lx.words[strings.ToLower(pe.mentions[a].parts[0])]&wFirst == 0 {
+			continue
+		}
+		ma, mb := &pe.mentions[a], pe.mentions[b]
+		ma.parts = append(ma.parts, mb.parts...)
+		ma.end, ma.multi, ma.person = mb.end, true, true
+		ma.titled, ma.royal = false, ""
+		start, end := ma.pos, ma.end
+		pe.mentions = slices.DeleteFunc(pe.mentions, func(m mention) bool {
+			return m.pos >= start && m.end <= end && m.pos != start
+		})
+	}
+}
+
+// openQuote and closeQuote report whether w opens or closes a quotation.
+func openQuote(w string) bool  { return w == "\"" || w == "“" }
+func closeQuote(w string) bool { return w == "\"" || w == "”" }
+
+// groupMembers are the lower-case nouns that, right after a capitalized run,
+// show it to name a group, a movement or an army: "Boko Haram leader", "Taliban
+// spokesman", "al-Shabaab commander", "Nusra Front emir".
+var groupMembers = map[string]bool{
+	"leader": true, "leaders": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"commander": true, "commanders": true, "chief": true, "founder": true, "co-founder": true,
+	"emir": true, "militants": true, "militant": true, "fighters": true, "gunmen": true,
+	"insurgents": true, "members": true, "member": true, "operatives": true, "ideologue": true,
+	"official": true, "officials": true,
+}
+
+// groupMemberAfter reports whether a group member's noun follows the run ending
+// at end (see groupMembers).
+func (pe *personExtractor) groupMemberAfter(k, end int) bool {
+	toks := pe.toks
+	if end >= len(toks) || toks[end].kind != tokWord || toks[end].upper || !groupMembers[toks[end].text] {
+		return false
+	}
+	// A possessive of two words or more too ("Jaish al-Islam's leader"), but not
+	// a kunya's ("Abu Bakr al-Baghdadi's spokesman").
+	return !toks[end-1].poss || end-k >= 2 && !pe.kunya(k, end)
+}
+
+// addOrgWord records w as a word of an organization's name.
+func (pe *personExtractor) addOrgWord(w string) {
+	if pe.orgs.words == nil {
+		pe.orgs.words = map[string]bool{}
+	}
+	pe.orgs.words[strings.ToLower(w)] = true
+}
+
+// onlyRepeats records the run toks[k:end] as a mention that may only repeat a
+// person the text names elsewhere, as a name in capitals does.
+func (pe *personExtractor) onlyRepeats(k, end int) {
+	if end-k > 3 || pe.classes[k]&wNotName != 0 || pe.classes[end-1]&wNotName != 0 {
+		return
+	}
+	mn := mention{pos: pe.toks[k].start, end: pe.toks[end-1].end(), parts: make([]string, 0, end-k), multi: end-k > 1, caps: true}
+	for m := k; m < end; m++ {
+		mn.parts = append(mn.parts, pe.toks[m].text)
+	}
+	pe.mentions = append(pe.mentions, mn)
 }
 
 // orgSuffix reports whether toks[k] is a company's suffix: Inc, Corp, Co, Ltd,
@@ -1455,7 +2049,8 @@ func (pe *personExtractor) namesThing(i, k, end int, strongFirst bool) bool {
 // "of" name a place ("the town of Bou Haroun").
 var ledBy = map[string]bool{
 	"regime": true, "party": true, "forces": true, "fighters": true, "troops": true, "insurgents": true,
-	"mission": true, "scandal": true,
+	"mission": true, "scandal": true, "group": true, "faction": true, "movement": true, "network": true,
+	"militia": true, "organization": true, "organisation": true,
 }
 
 // indefiniteBefore reports whether "a" or "an", directly or before an
@@ -1677,7 +2272,11 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 	for ; k < j; k++ {
 		c := pe.classes[k]
 		switch {
+		case k+2 == j && (pe.hyphenGiven(k) || pe.pinyinGiven(k)):
+			return k, titled // "Sun Yat-sen", "He Yafei": the surname is also a word
 		case pe.toks[k].allCaps && !pe.toks[k].initial:
+		case c&wTitle != 0 && titled && k+1 < j && givenTitle(pe.toks[k].text) && pe.classes[k+1]&(wTitle|wNotName) == 0:
+			return k, titled // "Foreign Minister Shah Mahmood Qureshi", "Crown Prince Sultan bin Abdulaziz"
 		case c&wTitle != 0:
 			titled = true
 		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
@@ -1767,6 +2366,36 @@ func (pe *personExtractor) allGiven(k, end int) bool {
 		}
 	}
 	return true
+}
+
+// givenTitle reports whether w, a title, is also a given name, as it is after
+// another title: "Foreign Minister Shah Mahmood Qureshi".
+func givenTitle(w string) bool {
+	switch strings.ToLower(w) {
+	case "shah", "sultan", "mir", "amir":
+		return true
+	}
+	return false
+}
+
+// fullArabicName reports whether the given names toks[t+1:end] after the title
+// toks[t] are a full name of their own, which the title does not join: names
+// after a cleric's or a tribal honorific ("Mullah Mohammad Omar", "Sheikh Sharif
+// Sheikh Ahmed"), and names with a patronymic ("Crown Prince Mohammed bin
+// Salman"). A monarch's or a pope's given names stay with the title ("Pope John
+// Paul").
+func (pe *personExtractor) fullArabicName(t, end int) bool {
+	switch strings.ToLower(pe.toks[t].text) {
+	case "sheikh", "sheik", "mullah", "imam", "ayatollah":
+		return true
+	}
+	for m := t + 2; m < end-1; m++ {
+		switch pe.toks[m].text {
+		case "bin", "ibn", "bint", "ben":
+			return true
+		}
+	}
+	return false
 }
 
 // royalTitle reports whether w is the title of a monarch or a cleric, which
@@ -1887,6 +2516,31 @@ func (pe *personExtractor) inQuotedTitle(i, j int) bool {
 func placePrefix(w string) bool {
 	switch strings.ToLower(w) {
 	case "san", "santa", "sao", "são", "los", "las", "st", "st.", "saint", "puerto", "ciudad":
+		return true
+	}
+	return false
+}
+
+// titleInName reports whether the title toks[t], inside the run toks[k:j] after
+// a given name, is a word of the name: before another name, as Somali and Arab
+// names carry Sheikh, Sultan or Sayyid ("Hassan Sheikh Mohamud", "Sharif Sheikh
+// Ahmed"), or a surname before honours ("Julie Bishop MP").
+func (pe *personExtractor) titleInName(k, t, j int) bool {
+	if t <= k || t+1 >= j || pe.classes[t-1]&wFirst == 0 || pe.classes[t-1]&(wNotName|wTitle|wTitleMod) != 0 ||
+		pe.toks[t-1].poss || pe.toks[t].allCaps {
+		return false
+	}
+	// A surname that is also a title, before honours only: "The Hon Julie
+	// Bishop MP".
+	suffixes := true
+	for m := t + 1; m < j; m++ {
+		suffixes = suffixes && pe.classes[m]&wSuffix != 0
+	}
+	if suffixes && pe.classes[t]&wLast != 0 {
+		return true
+	}
+	switch strings.ToLower(pe.toks[t].text) {
+	case "sheikh", "sheik", "shaikh", "sultan", "sayyid", "sayed", "syed", "mir", "haji", "hajji", "imam", "emir", "amir", "shah":
 		return true
 	}
 	return false
