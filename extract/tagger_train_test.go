@@ -444,7 +444,9 @@ func (p *perceptron) trainRuns(pe *personExtractor, rules, gold []uint8, hashes 
 }
 
 // TAGGER_MODEL=path makes the tests of this build use the model at path instead
-// of the embedded one, to compare a trial model with it.
+// of the embedded one, to compare a trial model with it. Run them with
+// -count=1: go test's cache does not see a variable read by init, and would
+// replay the embedded model's figures.
 func init() {
 	path := os.Getenv("TAGGER_MODEL")
 	if path == "" {
