@@ -1146,6 +1146,16 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j) && !(t == k && titled && givenTitle(toks[t].text)); t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
+	if pe.regnalName(i, k, j, titled) {
+		// "Queen Elizabeth II", "King Carol I", "Pope John Paul II": a monarch's
+		// or a pope's numeral is part of the name, and the title is not.
+		mn := mention{pos: toks[k].start, end: toks[j-1].end(), parts: make([]string, 0, j-k), multi: true, person: true}
+		for m := k; m < j; m++ {
+			mn.parts = append(mn.parts, toks[m].text)
+		}
+		pe.mentions = append(pe.mentions, mn)
+		return 0, 0
+	}
 	end := j
 	for end > k+1 && (cls[end-1]&wSuffix != 0 || cls[end-1]&(wMonth|wFirst) == wMonth) {
 		end--
@@ -2662,6 +2672,39 @@ func initials(w string) bool {
 		}
 	}
 	return true
+}
+
+// regnalName reports whether the run toks[i:j], its name starting at k after a
+// title, is a monarch's or a pope's name with its numeral: a royal or clerical
+// title, one to three given names, a Roman numeral.
+func (pe *personExtractor) regnalName(i, k, j int, titled bool) bool {
+	toks := pe.toks
+	if !titled || k <= i || j-k < 2 || j-k > 4 || !royalTitle(toks[k-1].text) || !regnalNumeral(toks[j-1].text) {
+		return false
+	}
+	for m := k; m < j-1; m++ {
+		if toks[m].allCaps || toks[m].poss || !plainWord(toks[m].text) || pe.classes[m]&wNotName != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// regnalNumeral reports whether w is a Roman numeral from I to XXXIX, as
+// monarchs and popes number theirs.
+func regnalNumeral(w string) bool {
+	if w == "" || len(w) > 6 {
+		return false
+	}
+	rest := strings.TrimLeft(w, "X")
+	if len(w)-len(rest) > 3 {
+		return false
+	}
+	switch rest {
+	case "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX":
+		return rest != "" || w != ""
+	}
+	return false
 }
 
 func isRoman(w string) bool {

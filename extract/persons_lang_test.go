@@ -57,6 +57,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Jan Egeland", "July Moyo", "Jan Siemerink", "Carl-Uwe Steeb", "Theresa May"},
 		},
 		{
+			name: "a monarch's or a pope's numeral is part of the name, the title is not",
+			text: "Pope Benedict XVI met Queen Elizabeth II in London. Pope John Paul II visited Poland. King Carol I died in 1914. King Fahd spoke.",
+			want: []string{"Benedict XVI", "Elizabeth II", "John Paul II", "Carol I", "King Fahd"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
