@@ -2702,7 +2702,7 @@ func regnalNumeral(w string) bool {
 	}
 	switch rest {
 	case "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX":
-		return rest != "" || w != ""
+		return true // "" after Xs: X, XX, XXX
 	}
 	return false
 }
