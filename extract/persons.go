@@ -755,6 +755,21 @@ func (pe *personExtractor) givenNotMonth(i int) bool {
 	return true
 }
 
+// byAuthor reports whether the run at toks[i] follows "by" after a verb of
+// work that people do and companies do not ("directed by Wataru Takeishi",
+// "written and performed by Dolly Parton"); "published by", "developed by" and
+// "produced by" are left out, since firms do those.
+func (pe *personExtractor) byAuthor(i int) bool {
+	if i < 2 || pe.toks[i-1].text != "by" || pe.toks[i-2].kind != tokWord {
+		return false
+	}
+	return authorVerbs[strings.TrimPrefix(pe.toks[i-2].text, "co-")]
+}
+
+var authorVerbs = wordSet(`written directed composed painted sung performed narrated illustrated
+	choreographed sculpted photographed authored voiced portrayed drawn penned translated sketched
+	coached conducted scored`)
+
 // lineAlone reports whether the capitalized run toks[i:j] is a line of its own.
 func (pe *personExtractor) lineAlone(i, j int) bool {
 	return (i == 0 || pe.toks[i].newline) && (j == len(pe.toks) || pe.toks[j].newline)
@@ -1351,7 +1366,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.person = true // M. Lathwell: an initial before a word that is nothing else
 		case speech && (firstClass|lastClass)&(wFirst|wLast) != 0 && (firstClass|lastClass)&wNotName == 0:
 			mn.person = true
-		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end) && !pe.afterName(i)):
+		case words <= 3 && pe.nameShaped(k, end, !speech && !sports && !pe.listedWithCountry(end) && !pe.afterName(i) && !pe.byAuthor(i)):
 			mn.person = true
 		case k > i && pe.officeOf(i) && words <= 3 && pe.nameShaped(k, end, false):
 			mn.person = true // "Minister of Defense Hazem Shaalan"

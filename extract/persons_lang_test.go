@@ -62,6 +62,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Benedict XVI", "Elizabeth II", "John Paul II", "Carol I", "King Fahd"},
 		},
 		{
+			name: "a name after a verb of work that people do and 'by'",
+			text: "The video was directed by Wataru Takeishi and co-written by Keshavrao Dhaiber.",
+			want: []string{"Wataru Takeishi", "Keshavrao Dhaiber"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
