@@ -770,6 +770,59 @@ var authorVerbs = wordSet(`written directed composed painted sung performed narr
 	choreographed sculpted photographed authored voiced portrayed drawn penned translated sketched
 	coached conducted scored`)
 
+// isAThing reports whether the run ending at toks[end-1] is said to be a
+// thing, as encyclopedias open their articles: "Clark Lake is a lake in
+// Gogebic County", "Tangerine Dream is a German electronic band", "Kitchen
+// Confidential was an American sitcom". A noun only people are, met first,
+// says the opposite ("is a former member of the band").
+func (pe *personExtractor) isAThing(end int) bool {
+	toks := pe.toks
+	if end+2 >= len(toks) || toks[end-1].poss {
+		return false
+	}
+	switch toks[end].text {
+	case "is", "was", "are", "were":
+	default:
+		return false
+	}
+	m := end + 1
+	switch toks[m].text {
+	case "a", "an", "the", "one":
+		m++
+	default:
+		return false
+	}
+	for n := 0; n < 5 && m < len(toks); n, m = n+1, m+1 {
+		t := &toks[m]
+		if t.kind != tokWord || t.poss {
+			return false // "is the country's president"
+		}
+		switch {
+		case personNouns[t.text]:
+			return false
+		case thingNouns[t.text]:
+			return true
+		}
+		switch t.text {
+		case "of", "in", "who", "that", "which", "from", "and", "with", "for", "by", "to", "at":
+			return false
+		}
+	}
+	return false
+}
+
+// thingNouns are what encyclopedias say places, bodies and works are.
+var thingNouns = wordSet(`lake river creek mountain peak peaks range ranges hill island islands village
+	town city municipality county district province region suburb neighbourhood neighborhood settlement
+	hamlet community park forest wilderness reserve zoo museum school university college hospital church
+	cathedral temple mosque monastery building bridge dam station airport railway railroad highway road
+	street band duo trio quartet orchestra choir ensemble album single song film movie documentary novel
+	novella book magazine newspaper series sitcom show programme program opera musical play poem painting
+	sculpture game company corporation firm brand label team club species genus plant tree bird fish
+	insect disease ship vessel aircraft locomotive rifle tank missile satellite festival tournament award
+	prize competition party organization organisation agency newspaper website software language
+	dialect dynasty empire kingdom state country genre style`)
+
 // lineAlone reports whether the capitalized run toks[i:j] is a line of its own.
 func (pe *personExtractor) lineAlone(i, j int) bool {
 	return (i == 0 || pe.toks[i].newline) && (j == len(pe.toks) || pe.toks[j].newline)
@@ -1251,6 +1304,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	if !titled && pe.indefiniteBefore(k) {
 		return 0, 0 // "a used Ford Focus", "a Margaret Hamilton Lego minifigure": a thing
+	}
+	if !titled && pe.isAThing(end) {
+		return k, end // "Clark Lake is a lake": the name of a thing wherever it stands
 	}
 	if pe.placeAppositive(end) {
 		return 0, 0 // "Musa Qala, a town in southern Helmand": a place

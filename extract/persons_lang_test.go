@@ -67,6 +67,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Wataru Takeishi", "Keshavrao Dhaiber"},
 		},
 		{
+			name: "a name an encyclopedia says is a thing is no one's",
+			text: "Clark Lake is a lake in Gogebic County. Anders Holm is a Danish rock band. Kim Jong-un is the country's leader. Rachel Ortiz is a former member of the band.",
+			want: []string{"Kim Jong-un", "Rachel Ortiz"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,
