@@ -16,7 +16,7 @@ import (
 // lists; names/README.md says where each file comes from, and names/NOTICE, embedded
 // with them so that it travels with every binary, carries the MIT notices.
 //
-//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/world_given.txt names/things.txt names/outlets.tsv.gz names/NOTICE
+//go:embed names/first.txt.gz names/last.txt.gz names/given.txt.gz names/ambiguous.txt names/titles.txt names/world_given.txt names/ner_given.txt names/things.txt names/outlets.tsv.gz names/NOTICE
 var names embed.FS
 
 // Word classes. One map lookup per token gives every class a word belongs to, which
@@ -361,6 +361,14 @@ var loadLexicon = sync.OnceValue(func() *lexicon {
 			lx.words[w] = c | wGiven
 		}
 	}
+	// Given names the annotated corpora show (Harald, Clément, Basavaraj), where
+	// the lists above know the word as nothing at all: a surname of theirs
+	// (Duff, Wang) stays one.
+	eachEmbedded("names/ner_given.txt", func(w string) {
+		if !strings.HasPrefix(w, "#") && lx.words[w] == 0 {
+			lx.words[w] |= wFirst
+		}
+	})
 	eachEmbedded("names/ambiguous.txt", func(w string) { lx.words[w] |= wAmbiguous })
 	eachEmbedded("names/titles.txt", func(w string) {
 		if !strings.Contains(w, " ") {
