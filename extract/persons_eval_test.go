@@ -217,6 +217,24 @@ func readGMB(path string) ([]labelledDoc, error) {
 	return docs, sc.Err()
 }
 
+// scoreLabelled scores extraction, with the tagger or the rules alone, on
+// labelled documents: every mention with its exact span, and the distinct
+// people of each document.
+func scoreLabelled(docs []labelledDoc, tagged bool) (mentions, people prf) {
+	for _, d := range docs {
+		got := extractMentions(d.text, tagged)
+		mentions.add(mentionScore(d.spans, got))
+		var names []string
+		for _, m := range got {
+			if !slices.Contains(names, m.Name) {
+				names = append(names, m.Name)
+			}
+		}
+		people.add(scoreDoc(clusterNames(d.names), names))
+	}
+	return mentions, people
+}
+
 // TestPersonsGMB measures person extraction on a second news set, the GMB-derived
 // corpus (Voice of America news), which no part of the extractor is trained on:
 // mentions with exact spans, and the distinct people of each sentence.
@@ -229,18 +247,7 @@ func TestPersonsGMB(t *testing.T) {
 		t.Skipf("GMB data not available (%v)", err)
 	}
 	for _, tagged := range []bool{false, true} {
-		var mentions, people prf
-		for _, d := range docs {
-			got := extractMentions(d.text, tagged)
-			mentions.add(mentionScore(d.spans, got))
-			var names []string
-			for _, m := range got {
-				if !slices.Contains(names, m.Name) {
-					names = append(names, m.Name)
-				}
-			}
-			people.add(scoreDoc(clusterNames(d.names), names))
-		}
+		mentions, people := scoreLabelled(docs, tagged)
 		t.Logf("GMB (tagger %v), person mentions, exact span (%d sentences): %s", tagged, mentions.docs, mentions)
 		t.Logf("GMB (tagger %v), distinct persons per sentence: %s", tagged, people)
 		if !tagged {
@@ -469,18 +476,7 @@ func TestPersonsReDocRED(t *testing.T) {
 		t.Skipf("Re-DocRED data not available (%v); it lives in ../shared/data beside the checkout", err)
 	}
 	for _, tagged := range []bool{false, true} {
-		var mentions, people prf
-		for _, d := range docs {
-			got := extractMentions(d.text, tagged)
-			mentions.add(mentionScore(d.spans, got))
-			var names []string
-			for _, m := range got {
-				if !slices.Contains(names, m.Name) {
-					names = append(names, m.Name)
-				}
-			}
-			people.add(scoreDoc(clusterNames(d.names), names))
-		}
+		mentions, people := scoreLabelled(docs, tagged)
 		t.Logf("Re-DocRED test (tagger %v), people per document: %s", tagged, people)
 		t.Logf("Re-DocRED test (tagger %v), person mentions, exact span (%d documents): %s", tagged, mentions.docs, mentions)
 	}
