@@ -132,7 +132,9 @@ const (
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
 	// among them (Hall, Park, Court) are let through after a given name, see
 	// orgSurnames.
-	headWords = `street st st. road rd rd. avenue ave ave. lane boulevard blvd drive way highway motorway
+	headWords = `range ranges peaks cay cays rocks glacier glaciers plateau inlet strait straits fjord
+	atoll reef reefs lagoon swamp bayou estuary
+	street st st. road rd rd. avenue ave ave. lane boulevard blvd drive way highway motorway
 	base airbase division battalion platoon fleet unit command squadron
 	expressway freeway parkway terrace crescent row place alley square plaza circus mall esplanade
 	promenade embankment quay quays wharf pier piers dock docks harbor harbour port marina waterfront

@@ -1319,6 +1319,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return k, end // "Aston Villy", of the club Aston Villa
 	}
 	firstClass := cls[k]
+	if !titled && end-k >= 2 && isArticle(toks[k].text) && cls[k+1]&wLast == 0 {
+		return k, end // "Les Halles", "Le Ventre de Paris": an article opens the name of a thing
+	}
 	if !titled && pe.alArticle(k, end) {
 		return k, end // Al Jazeera, Al Qaim: a body or a place, no one
 	}

@@ -72,6 +72,11 @@ func TestPersonsOtherLanguages(t *testing.T) {
 			want: []string{"Kim Jong-un", "Rachel Ortiz"},
 		},
 		{
+			name: "an article opens the name of a thing; a mountain range, a reef are places",
+			text: "It is set in and around Les Halles, the market. The novel Le Ventre de Paris followed. Marine Le Pen spoke, and Le Pen left. They crossed the Pliny Range and Elbow Cay.",
+			want: []string{"Marine Le Pen"},
+		},
+		{
 			name: "a national adjective opens a company's name",
 			text: "Die Deutsche Bahn kündigte Streiks an, und die Deutsche Telekom schwieg.",
 			want: nil,

@@ -681,6 +681,13 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 			m.notName = true // "Washington D.C.", "Roman Catholic"
 		}
 	}
+	// An article opening the span opens the name of a thing ("Les Halles", "La
+	// Florida", "Le Ventre de Paris"), as in the rules; "Le Pen" alone, a
+	// surname, is left to them.
+	if m.multi && isArticle(toks[i].text) && (i == 0 || !toks[i-1].upper || toks[i-1].newline) &&
+		pe.classes[i+1]&wLast == 0 {
+		m.notName = true
+	}
 	// A line of its own whose words the text also writes in lower case is a
 	// heading, as in the rules: "Featured Slide Shows".
 	if first := pe.classes[i]; m.multi && pe.lineAlone(i, j) && pe.anySeenLower(i, j) &&
