@@ -479,7 +479,7 @@ func TestPersonsReDocRED(t *testing.T) {
 		mentions, people := scoreLabelled(docs, tagged)
 		t.Logf("Re-DocRED test (tagger %v), people per document: %s", tagged, people)
 		t.Logf("Re-DocRED test (tagger %v), person mentions, exact span (%d documents): %s", tagged, mentions.docs, mentions)
-		const floor, peopleFloor = 0.80, 0.81 // just below this session's figures with the tagger
+		const floor, peopleFloor = 0.80, 0.81 // just below the embedded tagger's figures (a held-out one scores 0.789 / 0.807)
 		if !tagged {
 			continue
 		}
