@@ -453,8 +453,17 @@ func (b *NameBook) Aliases() map[string]string {
 // bookSurname returns the lower-case surname of a full name of two words or
 // more, without a generational suffix (Jr., III).
 func bookSurname(name string) (string, bool) {
-	w := strings.Fields(strings.ToLower(name))
-	for len(w) > 2 {
+	w := withoutSuffixes(strings.Fields(strings.ToLower(name)), 2)
+	if len(w) < 2 {
+		return "", false
+	}
+	return strings.TrimSuffix(w[len(w)-1], "."), true
+}
+
+// withoutSuffixes drops the generational suffixes (Jr., III) that end the
+// lower-case words w of a name, keeping at least keep words.
+func withoutSuffixes(w []string, keep int) []string {
+	for len(w) > keep {
 		switch strings.TrimSuffix(w[len(w)-1], ".") {
 		case "jr", "sr", "ii", "iii", "iv":
 			w = w[:len(w)-1]
@@ -462,10 +471,7 @@ func bookSurname(name string) (string, bool) {
 		}
 		break
 	}
-	if len(w) < 2 {
-		return "", false
-	}
-	return strings.TrimSuffix(w[len(w)-1], "."), true
+	return w
 }
 
 // foldName is the form under which names that differ only in case, accents or

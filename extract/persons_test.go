@@ -657,16 +657,7 @@ func samePerson(a, b string) bool {
 // nameWords splits a name into lower-case words without a generational suffix,
 // which Persons leaves out of canonical names (Ken Griffey Jr).
 func nameWords(s string) []string {
-	w := strings.Fields(strings.ToLower(s))
-	for len(w) > 1 {
-		switch strings.TrimSuffix(w[len(w)-1], ".") {
-		case "jr", "sr", "ii", "iii", "iv":
-			w = w[:len(w)-1]
-			continue
-		}
-		break
-	}
-	return w
+	return withoutSuffixes(strings.Fields(strings.ToLower(s)), 1)
 }
 
 func scoreDoc(gold [][]string, got []string) docScore {

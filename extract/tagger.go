@@ -46,9 +46,13 @@ type taggerModel struct {
 }
 
 // score sums the weights of the features fs for each tag.
-func (m *taggerModel) score(fs []uint64) (s [numTags]float32) {
+func (m *taggerModel) score(fs []uint64) [numTags]float32 { return sumWeights(m.weights, fs) }
+
+// sumWeights sums the weights of the features fs for each tag, for the model
+// and for the trainer's perceptron.
+func sumWeights(weights map[uint64][numTags]float32, fs []uint64) (s [numTags]float32) {
 	for _, f := range fs {
-		if w, ok := m.weights[f]; ok {
+		if w, ok := weights[f]; ok {
 			for t := range numTags {
 				s[t] += w[t]
 			}

@@ -14,7 +14,6 @@ package extract
 
 import (
 	"bufio"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -116,19 +115,8 @@ func readColumns(path string, perSentence bool, isPerson func(string) bool) ([]t
 }
 
 func readReDocRED(path string) ([]trainDoc, error) {
-	data, err := os.ReadFile(path)
+	docs, err := decodeReDocRED(path)
 	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		Sents     [][]string `json:"sents"`
-		VertexSet [][]struct {
-			Type   string `json:"type"`
-			Pos    [2]int `json:"pos"`
-			SentID int    `json:"sent_id"`
-		} `json:"vertexSet"`
-	}
-	if err := json.Unmarshal(data, &docs); err != nil {
 		return nil, err
 	}
 	var out []trainDoc
@@ -237,16 +225,7 @@ type perceptron struct {
 	step     int
 }
 
-func (p *perceptron) score(fs []uint64) (s [numTags]float32) {
-	for _, f := range fs {
-		if w, ok := p.w[f]; ok {
-			for t := range numTags {
-				s[t] += w[t]
-			}
-		}
-	}
-	return s
-}
+func (p *perceptron) score(fs []uint64) [numTags]float32 { return sumWeights(p.w, fs) }
 
 func (p *perceptron) update(fs []uint64, gold, guess int) {
 	p.add(fs, gold, 1)
