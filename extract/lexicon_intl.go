@@ -63,7 +63,7 @@ const germanWords = `und der das ist nicht sich mit auf für eine einer einem ei
 // German, Dutch or a Nordic language: a title tail after at least three letters
 // of its own ("finanzminister", "regierungssprecher"), not a word that merely
 // ends in one ("administer").
-func (lx *lexicon) intlTitleTail(w []byte) bool {
+func intlTitleTail[W string | []byte](lx *lexicon, w W) bool {
 	for _, tail := range lx.titleTails {
 		if n := len(w) - len(tail); n >= 3 && string(w[n:]) == tail && string(w[n-2:n]) != "ad" {
 			return true

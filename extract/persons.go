@@ -323,10 +323,8 @@ func (pe *personExtractor) partners() {
 		if seen > 2*n {
 			continue // one of them also stands alone: two people
 		}
-		if pe.orgs.words == nil {
-			pe.orgs.words = map[string]bool{}
-		}
-		pe.orgs.words[p[0]], pe.orgs.words[p[1]] = true, true
+		pe.orgs.addWord(p[0])
+		pe.orgs.addWord(p[1])
 		pe.orgs.names = append(pe.orgs.names, []string{p[0], p[1]})
 	}
 }
@@ -353,9 +351,6 @@ type organizations struct {
 
 // addOrg records the company named by toks[a:b].
 func (pe *personExtractor) addOrg(a, b int) {
-	if pe.orgs.words == nil {
-		pe.orgs.words = map[string]bool{}
-	}
 	name := make([]string, 0, b-a)
 	for k := a; k < b; k++ {
 		if !pe.toks[k].upper {
@@ -366,7 +361,7 @@ func (pe *personExtractor) addOrg(a, b int) {
 		// Every word of a company's name: "Zenith" of "Zenith Electronics Corp",
 		// "Salomon" of "Salomon Brothers Inc" is the company wherever it stands
 		// alone.
-		pe.orgs.words[w] = true
+		pe.orgs.addWord(w)
 	}
 	pe.orgs.names = append(pe.orgs.names, name)
 }
@@ -578,7 +573,7 @@ func (pe *personExtractor) classify(w string) uint32 {
 		head, tail := pe.lx.words[string(b[:i])], pe.lx.words[string(tailWord)]
 		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, string(tailWord))
 	}
-	if pe.lx.intlTitleTail(b) {
+	if intlTitleTail(pe.lx, b) {
 		return wTitle // Finanzminister, Regierungssprecher
 	}
 	return 0
@@ -598,7 +593,7 @@ func classifyLower(lx *lexicon, lower string) uint32 {
 		head, tail := lx.words[lower[:i]], lx.words[tailWord]
 		return head&(wFirst|wLast|wPlace|wNationality) | tail&(wTitle|wPlace|wNationality|wOrg) | titleSuffix(head, tailWord)
 	}
-	if lx.intlTitleTail([]byte(lower)) {
+	if intlTitleTail(lx, lower) {
 		return wTitle // Vizepräsident, Bundestagspräsidentin
 	}
 	return 0
@@ -1815,11 +1810,14 @@ func (pe *personExtractor) groupMemberAfter(k, end int) bool {
 }
 
 // addOrgWord records w as a word of an organization's name.
-func (pe *personExtractor) addOrgWord(w string) {
-	if pe.orgs.words == nil {
-		pe.orgs.words = map[string]bool{}
+func (pe *personExtractor) addOrgWord(w string) { pe.orgs.addWord(strings.ToLower(w)) }
+
+// addWord records the lower-case word w as a word of an organization's name.
+func (o *organizations) addWord(w string) {
+	if o.words == nil {
+		o.words = map[string]bool{}
 	}
-	pe.orgs.words[strings.ToLower(w)] = true
+	o.words[w] = true
 }
 
 // onlyRepeats records the run toks[k:end] as a mention that may only repeat a
