@@ -494,5 +494,12 @@ func TestTaggerSpans(t *testing.T) {
 			confident.add(mentionScore(d.spans, sure))
 		}
 		t.Logf("%s: tagger spans %s; margin over %d: %s", name, all, taggerMinMargin, confident)
+		// Floors just below the embedded model's spans: a trial model that
+		// tags worse on its own fails here before it is compared further.
+		if _, _, f1 := all.scores(); f1 < spanFloors[name] {
+			t.Errorf("%s: tagger span F1 %.3f is below the floor %.2f", name, f1, spanFloors[name])
+		}
 	}
 }
+
+var spanFloors = map[string]float64{"conll": 0.76, "gmb": 0.73, "uner": 0.71}
