@@ -1194,7 +1194,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if s, e := pe.knownThing(i, j); e > s {
 		return s, e // "Morgan Stanley", "Aston Villa", "Tesla Model Y": known as a firm's or a thing's
 	}
-	if pe.workTitle(i, j) || !toks[j-1].poss && pe.inWorkList(i, j) {
+	if pe.workTitle(i, j) || !toks[j-1].poss && pe.inWorkList(i, j) || pe.afterWorkNoun(i) {
 		pe.orgs.addWork(toks[i:j])
 		return 0, 0
 	}
@@ -1209,7 +1209,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for t := pe.titleAfter(k, j); t >= 0 && !pe.titleInName(k, t, j) && !(t == k && titled && givenTitle(toks[t].text)); t = pe.titleAfter(k, j) {
 		k, titled = pe.stripLeading(t+1, j, true)
 	}
-	if pe.regnalName(i, k, j, titled) {
+	if pe.regnalName(i, k, j, titled) || !titled && pe.untitledRegnal(k, j) {
 		// "Queen Elizabeth II", "King Carol I", "Pope John Paul II": a monarch's
 		// or a pope's numeral is part of the name, and the title is not.
 		mn := mention{pos: toks[k].start, end: toks[j-1].end(), parts: make([]string, 0, j-k), multi: true, person: true}
@@ -1349,6 +1349,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	if words > maxNameWords || !titled && !afterOrg && pe.namesThing(i, k, end, strongFirst) {
 		return 0, 0
+	}
+	if !titled && end-k >= 2 && (pe.acronymAfter(k, end) ||
+		!strongFirst && (cls[k]&wFirst == 0 || cls[end-1]&wLast == 0) && pe.listedWithOrg(i, end)) {
+		return k, end // "Forza Italia (FI)", "the Ulster Unionist Party and Sinn Féin": a body
 	}
 	if end-k >= 2 && end == j && pe.quoted(i, j) || pe.inQuotedTitle(i, j) {
 		return 0, 0 // "Gone With The Wind", "You Loved Me Like a Distant Star": the title of a work
@@ -1787,14 +1791,17 @@ func openQuote(w string) bool  { return w == "\"" || w == "“" }
 func closeQuote(w string) bool { return w == "\"" || w == "”" }
 
 // groupMembers are the lower-case nouns that, right after a capitalized run,
-// show it to name a group, a movement or an army: "Boko Haram leader", "Taliban
-// spokesman", "al-Shabaab commander", "Nusra Front emir".
+// show it to name a group, a movement, a party or an army: "Boko Haram leader",
+// "Taliban spokesman", "al-Shabaab commander", "Sinn Féin politician".
 var groupMembers = map[string]bool{
 	"leader": true, "leaders": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
 	"commander": true, "commanders": true, "chief": true, "founder": true, "co-founder": true,
 	"emir": true, "militants": true, "militant": true, "fighters": true, "gunmen": true,
 	"insurgents": true, "members": true, "member": true, "operatives": true, "ideologue": true,
-	"official": true, "officials": true,
+	"official": true, "officials": true, "politician": true, "politicians": true, "candidate": true,
+	"candidates": true, "councillor": true, "councillors": true, "councilor": true, "councilors": true,
+	"lawmaker": true, "lawmakers": true, "legislator": true, "legislators": true, "supporters": true,
+	"activists": true, "voters": true,
 }
 
 // groupMemberAfter reports whether a group member's noun follows the run ending
@@ -2267,6 +2274,67 @@ func (pe *personExtractor) listedWithCountry(end int) bool {
 		return false
 	}
 	return k < len(toks) && toks[k].upper && pe.classes[k]&(wPlace|wNationality) != 0
+}
+
+// acronymAfter reports whether the run toks[k:end] is followed by its own
+// acronym in parentheses, as bodies are and people are not: "Forza Italia (FI)",
+// "Partido Popular (PP)". The acronym starts with the run's first initial and
+// holds its last one.
+func (pe *personExtractor) acronymAfter(k, end int) bool {
+	toks := pe.toks
+	if end+2 >= len(toks) || toks[end-1].poss || toks[end].text != "(" || toks[end+2].text != ")" {
+		return false
+	}
+	a := toks[end+1].text
+	if !toks[end+1].allCaps || len(a) > 8 {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(toks[k].text)
+	last, _ := utf8.DecodeRuneInString(toks[end-1].text)
+	r, _ := utf8.DecodeRuneInString(a)
+	return r == unicode.ToUpper(first) && strings.ContainsRune(a[1:], unicode.ToUpper(last))
+}
+
+// bodyHeads end the names of bodies that stand in lists with parties and
+// movements: not every word of an organization's name does ("Weather Report",
+// "the Washington Post" may stand beside people).
+var bodyHeads = wordSet(`party parties union league front movement alliance congress council committee
+	association society coalition organisation organization foundation institute corporation company
+	bank federation confederation assembly commission church army ministry department agency authority`)
+
+// listedWithOrg reports whether the run toks[i:end] stands in a list next to
+// the name of a body ("the Democratic Unionist Party and Sinn Féin", "Fine Gael
+// and the Labour Party", "the Red Cross Society, and Christian Aid"):
+// one whose last word is one of bodyHeads or a company's suffix.
+func (pe *personExtractor) listedWithOrg(i, end int) bool {
+	toks, cls := pe.toks, pe.classes
+	orgEnd := func(m int) bool {
+		return m >= 0 && m < len(toks) && toks[m].kind == tokWord && toks[m].upper && !toks[m].allCaps &&
+			(cls[m]&wOrgSuffix != 0 || bodyHeads[strings.ToLower(toks[m].text)])
+	}
+	// Only "and" and "or" join: after a comma the name may stand in apposition
+	// ("the United Nations, Majid Takht Ravanchi,").
+	joins := func(w string) bool { return w == "and" || w == "or" }
+	if p := i - 1; p >= 1 && joins(toks[p].text) && !toks[i].newline {
+		if toks[p-1].text == "," {
+			p--
+		}
+		if orgEnd(p-1) && !toks[p-1].poss {
+			return true
+		}
+	}
+	if end+1 >= len(toks) || toks[end-1].poss || !joins(toks[end].text) {
+		return false
+	}
+	m := end + 1
+	if toks[m].text == "the" || toks[m].text == "and" {
+		m++
+	}
+	for m < len(toks) && toks[m].kind == tokWord && toks[m].upper && !toks[m].poss && m+1 < len(toks) &&
+		toks[m+1].kind == tokWord && toks[m+1].upper && !toks[m+1].newline {
+		m++
+	}
+	return m > end+1 && orgEnd(m) && (m+1 >= len(toks) || toks[m+1].kind != tokWord || !toks[m+1].upper)
 }
 
 // isArticle reports whether w is a French, Spanish, Italian or German definite
@@ -2753,6 +2821,31 @@ func (pe *personExtractor) regnalName(i, k, j int, titled bool) bool {
 	toks := pe.toks
 	if !titled || k <= i || j-k < 2 || j-k > 4 || !royalTitle(toks[k-1].text) || !regnalNumeral(toks[j-1].text) {
 		return false
+	}
+	for m := k; m < j-1; m++ {
+		if toks[m].allCaps || toks[m].poss || !plainWord(toks[m].text) || pe.classes[m]&wNotName != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// untitledRegnal reports whether toks[k:j] is a monarch's or a pope's name
+// without a title: given names and a numeral, "Henry IV", "John Paul II",
+// "Alfonso XII", "Malcolm X". "I" counts only before "of" ("Elizabeth I of
+// England"), since it is also the pronoun; a first word no lexicon knows as a
+// given name ("Apollo XI", "Saturn V", "Chapter XI") names no one so.
+func (pe *personExtractor) untitledRegnal(k, j int) bool {
+	toks := pe.toks
+	if j-k < 2 || j-k > 4 || !regnalNumeral(toks[j-1].text) || pe.classes[k]&wFirst == 0 ||
+		toks[j-1].text == "I" && (j >= len(toks) || toks[j].text != "of") {
+		return false
+	}
+	if k > 0 {
+		switch strings.ToLower(toks[k-1].text) {
+		case "the", "a", "an":
+			return false // "the Henry V of Olivier": a work
+		}
 	}
 	for m := k; m < j-1; m++ {
 		if toks[m].allCaps || toks[m].poss || !plainWord(toks[m].text) || pe.classes[m]&wNotName != 0 {

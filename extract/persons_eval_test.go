@@ -489,6 +489,19 @@ func TestPersonsReDocRED(t *testing.T) {
 	if err != nil {
 		t.Skipf("Re-DocRED data not available (%v); it lives in ../shared/data beside the checkout", err)
 	}
+	overlaps := 0
+	for _, d := range docs {
+		got := Mentions(d.text)
+		for k := 1; k < len(got); k++ {
+			if got[k].Start < got[k-1].End {
+				overlaps++
+				t.Logf("overlapping mentions %q and %q", d.text[got[k-1].Start:got[k-1].End], d.text[got[k].Start:got[k].End])
+			}
+		}
+	}
+	if overlaps > 0 {
+		t.Errorf("%d mentions overlap the one before: a word is counted as a name of its own inside a longer name", overlaps)
+	}
 	for _, tagged := range []bool{false, true} {
 		mentions, people := scoreLabelled(docs, tagged)
 		t.Logf("Re-DocRED test (tagger %v), people per document: %s", tagged, people)

@@ -24,6 +24,26 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Donald Trump"},
 		},
 		{
+			name: "a run listed with a party, or followed by its acronym, names a body",
+			text: "The Democratic Unionist Party and Sinn Féin formed a government. Fine Gael and the Labour Party agreed, said Enda Kenny. The party merged with Forza Italia (FI) in 2009.",
+			want: []string{"Enda Kenny"},
+		},
+		{
+			name: "a person listed with a party is still a person",
+			text: "Jeremy Corbyn and the Labour Party lost the vote. The Conservative Party and Theresa May won it.",
+			want: []string{"Jeremy Corbyn", "Theresa May"},
+		},
+		{
+			name: "a monarch's numeral without a title",
+			text: "Henry IV of France converted to Catholicism. John Paul II visited Poland in 1979. Malcolm X spoke in Harlem. Elizabeth I of England never married.",
+			want: []string{"Henry IV", "John Paul II", "Malcolm X", "Elizabeth I"},
+		},
+		{
+			name: "a run after a noun of works is a title",
+			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
+			want: []string{"Don DeLillo"},
+		},
+		{
 			name: "surname with honorific and no full name stays a surname",
 			text: "The plan was backed by Mr. Pezeshkian, officials said.",
 			want: []string{"Pezeshkian"},

@@ -548,7 +548,7 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 	// single word that the text also uses inside the name of a thing ("Halden"
 	// of "Halden Civil Works").
 	things := pe.thingWords(tags)
-	combined := append([]mention(nil), ruleMentions...)
+	var added []mention
 	for _, m := range pe.tagged {
 		if m.notName || !m.multi && things[strings.ToLower(m.parts[0])] {
 			continue
@@ -564,9 +564,23 @@ func (pe *personExtractor) extractTagged(text string) ([]*person, []mention, []i
 			}
 		}
 		if !overlap && m.score > taggerMinMargin {
-			combined = append(combined, m)
+			added = append(added, m)
 		}
 	}
+	// A word the rules left unresolved inside a name the tagger adds ("Henry" of
+	// "Henry IV") is part of that name, not a mention of its own.
+	combined := slices.DeleteFunc(append([]mention(nil), ruleMentions...), func(r mention) bool {
+		if r.weak || r.caps {
+			return false // what the archive may resolve (see NameBook.ResolveWeak)
+		}
+		for _, m := range added {
+			if r.pos < m.end && m.pos < r.end && (r.pos != m.pos || r.end != m.end) {
+				return true
+			}
+		}
+		return false
+	})
+	combined = append(combined, added...)
 	slices.SortStableFunc(combined, func(a, b mention) int { return a.pos - b.pos })
 	pe.tagged = dropNameless(combined)
 	people, whoTagged := resolvePersons(pe.tagged, &pe.orgs)

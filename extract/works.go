@@ -95,6 +95,34 @@ func (pe *personExtractor) quotedAlone() {
 var workNouns = wordSet(`games titles films movies shows series books novels albums songs records
 	apps franchises sequels`)
 
+// workNoun names a kind of work in the singular: "the film Rocky IV".
+var workNoun = wordSet(`film movie novel novella album song book opera musical sitcom documentary painting
+	poem series memoir biopic`)
+
+// afterWorkNoun reports whether the capitalized run at toks[i] comes right after
+// a noun of works that a determiner or a possessive opens, with at most two
+// words between: "the film Rocky IV", "his 1985 novel White Noise", "the hit
+// song Geronimo", "Spielberg's film Jaws". A person stands there seldom ("the
+// film Tom Hanks made" reads "the film that Tom Hanks made").
+func (pe *personExtractor) afterWorkNoun(i int) bool {
+	toks := pe.toks
+	if i < 2 || toks[i].newline || toks[i-1].kind != tokWord || toks[i-1].upper || !workNoun[toks[i-1].text] {
+		return false
+	}
+	for p := i - 2; p >= 0 && p >= i-4; p-- {
+		t := &toks[p]
+		if t.kind == tokWord && (t.poss || determiners[strings.ToLower(t.text)]) {
+			return true
+		}
+		if t.kind != tokNumber && (t.kind != tokWord || t.upper) {
+			return false
+		}
+	}
+	return false
+}
+
+var determiners = wordSet(`the a an his her their its my our your this that`)
+
 // inWorkList reports whether the capitalized run at toks[i] is an item of a
 // list of works: "games like Forza Motorsport 7 and Assassin's Creed Origins",
 // "films such as Jurassic Park". The items before it in the list are
