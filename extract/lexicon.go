@@ -126,7 +126,8 @@ const (
 	square park palace castle cathedral church mosque temple museum gallery theatre theater hall
 	centre tower building plant factory mine refinery oilfield accord brokerage consortium conglomerate
 	city capital suburb neighborhood neighbourhood enclave regime forces fighters troops insurgents
-	party scandal mission spacecraft satellite telescope class`
+	party scandal mission spacecraft satellite telescope class model models chain equation equations
+	theorem conjecture hypothesis paradox principle constant distribution algorithm machine effect`
 	// headWords end names of places and organizations: a capitalized run whose last
 	// word is one of them ("Dock Street", "Kestrel Falls", "Halden Civil Works",
 	// "Harbor Workers") names a thing, whatever the words before it are. Surnames
@@ -253,6 +254,7 @@ const (
 	dow index valley park hall tower building bridge palace castle gate prison jail highway
 	council parliament ministry tribunal commission initiative program programme project plan
 	report declaration convention conference summit forum festival show series tour awards
+	contest orchestra medal medals universiade
 	world global international national regional limited trading
 	cross crescent peace spring revolution war wars battle operation rangers united city athletic
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus

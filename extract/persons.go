@@ -1188,6 +1188,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 
+	if j-i >= 2 && (toks[i].text == "Best" || toks[i].text == "Outstanding") {
+		return 0, 0 // "Best Original Song", "Outstanding Lead Actor": an award's category
+	}
 	if pe.capsFamilyName(i, j) {
 		return 0, 0 // "Prime Minister KISHIDA Fumio"
 	}
@@ -1801,7 +1804,8 @@ var groupMembers = map[string]bool{
 	"official": true, "officials": true, "politician": true, "politicians": true, "candidate": true,
 	"candidates": true, "councillor": true, "councillors": true, "councilor": true, "councilors": true,
 	"lawmaker": true, "lawmakers": true, "legislator": true, "legislators": true, "supporters": true,
-	"activists": true, "voters": true,
+	"activists": true, "voters": true, "frontman": true, "frontwoman": true, "guitarist": true,
+	"drummer": true, "bassist": true, "keyboardist": true,
 }
 
 // groupMemberAfter reports whether a group member's noun follows the run ending
@@ -2191,8 +2195,9 @@ var placeNouns = map[string]bool{
 }
 
 // placeAppositive reports whether the run ending at end is followed by an
-// apposition that calls it a place: ", a town in", ", the provincial capital,",
-// but not ", a city councilman".
+// apposition that calls it a place or a body: ", a town in", ", the provincial
+// capital,", ", the largest nationalist party,", but not ", a city councilman",
+// ", the head of state," or ", the party's leader".
 func (pe *personExtractor) placeAppositive(end int) bool {
 	toks := pe.toks
 	if end+2 >= len(toks) || toks[end].text != "," || toks[end-1].poss {
@@ -2205,10 +2210,14 @@ func (pe *personExtractor) placeAppositive(end int) bool {
 	}
 	for m := end + 2; m < len(toks) && m < end+5; m++ {
 		t := &toks[m]
-		if t.kind != tokWord || t.upper {
+		if t.kind != tokWord || t.upper || personNouns[t.text] {
 			return false
 		}
-		if !placeNouns[t.text] {
+		switch t.text {
+		case "of", "in", "and", "or", "the", "a", "an", "who", "whose", "for", "to", "at", "with", "by":
+			return false
+		}
+		if !placeNouns[t.text] && !thingNouns[t.text] {
 			continue
 		}
 		if m+1 == len(toks) {

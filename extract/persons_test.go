@@ -39,6 +39,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Henry IV", "John Paul II", "Malcolm X", "Elizabeth I"},
 		},
 		{
+			name: "awards, contests, bands and eponymous terms are no one",
+			text: "The song won the Eurovision Song Contest and the Academy Award for Best Original Song. Depeche Mode keyboardist Andy Fletcher used a Hidden Markov model. Sinn Féin, the largest nationalist party, won. He received the Copley Medal, said Mary Shelley.",
+			want: []string{"Andy Fletcher", "Mary Shelley"},
+		},
+		{
+			name: "an apposition with a noun of bodies after a function word is no body",
+			text: "Kim Jong-un, the head of state, spoke. Lisa Brennan, the party's leader, agreed.",
+			want: []string{"Kim Jong-un", "Lisa Brennan"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
