@@ -1746,7 +1746,13 @@ var personNouns = wordSet(`politician statesman stateswoman diplomat general com
 	admiral colonel lieutenant sergeant businessperson entrepreneur banker investor
 	industrialist philanthropist scholar academic professor physicist chemist mathematician architect
 	painter sculptor composer musician rapper screenwriter playwright explorer
-	aviator astronaut`)
+	aviator astronaut chairman chairwoman director executive commissioner secretary adviser advisor
+	analyst researcher student teacher doctor nurse coach manager captain striker goalkeeper
+	midfielder pitcher boxer athlete cyclist golfer swimmer wrestler jockey farmer reporter
+	correspondent editor columnist photographer presenter comedian dancer chef designer inventor pilot
+	monk nun pastor preacher missionary cardinal archbishop lawmaker legislator councillor councilor
+	deputy envoy negotiator prosecutor detective inspector spy suspect defendant prisoner detainee
+	refugee`)
 
 // joinNicknames makes one mention of a given name and a surname written with
 // a nickname in quotation marks between them: Gen. Michael "Erik" Kurilla,
@@ -2723,10 +2729,17 @@ func (pe *personExtractor) roleBefore(i int) bool {
 		return false // "… started by his father\nConcrete information": a new paragraph
 	}
 	p := i - 1
-	if p >= 0 && pe.toks[p].text == "," {
+	comma := p >= 0 && pe.toks[p].text == ","
+	if comma {
 		p--
 	}
-	return p >= 0 && pe.toks[p].kind == tokWord && !pe.toks[p].upper && pe.classes[p]&(wRole|wTitle) != 0
+	if p < 0 || pe.toks[p].kind != tokWord || pe.classes[p]&(wRole|wTitle) == 0 {
+		return false
+	}
+	// "Japan's Foreign Minister, Nobutaka Machimura,": a capitalized title
+	// before a comma is the apposition of a name of two words or more.
+	return !pe.toks[p].upper || comma && !pe.toks[p].allCaps && p > 0 && pe.toks[p-1].kind == tokWord &&
+		i+1 < len(pe.toks) && pe.toks[i+1].kind == tokWord && pe.toks[i+1].upper
 }
 
 // roleAfter reports whether an appositive with a role noun follows the run ending

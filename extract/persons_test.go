@@ -49,6 +49,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Kim Jong-un", "Lisa Brennan"},
 		},
 		{
+			name: "names no lexicon knows, shown by a title before a comma or by what the person was",
+			text: "Japan's Foreign Minister, Nobutaka Machimura, arrived on Monday. Dharmeratnam Sivaram was a senior columnist for the website. Timex is a major producer of watches and a leader in its market.",
+			want: []string{"Nobutaka Machimura", "Dharmeratnam Sivaram"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
