@@ -254,7 +254,8 @@ const (
 	dow index valley park hall tower building bridge palace castle gate prison jail highway
 	council parliament ministry tribunal commission initiative program programme project plan
 	report declaration convention conference summit forum festival show series tour awards
-	contest orchestra medal medals universiade
+	contest orchestra medal medals universiade band choir ensemble ensembles system fellowship
+	animation books songs tracks albums singles charts age
 	world global international national regional limited trading
 	cross crescent peace spring revolution war wars battle operation rangers united city athletic
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus

@@ -1188,6 +1188,16 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0
 	}
 
+	// "Oscar-winning Tom Hanks", "London-born Sadiq Khan": the name starts after
+	// an adjective made with a hyphen; "Jack Adams-winning" is all adjective.
+	for m := i; m < j; m++ {
+		if adjectiveTail(toks[m].text) {
+			if m == j-1 {
+				return 0, 0
+			}
+			i = m + 1
+		}
+	}
 	if j-i >= 2 && (toks[i].text == "Best" || toks[i].text == "Outstanding") {
 		return 0, 0 // "Best Original Song", "Outstanding Lead Actor": an award's category
 	}
@@ -2388,6 +2398,20 @@ func plainWord(w string) bool {
 		}
 	}
 	return n >= 2
+}
+
+// adjectiveTails end adjectives made with a hyphen from a name: "Oscar-winning",
+// "London-born", "Nablus-based", "Hamas-led".
+var adjectiveTails = wordSet(`based born winning nominated led owned backed funded era style inspired
+	themed affiliated controlled sponsored bound held placed seeded ranked run dominated allied
+	aligned linked made designed`)
+
+// adjectiveTail reports whether w is an adjective made with a hyphen from a name
+// (see adjectiveTails). Names whose hyphenated part is in lower case ("Park
+// Geun-hye", "Kim Jong-un") end otherwise.
+func adjectiveTail(w string) bool {
+	i := strings.LastIndexByte(w, '-')
+	return i > 0 && adjectiveTails[w[i+1:]]
 }
 
 // lowerTail reports whether a hyphenated word ends in a lower-case word of three

@@ -54,6 +54,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Nobutaka Machimura", "Dharmeratnam Sivaram"},
 		},
 		{
+			name: "an adjective made with a hyphen from a name is no part of one",
+			text: "Oscar-winning Tom Hanks arrived. London-born Sadiq Khan spoke. He was a Jack Adams-winning coach. The Marine Band played; Tor Books published it, and it reached the Rock Songs chart.",
+			want: []string{"Tom Hanks", "Sadiq Khan"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},

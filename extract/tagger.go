@@ -677,8 +677,8 @@ func (pe *personExtractor) spanMention(i, j int) mention {
 		m.notName = true
 	}
 	for k := i; k < j; k++ {
-		if gluedWords(toks[k].text) || strings.HasSuffix(toks[k].text, "-based") {
-			m.notName = true // "LucasNolan", "Mercer Island-based Dana F. Besecker Company"
+		if gluedWords(toks[k].text) || adjectiveTail(toks[k].text) {
+			m.notName = true // "LucasNolan", "Mercer Island-based Dana F. Besecker Company", "Jack Adams-winning"
 		}
 	}
 	if m.multi && last&(wOrg|wHead) != 0 && !(j-i == 2 && orgSurnames[strings.ToLower(toks[j-1].text)]) {
