@@ -87,7 +87,12 @@ const (
 	student teacher pastor priest monk nun singer-songwriter rapper director-general secretary-general
 	president-elect ex-president ex-minister citizen resident victim suspect defendant plaintiff
 	witness survivor hostage prisoner detainee pilot commentator presenter host anchor rookie star hero
-	legend uncle aunt grandfather grandmother mom dad fellow comrade`
+	legend uncle aunt grandfather grandmother mom dad fellow comrade architect broadcaster painter
+	sculptor composer musician guitarist drummer bassist pianist violinist cellist conductor designer
+	inventor engineer physician surgeon philosopher historian scholar playwright screenwriter
+	filmmaker comedian dancer choreographer chef explorer astronaut entrepreneur industrialist
+	philanthropist physicist chemist mathematician biologist astronomer sociologist psychologist
+	archaeologist lyricist novelist illustrator cartoonist`
 	stopWords = `the a an and or but if in on at to for of from by with without as into onto about after before
 	during since until while although though because however still yet also so then thus therefore
 	meanwhile moreover furthermore additionally nevertheless nonetheless instead indeed neither nor

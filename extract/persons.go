@@ -680,9 +680,13 @@ func (pe *personExtractor) afterName(i int) bool {
 	if i < 2 || len(pe.mentions) == 0 || (pe.toks[i-1].text != "and" && pe.toks[i-1].text != ",") {
 		return false
 	}
+	p := i - 2 // the end of the name before
+	if pe.toks[i-1].text == "and" && pe.toks[p].text == "," && p > 0 {
+		p-- // "Merab Kakulia, and Archil Gegeshidze"
+	}
 	n := len(pe.mentions) - 1
 	last := &pe.mentions[n]
-	if last.caps || last.end != pe.toks[i-2].end() {
+	if last.caps || last.end != pe.toks[p].end() {
 		return false
 	}
 	if last.person || last.evidence {
@@ -1458,10 +1462,15 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			// "Time for Dr. Sherlock": a subheading plays with a title.
 			titled, role = titled && !pe.subheading(k), role && !pe.subheading(k)
 		}
-		mn.evidence = titled || role || compoundName(toks[k].text) || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
+		occupation := pe.occupationBefore(k)
+		mn.evidence = titled || role || occupation || compoundName(toks[k].text) || (speech && firstClass&(wFirst|wLast) != 0 && !pe.seenLower(toks[k].text)) ||
 			sports && firstClass&wAmbiguous == 0 && pe.nameShaped(k, end, false)
 		mn.weak = !mn.evidence && speech && firstClass == 0 && plainWord(toks[k].text) && !pe.seenLower(toks[k].text)
-		mn.titled = titled
+		// "recording artist Rihanna", "striker Neymar": an occupation before one
+		// word shows a person known by one name, even a word that is a given
+		// name too; a relative ("his wife Mary") or a friend is named so only
+		// in passing.
+		mn.titled = titled || occupation
 		if titled && k > i && royalTitle(toks[k-1].text) {
 			// "King Fahd", "Prince Charles", "Mullah Omar": the name of a monarch
 			// or a cleric known by one name is the title and the name, unless
@@ -2042,13 +2051,13 @@ var bondManagers = map[string]bool{
 }
 
 // firmNouns come before the name of a firm, not of a person: "the investment
-// firm Morgan Stanley", "brokers James Capel". (A broker, an insurer or a centre
-// in the singular may be a person's occupation.)
+// firm Morgan Stanley", "brokers James Capel". (A broker, an insurer, a
+// broadcaster or a centre in the singular may be a person's occupation.)
 var firmNouns = map[string]bool{
 	"firm": true, "firms": true, "company": true, "brokerage": true, "brokerages": true, "brokers": true,
 	"stockbrokers": true, "bank": true, "banks": true, "conglomerate": true, "consortium": true,
 	"concern": true, "insurers": true, "underwriters": true, "partnership": true, "carrier": true,
-	"airline": true, "newspaper": true, "daily": true, "weekly": true, "magazine": true, "broadcaster": true,
+	"airline": true, "newspaper": true, "daily": true, "weekly": true, "magazine": true,
 }
 
 // companyHeads end the names of companies (but not of parliaments or
@@ -2764,6 +2773,24 @@ func (pe *personExtractor) roleBefore(i int) bool {
 	// before a comma is the apposition of a name of two words or more.
 	return !pe.toks[p].upper || comma && !pe.toks[p].allCaps && p > 0 && pe.toks[p-1].kind == tokWord &&
 		i+1 < len(pe.toks) && pe.toks[i+1].kind == tokWord && pe.toks[i+1].upper
+}
+
+// occupationBefore reports whether an occupation comes right before toks[i],
+// in lower case or opening a sentence: "recording artist Rihanna", "Striker
+// Neymar", not "his wife Mary" or "his friend Tony".
+func (pe *personExtractor) occupationBefore(i int) bool {
+	p := i - 1
+	if p < 0 || pe.toks[i].newline || pe.toks[p].kind != tokWord || pe.toks[p].upper && !pe.sentenceStart(p) ||
+		pe.classes[p]&wRole == 0 {
+		return false
+	}
+	switch w := strings.ToLower(pe.toks[p].text); w {
+	case "friend", "fellow", "comrade", "colleague", "teammate", "uncle", "aunt", "grandfather", "grandmother",
+		"mom", "dad", "boss", "hero", "legend", "star", "host", "citizen", "resident", "victim", "survivor", "witness":
+		return false
+	default:
+		return !kinNouns[w]
+	}
 }
 
 // roleAfter reports whether an appositive with a role noun follows the run ending

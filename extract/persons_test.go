@@ -59,6 +59,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Tom Hanks", "Sadiq Khan"},
 		},
 		{
+			name: "an occupation before one word shows a person known by one name; a relative does not",
+			text: "The tour was by Barbadian recording artist Rihanna. His wife Mary was not there. The broadcaster Peter Jones spoke, and the architect Hjalmar Welhaven listened.",
+			want: []string{"Rihanna", "Peter Jones", "Hjalmar Welhaven"},
+		},
+		{
+			name: "a name listed after others with a comma and \"and\"",
+			text: "He has ties with scholars such as Alexander Rondeli, Temuri Yakobashvili, and Archil Gegeshidze.",
+			want: []string{"Alexander Rondeli", "Temuri Yakobashvili", "Archil Gegeshidze"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
