@@ -188,8 +188,12 @@ func (pe *personExtractor) extract(text string) ([]*person, []mention, []int) {
 		pe.classes[i] = c
 	}
 	for i := range toks {
-		if c := pe.classes[i]; c&wMonth != 0 && c&wFirst != 0 && toks[i].upper && !toks[i].allCaps && pe.givenNotMonth(i) {
-			pe.classes[i] = c &^ wMonth // "Jan Siemerink", "April Ryan"
+		if c := pe.classes[i]; c&wMonth != 0 && toks[i].upper && !toks[i].allCaps && pe.givenNotMonth(i) &&
+			(c&wFirst != 0 || monthAbbrev[strings.ToLower(toks[i].text)] && (pe.speechAround(i, i+2) || pe.roleAfter(i+2))) {
+			// "Jan Siemerink", "April Ryan"; "said Mar Hicks", "Mar Hicks, a
+			// historian": a month's abbreviation is a given name before a
+			// surname the text shows to be someone's.
+			pe.classes[i] = c &^ wMonth
 		}
 	}
 	pe.lowerSeen = [len(pe.lowerSeen)]uint64{}
@@ -727,6 +731,9 @@ func compoundName(w string) bool {
 	}
 	return true
 }
+
+// monthAbbrev are months' abbreviations, which are given names too (Mar Hicks).
+var monthAbbrev = wordSet(`jan feb mar apr jun jul aug sep sept oct nov dec`)
 
 // givenNotMonth reports whether toks[i], a month that is also a given name, is
 // the given name: a surname follows it, and no preposition of dates comes

@@ -69,6 +69,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Alexander Rondeli", "Temuri Yakobashvili", "Archil Gegeshidze"},
 		},
 		{
+			name: "a month's abbreviation before a surname the text shows to be someone's is a given name",
+			text: "“It was seen as rote,” said Mar Hicks, a historian at the Illinois Institute of Technology. The U.N. said Wednesday Banderas will work on it.",
+			want: []string{"Mar Hicks"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
