@@ -1462,8 +1462,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			mn.parts = append([]string{toks[k-1].text}, mn.parts...)
 		}
 	} else {
-		if firstClass&wNotName != 0 || toks[k].initial {
-			return 0, 0
+		if firstClass&wNotName != 0 || toks[k].initial || !titled && religions[strings.ToLower(toks[k].text)] {
+			return 0, 0 // "converted to Islam": a faith, though Islam is a surname too
 		}
 		if titled || role {
 			// "Time for Dr. Sherlock": a subheading plays with a title.
@@ -2781,6 +2781,11 @@ func (pe *personExtractor) roleBefore(i int) bool {
 	return !pe.toks[p].upper || comma && !pe.toks[p].allCaps && p > 0 && pe.toks[p-1].kind == tokWord &&
 		i+1 < len(pe.toks) && pe.toks[i+1].kind == tokWord && pe.toks[i+1].upper
 }
+
+// religions are faiths whose names are surnames too (Kazi Nazrul Islam): alone
+// and without a title, the word names the faith.
+var religions = wordSet(`islam christianity judaism buddhism hinduism sikhism jainism shinto taoism
+	catholicism protestantism orthodoxy sunni shia shi'a`)
 
 // occupationBefore reports whether an occupation comes right before toks[i],
 // in lower case or opening a sentence: "recording artist Rihanna", "Striker

@@ -74,6 +74,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Mar Hicks", "Banderas"}, // not "Wednesday Banderas"
 		},
 		{
+			name: "a faith alone is no surname; parties and legislatures that read like names are no one",
+			text: "Kazi Nazrul Islam wrote poems. He converted to Islam in 1990. Fianna Fáil and Shin Bet officials met in the Lok Sabha.",
+			want: []string{"Kazi Nazrul Islam"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
