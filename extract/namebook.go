@@ -26,6 +26,9 @@ import (
 //     full names whose given names are one name and its familiar form ("Jim
 //     Wright", "James Wright") become the form the archive uses most, and an
 //     initial with a surname the one full name it stands for ("R. Croft");
+//   - a pope under his title and given names ("Pope John Paul", "Pope
+//     Benedict") gets the name with his numeral ("John Paul II", "Benedict
+//     XVI") when the archive knows one such name, as for surnames;
 //   - a name the archive's stories show to be a company's more often than a
 //     person's ("Merrill Lynch" of "Merrill Lynch and Co Inc") is no one.
 //
@@ -54,6 +57,9 @@ type NameBook struct {
 	// firms counts the articles whose text shows a company whose name begins
 	// with these words (folded): "merrill", "merrill lynch".
 	firms map[string]int
+	// regnal maps the lower-case given names of a name with a regnal numeral
+	// ("john paul" of "John Paul II") to the names seen and their counts.
+	regnal map[string]map[string]int
 }
 
 // minCount is MinCount, or 3 when it is not set.
@@ -118,6 +124,16 @@ func (b *NameBook) addForm(name string, n int) {
 }
 
 func (b *NameBook) addSurname(name string, n int) {
+	if w := strings.Fields(name); len(w) >= 2 && regnalNumeral(w[len(w)-1]) {
+		if b.regnal == nil {
+			b.regnal = map[string]map[string]int{}
+		}
+		key := strings.ToLower(strings.Join(w[:len(w)-1], " "))
+		if b.regnal[key] == nil {
+			b.regnal[key] = map[string]int{}
+		}
+		b.regnal[key][name] += n
+	}
 	surname, ok := bookSurname(name)
 	if !ok {
 		return
@@ -258,6 +274,8 @@ func (b *NameBook) canonical(name string) string {
 		}
 	} else if r := b.fromInitial(name); r != "" {
 		name = r
+	} else if r := b.pope(name); r != "" {
+		name = r
 	} else if r := b.withoutMiddle(name); r != "" {
 		name = r
 	}
@@ -297,6 +315,33 @@ func (b *NameBook) fromInitial(name string) string {
 	}
 	// As for surnames, a name seen in one article is no rival.
 	if bestCount < b.minCount() || second >= 2 && second*10 >= bestCount {
+		return ""
+	}
+	return best
+}
+
+// pope returns the name with a numeral that "Pope" and given names stand for
+// ("John Paul II" for "Pope John Paul"): the only such name the archive knows
+// in MinCount articles, with no rival as for surnames (see resolve); else "".
+// Kings are left alone: "King Abdullah" is two kings in one archive.
+func (b *NameBook) pope(name string) string {
+	given, ok := strings.CutPrefix(name, "Pope ")
+	if !ok {
+		return ""
+	}
+	names := b.regnal[strings.ToLower(given)]
+	best, bestCount := "", 0
+	for n, c := range names {
+		if c > bestCount || c == bestCount && n < best {
+			best, bestCount = n, c
+		}
+	}
+	for n, c := range names {
+		if n != best && c >= max(b.minCount(), 2) && c*10 >= bestCount {
+			return ""
+		}
+	}
+	if bestCount < b.minCount() {
 		return ""
 	}
 	return best

@@ -227,3 +227,32 @@ func TestNameBookParticles(t *testing.T) {
 		}
 	}
 }
+
+func TestNameBookPopes(t *testing.T) {
+	var b NameBook
+	for range 4 {
+		b.Add([]string{"John Paul II", "Benedict XVI", "Abdullah II"})
+	}
+	b.Add([]string{"Pope John Paul", "Pope Benedict", "King Abdullah", "Pope Francis"})
+	tests := []struct{ in, want string }{
+		{"Pope John Paul", "John Paul II"},
+		{"Pope Benedict", "Benedict XVI"},
+		{"King Abdullah", "King Abdullah"}, // Saudi or Jordanian: kings are left alone
+		{"Pope Francis", "Pope Francis"},   // no numeral known
+	}
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := b.Aliases()["Pope Benedict"]; got != "Benedict XVI" {
+		t.Errorf("Aliases()[Pope Benedict] = %q, want Benedict XVI", got)
+	}
+	// Two popes of one given name in many articles each: neither is chosen.
+	for range 4 {
+		b.Add([]string{"John Paul I"})
+	}
+	if got := b.Canonical("Pope John Paul"); got != "Pope John Paul" {
+		t.Errorf("with John Paul I known too, Canonical(Pope John Paul) = %q, want it unchanged", got)
+	}
+}

@@ -3013,12 +3013,12 @@ func resolvePersons(mentions []mention, orgs *organizations) (people []*person, 
 			// Same person: same words, or same given name and surname with a middle
 			// name or initial on one side, or the longer name ends with the shorter.
 			if slices.Equal(p.parts, lp) || (p.first() == lp[0] && p.last() == lp[len(lp)-1]) ||
-				hasSuffix(p.parts, lp) || givenPrefix(p.parts, lp) {
+				hasSuffix(p.parts, lp) || givenPrefix(p.parts, lp) || regnalOf(p.parts, lp) {
 				p.count++
 				p.pos = min(p.pos, m.pos)
 				return p
 			}
-			if hasSuffix(lp, p.parts) || givenPrefix(lp, p.parts) {
+			if hasSuffix(lp, p.parts) || givenPrefix(lp, p.parts) || regnalOf(lp, p.parts) {
 				p.name, p.parts = strings.Join(m.parts, " "), lp
 				p.count++
 				p.pos = min(p.pos, m.pos)
@@ -3257,6 +3257,15 @@ func findSingle(people []*person, w string) *person {
 // Parata", as a text may call a person of two given names. A single word is left
 // to matchPerson, and a generational suffix makes another person ("John Smith
 // Jr.").
+// regnalOf reports whether the lower-case name regnal is a monarch's or a
+// pope's name with its numeral ("john paul ii") and titled the same given names
+// under a title ("pope john paul"): one person.
+func regnalOf(regnal, titled []string) bool {
+	n := len(regnal) - 1
+	return n >= 1 && len(titled) == n+1 && royalTitle(titled[0]) && regnalNumeral(strings.ToUpper(regnal[n])) &&
+		slices.Equal(regnal[:n], titled[1:])
+}
+
 func givenPrefix(long, short []string) bool {
 	if len(short) < 2 || len(long) <= len(short) || !slices.Equal(long[:len(short)], short) {
 		return false

@@ -79,6 +79,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Kazi Nazrul Islam"},
 		},
 		{
+			name: "a pope under his title and given names is the pope with his numeral, in either order",
+			text: "Pope John Paul had been ill. Pope John Paul II died in 2005. Pope Benedict XVI succeeded him; Pope Benedict chose the name himself.",
+			want: []string{"John Paul II", "Benedict XVI"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
