@@ -1209,8 +1209,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			i = m + 1
 		}
 	}
-	if j-i >= 2 && (toks[i].text == "Best" || toks[i].text == "Outstanding") {
-		return 0, 0 // "Best Original Song", "Outstanding Lead Actor": an award's category
+	if j-i >= 2 && (toks[i].text == "Best" || toks[i].text == "Outstanding" || toks[i].text == "Top" && j-i >= 3) {
+		return 0, 0 // "Best Original Song", "Outstanding Lead Actor", "Top Female Vocalist": an award's category
 	}
 	if pe.capsFamilyName(i, j) {
 		return 0, 0 // "Prime Minister KISHIDA Fumio"
@@ -1395,6 +1395,11 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 
+	if !titled && !strongFirst && k == i && end-k >= 2 && i >= 2 && toks[i-1].text == "of" && toks[i-2].kind == tokWord &&
+		toks[i-2].upper && !toks[i-2].allCaps && !toks[i-2].poss && cls[i-2]&(wTitle|wTitleMod|wRole|wFirst|wLast) == 0 &&
+		cls[k]&wFirst == 0 { // not "The Complete Plays of Jean Racine"
+		return 0, 0 // "Advancement of Colored People", "Museum of Fine Arts": the end of a body's name
+	}
 	if !titled && !strongFirst && !eastAsian && pe.groupMemberAfter(k, end) {
 		// "Boko Haram leader Abubakar Shekau", "Jaish al-Islam's leader": the run
 		// names a group; one word may repeat a person found elsewhere ("Clinton

@@ -84,6 +84,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"John Paul II", "Benedict XVI"},
 		},
 		{
+			name: "the end of a body's name after \"of\", an award's category, a magazine",
+			text: "The National Association for the Advancement of Colored People sued. She won Top Female Vocalist and wrote for Rolling Stone. He translated The Complete Plays of Jean Racine.",
+			want: []string{"Jean Racine"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
