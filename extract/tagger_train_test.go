@@ -503,3 +503,41 @@ func TestTaggerSpans(t *testing.T) {
 }
 
 var spanFloors = map[string]float64{"conll": 0.76, "gmb": 0.73, "uner": 0.71}
+
+// TestPersonsCrossNER measures the rules alone (the tagger is trained on
+// CrossNER, so it is left out) on the politics and literature domains of
+// CrossNER, dev and test: Wikipedia paragraphs, each a document. Politics
+// speaks of parties, legislatures and office holders; literature of works,
+// characters and authors. Both were looked at to write rules (session 7), so
+// these are development figures; the floors hold what they reached.
+func TestPersonsCrossNER(t *testing.T) {
+	person := func(typ string) bool {
+		switch typ {
+		case "person", "politician", "scientist", "musicalartist", "writer", "researcher":
+			return true
+		}
+		return false
+	}
+	for _, set := range []struct {
+		domain             string
+		floor, peopleFloor float64
+	}{{"politics", 0.80, 0.82}, {"literature", 0.70, 0.72}} {
+		var docs []labelledDoc
+		for _, split := range []string{"dev", "test"} {
+			td, err := readColumns(filepath.Join(nerTrainDir, "crossner", set.domain, split+".txt"), true, person)
+			if err != nil {
+				t.Skipf("CrossNER not available (%v); it lives in ../shared/data beside the checkout", err)
+			}
+			for _, d := range td {
+				ld := labelledDoc{text: d.text, spans: d.spans}
+				for _, s := range d.spans {
+					ld.names = append(ld.names, d.text[s[0]:s[1]])
+				}
+				docs = append(docs, ld)
+			}
+		}
+		mentions, people := scoreLabelled(docs, false)
+		t.Logf("CrossNER %s dev+test, rules alone: people per document %s; mentions %s", set.domain, people, mentions)
+		checkFloors(t, "CrossNER "+set.domain, mentions, people, set.floor, set.peopleFloor)
+	}
+}
