@@ -63,7 +63,8 @@ const (
 	taoiseach hon hon. esq mme mlle messrs sister mother presidents ministers senators governors
 	secretaries chancellors premiers ambassadors generals kings queens princes sens reps leader
 	staff rear vice warrant adviser advisor commandant airman seaman specialist spc spc. pfc pfc.
-	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr chair`
+	sfc ssgt msgt mufti shaykh shaikh lcpl cdr cdre spr chair radm vadm ltcol ltgen majgen brig-gen
+	lcdr ltcdr cwo wo1 wo2 pte gnr tpr rfn cfn cpo`
 	titleModWords = `former ex ex- late acting deputy vice assistant associate senior chief foreign defense defence
 	finance interior health trade economy economic justice labor labour energy treasury transport
 	transportation education agriculture environment home state prime first grand supreme attorney

@@ -89,6 +89,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Jean Racine"},
 		},
 		{
+			name: "military ranks written without periods are titles",
+			text: "Lt Col James Sutherland said so. RAdm Jerry Kyd and WO2 Michael Brown agreed; Pte Tom Wilson and LCpl Sarah Holt were hurt.",
+			want: []string{"James Sutherland", "Jerry Kyd", "Michael Brown", "Tom Wilson", "Sarah Holt"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
