@@ -1400,6 +1400,10 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		cls[k]&wFirst == 0 { // not "The Complete Plays of Jean Racine"
 		return 0, 0 // "Advancement of Colored People", "Museum of Fine Arts": the end of a body's name
 	}
+	if !titled && !strongFirst && !eastAsian && k == i && i > 0 && toks[i-1].kind == tokWord && !toks[i-1].upper &&
+		groupNounsBefore[toks[i-1].text] {
+		return k, end // "the militant organisation Hamas", "the rock band Pink Floyd": a body
+	}
 	if !titled && !strongFirst && !eastAsian && pe.groupMemberAfter(k, end) {
 		// "Boko Haram leader Abubakar Shekau", "Jaish al-Islam's leader": the run
 		// names a group; one word may repeat a person found elsewhere ("Clinton
@@ -1844,6 +1848,11 @@ var groupMembers = map[string]bool{
 	"activists": true, "voters": true, "frontman": true, "frontwoman": true, "guitarist": true,
 	"drummer": true, "bassist": true, "keyboardist": true,
 }
+
+// groupNounsBefore, in lower case right before a capitalized run, show it to
+// name a body: "the Islamist movement Hamas", "the rock band Nirvana".
+var groupNounsBefore = wordSet(`organisation organization group movement militia party band faction network
+	alliance coalition outfit`)
 
 // groupMemberAfter reports whether a group member's noun follows the run ending
 // at end (see groupMembers).

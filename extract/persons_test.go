@@ -94,6 +94,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"James Sutherland", "Jerry Kyd", "Michael Brown", "Tom Wilson", "Sarah Holt"},
 		},
 		{
+			name: "a noun of bodies before a run makes it a body, wherever else the text names it",
+			text: "The Palestinian militant organisation Hamas has announced an end to rocket attacks. Mahmoud Zahar, Hamas's leader, declared the cease fire. Hamas remains targeted, said Khader Habib. The rock band Pink Floyd played.",
+			want: []string{"Mahmoud Zahar", "Khader Habib"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
