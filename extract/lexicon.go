@@ -261,7 +261,8 @@ const (
 	council parliament ministry tribunal commission initiative program programme project plan
 	report declaration convention conference summit forum festival show series tour awards
 	contest orchestra medal medals universiade band choir ensemble ensembles system fellowship
-	animation books songs tracks albums singles charts age
+	animation books songs tracks albums singles charts age films productions music architects pharmacy
+	fraternity sorority incident riots affair lighthouse subdistrict universe bluffs theory
 	world global international national regional limited trading
 	cross crescent peace spring revolution war wars battle operation rangers united city athletic
 	wanderers rovers county villa hotspur albion dynamo sporting olympique real inter juventus
