@@ -505,11 +505,13 @@ func TestTaggerSpans(t *testing.T) {
 var spanFloors = map[string]float64{"conll": 0.76, "gmb": 0.73, "uner": 0.71}
 
 // TestPersonsCrossNER measures the rules alone (the tagger is trained on
-// CrossNER, so it is left out) on the politics and literature domains of
-// CrossNER, dev and test: Wikipedia paragraphs, each a document. Politics
-// speaks of parties, legislatures and office holders; literature of works,
-// characters and authors. Both were looked at to write rules (session 7), so
-// these are development figures; the floors hold what they reached.
+// CrossNER, so it is left out) on CrossNER's domains, dev and test: Wikipedia
+// paragraphs, each a document. Politics speaks of parties, legislatures and
+// office holders; literature of works, characters and authors: both were looked
+// at to write rules (session 7), so their figures are development figures.
+// Music, science and AI were not, and are not to be: they measure how the
+// rules carry to text they were not written against. The floors hold what each
+// reached.
 func TestPersonsCrossNER(t *testing.T) {
 	person := func(typ string) bool {
 		switch typ {
@@ -521,7 +523,10 @@ func TestPersonsCrossNER(t *testing.T) {
 	for _, set := range []struct {
 		domain             string
 		floor, peopleFloor float64
-	}{{"politics", 0.80, 0.82}, {"literature", 0.70, 0.72}} {
+	}{{"politics", 0.80, 0.82}, {"literature", 0.70, 0.72},
+		// Held out: music, science and AI were never looked at to write a rule.
+		// Keep it so: this test prints no errors for them.
+		{"music", 0.65, 0.69}, {"science", 0.82, 0.84}, {"ai", 0.77, 0.80}} {
 		var docs []labelledDoc
 		for _, split := range []string{"dev", "test"} {
 			td, err := readColumns(filepath.Join(nerTrainDir, "crossner", set.domain, split+".txt"), true, person)
