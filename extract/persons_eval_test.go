@@ -507,7 +507,7 @@ func TestPersonsReDocRED(t *testing.T) {
 		t.Logf("Re-DocRED test (tagger %v), people per document: %s", tagged, people)
 		t.Logf("Re-DocRED test (tagger %v), person mentions, exact span (%d documents): %s", tagged, mentions.docs, mentions)
 		if tagged {
-			checkFloors(t, "Re-DocRED test", mentions, people, 0.80, 0.81) // just below the embedded tagger's figures (a held-out one scores 0.789 / 0.807)
+			checkFloors(t, "Re-DocRED test", mentions, people, 0.82, 0.83) // just below the embedded tagger's figures (a held-out one scores 0.816 / 0.830)
 		}
 	}
 }
