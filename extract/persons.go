@@ -1204,6 +1204,21 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for m := i; m < j; m++ {
 		if adjectiveTail(toks[m].text) {
 			if m == j-1 {
+				// "the Trump-backed candidate": the name before the hyphen may
+				// repeat a person the text names ("Donald Trump"), and no more.
+				pre := toks[m].text[:strings.LastIndexByte(toks[m].text, '-')]
+				a := i
+				for a < m && pe.classes[a]&(wStop|wTitle|wTitleMod|wNationality|wPlace) != 0 {
+					a++ // "The Trump-backed", "U.S. Trump-backed"
+				}
+				if r, _ := utf8.DecodeRuneInString(pre); unicode.IsUpper(r) && !strings.Contains(pre, "-") {
+					mn := mention{pos: toks[a].start, end: toks[m].start + len(pre), caps: true, multi: m > a}
+					for n := a; n < m; n++ {
+						mn.parts = append(mn.parts, toks[n].text)
+					}
+					mn.parts = append(mn.parts, pre)
+					pe.mentions = append(pe.mentions, mn)
+				}
 				return 0, 0
 			}
 			i = m + 1
@@ -1391,7 +1406,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 			return 0, 0 // "Sierra Leone", "Costa Rica"
 		}
 	}
-	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps {
+	if !titled && !strongFirst && k > i && cls[k-1]&wPlace != 0 && cls[k-1]&(wNationality|wTitle|wFirst) == 0 && !toks[k-1].allCaps &&
+		!(k == i+1 && pe.officeOf(i) && end-k >= 2 && cls[k]&wFirst != 0) { // not "Governor of Oregon Mark Hatfield"
 		return 0, 0 // "Canada Savings Bonds", "Texas Instruments": a place opens the name of a thing
 	}
 

@@ -99,6 +99,16 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Mahmoud Zahar", "Khader Habib"},
 		},
 		{
+			name: "a title of office for a place stands before a name, not a place before a thing",
+			text: "Governor of Oregon Mark Hatfield opposed the war. Shares of Texas Instruments rose.",
+			want: []string{"Mark Hatfield"},
+		},
+		{
+			name: "a name before an adjective's hyphen repeats a person the text names, and no more",
+			text: "Donald Trump spoke. The Trump-backed candidate won. A Hamas-led government formed. The Gore-backed bill failed.",
+			want: []string{"Donald Trump"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},

@@ -41,6 +41,10 @@ func TestExtractMentions(t *testing.T) {
 		// A headline in capitals spells out the full name the body uses.
 		{"ORIOLES' MANAGER DAVEY JOHNSON IN HOSPITAL\nBaltimore manager Davey Johnson will miss the game.",
 			[]string{"DAVEY JOHNSON=Davey Johnson", "Davey Johnson=Davey Johnson"}},
+		// The name before an adjective's hyphen repeats a person, and only one
+		// the text names; a tagged name takes in the unresolved word inside it.
+		{"Donald Trump spoke. The Trump-backed candidate won. A Hamas-led government formed. Henry IV of France converted.",
+			[]string{"Donald Trump=Donald Trump", "Trump=Donald Trump", "Henry IV=Henry IV"}},
 	} {
 		got := Mentions(tt.text)
 		var spans []string
