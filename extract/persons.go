@@ -2512,6 +2512,9 @@ func (pe *personExtractor) stripLeading(k, j int, titled bool) (int, bool) {
 		case pe.toks[k].allCaps && !pe.toks[k].initial:
 		case c&wTitle != 0 && titled && k+1 < j && givenTitle(pe.toks[k].text) && pe.classes[k+1]&(wTitle|wNotName) == 0:
 			return k, titled // "Foreign Minister Shah Mahmood Qureshi", "Crown Prince Sultan bin Abdulaziz"
+		case c&wTitle != 0 && k+1 == j && k > 0 && surnameTitles[strings.ToLower(pe.toks[k].text)] &&
+			addressTitles[strings.ToLower(pe.toks[k-1].text)]:
+			return k, true // "Minister Bishop", "Mr Major", "Senator King": a surname that is a title too
 		case c&wTitle != 0:
 			titled = true
 		case c&(wTitleMod|wStop|wNationality|wMonth|wPlace) != 0:
@@ -2816,6 +2819,16 @@ func (pe *personExtractor) roleBefore(i int) bool {
 // and without a title, the word names the faith.
 var religions = wordSet(`islam christianity judaism buddhism hinduism sikhism jainism shinto taoism
 	catholicism protestantism orthodoxy sunni shia shi'a`)
+
+// surnameTitles are titles that are common surnames too (Julie Bishop, John
+// Major, Angus King); after one of addressTitles, as the last word, they are
+// the surname: "Minister Bishop", "Mr Major", but "Lord Bishop", "Sergeant
+// Major", "Field Marshal" are titles.
+var surnameTitles = wordSet(`bishop king major marshal dean judge sheriff chancellor prince pope`)
+
+var addressTitles = wordSet(`mr mr. mrs mrs. ms ms. dr dr. minister senator sen sen. rep rep. secretary
+	president governor mayor ambassador commissioner premier treasurer congressman congresswoman
+	representative councillor councilman councilwoman`)
 
 // occupationBefore reports whether an occupation comes right before toks[i],
 // in lower case or opening a sentence: "recording artist Rihanna", "Striker

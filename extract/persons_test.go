@@ -109,6 +109,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Donald Trump"},
 		},
 		{
+			name: "a title that is a common surname, after a title of address, is the surname",
+			text: "Minister Bishop said Australia would help. Senator King objected, and Mr Major agreed. The Lord Bishop of London preached; Sergeant Major Tom Smith shouted.",
+			want: []string{"Bishop", "King", "Major", "Tom Smith"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
