@@ -2398,7 +2398,7 @@ func (pe *personExtractor) listedWithOrg(i, end int) bool {
 		return false
 	}
 	m := end + 1
-	if toks[m].text == "the" || toks[m].text == "and" {
+	if toks[m].text == "the" {
 		m++
 	}
 	for m < len(toks) && toks[m].kind == tokWord && toks[m].upper && !toks[m].poss && m+1 < len(toks) &&
