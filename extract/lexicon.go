@@ -105,7 +105,8 @@ const (
 	beyond toward towards upon via per plus asked says said told added dear hello thanks yes
 	okay ok sources source officials photo image video file related read watch click share
 	advertisement editor note update updated breaking exclusive opinion analysis report reports
-	today yesterday tomorrow tonight now earlier later recently currently once again almost
+	today yesterday tomorrow tonight now earlier later recently currently once again almost elsewhere
+	separately afterwards afterward previously initially ultimately nearby
 	perhaps maybe although whether unless whatever whoever wherever overall finally eventually
 	similarly likewise otherwise hence consequently accordingly regardless anyway besides
 	notably especially particularly specifically generally usually often sometimes never always

@@ -1262,6 +1262,12 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	for end > k+1 && (cls[end-1]&wSuffix != 0 || cls[end-1]&(wMonth|wFirst) == wMonth) {
 		end--
 	}
+	// "Amy Katz Narrates", "Jane Doe Reports": a credit line in title case ends
+	// with its verb.
+	if end > k+2 && !toks[end-1].allCaps && cls[end-1]&(wFirst|wLast) == 0 &&
+		(headlineVerbs[strings.ToLower(toks[end-1].text)] || creditVerbs[strings.ToLower(toks[end-1].text)]) {
+		end--
+	}
 	if k >= end {
 		return 0, 0
 	}
@@ -2587,6 +2593,9 @@ var headlineVerbs = map[string]bool{
 	"criticises": true, "criticizes": true, "welcomes": true, "seeks": true, "resigns": true,
 	"quits": true, "fears": true, "insists": true, "admits": true, "attacks": true,
 }
+
+// creditVerbs end a credit line after a name: "Amy Katz Narrates".
+var creditVerbs = wordSet(`narrates reports writes explains presents introduces hosts`)
 
 // ordinaryFirst reports whether the word at toks[k], the first of a name of two
 // words or more, is an ordinary word rather than a given name: no lexicon

@@ -114,6 +114,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Bishop", "King", "Major", "Tom Smith"},
 		},
 		{
+			name: "a credit line ends with its verb; an adverb opening a sentence is no one",
+			text: "Amy Katz Narrates\nElsewhere, rebels attacked a convoy. Separately, police arrested two men.",
+			want: []string{"Amy Katz"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
