@@ -319,6 +319,11 @@ const (
 	// but not those that are also common given names or surnames (San Jose,
 	// Austin, Perth, Medina).
 	cityWords = `bonn bern berne hague rotterdam antwerp zurich basle basel turin genoa venice naples palermo
+	darfur punjab sindh balochistan baluchistan waziristan khyber dagestan abkhazia ossetia tigray kivu
+	aceh mindanao xinjiang sinai anbar diyala kirkuk helmand kunduz fallujah ramadi tikrit idlib aleppo
+	homs raqqa daraa benghazi misrata sirte tripoli donetsk luhansk kharkiv kherson mariupol bakhmut
+	zaporizhzhia jenin nablus hebron ramallah rafah hodeidah kismayo khartoum omdurman goma bunia
+	borno maiduguri kaduna sahel
 	lyon toulouse bordeaux lille cologne dusseldorf stuttgart dresden leipzig hanover bremen
 	nuremberg gdansk krakow cracow lodz st petersburg leningrad kiev odessa riga tallinn vilnius
 	reykjavik bratislava ljubljana skopje podgorica chisinau thessaloniki izmir smyrna alexandria

@@ -119,6 +119,11 @@ func TestExtractPersons(t *testing.T) {
 			want: []string{"Amy Katz"},
 		},
 		{
+			name: "regions and cities of the world's conflicts are places",
+			text: "Darfur rebels met in Khartoum. Fighting spread from Idlib to Aleppo, said Ahmed Rashid. Kherson and Zaporizhzhia were shelled.",
+			want: []string{"Ahmed Rashid"},
+		},
+		{
 			name: "a run after a noun of works is a title",
 			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
 			want: []string{"Don DeLillo"},
