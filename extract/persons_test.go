@@ -125,8 +125,8 @@ func TestExtractPersons(t *testing.T) {
 		},
 		{
 			name: "a run after a noun of works is a title",
-			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little.",
-			want: []string{"Don DeLillo"},
+			text: "The film Rocky IV was released in 1985. His 1985 novel White Noise won an award, and Don DeLillo said little. In the film Tom Hanks plays a lawyer; the song Taylor Swift wrote topped the charts.",
+			want: []string{"Don DeLillo", "Tom Hanks", "Taylor Swift"},
 		},
 		{
 			name: "surname with honorific and no full name stays a surname",

@@ -102,11 +102,16 @@ var workNoun = wordSet(`film movie novel novella album song book opera musical s
 // afterWorkNoun reports whether the capitalized run at toks[i] comes right after
 // a noun of works that a determiner or a possessive opens, with at most two
 // words between: "the film Rocky IV", "his 1985 novel White Noise", "the hit
-// song Geronimo", "Spielberg's film Jaws". A person stands there seldom ("the
-// film Tom Hanks made" reads "the film that Tom Hanks made").
+// song Geronimo", "Spielberg's film Jaws".
 func (pe *personExtractor) afterWorkNoun(i int) bool {
 	toks := pe.toks
 	if i < 2 || toks[i].newline || toks[i-1].kind != tokWord || toks[i-1].upper || !workNoun[toks[i-1].text] {
+		return false
+	}
+	// A known given name before a known surname is a person even there: "the
+	// film Tom Hanks made", "the song Taylor Swift wrote".
+	if c := pe.classes[i]; c&wFirst != 0 && c&(wAmbiguous|wNotName) == 0 && i+1 < len(toks) &&
+		toks[i+1].kind == tokWord && toks[i+1].upper && pe.classes[i+1]&wLast != 0 && !regnalNumeral(toks[i+1].text) {
 		return false
 	}
 	for p := i - 2; p >= 0 && p >= i-4; p-- {
