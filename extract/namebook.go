@@ -227,30 +227,36 @@ func (b *NameBook) resolve(name string) string {
 	if dominance == 0 {
 		dominance = 0.8
 	}
-	names := b.bySurname[strings.ToLower(name)]
-	best, bestCount := "", 0
+	best, bestCount, total, rival := b.mostNamed(b.bySurname[strings.ToLower(name)])
+	if rival || bestCount < minCount || float64(bestCount) < dominance*float64(total) {
+		return name
+	}
+	return best
+}
+
+// mostNamed returns the name of names (name → articles) seen in the most
+// articles and that count, the articles of every name seen in two or more,
+// and whether a rival stands beside it. A name seen in one article (a typo, a
+// relative in one story) is no rival; one seen in MinCount articles and a
+// tenth as many as the first is: "Baker" stays with both James and Howard
+// Baker known.
+func (b *NameBook) mostNamed(names map[string]int) (best string, bestCount, total int, rival bool) {
 	for n, c := range names {
 		if c > bestCount || c == bestCount && n < best {
 			best, bestCount = n, c
 		}
 	}
-	total := bestCount
+	total = bestCount
 	for n, c := range names {
-		// A name seen in one article (a typo, a relative in one story) is no
-		// rival; one seen in MinCount articles and a tenth as many as the first
-		// is: "Baker" stays with both James and Howard Baker known.
 		if n == best || c < 2 {
 			continue
 		}
-		if c >= max(minCount, 2) && c*10 >= bestCount {
-			return name
+		if c >= max(b.minCount(), 2) && c*10 >= bestCount {
+			rival = true
 		}
 		total += c
 	}
-	if bestCount < minCount || float64(bestCount) < dominance*float64(total) {
-		return name
-	}
-	return best
+	return best, bestCount, total, rival
 }
 
 // Canonical returns the name the archive shows for the person name: the full
@@ -329,19 +335,8 @@ func (b *NameBook) pope(name string) string {
 	if !ok {
 		return ""
 	}
-	names := b.regnal[strings.ToLower(given)]
-	best, bestCount := "", 0
-	for n, c := range names {
-		if c > bestCount || c == bestCount && n < best {
-			best, bestCount = n, c
-		}
-	}
-	for n, c := range names {
-		if n != best && c >= max(b.minCount(), 2) && c*10 >= bestCount {
-			return ""
-		}
-	}
-	if bestCount < b.minCount() {
+	best, bestCount, _, rival := b.mostNamed(b.regnal[strings.ToLower(given)])
+	if rival || bestCount < b.minCount() {
 		return ""
 	}
 	return best

@@ -112,11 +112,7 @@ func TestNameBookCanonical(t *testing.T) {
 		{"Helena Okafor", "Helena Okafor"}, // one foundation does not make a person a firm
 		{"Nora Green", "Nora Green"},       // unknown names stay
 	}
-	for _, tt := range tests {
-		if got := b.Canonical(tt.in); got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkCanonical(t, &b, tests)
 	got := b.ResolveAll([]string{"Reagan", "Ronald Reagan", "Brandt Keller", "James Wright"})
 	if diff := cmp.Diff([]string{"Ronald Reagan", "Jim Wright"}, got); diff != "" {
 		t.Errorf("ResolveAll mismatch (-want +got):\n%s", diff)
@@ -177,11 +173,7 @@ func TestNameBookMiddleInitials(t *testing.T) {
 		{"George H.W. Bush", "George H.W. Bush"}, //
 		{"John Q. Public", "John Q. Public"},     // no John Public known
 	}
-	for _, tt := range tests {
-		if got := b.Canonical(tt.in); got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkCanonical(t, &b, tests)
 }
 
 func TestNameBookSurnameForms(t *testing.T) {
@@ -200,11 +192,7 @@ func TestNameBookSurnameForms(t *testing.T) {
 		{"Waugh", "Waugh"},               // two known Waughs
 		{"Paul Volcker", "Paul Volcker"}, // nothing known
 	}
-	for _, tt := range tests {
-		if got := b.Canonical(tt.in); got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkCanonical(t, &b, tests)
 }
 
 func TestNameBookParticles(t *testing.T) {
@@ -221,11 +209,7 @@ func TestNameBookParticles(t *testing.T) {
 		{"Nguyen Van", "Nguyen Van"}, // a last word is kept, particle or not
 		{"Abu Bakr", "Abu Bakr"},
 	}
-	for _, tt := range tests {
-		if got := b.Canonical(tt.in); got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkCanonical(t, &b, tests)
 }
 
 func TestNameBookPopes(t *testing.T) {
@@ -240,11 +224,7 @@ func TestNameBookPopes(t *testing.T) {
 		{"King Abdullah", "King Abdullah"}, // Saudi or Jordanian: kings are left alone
 		{"Pope Francis", "Pope Francis"},   // no numeral known
 	}
-	for _, tt := range tests {
-		if got := b.Canonical(tt.in); got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkCanonical(t, &b, tests)
 	if got := b.Aliases()["Pope Benedict"]; got != "Benedict XVI" {
 		t.Errorf("Aliases()[Pope Benedict] = %q, want Benedict XVI", got)
 	}
@@ -254,5 +234,15 @@ func TestNameBookPopes(t *testing.T) {
 	}
 	if got := b.Canonical("Pope John Paul"); got != "Pope John Paul" {
 		t.Errorf("with John Paul I known too, Canonical(Pope John Paul) = %q, want it unchanged", got)
+	}
+}
+
+// checkCanonical checks the name book's Canonical for each name in tests.
+func checkCanonical(t *testing.T, b *NameBook, tests []struct{ in, want string }) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := b.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

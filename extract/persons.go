@@ -1048,10 +1048,7 @@ func (pe *personExtractor) capsFamilyName(i, j int) bool {
 		cls[p+1]&wFirst == 0 && cls[p]&wLast == 0 && !pe.lx.eastAsian[strings.ToLower(fam.text)] {
 		return false // "SIMEX Brent", "OM Gruppen": an acronym before a word
 	}
-	mn := mention{pos: fam.start, end: toks[j-1].end(), parts: []string{capitalize(fam.text)}, multi: true, person: true}
-	for m := p + 1; m < j; m++ {
-		mn.parts = append(mn.parts, toks[m].text)
-	}
+	mn := mention{pos: fam.start, end: toks[j-1].end(), parts: append([]string{capitalize(fam.text)}, pe.words(p+1, j)...), multi: true, person: true}
 	pe.mentions = append(pe.mentions, mn)
 	return true
 }
@@ -1212,12 +1209,8 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 					a++ // "The Trump-backed", "U.S. Trump-backed"
 				}
 				if r, _ := utf8.DecodeRuneInString(pre); unicode.IsUpper(r) && !strings.Contains(pre, "-") {
-					mn := mention{pos: toks[a].start, end: toks[m].start + len(pre), caps: true, multi: m > a}
-					for n := a; n < m; n++ {
-						mn.parts = append(mn.parts, toks[n].text)
-					}
-					mn.parts = append(mn.parts, pre)
-					pe.mentions = append(pe.mentions, mn)
+					pe.mentions = append(pe.mentions, mention{pos: toks[a].start, end: toks[m].start + len(pre),
+						parts: append(pe.words(a, m), pre), caps: true, multi: m > a})
 				}
 				return 0, 0
 			}
@@ -1251,11 +1244,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	if pe.regnalName(i, k, j, titled) || !titled && pe.untitledRegnal(k, j) {
 		// "Queen Elizabeth II", "King Carol I", "Pope John Paul II": a monarch's
 		// or a pope's numeral is part of the name, and the title is not.
-		mn := mention{pos: toks[k].start, end: toks[j-1].end(), parts: make([]string, 0, j-k), multi: true, person: true}
-		for m := k; m < j; m++ {
-			mn.parts = append(mn.parts, toks[m].text)
-		}
-		pe.mentions = append(pe.mentions, mn)
+		pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[j-1].end(), parts: pe.words(k, j), multi: true, person: true})
 		return 0, 0
 	}
 	end := j
@@ -1323,11 +1312,7 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		// Unless the text names a person so elsewhere: "the Clinton campaign".
 		// Like a name in capitals, it may only repeat a person found elsewhere.
 		if end-k <= 3 && cls[k]&wNotName == 0 && cls[end-1]&wNotName == 0 {
-			mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k), multi: end-k > 1, caps: true}
-			for m := k; m < end; m++ {
-				mn.parts = append(mn.parts, toks[m].text)
-			}
-			pe.mentions = append(pe.mentions, mn)
+			pe.mentions = append(pe.mentions, mention{pos: toks[k].start, end: toks[end-1].end(), parts: pe.words(k, end), multi: end-k > 1, caps: true})
 		}
 		return 0, 0
 	}
@@ -1449,13 +1434,9 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 		pe.orgs.addWork(toks[k:end])
 		return 0, 0 // "Jeff Goldblum, playing the chaos theorist Ian Malcolm": a role
 	}
-	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: make([]string, 0, end-k)}
-	if nom != nil {
-		mn.parts = nom
-	} else {
-		for m := k; m < end; m++ {
-			mn.parts = append(mn.parts, toks[m].text)
-		}
+	mn := mention{pos: toks[k].start, end: toks[end-1].end(), parts: nom}
+	if nom == nil {
+		mn.parts = pe.words(k, end)
 	}
 	// "Lucas Nolan22 Jan": the markup glued a date to the name.
 	mn.parts[len(mn.parts)-1] = withoutDigits(mn.parts[len(mn.parts)-1])
@@ -1530,6 +1511,15 @@ func (pe *personExtractor) span(i, j int) (a, b int) {
 	}
 	pe.mentions = append(pe.mentions, mn)
 	return 0, 0
+}
+
+// words returns the texts of toks[a:b], a name's words as written.
+func (pe *personExtractor) words(a, b int) []string {
+	out := make([]string, 0, b-a)
+	for _, t := range pe.toks[a:b] {
+		out = append(out, t.text)
+	}
+	return out
 }
 
 // foreignGiven reports whether toks[k], which no lexicon knows, reads as a
